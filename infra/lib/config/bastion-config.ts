@@ -1,0 +1,183 @@
+import { isSizeName, SIZES, type SizeName } from './sizes.js';
+
+/**
+ * Everything the stacks need to know about one deployment, read once from CDK context
+ * (`cdk.json`, or `-c bastion:<name>=<value>` on the command line) and validated before any
+ * construct exists, so a typo fails the synth with a message rather than a half-built template.
+ */
+export interface BastionConfig {
+  /** Account the stacks target. A placeholder is fine for `synth`; `deploy` needs the real one. */
+  readonly account: string;
+  /** Region of the stateful and app stacks. The edge stack always lives in us-east-1. */
+  readonly region: string;
+  /** Public host name of the shop, e.g. `shop.example.com`. */
+  readonly domainName: string;
+  /** Route 53 public hosted zone for `domainName`; without it, DNS records are created by hand. */
+  readonly hostedZoneId: string | undefined;
+  /** Existing regional ACM certificate for the ALB (covers `origin.<domain>`); created when absent. */
+  readonly certificateArn: string | undefined;
+  /** Existing us-east-1 ACM certificate for CloudFront (covers `<domain>`); created when absent. */
+  readonly cloudFrontCertificateArn: string | undefined;
+  readonly size: SizeName;
+  readonly instanceType: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly typicalCapacity: number;
+  readonly rootVolumeGiB: number;
+  readonly dbInstanceClass: string;
+  readonly dbAllocatedStorageGiB: number;
+  readonly dbMaxAllocatedStorageGiB: number;
+  readonly redisNodeType: string;
+  readonly natGatewaysPerAz: boolean;
+  readonly requestsPerTargetPerMinute: number;
+  readonly azCount: 2 | 3;
+  /**
+   * Availability Zones by name. Named explicitly so synth needs no lookup; defaults to the Region's
+   * `a`, `b` (and `c`) zones, which exist in most Regions. Override where they do not (e.g. us-west-1).
+   */
+  readonly availabilityZones: readonly string[];
+  readonly globalAccelerator: boolean;
+  readonly anonymousIpList: boolean;
+  readonly alarmEmail: string | undefined;
+  /** Version of the release tarball the instances install: `releases/bastion-<version>.tgz`. */
+  readonly releaseVersion: string;
+  /** Prefix of the Cognito hosted UI domain (`<prefix>.auth.<region>.amazoncognito.com`); globally unique. */
+  readonly cognitoDomainPrefix: string;
+  /** Path of the app's rate-limit rules, relative to the infra package; read when it exists. */
+  readonly rateLimitsFile: string;
+  /** Port the app listens on (the app's `PORT`). */
+  readonly appPort: number;
+}
+
+/** Reads one context value; `App.node.tryGetContext` fits. */
+export type ContextReader = (key: string) => unknown;
+
+const PREFIX = 'bastion:';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Builds and validates the configuration from CDK context. Throws `ConfigError` with the key at fault. */
+export function readConfig(read: ContextReader): BastionConfig {
+  const sizeName = optionalString(read, 'size') ?? 'small';
+  if (!isSizeName(sizeName)) {
+    throw new ConfigError(`${PREFIX}size must be small, medium or large (got "${sizeName}")`);
+  }
+  const preset = SIZES[sizeName];
+
+  const domainName = requiredString(read, 'domainName');
+  if (!/^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$/.test(domainName)) {
+    throw new ConfigError(`${PREFIX}domainName must be a lower-case DNS name (got "${domainName}")`);
+  }
+  const account = optionalString(read, 'account') ?? '123456789012';
+  if (!/^\d{12}$/.test(account)) {
+    throw new ConfigError(`${PREFIX}account must be a 12-digit AWS account id (got "${account}")`);
+  }
+  const region = optionalString(read, 'region') ?? 'us-east-1';
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+    throw new ConfigError(`${PREFIX}region must be an AWS Region name (got "${region}")`);
+  }
+
+  const azCount = optionalNumber(read, 'azCount') ?? 2;
+  if (azCount !== 2 && azCount !== 3) {
+    throw new ConfigError(`${PREFIX}azCount must be 2 or 3 (got ${azCount})`);
+  }
+  const availabilityZones =
+    optionalString(read, 'availabilityZones')?.split(',').map((zone) => zone.trim()) ??
+    ['a', 'b', 'c'].slice(0, azCount).map((letter) => `${region}${letter}`);
+  if (availabilityZones.length !== azCount || availabilityZones.some((zone) => !zone.startsWith(region))) {
+    throw new ConfigError(`${PREFIX}availabilityZones must list ${azCount} zones of ${region} (got "${availabilityZones.join(',')}")`);
+  }
+  const minCapacity = optionalNumber(read, 'minCapacity') ?? preset.minCapacity;
+  const maxCapacity = optionalNumber(read, 'maxCapacity') ?? preset.maxCapacity;
+  if (!Number.isInteger(minCapacity) || minCapacity < 1) {
+    throw new ConfigError(`${PREFIX}minCapacity must be a positive integer (got ${minCapacity})`);
+  }
+  if (!Number.isInteger(maxCapacity) || maxCapacity < minCapacity) {
+    throw new ConfigError(`${PREFIX}maxCapacity must be an integer >= minCapacity (got ${maxCapacity})`);
+  }
+
+  const releaseVersion = optionalString(read, 'releaseVersion') ?? '0.1.0';
+  if (!/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(releaseVersion)) {
+    throw new ConfigError(`${PREFIX}releaseVersion may hold only letters, digits and . + _ - (got "${releaseVersion}")`);
+  }
+  const alarmEmail = optionalString(read, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new ConfigError(`${PREFIX}alarmEmail must be an email address (got "${alarmEmail}")`);
+  }
+  const cognitoDomainPrefix =
+    optionalString(read, 'cognitoDomainPrefix') ?? `bastion-${domainName.replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63);
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix) || cognitoDomainPrefix.includes('cognito')) {
+    throw new ConfigError(`${PREFIX}cognitoDomainPrefix must be lower-case letters, digits and hyphens, without "cognito"`);
+  }
+
+  return {
+    account,
+    region,
+    domainName,
+    hostedZoneId: optionalString(read, 'hostedZoneId'),
+    certificateArn: optionalArn(read, 'certificateArn'),
+    cloudFrontCertificateArn: optionalArn(read, 'cloudFrontCertificateArn'),
+    size: sizeName,
+    instanceType: optionalString(read, 'instanceType') ?? preset.instanceType,
+    minCapacity,
+    maxCapacity,
+    typicalCapacity: Math.min(Math.max(preset.typicalCapacity, minCapacity), maxCapacity),
+    rootVolumeGiB: preset.rootVolumeGiB,
+    dbInstanceClass: optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass,
+    dbAllocatedStorageGiB: preset.dbAllocatedStorageGiB,
+    dbMaxAllocatedStorageGiB: preset.dbMaxAllocatedStorageGiB,
+    redisNodeType: optionalString(read, 'redisNodeType') ?? preset.redisNodeType,
+    natGatewaysPerAz: preset.natGatewaysPerAz,
+    requestsPerTargetPerMinute: preset.requestsPerTargetPerMinute,
+    azCount,
+    availabilityZones,
+    globalAccelerator: optionalBoolean(read, 'globalAccelerator') ?? false,
+    anonymousIpList: optionalBoolean(read, 'anonymousIpList') ?? false,
+    alarmEmail,
+    releaseVersion,
+    cognitoDomainPrefix,
+    rateLimitsFile: optionalString(read, 'rateLimitsFile') ?? '../config/rate-limits.json',
+    appPort: 3000,
+  };
+}
+
+/** Context from the command line arrives as strings; from cdk.json as JSON values. Empty means unset. */
+function optionalString(read: ContextReader, name: string): string | undefined {
+  const value = read(PREFIX + name);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : value.trim();
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new ConfigError(`${PREFIX}${name} must be a string`);
+}
+
+function requiredString(read: ContextReader, name: string): string {
+  const value = optionalString(read, name);
+  if (value === undefined) throw new ConfigError(`${PREFIX}${name} is required`);
+  return value;
+}
+
+function optionalNumber(read: ContextReader, name: string): number | undefined {
+  const value = optionalString(read, name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed)) throw new ConfigError(`${PREFIX}${name} must be a number (got "${value}")`);
+  return parsed;
+}
+
+function optionalBoolean(read: ContextReader, name: string): boolean | undefined {
+  const value = optionalString(read, name);
+  if (value === undefined) return undefined;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(`${PREFIX}${name} must be true or false (got "${value}")`);
+}
+
+function optionalArn(read: ContextReader, name: string): string | undefined {
+  const value = optionalString(read, name);
+  if (value !== undefined && !/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/.test(value)) {
+    throw new ConfigError(`${PREFIX}${name} must be an ACM certificate ARN (got "${value}")`);
+  }
+  return value;
+}

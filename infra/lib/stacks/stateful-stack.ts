@@ -1,0 +1,104 @@
+import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { BastionConfig } from '../config/bastion-config.js';
+import { AccessRoles } from '../constructs/access-roles.js';
+import { AppLogGroups } from '../constructs/app-log-groups.js';
+import { AppSecrets } from '../constructs/app-secrets.js';
+import { ArtifactBucket } from '../constructs/artifact-bucket.js';
+import { AuditTrail } from '../constructs/audit-trail.js';
+import { DatabaseBackup } from '../constructs/backup-plan.js';
+import { Cache } from '../constructs/cache.js';
+import { Database } from '../constructs/database.js';
+import { BastionKeys } from '../constructs/keys.js';
+import { LogBuckets } from '../constructs/log-buckets.js';
+import { MediaBucket } from '../constructs/media-bucket.js';
+import { Network } from '../constructs/network.js';
+import { ShopUserPool } from '../constructs/user-pool.js';
+
+export interface StatefulStackProps extends StackProps {
+  readonly config: BastionConfig;
+}
+
+/**
+ * Everything that holds data or identity and must outlive any one version of the app: keys, network,
+ * database, cache, buckets, user pool, secrets, logs, audit trail, backups. Termination protection is on
+ * and every resource here is retained or snapshotted on delete, so the app stack can be replaced freely.
+ *
+ * The VPC lives here too: the database cannot move to another VPC without being replaced, so the network
+ * is as long-lived as the data in it.
+ */
+export class StatefulStack extends Stack {
+  readonly keys: BastionKeys;
+  readonly logBuckets: LogBuckets;
+  readonly network: Network;
+  readonly media: MediaBucket;
+  readonly artifacts: ArtifactBucket;
+  readonly database: Database;
+  readonly cache: Cache;
+  readonly users: ShopUserPool;
+  readonly appSecrets: AppSecrets;
+  readonly appLogs: AppLogGroups;
+  readonly trail: AuditTrail;
+  readonly backup: DatabaseBackup;
+  readonly access: AccessRoles;
+  private readonly zones: readonly string[];
+
+  constructor(scope: Construct, id: string, props: StatefulStackProps) {
+    super(scope, id, { ...props, terminationProtection: true });
+    const { config } = props;
+    this.zones = config.availabilityZones;
+
+    this.keys = new BastionKeys(this, 'Keys');
+    this.logBuckets = new LogBuckets(this, 'LogBuckets', { retention: Duration.days(365) });
+    this.network = new Network(this, 'Network', {
+      availabilityZones: config.availabilityZones,
+      natGatewaysPerAz: config.natGatewaysPerAz,
+      appPort: config.appPort,
+      flowLogsBucket: this.logBuckets.accessLogs,
+      globalAccelerator: config.globalAccelerator,
+    });
+    this.media = new MediaBucket(this, 'Media', {
+      encryptionKey: this.keys.dataKey,
+      accessLogs: this.logBuckets.accessLogs,
+    });
+    this.artifacts = new ArtifactBucket(this, 'Artifacts', { accessLogs: this.logBuckets.accessLogs });
+    this.database = new Database(this, 'Database', {
+      vpc: this.network.vpc,
+      securityGroup: this.network.databaseSecurityGroup,
+      rotationSecurityGroup: this.network.rotationSecurityGroup,
+      encryptionKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      instanceClass: config.dbInstanceClass,
+      allocatedStorageGiB: config.dbAllocatedStorageGiB,
+      maxAllocatedStorageGiB: config.dbMaxAllocatedStorageGiB,
+      backupRetention: Duration.days(14),
+    });
+    this.cache = new Cache(this, 'Cache', {
+      vpc: this.network.vpc,
+      securityGroup: this.network.redisSecurityGroup,
+      encryptionKey: this.keys.dataKey,
+      nodeType: config.redisNodeType,
+    });
+    this.users = new ShopUserPool(this, 'Users', {
+      domainName: config.domainName,
+      domainPrefix: config.cognitoDomainPrefix,
+    });
+    this.appSecrets = new AppSecrets(this, 'AppSecrets', { encryptionKey: this.keys.dataKey });
+    this.appLogs = new AppLogGroups(this, 'AppLogs', { encryptionKey: this.keys.logsKey });
+    this.trail = new AuditTrail(this, 'Audit', {
+      encryptionKey: this.keys.logsKey,
+      accessLogs: this.logBuckets.accessLogs,
+      retention: Duration.days(365 * 2),
+    });
+    this.backup = new DatabaseBackup(this, 'Backup', {
+      database: this.database.instance,
+      encryptionKey: this.keys.dataKey,
+    });
+    this.access = new AccessRoles(this, 'Access', { artifactBucket: this.artifacts.bucket });
+  }
+
+  /** The configured zones, so nothing in this stack asks the account for them (synth stays offline). */
+  override get availabilityZones(): string[] {
+    return [...this.zones];
+  }
+}
