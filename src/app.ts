@@ -1,0 +1,89 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ObjectStore } from './adapters/storage/object-store.js';
+import type { Config } from './config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { registerErrorHandler } from './http/error-handler.js';
+import { registerHealthRoutes } from './http/health.routes.js';
+import { loggerOptions } from './http/logger.js';
+import { registerOpenApi } from './http/openapi.js';
+import { createMetrics, registerHttpMetrics, type HttpMetrics } from './http/metrics.js';
+import { requestIdFrom } from './http/request-id.js';
+import { validatorCompiler } from './http/validation.js';
+import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
+import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
+import { mediaUrl, registerMediaRoutes } from './modules/media/media.routes.js';
+import { registerAssets } from './web/assets.js';
+import { htmlErrorRenderer } from './web/html-errors.js';
+import { createPageContextFactory } from './web/page-context.js';
+
+export interface AppDeps {
+  database: DatabaseHandle;
+  store: ObjectStore;
+  /** Reports whether the process is draining; /readyz fails while it is. */
+  isShuttingDown?: () => boolean;
+  /** Where log lines go (stdout by default); tests capture them. */
+  logStream?: { write(line: string): void };
+}
+
+export interface BuiltApp {
+  app: FastifyInstance;
+  catalog: CatalogService;
+  metrics: HttpMetrics;
+}
+
+/**
+ * Builds the whole HTTP application from configuration and adapters, wiring every service by hand.
+ * It neither readies nor listens: main.ts listens; tests may add probe routes, then inject() or listen on port 0.
+ */
+export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
+  const app = Fastify({
+    logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    genReqId: requestIdFrom,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // Slow clients cannot hold a socket forever (slowloris); the ALB's idle timeout is 60 s.
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', String(request.id));
+    done();
+  });
+  // One access-log line per request (instead of Fastify's two) keeps logging cheap under load.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+    done();
+  });
+
+  await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });
+
+  const metrics = createMetrics();
+  registerHttpMetrics(app, metrics);
+
+  const assets = registerAssets(app);
+  const catalog = createCatalogService({ db: deps.database.db, mediaUrl });
+  const pageContext = createPageContextFactory({
+    shopName: config.shop.name,
+    locale: config.shop.locale,
+    stylesheet: assets.stylesheet,
+    listCategories: () => catalog.listCategories(),
+  });
+
+  registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
+  registerHealthRoutes(app, {
+    database: deps.database,
+    metrics,
+    isShuttingDown: deps.isShuttingDown ?? (() => false),
+    metricsAccess: { development: config.nodeEnv === 'development', token: config.metricsToken },
+  });
+  registerMediaRoutes(app, { store: deps.store });
+  registerCatalogRoutes(app, { catalog, pageContext });
+
+  return { app, catalog, metrics };
+}

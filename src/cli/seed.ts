@@ -1,0 +1,19 @@
+import { loadConfig } from '../config.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { seedDemoCatalog } from '../modules/catalog/demo/seed-demo.js';
+import { openRuntime } from '../runtime.js';
+
+/** `npm run seed`: creates the demo catalog on an empty database (on any database, including PostgreSQL). */
+const config = loadConfig();
+const runtime = await openRuntime(config);
+try {
+  await migrateToLatest(runtime.database.db);
+  const result = await seedDemoCatalog({ db: runtime.database.db, store: runtime.store, currency: config.shop.currency });
+  process.stdout.write(
+    result.seeded
+      ? `Seeded ${result.categories} categories, ${result.products} products, ${result.variants} variants, ${result.images} images.\n`
+      : 'The catalog already has data; nothing seeded.\n',
+  );
+} finally {
+  await runtime.database.close();
+}

@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { DatabaseConfig } from '../config.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+
+/** An open database: the Kysely handle plus what the process needs to know about it. */
+export interface DatabaseHandle {
+  db: Db;
+  kind: DatabaseConfig['kind'];
+  /** Cheap liveness probe used by /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the configured database. PGlite (PostgreSQL in WASM) is the embedded default; a postgres:// URL
+ * uses a `pg` pool. Both speak the same SQL, so the rest of the code never asks which one it got.
+ */
+export async function openDatabase(config: DatabaseConfig, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
+  if (config.kind === 'pglite') {
+    if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
+    const pglite = await PGlite.create({
+      ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
+      ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
+    });
+    return fromPglite(pglite);
+  }
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 5_000,
+    ...(config.sslCaFile !== undefined
+      ? { ssl: { ca: readFileSync(config.sslCaFile, 'utf8'), rejectUnauthorized: true } }
+      : {}),
+  });
+  // A dropped idle connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    kind: 'postgres',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}
+
+/** Wraps an already-open PGlite instance (tests load one from a template dump). */
+export function fromPglite(pglite: PGlite): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+  return {
+    db,
+    kind: 'pglite',
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as catalogCreateTables from './2026_11_27_0900_catalog_create_tables.js';
+
+/**
+ * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
+ * under tsx, Vitest and the compiled release; a test checks that no file in this folder is missing.
+ */
+export const migrations: Record<string, Migration> = {
+  '2026_11_27_0900_catalog_create_tables': catalogCreateTables,
+};

@@ -1,0 +1,74 @@
+import cluster from 'node:cluster';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openRuntime, prepareDatabase } from './runtime.js';
+import { createShutdown } from './shutdown.js';
+
+/** Process entry: validate config, prepare the database, then serve with one or N workers. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`bastion: ${err.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+
+  if (cluster.isPrimary && config.webConcurrency > 1) return runPrimary(config);
+  await runWorker(config, cluster.isPrimary);
+}
+
+/** The primary migrates once, then forks workers that share the listening port; it forwards signals. */
+async function runPrimary(config: Config): Promise<void> {
+  const runtime = await openRuntime(config);
+  const prepared = await prepareDatabase(config, runtime);
+  await runtime.database.close();
+  process.stdout.write(`${JSON.stringify({ level: 30, msg: 'database ready', migrations: prepared.migrations, workers: config.webConcurrency })}\n`);
+
+  let stopping = false;
+  for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
+  cluster.on('exit', (worker, code) => {
+    if (!stopping) {
+      process.stdout.write(`${JSON.stringify({ level: 40, msg: 'worker exited; replacing it', pid: worker.process.pid, code })}\n`);
+      cluster.fork();
+    } else if (Object.keys(cluster.workers ?? {}).length === 0) {
+      process.exit(0);
+    }
+  });
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref();
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function runWorker(config: Config, prepare: boolean): Promise<void> {
+  const runtime = await openRuntime(config);
+  let draining = (): boolean => false;
+  const { app } = await buildApp(config, { ...runtime, isShuttingDown: () => draining() });
+  const { shutdown, isShuttingDown } = createShutdown({
+    app,
+    closeResources: () => runtime.database.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    exit: (code) => process.exit(code),
+  });
+  draining = isShuttingDown;
+  if (prepare) {
+    const prepared = await prepareDatabase(config, runtime);
+    app.log.info({ migrations: prepared.migrations, seed: prepared.seed }, 'database ready');
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bastion: failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

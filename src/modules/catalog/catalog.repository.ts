@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Insertable } from 'kysely';
+import type {
+  CategoryRow,
+  CategoryTable,
+  ProductImageRow,
+  ProductImageTable,
+  ProductRow,
+  ProductTable,
+  ProductVariantRow,
+  ProductVariantTable,
+} from '../../db/schema.js';
+
+/** One row per product for listings: the cheapest variant's price and the first image. */
+export interface ProductSummaryRow {
+  id: string;
+  slug: string;
+  name: string;
+  category_slug: string;
+  category_name: string;
+  price_amount: number;
+  compare_at_amount: number | null;
+  currency: string;
+  total_stock: number;
+  image_key: string | null;
+  image_alt: string | null;
+  image_width: number | null;
+  image_height: number | null;
+}
+
+export async function findCategories(db: Db): Promise<(CategoryRow & { product_count: number })[]> {
+  return db
+    .selectFrom('category as c')
+    .selectAll('c')
+    .select((eb) =>
+      eb
+        .selectFrom('product as p')
+        .whereRef('p.category_id', '=', 'c.id')
+        .where('p.status', '=', 'active')
+        .select(eb.fn.countAll<number>().as('n'))
+        .as('product_count'),
+    )
+    .orderBy('c.position')
+    .orderBy('c.name')
+    .execute()
+    .then((rows) => rows.map((r) => ({ ...r, product_count: Number(r.product_count) })));
+}
+
+export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {
+  return db.selectFrom('category').selectAll().where('slug', '=', slug).executeTakeFirst();
+}
+
+export interface ProductQuery {
+  categoryId?: string;
+  ids?: string[];
+  slugs?: string[];
+  featuredFirst?: boolean;
+  limit: number;
+  offset: number;
+}
+
+export async function findProductSummaries(db: Db, query: ProductQuery): Promise<ProductSummaryRow[]> {
+  let q = db
+    .selectFrom('product as p')
+    .innerJoin('category as c', 'c.id', 'p.category_id')
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('product_variant as v')
+          .whereRef('v.product_id', '=', 'p.id')
+          .select(['v.price_amount', 'v.compare_at_amount', 'v.currency'])
+          .select(sql<number>`sum(v.stock) over ()`.as('total_stock'))
+          .orderBy('v.price_amount')
+          .orderBy('v.position')
+          .limit(1)
+          .as('v'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('product_image as i')
+          .whereRef('i.product_id', '=', 'p.id')
+          .select(['i.storage_key', 'i.alt', 'i.width', 'i.height'])
+          .orderBy('i.position')
+          .limit(1)
+          .as('i'),
+      (join) => join.onTrue(),
+    )
+    .where('p.status', '=', 'active')
+    .select([
+      'p.id',
+      'p.slug',
+      'p.name',
+      'c.slug as category_slug',
+      'c.name as category_name',
+      'v.price_amount',
+      'v.compare_at_amount',
+      'v.currency',
+      'v.total_stock',
+      'i.storage_key as image_key',
+      'i.alt as image_alt',
+      'i.width as image_width',
+      'i.height as image_height',
+    ]);
+  if (query.categoryId !== undefined) q = q.where('p.category_id', '=', query.categoryId);
+  if (query.ids !== undefined || query.slugs !== undefined) {
+    const ids = query.ids ?? [];
+    const slugs = query.slugs ?? [];
+    q = q.where((eb) => eb.or([...(ids.length ? [eb('p.id', 'in', ids)] : []), ...(slugs.length ? [eb('p.slug', 'in', slugs)] : [])]));
+  }
+  if (query.featuredFirst) q = q.orderBy('p.featured', 'desc');
+  const rows = await q.orderBy('p.created_at', 'desc').orderBy('p.name').limit(query.limit).offset(query.offset).execute();
+  return rows.map((r) => ({ ...r, total_stock: Number(r.total_stock) }));
+}
+
+export async function countProducts(db: Db, categoryId?: string): Promise<number> {
+  let q = db.selectFrom('product').where('status', '=', 'active').select((eb) => eb.fn.countAll<string>().as('n'));
+  if (categoryId !== undefined) q = q.where('category_id', '=', categoryId);
+  const row = await q.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function findActiveProduct(db: Db, idOrSlug: string): Promise<(ProductRow & { category_slug: string; category_name: string }) | undefined> {
+  return db
+    .selectFrom('product as p')
+    .innerJoin('category as c', 'c.id', 'p.category_id')
+    .selectAll('p')
+    .select(['c.slug as category_slug', 'c.name as category_name'])
+    .where('p.status', '=', 'active')
+    .where(uuidPattern.test(idOrSlug) ? 'p.id' : 'p.slug', '=', idOrSlug)
+    .executeTakeFirst();
+}
+
+export async function findVariants(db: Db, productId: string): Promise<ProductVariantRow[]> {
+  return db.selectFrom('product_variant').selectAll().where('product_id', '=', productId).orderBy('position').execute();
+}
+
+export async function findImages(db: Db, productId: string): Promise<ProductImageRow[]> {
+  return db.selectFrom('product_image').selectAll().where('product_id', '=', productId).orderBy('position').execute();
+}
+
+export async function countCategories(db: Db): Promise<number> {
+  const row = await db.selectFrom('category').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function insertCategory(db: Db, row: Insertable<CategoryTable>): Promise<string> {
+  const { id } = await db.insertInto('category').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function insertProduct(db: Db, row: Insertable<ProductTable>): Promise<string> {
+  const { id } = await db.insertInto('product').values(row).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+export async function insertVariants(db: Db, rows: Insertable<ProductVariantTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('product_variant').values(rows).execute();
+}
+
+export async function insertImages(db: Db, rows: Insertable<ProductImageTable>[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('product_image').values(rows).execute();
+}

@@ -1,0 +1,57 @@
+/** Money: an integer count of minor units plus its ISO 4217 currency. */
+export interface Money {
+  amount: number;
+  currency: string;
+}
+
+export interface ImageRef {
+  url: string;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+export interface CategorySummary {
+  id: string;
+  slug: string;
+  name: string;
+  description: string;
+  productCount: number;
+}
+
+export type StockLevel = 'in_stock' | 'low_stock' | 'sold_out';
+
+export interface ProductSummary {
+  id: string;
+  slug: string;
+  name: string;
+  category: { slug: string; name: string };
+  price: Money;
+  compareAtPrice: Money | null;
+  stock: StockLevel;
+  image: ImageRef | null;
+}
+
+export interface ProductVariant {
+  id: string;
+  sku: string;
+  title: string;
+  options: Record<string, string>;
+  price: Money;
+  compareAtPrice: Money | null;
+  stock: StockLevel;
+  available: number;
+}
+
+export interface ProductDetail extends Omit<ProductSummary, 'image'> {
+  description: string;
+  images: ImageRef[];
+  variants: ProductVariant[];
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}

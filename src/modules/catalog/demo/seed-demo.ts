@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import sharp from 'sharp';
+import type { ObjectStore } from '../../../adapters/storage/object-store.js';
+import type { Db } from '../../../db/database.js';
+import * as repo from '../catalog.repository.js';
+import { demoCatalog, type DemoProduct } from './demo-catalog.js';
+import { artSize, productSvg } from './product-art.js';
+
+export interface SeedResult {
+  seeded: boolean;
+  categories: number;
+  products: number;
+  variants: number;
+  images: number;
+}
+
+const slugify = (s: string): string =>
+  s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Renders (or reuses, by content hash) one product image and returns its storage key. */
+async function productImage(store: ObjectStore, svg: string, slug: string): Promise<string> {
+  const hash = createHash('sha256').update(svg).digest('hex').slice(0, 10);
+  const key = `media/products/${slug}-${hash}.webp`;
+  if (!(await store.exists(key))) {
+    const webp = await sharp(Buffer.from(svg)).webp({ quality: 78, effort: 4 }).toBuffer();
+    await store.put(key, webp, 'image/webp');
+  }
+  return key;
+}
+
+function stockFor(product: DemoProduct, colourIndex: number, sizeIndex: number, sku: string): number {
+  const base = 6 + (createHash('sha1').update(sku).digest()[0]! % 40);
+  switch (product.stock) {
+    case 'sold-out':
+      return 0;
+    case 'low':
+      return colourIndex === 0 && sizeIndex === 0 ? 2 : colourIndex === 0 && sizeIndex === 1 ? 1 : 0;
+    case 'partial':
+      return colourIndex === 0 ? 0 : base;
+    default:
+      return base;
+  }
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/**
+ * Creates the demo catalog (6 categories, 48 products with colour and size variants and locally drawn
+ * images) when the catalog is empty. Running it again changes nothing.
+ */
+export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; currency: string }): Promise<SeedResult> {
+  const { db, store, currency } = deps;
+  if ((await repo.countCategories(db)) > 0) return { seeded: false, categories: 0, products: 0, variants: 0, images: 0 };
+
+  // Images first, outside the transaction: they are content-addressed, so a retry reuses them.
+  const jobs = demoCatalog.flatMap((category) =>
+    category.products.flatMap((product) =>
+      product.colours.slice(0, 3).map((colour, i) => ({ category, product, colour, i })),
+    ),
+  );
+  const keys = await mapLimit(jobs, 4, (job) =>
+    productImage(store, productSvg(job.product.art, job.colour[1], job.category.backdrop), `${slugify(job.product.name)}-${slugify(job.colour[0])}`),
+  );
+  const imageKeys = new Map(jobs.map((job, n) => [`${job.product.name}|${job.i}`, keys[n]!]));
+
+  let products = 0;
+  let variants = 0;
+  let images = 0;
+  const now = Date.now();
+  await db.transaction().execute(async (trx) => {
+    for (const [position, category] of demoCatalog.entries()) {
+      const categoryId = await repo.insertCategory(trx, { slug: category.slug, name: category.name, description: category.description, position });
+      for (const [index, product] of category.products.entries()) {
+        const slug = slugify(product.name);
+        // Interleave creation times across categories so "new arrivals" shows a mix.
+        const createdAt = new Date(now - (index * demoCatalog.length + position) * 3_600_000);
+        const productId = await repo.insertProduct(trx, {
+          slug,
+          name: product.name,
+          description: product.description,
+          category_id: categoryId,
+          status: 'active',
+          featured: product.featured ?? false,
+          created_at: createdAt,
+          updated_at: createdAt,
+        });
+        products++;
+        const sizes = product.sizes ?? [undefined];
+        const rows = product.colours.flatMap(([colourName], ci) =>
+          sizes.map((size, si) => {
+            const sku = [slug, slugify(colourName), size ? slugify(size) : undefined].filter(Boolean).join('-').toUpperCase();
+            const step = product.sizePrices?.[si] ?? 0;
+            return {
+              product_id: productId,
+              sku,
+              title: size ? `${colourName} / ${size}` : colourName,
+              options: JSON.stringify(size ? { Colour: colourName, Size: size } : { Colour: colourName }),
+              price_amount: product.price + step,
+              compare_at_amount: product.compareAt !== undefined ? product.compareAt + step : null,
+              currency,
+              stock: stockFor(product, ci, si, sku),
+              position: ci * sizes.length + si,
+            };
+          }),
+        );
+        await repo.insertVariants(trx, rows);
+        variants += rows.length;
+        const imageRows = product.colours.slice(0, 3).map(([colourName], i) => ({
+          product_id: productId,
+          storage_key: imageKeys.get(`${product.name}|${i}`)!,
+          alt: `${product.name} in ${colourName.toLowerCase()}`,
+          width: artSize,
+          height: artSize,
+          position: i,
+        }));
+        await repo.insertImages(trx, imageRows);
+        images += imageRows.length;
+      }
+    }
+  });
+  return { seeded: true, categories: demoCatalog.length, products, variants, images };
+}

@@ -1,0 +1,32 @@
+import { join } from 'node:path';
+import type { ObjectStore } from './adapters/storage/object-store.js';
+import { createLocalObjectStore } from './adapters/storage/local.js';
+import type { Config } from './config.js';
+import { openDatabase, type DatabaseHandle } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { seedDemoCatalog, type SeedResult } from './modules/catalog/demo/seed-demo.js';
+
+/** The adapters a process opens once and closes on shutdown. */
+export interface Runtime {
+  database: DatabaseHandle;
+  store: ObjectStore;
+}
+
+export async function openRuntime(config: Config): Promise<Runtime> {
+  const database = await openDatabase(config.database);
+  const store = createLocalObjectStore(join(config.dataDir, 'objects'));
+  return { database, store };
+}
+
+/**
+ * Brings the schema up to date and, on an empty embedded database (or when SEED_DEMO=always), creates
+ * the demo catalog so `npm start` shows a real shop.
+ */
+export async function prepareDatabase(config: Config, runtime: Runtime): Promise<{ migrations: string[]; seed: SeedResult | undefined }> {
+  const migrations = await migrateToLatest(runtime.database.db);
+  const wantSeed = config.seedDemo === 'always' || (config.seedDemo === 'auto' && config.database.kind === 'pglite');
+  const seed = wantSeed
+    ? await seedDemoCatalog({ db: runtime.database.db, store: runtime.store, currency: config.shop.currency })
+    : undefined;
+  return { migrations, seed };
+}

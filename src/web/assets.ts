@@ -1,0 +1,58 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+
+/** A static asset held in memory, compressed once, served under a content-hashed name. */
+interface Asset {
+  path: string;
+  contentType: string;
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+}
+
+export interface Assets {
+  /** Hashed URL of the stylesheet, e.g. /assets/app.3f2a9c1b.css */
+  stylesheet: string;
+}
+
+function load(name: string, contentType: string): Asset {
+  const identity = readFileSync(new URL(name, import.meta.url));
+  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
+  const dot = name.lastIndexOf('.');
+  return {
+    path: `/assets/${name.slice(0, dot)}.${hash}${name.slice(dot)}`,
+    contentType,
+    identity,
+    gzip: gzipSync(identity, { level: 9 }),
+    br: brotliCompressSync(identity),
+  };
+}
+
+/**
+ * Serves the app's own static assets. Names carry their content hash, so they are cached for a year
+ * as immutable and a new release can never be mixed with an old stylesheet.
+ */
+export function registerAssets(app: FastifyInstance): Assets {
+  const css = load('styles.css', 'text/css; charset=utf-8');
+  const byPath = new Map([[css.path, css]]);
+
+  app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
+    const asset = byPath.get(request.url.split('?')[0] ?? '');
+    if (!asset) return reply.callNotFound();
+    const accepts = String(request.headers['accept-encoding'] ?? '');
+    const [encoding, body] = accepts.includes('br')
+      ? (['br', asset.br] as const)
+      : accepts.includes('gzip')
+        ? (['gzip', asset.gzip] as const)
+        : ([undefined, asset.identity] as const);
+    if (encoding) reply.header('content-encoding', encoding);
+    return reply
+      .header('vary', 'accept-encoding')
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .type(asset.contentType)
+      .send(body);
+  });
+  return { stylesheet: css.path };
+}

@@ -1,0 +1,16 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { renderPage } from './render.js';
+
+/**
+ * Sends a server-rendered page. Anonymous requests may be cached briefly by a CDN; anything carrying a
+ * cookie is private, so one shopper's page is never served to another.
+ */
+export function sendPage(request: FastifyRequest, reply: FastifyReply, page: VNode, status = 200): FastifyReply {
+  const anonymous = request.headers.cookie === undefined;
+  return reply
+    .code(status)
+    .header('cache-control', anonymous && status === 200 ? 'public, max-age=60, stale-while-revalidate=300' : 'private, no-store')
+    .type('text/html; charset=utf-8')
+    .send(renderPage(page));
+}
