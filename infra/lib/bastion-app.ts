@@ -1,24 +1,61 @@
-import type { App } from 'aws-cdk-lib';
+import { resolve } from 'node:path';
+import { Annotations, type App } from 'aws-cdk-lib';
 import { readConfig, type BastionConfig } from './config/bastion-config.js';
+import { loadRateLimitRules, mirrorRateLimits, type RateLimitMirror } from './config/rate-limits.js';
 import { addNagChecks } from './nag.js';
+import { AppStack } from './stacks/app-stack.js';
+import { EdgeStack } from './stacks/edge-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
 export interface BastionStacks {
   readonly config: BastionConfig;
+  readonly rateLimits: RateLimitMirror & { readonly origin: string };
   readonly stateful: StatefulStack;
+  readonly edge: EdgeStack;
+  readonly app: AppStack;
 }
 
-/** Builds every Bastion stack into `app` from its context. The CLI entry and the tests share this. */
-export function buildBastion(app: App): BastionStacks {
-  const config = readConfig((key) => app.node.tryGetContext(key));
-  const env = { account: config.account, region: config.region };
+/** The Region CloudFront requires for its certificate and WebACL. */
+export const EDGE_REGION = 'us-east-1';
 
+/**
+ * Builds every Bastion stack into `app` from its context; the CLI entry and the tests share it.
+ * `baseDir` anchors relative paths from context (the infra package directory under the CLI).
+ */
+export function buildBastion(app: App, baseDir: string = process.cwd()): BastionStacks {
+  const config = readConfig((key) => app.node.tryGetContext(key));
+  const source = loadRateLimitRules(resolve(baseDir, config.rateLimitsFile));
+  const mirror = mirrorRateLimits(source.rules);
+
+  const regional = { account: config.account, region: config.region };
   const stateful = new StatefulStack(app, 'BastionStateful', {
-    env,
+    env: regional,
     config,
     description: 'Bastion: keys, network, database, cache, buckets, user pool, secrets, audit (retained)',
   });
+  const edge = new EdgeStack(app, 'BastionEdge', {
+    env: { account: config.account, region: EDGE_REGION },
+    crossRegionReferences: true,
+    config,
+    mirroredRules: mirror.mirrored,
+    description: 'Bastion: CloudFront WAF WebACL and certificate (us-east-1)',
+  });
+  const appStack = new AppStack(app, 'BastionApp', {
+    env: regional,
+    crossRegionReferences: true,
+    config,
+    stateful,
+    edge,
+    mirroredRules: mirror.mirrored,
+    description: 'Bastion: load balancer, app fleet, CDN, alarms, dashboard (stateless)',
+  });
+
+  for (const rule of mirror.skipped) {
+    Annotations.of(edge).addInfo(
+      `Rate limit "${rule.name}" (${rule.windowSeconds}s window) is enforced by the app only: WAF windows are 60/120/300/600s.`,
+    );
+  }
 
   addNagChecks(app);
-  return { config, stateful };
+  return { config, rateLimits: { ...mirror, origin: source.origin }, stateful, edge, app: appStack };
 }

@@ -45,6 +45,8 @@ export interface BastionConfig {
   readonly cognitoDomainPrefix: string;
   /** Path of the app's rate-limit rules, relative to the infra package; read when it exists. */
   readonly rateLimitsFile: string;
+  /** The app's `PAYMENTS` setting in production (comma-separated: stripe, paypal). */
+  readonly payments: string;
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
 }
@@ -112,6 +114,11 @@ export function readConfig(read: ContextReader): BastionConfig {
     throw new ConfigError(`${PREFIX}cognitoDomainPrefix must be lower-case letters, digits and hyphens, without "cognito"`);
   }
 
+  const payments = optionalString(read, 'payments');
+  if (payments !== undefined && !/^(stripe|paypal|test)(,(stripe|paypal|test))*$/.test(payments)) {
+    throw new ConfigError(`${PREFIX}payments must list stripe, paypal or test, comma-separated (got "${payments}")`);
+  }
+
   return {
     account,
     region,
@@ -139,6 +146,7 @@ export function readConfig(read: ContextReader): BastionConfig {
     releaseVersion,
     cognitoDomainPrefix,
     rateLimitsFile: optionalString(read, 'rateLimitsFile') ?? '../config/rate-limits.json',
+    payments: payments ?? 'stripe',
     appPort: 3000,
   };
 }

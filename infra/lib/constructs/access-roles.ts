@@ -2,7 +2,8 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { iam4Policy, iam5Resource, nagArnRef } from '../nag-ids.js';
+import { iam4Policy, iam5Resource } from '../nag-ids.js';
+import { artifactBucketName } from './artifact-bucket.js';
 import { APP_INSTANCE_TAG } from './instance-tags.js';
 
 export interface AccessRolesProps {
@@ -27,6 +28,8 @@ export class AccessRoles extends Construct {
   constructor(scope: Construct, id: string, props: AccessRolesProps) {
     super(scope, id);
     const { account, partition, region } = Stack.of(this);
+    // The literal ARN (the bucket name is fixed) keeps the policy readable and its nag finding id stable.
+    const releases = `arn:${partition}:s3:::${artifactBucketName(account, region)}/releases/*`;
     const trustWithMfa = new iam.AccountPrincipal(account).withConditions({
       Bool: { 'aws:MultiFactorAuthPresent': 'true' },
     });
@@ -48,7 +51,7 @@ export class AccessRoles extends Construct {
       new iam.PolicyStatement({
         sid: 'PublishReleases',
         actions: ['s3:PutObject', 's3:GetObject'],
-        resources: [props.artifactBucket.arnForObjects('releases/*')],
+        resources: [releases],
       }),
     );
     this.deployRole.addToPolicy(
@@ -87,7 +90,7 @@ export class AccessRoles extends Construct {
         reason: 'Matches exactly the roles `cdk bootstrap` creates in each Region (deploy, file publishing, lookup); their names end in the Region.',
       },
       {
-        id: iam5Resource(`${nagArnRef(props.artifactBucket)}/releases/*`),
+        id: iam5Resource(releases),
         reason: 'Release tarballs are new objects with versioned names under releases/; the grant stops at that prefix.',
       },
       {

@@ -1,10 +1,15 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
 /** Key of a release tarball: the contract between `npm run release` + upload and the instances' user data. */
 export function releaseObjectKey(version: string): string {
   return `releases/bastion-${version}.tgz`;
+}
+
+/** Fixed per account and Region: the release upload command in docs/deploy-aws.md names it directly. */
+export function artifactBucketName(account: string, region: string): string {
+  return `bastion-artifacts-${account}-${region}`;
 }
 
 /**
@@ -16,7 +21,9 @@ export class ArtifactBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: { readonly accessLogs: s3.IBucket }) {
     super(scope, id);
+    const { account, region } = Stack.of(this);
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: artifactBucketName(account, region),
       // SSE-S3 keeps the deploy role free of KMS grants; the tarball holds code, not data or secrets.
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,

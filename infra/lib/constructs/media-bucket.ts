@@ -7,6 +7,14 @@ import { Construct } from 'constructs';
 /** Objects under this prefix are public through CloudFront (`/media/*`); everything else stays private. */
 export const PUBLIC_MEDIA_PREFIX = 'media/';
 
+/**
+ * The bucket's name, fixed per account and Region so the app stack, the docs and an operator can all name
+ * it without a lookup (and a retained bucket is found again by a later deploy instead of duplicated).
+ */
+export function mediaBucketName(account: string, region: string): string {
+  return `bastion-media-${account}-${region}`;
+}
+
 export interface MediaBucketProps {
   readonly encryptionKey: kms.IKey;
   readonly accessLogs: s3.IBucket;
@@ -24,6 +32,7 @@ export class MediaBucket extends Construct {
     const { account, partition } = Stack.of(this);
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
+      bucketName: mediaBucketName(account, Stack.of(this).region),
       encryption: s3.BucketEncryption.KMS,
       encryptionKey: props.encryptionKey,
       bucketKeyEnabled: true,

@@ -1,0 +1,89 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { AppMetrics } from './app-metrics.js';
+
+export interface AlarmsProps {
+  readonly metrics: AppMetrics;
+  readonly topic: sns.ITopic;
+  readonly minHealthyHosts: number;
+  /** Below this much free database storage (bytes) someone should look before autoscaling runs out. */
+  readonly dbFreeStorageThresholdBytes: number;
+}
+
+/**
+ * One alarm per signal that needs a person: the shop failing requests, slowing down, losing hosts,
+ * running hot, running out of database room, or failing payments. Each notifies the alarm topic when it
+ * fires and when it clears. Thresholds are starting points for a new shop; docs/deploy-aws.md says how to
+ * tune them.
+ */
+export class Alarms extends Construct {
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    const m = props.metrics;
+    const action = new actions.SnsAction(props.topic);
+    const add = (name: string, metric: cloudwatch.Metric, options: Omit<cloudwatch.CreateAlarmOptions, 'alarmDescription'> & { description: string }): void => {
+      const { description, ...rest } = options;
+      const alarm = metric.createAlarm(this, name, { alarmDescription: description, ...rest });
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+      this.alarms.push(alarm);
+    };
+    const notBreaching = cloudwatch.TreatMissingData.NOT_BREACHING;
+    const above = cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const below = cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD;
+
+    add('LoadBalancer5xx', m.elb5xx, {
+      description: 'The load balancer answered 5xx itself (no healthy target, or targets failing to connect)',
+      threshold: 10, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
+    });
+    add('App5xx', m.target5xx, {
+      description: 'The app answered 5xx to more than 20 requests in 5 minutes',
+      threshold: 20, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
+    });
+    add('LatencyP99', m.p99Latency, {
+      description: 'p99 response time above 2 s for 5 minutes',
+      threshold: 2, evaluationPeriods: 5, datapointsToAlarm: 5, comparisonOperator: above, treatMissingData: notBreaching,
+    });
+    add('HealthyHosts', m.healthyHosts, {
+      description: 'Fewer healthy app instances than the group minimum for 3 minutes',
+      threshold: props.minHealthyHosts, evaluationPeriods: 3, comparisonOperator: below,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    add('AppCpu', m.cpu, {
+      description: 'App fleet CPU above 85% for 15 minutes: scaling is at its maximum or not keeping up',
+      threshold: 85, evaluationPeriods: 3, comparisonOperator: above,
+    });
+    add('DatabaseCpu', m.dbCpu, {
+      description: 'Database CPU above 80% for 15 minutes',
+      threshold: 80, evaluationPeriods: 3, comparisonOperator: above,
+    });
+    add('DatabaseFreeStorage', m.dbFreeStorage, {
+      description: 'Database free storage low',
+      threshold: props.dbFreeStorageThresholdBytes, evaluationPeriods: 1, comparisonOperator: below,
+    });
+    add('DatabaseConnections', m.dbConnections, {
+      description: 'Database connections above 400: a pool leak or runaway scaling',
+      threshold: 400, evaluationPeriods: 2, comparisonOperator: above,
+    });
+    m.redisMemory.forEach((metric, index) =>
+      add(`RedisMemory${index + 1}`, metric, {
+        description: 'Redis memory above 80%: evictions of sessions and counters will follow',
+        threshold: 80, evaluationPeriods: 2, comparisonOperator: above,
+      }),
+    );
+    m.redisCpu.forEach((metric, index) =>
+      add(`RedisCpu${index + 1}`, metric, {
+        description: 'Redis engine CPU above 80%',
+        threshold: 80, evaluationPeriods: 3, comparisonOperator: above,
+      }),
+    );
+    add('PaymentFailures', m.paymentFailures, {
+      description: 'More than 5 payment failures in 5 minutes (EMF metric Bastion/PaymentFailures)',
+      threshold: 5, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { BastionConfig } from '../config/bastion-config.js';
+import { APP_INSTANCE_TAG } from './instance-tags.js';
+import { renderUserData, type UserDataSettings } from './user-data.js';
+
+export interface AppFleetProps {
+  readonly config: BastionConfig;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly role: iam.IRole;
+  readonly targetGroup: elbv2.IApplicationTargetGroup;
+  readonly notifications: sns.ITopic;
+  readonly userData: Omit<UserDataSettings, 'config' | 'asgLogicalId' | 'stackName'>;
+}
+
+/**
+ * The app instances: an Auto Scaling group in the private subnets behind the ALB. The launch template
+ * requires IMDSv2, encrypts the root volume, has no key pair (shell access is Session Manager only) and
+ * turns on detailed monitoring. A new release or setting replaces instances one batch at a time, each
+ * batch waiting for its instances to report /readyz.
+ */
+export class AppFleet extends Construct {
+  readonly group: autoscaling.AutoScalingGroup;
+
+  constructor(scope: Construct, id: string, props: AppFleetProps) {
+    super(scope, id);
+    const { config } = props;
+    const arm = /^[a-z]+\d+[a-z]*g[a-z]*\./.test(config.instanceType);
+    const userData = ec2.UserData.forLinux();
+
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      instanceType: new ec2.InstanceType(config.instanceType),
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({
+        cpuType: arm ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64,
+      }),
+      role: props.role,
+      securityGroup: props.securityGroup,
+      userData,
+      requireImdsv2: true,
+      httpPutResponseHopLimit: 1,
+      instanceMetadataTags: false,
+      detailedMonitoring: true,
+      associatePublicIpAddress: false,
+      blockDevices: [
+        {
+          deviceName: '/dev/xvda',
+          volume: ec2.BlockDeviceVolume.ebs(config.rootVolumeGiB, {
+            encrypted: true,
+            volumeType: ec2.EbsDeviceVolumeType.GP3,
+            deleteOnTermination: true,
+          }),
+        },
+      ],
+    });
+
+    this.group = new autoscaling.AutoScalingGroup(this, 'Group', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      launchTemplate,
+      minCapacity: config.minCapacity,
+      maxCapacity: config.maxCapacity,
+      healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+        additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+        gracePeriod: Duration.minutes(5),
+      }),
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        // Keeps full capacity serving while a batch boots (CloudFormation requires this below max).
+        minInstancesInService: Math.min(config.minCapacity, config.maxCapacity - 1),
+        pauseTime: Duration.minutes(15),
+        waitOnResourceSignals: true,
+      }),
+      notifications: [{ topic: props.notifications }],
+      defaultInstanceWarmup: Duration.minutes(3),
+    });
+    this.group.attachToApplicationTargetGroup(props.targetGroup);
+
+    const stack = Stack.of(this);
+    const asgResource = this.group.node.defaultChild as autoscaling.CfnAutoScalingGroup;
+    userData.addCommands(
+      ...renderUserData({
+        ...props.userData,
+        config,
+        stackName: stack.stackName,
+        asgLogicalId: stack.getLogicalId(asgResource),
+      }),
+    );
+
+    this.group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    this.group.scaleOnRequestCount('Requests', { targetRequestsPerMinute: config.requestsPerTargetPerMinute });
+
+    // Session Manager access (see access-roles.ts) is granted by this tag.
+    Tags.of(this.group).add(APP_INSTANCE_TAG.key, APP_INSTANCE_TAG.value, { applyToLaunchedInstances: true });
+  }
+}
