@@ -1,0 +1,46 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildBastion, type BastionStacks } from '../../lib/bastion-app.js';
+
+export const INFRA_DIR = resolve(import.meta.dirname, '../..');
+
+/** The context `cdk synth` would see: cdk.json's feature flags and defaults, plus the test's overrides. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(INFRA_DIR, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return cdkJson.context;
+}
+
+export function newApp(overrides: Record<string, unknown> = {}): App {
+  return new App({
+    context: { ...cdkJsonContext(), ...overrides },
+    outdir: mkdtempSync(join(tmpdir(), 'bastion-cdk-')),
+  });
+}
+
+export interface SynthesizedBastion extends BastionStacks {
+  readonly cdkApp: App;
+  readonly templates: { readonly stateful: Template; readonly edge: Template; readonly app: Template };
+}
+
+/**
+ * Builds and synthesizes the whole app offline, as the CLI would. Synthesis runs the cdk-nag plugin, so
+ * an unacknowledged finding fails here already. Call once per file and share the result: it takes seconds.
+ */
+export function synthBastion(overrides: Record<string, unknown> = {}): SynthesizedBastion {
+  const cdkApp = newApp(overrides);
+  const stacks = buildBastion(cdkApp, INFRA_DIR);
+  const template = (stack: Stack): Template => Template.fromStack(stack);
+  return {
+    ...stacks,
+    cdkApp,
+    templates: { stateful: template(stacks.stateful), edge: template(stacks.edge), app: template(stacks.app) },
+  };
+}
+
+/** Resources of one type in a template, keyed by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, { Properties?: Record<string, unknown> }> {
+  return template.findResources(type) as Record<string, { Properties?: Record<string, unknown> }>;
+}
