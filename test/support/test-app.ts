@@ -16,14 +16,14 @@ export interface TestApp extends BuiltApp {
 }
 
 /** The real app on a private test database, with the seeded images and captured log lines. */
-export async function createTestApp(env: Record<string, string> = {}, options: { database?: DatabaseHandle } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { database?: DatabaseHandle; isShuttingDown?: () => boolean } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bastion-test-'));
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env });
   const database = options.database ?? (await openTestDatabase());
   const store = createLocalObjectStore(inject('objectsDir'));
   const logs: Record<string, unknown>[] = [];
   const logStream = { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) };
-  const built = await buildApp(config, { database, store, logStream });
+  const built = await buildApp(config, { database, store, logStream, ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}) });
   return {
     ...built,
     config,

@@ -1,0 +1,125 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+});
+afterAll(async () => t.close());
+
+const html = { accept: 'text/html' };
+
+describe('storefront pages', () => {
+  it('renders the home page with a hero, category tiles and products from the database', async () => {
+    const res = await t.app.inject({ url: '/', headers: html });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    const page = res.body;
+    expect(page.startsWith('<!doctype html>')).toBe(true);
+    expect(page).toContain('<h1 id="hero-title">Ridge Stoneware Mug</h1>');
+    expect(page.match(/class="tile"/g)).toHaveLength(6);
+    expect(page.match(/<article class="card">/g)).toHaveLength(8);
+    expect(page).toContain('£24.00');
+    expect(page).toMatch(/<link rel="stylesheet" href="\/assets\/styles\.[0-9a-f]{12}\.css"\/>/);
+  });
+
+  it('carries no inline script or style and no external resource', async () => {
+    const page = (await t.app.inject({ url: '/', headers: html })).body;
+    expect(page).not.toMatch(/<script/i);
+    expect(page).not.toMatch(/\sstyle=/i);
+    expect(page).not.toMatch(/\son[a-z]+=/i);
+    expect(page).not.toMatch(/(src|href)="https?:\/\//);
+  });
+
+  it('escapes catalog text, so data can never become markup', async () => {
+    await t.database.db.updateTable('product').set({ name: '<img src=x onerror=alert(1)>' }).where('slug', '=', 'ridge-stoneware-mug').execute();
+    const page = (await t.app.inject({ url: '/', headers: html })).body;
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)>');
+    await t.database.db.updateTable('product').set({ name: 'Ridge Stoneware Mug' }).where('slug', '=', 'ridge-stoneware-mug').execute();
+  });
+
+  it('renders a category with its count and marks it current in the navigation', async () => {
+    const res = await t.app.inject({ url: '/c/apparel', headers: html });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<title>Apparel · Bastion Supply Co.</title>');
+    expect(res.body).toContain('<a href="/c/apparel" aria-current="page">Apparel</a>');
+    expect(res.body.match(/<article class="card">/g)).toHaveLength(8);
+  });
+
+  it('shows Sale, Sold out and Low stock badges from real stock and prices', async () => {
+    const apparel = (await t.app.inject({ url: '/c/apparel', headers: html })).body;
+    expect(apparel).toContain('badge--sold-out');
+    expect(apparel).toContain('badge--sale');
+    expect(apparel).toContain('<s class="price__compare">£92.00</s>');
+    expect(apparel).toContain('badge--low');
+  });
+
+  it('renders a product page with variants, stock lines and a gallery that works without JavaScript', async () => {
+    const res = await t.app.inject({ url: '/p/organic-cotton-tee?image=2', headers: html });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<h1>Organic Cotton Tee</h1>');
+    expect(res.body).toContain('White / XS');
+    expect(res.body).toMatch(/<a href="\/p\/organic-cotton-tee\?image=2" aria-current="true">/);
+    expect(res.body).toContain('You may also like');
+  });
+
+  it('shows "Only N left" for low stock', async () => {
+    const res = await t.app.inject({ url: '/p/pocket-tee', headers: html });
+    expect(res.body).toContain('Only 2 left');
+    expect(res.body).toContain('Sold out');
+  });
+
+  it('answers unknown pages and products with a helpful 404 page', async () => {
+    for (const url of ['/no/such/page', '/p/not-a-product', '/c/not-a-category']) {
+      const res = await t.app.inject({ url, headers: html });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+      expect(res.body).toContain('We couldn’t find that page');
+      expect(res.body).toContain('href="/c/apparel"');
+    }
+  });
+
+  it('answers a bad page number with a 400 page, not a crash', async () => {
+    const res = await t.app.inject({ url: '/c/apparel?page=0', headers: html });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('Reference:');
+  });
+
+  it('lets a CDN cache anonymous pages but never a page for a visitor with cookies', async () => {
+    const anonymous = await t.app.inject({ url: '/', headers: html });
+    expect(anonymous.headers['cache-control']).toMatch(/^public, max-age=60/);
+    const withCookie = await t.app.inject({ url: '/', headers: { ...html, cookie: 'a=b' } });
+    expect(withCookie.headers['cache-control']).toBe('private, no-store');
+  });
+
+  it('serves the stylesheet compressed and immutable under its hashed name', async () => {
+    const page = (await t.app.inject({ url: '/', headers: html })).body;
+    const href = /href="(\/assets\/styles\.[0-9a-f]+\.css)"/.exec(page)?.[1] ?? '';
+    const css = await t.app.inject({ url: href, headers: { 'accept-encoding': 'gzip, br' } });
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['content-encoding']).toBe('br');
+    expect(css.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(Number(css.headers['content-length'] ?? css.rawPayload.length)).toBeLessThan(30 * 1024);
+    expect((await t.app.inject({ url: '/assets/styles.000000000000.css' })).statusCode).toBe(404);
+  });
+
+  it('serves product images and refuses paths outside the media folder', async () => {
+    const page = (await t.app.inject({ url: '/', headers: html })).body;
+    const src = /<img src="(\/media\/[^"]+\.webp)"/.exec(page)?.[1] ?? '';
+    const img = await t.app.inject({ url: src });
+    expect(img.statusCode).toBe(200);
+    expect(img.headers['content-type']).toBe('image/webp');
+    expect(img.rawPayload.subarray(8, 12).toString()).toBe('WEBP');
+    expect((await t.app.inject({ url: '/media/../objects/x' })).statusCode).toBe(404);
+    expect((await t.app.inject({ url: '/media/%2e%2e/%2e%2e/etc/passwd' })).statusCode).toBe(404);
+  });
+
+  it('keeps pages within the HTML budget (40 KB, listings 70 KB, gzip)', async () => {
+    const { gzipSync } = await import('node:zlib');
+    for (const [url, budget] of [['/', 70], ['/c/apparel', 70], ['/p/organic-cotton-tee', 40]] as const) {
+      const body = (await t.app.inject({ url, headers: html })).body;
+      expect(gzipSync(body).length, url).toBeLessThan(budget * 1024);
+    }
+  });
+});

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('runs on the embedded default with no variables at all', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toMatchObject({ kind: 'pglite' });
+    expect(config.database.kind === 'pglite' && config.database.dataDir?.endsWith('/data/pg')).toBe(true);
+    expect(config.webConcurrency).toBe(1);
+    expect(config.shop.currency).toBe('GBP');
+  });
+
+  it('takes memory:// as an in-memory PGlite and a postgres URL as a pool', () => {
+    expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ kind: 'pglite', dataDir: undefined });
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db:5432/shop', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({
+      kind: 'postgres',
+      poolSize: 25,
+    });
+  });
+
+  it('names every bad variable at once, and why', () => {
+    const problems = problemsOf({ PORT: 'eighty', NODE_ENV: 'staging', LOG_LEVEL: 'loud', SHOP_CURRENCY: 'pounds', DATABASE_URL: 'mysql://x' });
+    expect(problems).toHaveLength(5);
+    expect(problems.join('\n')).toMatch(/PORT: "eighty" is not a whole number/);
+    expect(problems.join('\n')).toMatch(/NODE_ENV: "staging" is not one of development, production, test/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL/);
+    expect(problems.join('\n')).toMatch(/SHOP_CURRENCY: "pounds" is not an ISO 4217 code/);
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: must start with postgres:\/\/ or postgresql:\/\//);
+  });
+
+  it('never echoes a database URL, which may hold a password', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://user:s3cret@::bad' });
+    expect(problems.join('\n')).not.toContain('s3cret');
+  });
+
+  it('refuses several workers on the embedded database', () => {
+    expect(problemsOf({ WEB_CONCURRENCY: '4' }).join('\n')).toMatch(/WEB_CONCURRENCY: must be 1 on the embedded PGlite/);
+    expect(problemsOf({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://db/shop' })).toEqual([]);
+  });
+
+  it('checks ranges and lengths', () => {
+    expect(problemsOf({ PORT: '70000' })[0]).toMatch(/PORT: 70000 is outside 0..65535/);
+    expect(problemsOf({ METRICS_TOKEN: 'short' })[0]).toMatch(/METRICS_TOKEN/);
+    expect(problemsOf({ SHOP_LOCALE: 'not a locale!' })[0]).toMatch(/SHOP_LOCALE/);
+  });
+});
