@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAwsKmsKeyRing } from '../../src/adapters/keys/aws-kms.js';
 import type { KeyRing } from '../../src/adapters/keys/key-ring.js';
-import { addLocalKey, keyFilePath, openLocalKeyRing, parseEnvMasterKey, retireLocalKey } from '../../src/adapters/keys/local.js';
+import { parseEnvMasterKey } from '../../src/adapters/keys/key-config.js';
+import { addLocalKey, keyFilePath, openLocalKeyRing, retireLocalKey } from '../../src/adapters/keys/local.js';
 import { startFakeKms, type FakeKms } from '../support/fake-kms.js';
 
 const row = (id: string) => ({ 'bastion:table': 'customer', 'bastion:column': 'name', 'bastion:row': id });
