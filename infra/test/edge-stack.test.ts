@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMIT_RULES } from '../lib/config/rate-limits.js';
-import { synthBastion, type SynthesizedBastion } from './support/synth.js';
+import { resolve } from 'node:path';
+import { loadRateLimitRules, mirrorRateLimits } from '../lib/config/rate-limits.js';
+import { INFRA_DIR, synthBastion, type SynthesizedBastion } from './support/synth.js';
 import { managedGroups, webAclRules } from './support/web-acl.js';
 
 let bastion: SynthesizedBastion;
@@ -28,10 +29,11 @@ describe('edge stack', () => {
     expect(new Set(rules.map((rule) => rule.Priority)).size).toBe(rules.length);
   });
 
-  it('mirrors the built-in rate limits when the app has no rate-limit file', () => {
-    expect(bastion.rateLimits.origin).toBe('built-in');
+  it('mirrors the rate limits of config/rate-limits.json (or the built-in set when it is absent)', () => {
+    const expected = mirrorRateLimits(loadRateLimitRules(resolve(INFRA_DIR, '../config/rate-limits.json')).rules).mirrored;
+    expect(expected.length).toBeGreaterThan(0);
     const names = webAclRules(bastion.templates.edge, 'CLOUDFRONT').map((rule) => rule.Name);
-    for (const rule of DEFAULT_RATE_LIMIT_RULES) expect(names).toContain(`RateLimit-${rule.name}`);
+    for (const rule of expected) expect(names).toContain(`RateLimit-${rule.name}`);
   });
 
   it('keeps the body-size check of the core rules for everything but uploads', () => {

@@ -30,6 +30,11 @@ describe('with Global Accelerator, the anonymous IP list, a hosted zone and 3 AZ
     expect(managedGroups(webAclRules(t, 'REGIONAL'))).toContain('AWSManagedRulesCommonRuleSet');
   });
 
+  it('keeps both WebACLs within WAF\'s default capacity with every rule on', () => {
+    expect(bastion.edge.webAcl.estimatedCapacity).toBeLessThanOrEqual(1_500);
+    expect(bastion.app.accelerator?.webAcl.estimatedCapacity).toBeLessThanOrEqual(1_500);
+  });
+
   it('adds the anonymous IP list to both WebACLs', () => {
     expect(managedGroups(webAclRules(bastion.templates.edge, 'CLOUDFRONT'))).toContain('AWSManagedRulesAnonymousIpList');
     expect(managedGroups(webAclRules(bastion.templates.app, 'REGIONAL'))).toContain('AWSManagedRulesAnonymousIpList');

@@ -66,16 +66,31 @@ describe('rate-limit rules', () => {
     );
   });
 
-  it('become scoped-down rate-based rules in the CloudFront WebACL', () => {
+  /** Synthesizes the edge stack alone (it is small) with the rules read from `path`. */
+  function edgeRules(path: string) {
     const app = newApp();
     const config = readConfig((key) => app.node.tryGetContext(key));
     const edge = new EdgeStack(app, 'Edge', {
       env: { account: config.account, region: 'us-east-1' },
       config,
-      mirroredRules: mirrorRateLimits(loadRateLimitRules(writeRules(APP_RULES)).rules).mirrored,
+      mirroredRules: mirrorRateLimits(loadRateLimitRules(path).rules).mirrored,
     });
     addNagChecks(app);
-    const rules = webAclRules(Template.fromStack(edge), 'CLOUDFRONT');
+    return webAclRules(Template.fromStack(edge), 'CLOUDFRONT');
+  }
+
+  it('put the built-in set in the CloudFront WebACL when the app file is absent', () => {
+    const names = edgeRules('/nonexistent/rate-limits.json').map((rule) => rule.Name);
+    for (const rule of DEFAULT_RATE_LIMIT_RULES) expect(names).toContain(`RateLimit-${rule.name}`);
+  });
+
+  it('fail the synth when so many are mirrored that the WebACL would overflow its capacity', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ name: `r${i}`, pathPrefix: `/p${i}`, limit: 100, windowSeconds: 60 }));
+    expect(() => edgeRules(writeRules({ rules: many }))).toThrow(/WCU/);
+  });
+
+  it('become scoped-down rate-based rules in the CloudFront WebACL', () => {
+    const rules = edgeRules(writeRules(APP_RULES));
     const search = rules.find((rule) => rule.Name === 'RateLimit-search');
     expect(search?.Statement.RateBasedStatement).toMatchObject({
       Limit: 300,

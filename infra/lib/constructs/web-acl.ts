@@ -17,6 +17,20 @@ export interface WebAclProps {
   readonly name: string;
 }
 
+/** WebACL capacity units of the AWS managed groups used here, as AWS documents them. */
+const MANAGED_GROUP_WCU: Readonly<Record<string, number>> = {
+  AWSManagedRulesAmazonIpReputationList: 25,
+  AWSManagedRulesAnonymousIpList: 50,
+  AWSManagedRulesCommonRuleSet: 700,
+  AWSManagedRulesKnownBadInputsRuleSet: 200,
+  AWSManagedRulesSQLiRuleSet: 200,
+};
+/** A WebACL may use at most this many capacity units by default. */
+export const WEB_ACL_WCU_LIMIT = 1_500;
+/** Generous per-rule estimates for our own rules: a rate rule scoped by a lower-cased prefix match, a label/path rule. */
+const RATE_RULE_WCU = 14;
+const CUSTOM_RULE_WCU = 15;
+
 /** Paths under which the back office accepts large request bodies (product image uploads). */
 export const UPLOAD_PATH_PREFIX = '/admin/';
 
@@ -28,6 +42,8 @@ export const UPLOAD_PATH_PREFIX = '/admin/';
 export class BastionWebAcl extends Construct {
   readonly webAcl: wafv2.CfnWebACL;
   readonly logGroup: logs.LogGroup;
+  /** Capacity units the rules need, estimated with the figures above. */
+  readonly estimatedCapacity: number;
 
   constructor(scope: Construct, id: string, props: WebAclProps) {
     super(scope, id);
@@ -109,6 +125,20 @@ export class BastionWebAcl extends Construct {
       statement: { rateBasedStatement: { limit: props.perIpLimit, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
       visibilityConfig: visibility('RateLimit-PerIp'),
     });
+
+    // Fail at synth rather than at deploy when the app's rate limits would overflow the WebACL.
+    const capacity = rules.reduce((sum, rule) => {
+      const group = rule.statement as wafv2.CfnWebACL.StatementProperty;
+      const managedName = (group.managedRuleGroupStatement as wafv2.CfnWebACL.ManagedRuleGroupStatementProperty | undefined)?.name;
+      if (managedName !== undefined) return sum + (MANAGED_GROUP_WCU[managedName] ?? 500);
+      return sum + (group.rateBasedStatement ? RATE_RULE_WCU : CUSTOM_RULE_WCU);
+    }, 0);
+    if (capacity > WEB_ACL_WCU_LIMIT) {
+      throw new Error(
+        `WebACL ${props.name} would need about ${capacity} WCU (limit ${WEB_ACL_WCU_LIMIT}); mirror fewer rate limits or drop the anonymous IP list`,
+      );
+    }
+    this.estimatedCapacity = capacity;
 
     this.webAcl = new wafv2.CfnWebACL(this, 'WebAcl', {
       // Named, so dashboards in another Region can address its metrics (dimension `WebACL`) by a literal.

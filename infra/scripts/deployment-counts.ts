@@ -1,0 +1,19 @@
+/**
+ * Counts of deployed things the estimate prices, kept beside the constructs they describe. The cost test
+ * checks each against a synthesized template, so a new key or alarm cannot slip past the estimate.
+ */
+export function deploymentCounts(mirroredRateRules: number, globalAccelerator: boolean) {
+  return {
+    /** KMS, Secrets Manager, CloudWatch Logs, SSM, SSM Messages (network.ts). */
+    interfaceEndpoints: 5,
+    /** Data, app and logs keys (keys.ts) plus the edge logs key (edge-stack.ts). */
+    kmsKeys: 4,
+    /** Database credentials, Redis AUTH token, app settings. */
+    secrets: 3,
+    /** alarms.ts: 9 single alarms plus memory and CPU per Redis node. */
+    alarms: 13,
+    /** web-acl.ts: operations-path block, IP reputation, core set, body size, bad inputs, SQLi, per-IP rate, plus mirrors. */
+    wafRules: 7 + mirroredRateRules,
+    globalAccelerator,
+  };
+}
