@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey } from './adapters/keys/key-config.js';
 
 /**
  * Every setting Bastion reads, parsed and validated once at startup.
@@ -19,7 +20,22 @@ export interface Config {
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
   shop: { name: string; currency: string; locale: string };
+  /** The key port (KEYS): local master keys or an AWS KMS key, see src/adapters/keys/. */
+  keys: KeysConfig;
+  /** What the security advisor knows about backups (BACKUP_PLAN_ID, AWS_REGION). */
+  backup: { planId: string | undefined; awsRegion: string | undefined };
 }
+
+export type KeysConfig =
+  | {
+      kind: 'local';
+      /** LOCAL_MASTER_KEY; absent: a key file under DATA_DIR/keys, created on first start. */
+      masterKey: EnvMasterKey | undefined;
+      previousKeys: EnvMasterKey[];
+      masterKeyCreatedAt: Date | undefined;
+      maxAgeDays: number;
+    }
+  | { kind: 'aws-kms'; keyArn: string; previousKeyArns: string[]; region: string | undefined; endpoint: string | undefined; maxAgeDays: number };
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | undefined }
@@ -69,12 +85,54 @@ export function loadConfig(env: Env = process.env): Config {
     currency: read.pattern('SHOP_CURRENCY', 'GBP', /^[A-Z]{3}$/, 'an ISO 4217 code such as GBP or EUR'),
     locale: read.locale('SHOP_LOCALE', 'en-GB'),
   };
+  const keys = readKeys(read, problems);
+  const backup = { planId: read.optionalString('BACKUP_PLAN_ID'), awsRegion: read.optionalString('AWS_REGION') };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, shop,
   };
+}
+
+function readKeys(read: Reader, problems: string[]): KeysConfig {
+  const kind = read.oneOf('KEYS', ['local', 'aws-kms'] as const, 'local');
+  const maxAgeDays = read.integer('KEY_MAX_AGE_DAYS', 365, { min: 1, max: 3650 });
+  const list = (name: string): string[] => (read.optionalString(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (kind === 'aws-kms') {
+    const keyArn = read.optionalString('KMS_KEY_ID') ?? '';
+    if (!isKmsKeyArn(keyArn)) {
+      problems.push('KMS_KEY_ID: required with KEYS=aws-kms, as the key ARN (arn:aws:kms:<region>:<account>:key/<id>); an alias cannot be matched to stored ciphertexts');
+    }
+    const previousKeyArns = list('KMS_PREVIOUS_KEY_IDS');
+    const bad = previousKeyArns.filter((arn) => !isKmsKeyArn(arn));
+    if (bad.length > 0) problems.push(`KMS_PREVIOUS_KEY_IDS: ${bad.length} entr${bad.length === 1 ? 'y is' : 'ies are'} not a KMS key ARN`);
+    const endpoint = read.optionalString('KMS_ENDPOINT');
+    return {
+      kind, keyArn, previousKeyArns, maxAgeDays,
+      region: read.optionalString('AWS_REGION'),
+      endpoint: endpoint === undefined ? undefined : read.url('KMS_ENDPOINT', endpoint, ['https:', 'http:']),
+    };
+  }
+  // Never echo key material: problems name the variable and the expected shape only.
+  const raw = read.optionalString('LOCAL_MASTER_KEY');
+  const masterKey = raw === undefined ? undefined : parseEnvMasterKey(raw);
+  if (raw !== undefined && masterKey === undefined) {
+    problems.push('LOCAL_MASTER_KEY: must be 32 random bytes in base64, optionally prefixed by an id and a colon (id:base64), e.g. from `openssl rand -base64 32`');
+  }
+  const previousRaw = list('LOCAL_PREVIOUS_MASTER_KEYS');
+  const previousKeys = previousRaw.map(parseEnvMasterKey).filter((k): k is EnvMasterKey => k !== undefined);
+  if (previousKeys.length !== previousRaw.length) problems.push('LOCAL_PREVIOUS_MASTER_KEYS: every entry must be id:base64 of 32 bytes, separated by commas');
+  if (previousRaw.length > 0 && raw === undefined) problems.push('LOCAL_PREVIOUS_MASTER_KEYS: only works with LOCAL_MASTER_KEY (the key file keeps its own previous keys)');
+  const ids = [masterKey, ...previousKeys].filter((k) => k !== undefined).map((k) => k.id);
+  if (new Set(ids).size !== ids.length) problems.push('LOCAL_MASTER_KEY, LOCAL_PREVIOUS_MASTER_KEYS: two keys share an id');
+  const created = read.optionalString('LOCAL_MASTER_KEY_CREATED');
+  const masterKeyCreatedAt = created === undefined ? undefined : new Date(created);
+  if (masterKeyCreatedAt !== undefined && Number.isNaN(masterKeyCreatedAt.getTime())) {
+    problems.push(`LOCAL_MASTER_KEY_CREATED: "${created}" is not a date such as 2026-11-27`);
+  }
+  return { kind, masterKey, previousKeys, masterKeyCreatedAt, maxAgeDays };
 }
 
 function readDatabase(read: Reader, dataDir: string): DatabaseConfig {

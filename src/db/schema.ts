@@ -6,6 +6,10 @@ export interface Database {
   product: ProductTable;
   product_variant: ProductVariantTable;
   product_image: ProductImageTable;
+  sealed_secret: SealedSecretTable;
+  key_rotation_progress: KeyRotationProgressTable;
+  audit_event: AuditEventTable;
+  audit_chain_head: AuditChainHeadTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -63,3 +67,46 @@ export type ProductRow = Selectable<ProductTable>;
 export type ProductVariantRow = Selectable<ProductVariantTable>;
 export type ProductImageRow = Selectable<ProductImageTable>;
 export type NewProduct = Insertable<ProductTable>;
+
+/** A small secret sealed by the key ring (src/modules/encryption). */
+export interface SealedSecretTable {
+  name: string;
+  ciphertext: Uint8Array;
+  created_at: CreatedAt;
+}
+
+/** Where a re-encryption pass stands for one target key and encrypted column. */
+export interface KeyRotationProgressTable {
+  target_key_id: string;
+  table_name: string;
+  column_name: string;
+  last_row_id: string | null;
+  scanned: ColumnType<string, number | undefined, number>;
+  rewritten: ColumnType<string, number | undefined, number>;
+  completed_at: Date | null;
+  updated_at: UpdatedAt;
+}
+
+/** One append-only audit event (src/modules/audit); `hash` chains it to the previous one. */
+export interface AuditEventTable {
+  seq: ColumnType<string, number, never>;
+  occurred_at: ColumnType<Date, Date, never>;
+  actor_type: 'staff' | 'customer' | 'system' | 'anonymous';
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  changes: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+  outcome: 'success' | 'failure' | 'denied';
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditChainHeadTable {
+  id: number;
+  seq: ColumnType<string, number, number>;
+  hash: string;
+}

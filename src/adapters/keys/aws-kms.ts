@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { KmsKeyringNode, MultiKeyringNode } from '@aws-crypto/client-node';
 import { KMS, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { createEnvelope, type DataKeyCache } from './envelope.js';
+import { isKmsKeyArn, regionOfKeyArn } from './key-config.js';
 import { keyErrors, type KeyRing } from './key-ring.js';
 
 export interface AwsKmsKeyRingOptions {
@@ -19,13 +20,6 @@ export interface AwsKmsKeyRingOptions {
   cache?: DataKeyCache;
 }
 
-const keyArnPattern = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
-
-/** True for a KMS key ARN (an alias or a bare key id cannot be matched against a ciphertext's header). */
-export function isKmsKeyArn(value: string): boolean {
-  return keyArnPattern.test(value);
-}
-
 /** KMS and SDK errors that mean "this ciphertext is bad", rather than "the key service failed". */
 const badCiphertext = /InvalidCiphertextException|IncorrectKeyException|unable to authenticate data|Malformed|Invalid/;
 
@@ -36,7 +30,7 @@ const badCiphertext = /InvalidCiphertextException|IncorrectKeyException|unable t
  * The data-key cache keeps repeated reads of a value from calling KMS each time.
  */
 export function openAwsKmsKeyRing(options: AwsKmsKeyRingOptions): KeyRing {
-  const region = options.region ?? keyArnPattern.exec(options.keyArn)?.[1];
+  const region = options.region ?? regionOfKeyArn(options.keyArn);
   if (!isKmsKeyArn(options.keyArn) || region === undefined) throw new Error('KMS_KEY_ID must be a KMS key ARN');
   const previous = options.previousKeyArns ?? [];
   const client = new KMS({

@@ -1,18 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MultiKeyringNode, RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/client-node';
 import { createEnvelope, type DataKeyCache } from './envelope.js';
+import type { EnvMasterKey } from './key-config.js';
 import { keyErrors, type KeyInfo, type KeyRing } from './key-ring.js';
 
 /** Provider id written into every local ciphertext's header. */
 const namespace = 'bastion-local';
-
-/** A master key given in the environment: `<id>:<base64 of 32 bytes>`, or just the base64. */
-export interface EnvMasterKey {
-  id: string;
-  material: Buffer;
-}
 
 export interface LocalKeyRingOptions {
   /** Where the key file lives when no key is given in the environment: `<dataDir>/keys/master-keys.json`. */
@@ -41,16 +36,6 @@ interface LoadedKey extends KeyInfo {
 
 export function keyFilePath(dataDir: string): string {
   return join(dataDir, 'keys', 'master-keys.json');
-}
-
-/** Parses `<id>:<base64>` or `<base64>` (a 32-byte AES-256 key); the id defaults to a fingerprint. */
-export function parseEnvMasterKey(value: string): EnvMasterKey | undefined {
-  const match = /^(?:([A-Za-z0-9._-]{1,64}):)?([A-Za-z0-9+/=_-]+)$/.exec(value.trim());
-  if (!match?.[2]) return undefined;
-  const material = Buffer.from(match[2], 'base64');
-  if (material.length !== 32) return undefined;
-  const id = match[1] ?? `env-${createHash('sha256').update(material).digest('hex').slice(0, 12)}`;
-  return { id, material };
 }
 
 function newKeyId(now: Date): string {

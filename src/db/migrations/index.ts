@@ -1,5 +1,7 @@
 import type { Migration } from 'kysely';
 import * as catalogCreateTables from './2026_11_27_0900_catalog_create_tables.js';
+import * as encryptionCreateTables from './2026_11_27_1100_encryption_create_tables.js';
+import * as auditCreateEvent from './2026_11_27_1110_audit_create_event.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -7,4 +9,6 @@ import * as catalogCreateTables from './2026_11_27_0900_catalog_create_tables.js
  */
 export const migrations: Record<string, Migration> = {
   '2026_11_27_0900_catalog_create_tables': catalogCreateTables,
+  '2026_11_27_1100_encryption_create_tables': encryptionCreateTables,
+  '2026_11_27_1110_audit_create_event': auditCreateEvent,
 };
