@@ -1,15 +1,20 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { CounterStore } from './adapters/cache/counter-store.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerErrorHandler } from './http/error-handler.js';
 import { registerHealthRoutes } from './http/health.routes.js';
+import { registerHttpSecurity, type HttpSecurity } from './http/http-security.js';
 import { loggerOptions } from './http/logger.js';
 import { registerOpenApi } from './http/openapi.js';
 import { createMetrics, registerHttpMetrics, type HttpMetrics } from './http/metrics.js';
 import { requestIdFrom } from './http/request-id.js';
+import { createSecurityMetrics } from './http/security-metrics.js';
+import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
+import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
 import { mediaUrl, registerMediaRoutes } from './modules/media/media.routes.js';
 import { registerAssets } from './web/assets.js';
@@ -23,12 +28,16 @@ export interface AppDeps {
   isShuttingDown?: () => boolean;
   /** Where log lines go (stdout by default); tests capture them. */
   logStream?: { write(line: string): void };
+  /** Rate-limit counters (default: Redis when REDIS_URL is set, else in process); tests pass their own. */
+  counterStore?: CounterStore;
 }
 
 export interface BuiltApp {
   app: FastifyInstance;
   catalog: CatalogService;
   metrics: HttpMetrics;
+  /** CSRF tokens for forms, the rate limiter, the HTTPS redirect listener (src/http/http-security.ts). */
+  security: HttpSecurity;
 }
 
 /**
@@ -36,7 +45,11 @@ export interface BuiltApp {
  * It neither readies nor listens: main.ts listens; tests may add probe routes, then inject() or listen on port 0.
  */
 export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp> {
+  const metrics = createMetrics();
+  const securityMetrics = createSecurityMetrics(metrics.registry);
   const app = Fastify({
+    // HTTPS or HTTP, TRUST_PROXY, header size limit (431): docs/security-http.md.
+    ...serverOptions(config, securityMetrics),
     logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) },
     genReqId: requestIdFrom,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
@@ -61,13 +74,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     done();
   });
 
+  // The in-app edge (IP lists, request and rate limits, CSRF, CORS, security headers, CSP reports) comes
+  // before every route, so nothing is reachable around it.
+  const security = await registerHttpSecurity(app, config, {
+    metrics: securityMetrics,
+    ...(deps.counterStore ? { counterStore: deps.counterStore } : {}),
+  });
+
   await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });
 
-  const metrics = createMetrics();
   registerHttpMetrics(app, metrics);
 
   const assets = registerAssets(app);
-  const catalog = createCatalogService({ db: deps.database.db, mediaUrl });
+  const catalog = withReadCache(createCatalogService({ db: deps.database.db, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
   const pageContext = createPageContextFactory({
     shopName: config.shop.name,
     locale: config.shop.locale,
@@ -85,5 +104,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   registerMediaRoutes(app, { store: deps.store });
   registerCatalogRoutes(app, { catalog, pageContext });
 
-  return { app, catalog, metrics };
+  return { app, catalog, metrics, security };
 }

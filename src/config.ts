@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey } from './adapters/keys/key-config.js';
+import { parseIpRanges, type IpRange } from './http/ip-ranges.js';
+import { defaultRateLimitsFile, loadRateLimitRules, type RateLimitRules } from './http/rate-limit-rules.js';
 
 /**
  * Every setting Bastion reads, parsed and validated once at startup.
@@ -19,11 +22,36 @@ export interface Config {
   bodyLimitBytes: number;
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
+  catalogCacheTtlMs: number;
   shop: { name: string; currency: string; locale: string };
   /** The key port (KEYS): local master keys or an AWS KMS key, see src/adapters/keys/. */
   keys: KeysConfig;
   /** What the security advisor knows about backups (BACKUP_PLAN_ID, AWS_REGION). */
   backup: { planId: string | undefined; awsRegion: string | undefined };
+  /**
+   * Which peers' X-Forwarded-For/-Proto are believed (TRUST_PROXY): the proxies' addresses and CIDRs,
+   * and/or a hop count; absent: none. See src/http/proxy-trust.ts.
+   */
+  trustProxy: { ranges: IpRange[]; hops: number | undefined } | undefined;
+  /** HTTPS served by the process itself (TLS_CERT/TLS_KEY), with an optional plain-HTTP redirect listener. */
+  tls: { certFile: string; keyFile: string; redirectPort: number | undefined } | undefined;
+  /** Shared counters (rate limits) across instances; absent: in process. */
+  redis: { url: string; prefix: string } | undefined;
+  http: HttpSecurityConfig;
+}
+
+/** The in-app side of the WAF: CORS, CSRF, rate and request limits, IP lists (docs/security-http.md). */
+export interface HttpSecurityConfig {
+  corsOrigins: string[];
+  rateLimits: { enabled: boolean; file: string; rules: RateLimitRules };
+  ipBlocklist: IpRange[];
+  ipAllowlist: IpRange[];
+  /** Signs CSRF form tokens; absent outside production: a random per-process secret. */
+  csrfSecret: string | undefined;
+  maxUrlLength: number;
+  maxHeaderBytes: number;
+  jsonMaxDepth: number;
+  jsonMaxKeys: number;
 }
 
 export type KeysConfig =
@@ -59,7 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
   const port = read.integer('PORT', 3000, { min: 0, max: 65535 });
   const host = read.string('HOST', nodeEnv === 'production' ? '0.0.0.0' : '127.0.0.1');
   const dataDir = resolve(read.string('DATA_DIR', './data'));
-  const publicUrl = read.url('PUBLIC_URL', `http://localhost:${port}`, ['http:', 'https:']);
+  const tls = readTls(read, problems);
+  const publicUrl = read.url('PUBLIC_URL', `${tls ? 'https' : 'http'}://localhost:${port}`, ['http:', 'https:']);
   const logLevel = read.oneOf(
     'LOG_LEVEL',
     ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
@@ -80,6 +109,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push('METRICS_TOKEN: must be at least 24 characters so it cannot be guessed');
   }
   const seedDemo = read.oneOf('SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto');
+  const catalogCacheTtlMs = read.integer('CATALOG_CACHE_TTL_MS', 5_000, { min: 0, max: 3_600_000 });
   const shop = {
     name: read.string('SHOP_NAME', 'Bastion Supply Co.'),
     currency: read.pattern('SHOP_CURRENCY', 'GBP', /^[A-Z]{3}$/, 'an ISO 4217 code such as GBP or EUR'),
@@ -88,11 +118,95 @@ export function loadConfig(env: Env = process.env): Config {
   const keys = readKeys(read, problems);
   const backup = { planId: read.optionalString('BACKUP_PLAN_ID'), awsRegion: read.optionalString('AWS_REGION') };
 
+  const trustProxy = readTrustProxy(read, problems);
+  const redisUrl = read.optionalString('REDIS_URL');
+  const redis = redisUrl === undefined
+    ? undefined
+    : { url: read.url('REDIS_URL', redisUrl, ['redis:', 'rediss:']), prefix: read.pattern('REDIS_PREFIX', 'bastion:', /^[A-Za-z0-9:_.-]{0,64}$/, 'a short key prefix such as bastion:') };
+  const http = readHttpSecurity(read, problems, { nodeEnv, webConcurrency });
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
-    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, shop,
+    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, shop, trustProxy, tls, redis, http,
+  };
+}
+
+function readTls(read: Reader, problems: string[]): Config['tls'] {
+  const certFile = read.optionalString('TLS_CERT');
+  const keyFile = read.optionalString('TLS_KEY');
+  const redirectPort = read.optionalInteger('HTTP_REDIRECT_PORT', { min: 0, max: 65535 });
+  if (certFile === undefined && keyFile === undefined) {
+    if (redirectPort !== undefined) problems.push('HTTP_REDIRECT_PORT: only works with TLS_CERT and TLS_KEY (behind a proxy, let the proxy redirect)');
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    problems.push('TLS_CERT and TLS_KEY: set both (paths to a PEM certificate chain and its private key) or neither');
+    return undefined;
+  }
+  for (const [name, file] of [['TLS_CERT', certFile], ['TLS_KEY', keyFile]] as const) {
+    if (!existsSync(file)) problems.push(`${name}: no file at ${file}`);
+  }
+  return { certFile: resolve(certFile), keyFile: resolve(keyFile), redirectPort };
+}
+
+function readTrustProxy(read: Reader, problems: string[]): Config['trustProxy'] {
+  const value = read.optionalString('TRUST_PROXY');
+  if (value === undefined) return undefined;
+  if (value === 'true' || value === '*') {
+    problems.push('TRUST_PROXY: trusting every peer would let anyone forge X-Forwarded-For; list the proxies\' CIDRs and/or give a hop count');
+    return undefined;
+  }
+  const entries = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const counts = entries.filter((e) => /^\d+$/.test(e));
+  let hops: number | undefined;
+  if (counts.length > 1) problems.push('TRUST_PROXY: give at most one hop count');
+  if (counts[0] !== undefined) {
+    hops = Number(counts[0]);
+    if (hops < 1 || hops > 10) problems.push(`TRUST_PROXY: ${hops} hops is outside 1..10`);
+  }
+  const { ranges, invalid } = parseIpRanges(entries.filter((e) => !/^\d+$/.test(e)).join(','));
+  if (invalid.length > 0) problems.push(`TRUST_PROXY: ${invalid.map((e) => `"${e}"`).join(', ')} is not an IP address, a CIDR range or a hop count`);
+  return { ranges, hops };
+}
+
+function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Config['nodeEnv']; webConcurrency: number }): HttpSecurityConfig {
+  const corsOrigins = (read.optionalString('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    let ok = false;
+    try {
+      const u = new URL(origin);
+      ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === origin;
+    } catch {
+      ok = false;
+    }
+    if (!ok) problems.push(`CORS_ORIGINS: "${origin}" is not an origin such as https://app.example.com (scheme and host, no path, no *)`);
+  }
+  const enabled = read.oneOf('RATE_LIMITS', ['on', 'off'] as const, 'on') === 'on';
+  const file = resolve(read.string('RATE_LIMITS_FILE', defaultRateLimitsFile));
+  const loaded = loadRateLimitRules(file);
+  if (enabled) problems.push(...loaded.problems.map((p) => `RATE_LIMITS_FILE: ${p}`));
+  const ipList = (name: string): IpRange[] => {
+    const { ranges, invalid } = parseIpRanges(read.optionalString(name) ?? '');
+    if (invalid.length > 0) problems.push(`${name}: ${invalid.map((e) => `"${e}"`).join(', ')} is not an IP address or CIDR range`);
+    return ranges;
+  };
+  const csrfSecret = read.optionalString('CSRF_SECRET');
+  if (csrfSecret !== undefined && csrfSecret.length < 32) problems.push('CSRF_SECRET: must be at least 32 characters');
+  if (csrfSecret === undefined && (ctx.nodeEnv === 'production' || ctx.webConcurrency > 1)) {
+    problems.push('CSRF_SECRET: required in production and with WEB_CONCURRENCY > 1, so every process signs the same form tokens (32+ random characters)');
+  }
+  return {
+    corsOrigins,
+    rateLimits: { enabled, file, rules: loaded.rules },
+    ipBlocklist: ipList('IP_BLOCKLIST'),
+    ipAllowlist: ipList('IP_ALLOWLIST'),
+    csrfSecret,
+    maxUrlLength: read.integer('MAX_URL_LENGTH', 4096, { min: 256, max: 65_536 }),
+    maxHeaderBytes: read.integer('MAX_HEADER_BYTES', 16_384, { min: 4096, max: 131_072 }),
+    jsonMaxDepth: read.integer('JSON_MAX_DEPTH', 20, { min: 2, max: 256 }),
+    jsonMaxKeys: read.integer('JSON_MAX_KEYS', 1000, { min: 10, max: 100_000 }),
   };
 }
 
@@ -181,6 +295,10 @@ class Reader {
     if ((allowed as readonly string[]).includes(value)) return value as T;
     this.problems.push(`${name}: "${value}" is not one of ${allowed.join(', ')}`);
     return fallback;
+  }
+
+  optionalInteger(name: string, range: { min: number; max: number }): number | undefined {
+    return this.raw(name) === undefined ? undefined : this.integer(name, range.min, range);
   }
 
   integer(name: string, fallback: number, range: { min: number; max: number }): number {

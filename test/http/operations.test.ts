@@ -89,7 +89,7 @@ describe('health and metrics', () => {
 describe('metrics access outside development', () => {
   it('needs the bearer token in production', async () => {
     const token = 'a-long-enough-metrics-token-1234';
-    const prod = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: token }, { database: t.database });
+    const prod = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: token, CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
     try {
       expect((await prod.app.inject({ url: '/metrics' })).statusCode).toBe(403);
       expect((await prod.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-wrong-token-12' } })).statusCode).toBe(403);
@@ -101,7 +101,7 @@ describe('metrics access outside development', () => {
   });
 
   it('hides internal error messages in production', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production' }, { database: t.database });
+    const prod = await createTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
     prod.app.get('/boom', async () => {
       throw new Error('connection string postgres://user:pw@db leaked');
     });

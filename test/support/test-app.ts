@@ -18,7 +18,8 @@ export interface TestApp extends BuiltApp {
 /** The real app on a private test database, with the seeded images and captured log lines. */
 export async function createTestApp(env: Record<string, string> = {}, options: { database?: DatabaseHandle; isShuttingDown?: () => boolean } = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bastion-test-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, ...env });
+  // The read cache is off by default so a test sees its own writes at once; catalog-cache.test.ts covers it.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', ...env });
   const database = options.database ?? (await openTestDatabase());
   const store = createLocalObjectStore(inject('objectsDir'));
   const logs: Record<string, unknown>[] = [];

@@ -29,10 +29,34 @@ export interface ProductSummaryRow {
   image_height: number | null;
 }
 
-export async function findCategories(db: Db): Promise<(CategoryRow & { product_count: number })[]> {
-  return db
+export interface CategoryRowWithStats extends CategoryRow {
+  product_count: number;
+  cover_key: string | null;
+  cover_alt: string | null;
+  cover_width: number | null;
+  cover_height: number | null;
+}
+
+/** Categories in display order, each with its active product count and its newest product's first image. */
+export async function findCategories(db: Db): Promise<CategoryRowWithStats[]> {
+  const rows = await db
     .selectFrom('category as c')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('product as p')
+          .innerJoin('product_image as i', 'i.product_id', 'p.id')
+          .whereRef('p.category_id', '=', 'c.id')
+          .where('p.status', '=', 'active')
+          .select(['i.storage_key as cover_key', 'i.alt as cover_alt', 'i.width as cover_width', 'i.height as cover_height'])
+          .orderBy('p.created_at', 'desc')
+          .orderBy('i.position')
+          .limit(1)
+          .as('cover'),
+      (join) => join.onTrue(),
+    )
     .selectAll('c')
+    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height'])
     .select((eb) =>
       eb
         .selectFrom('product as p')
@@ -43,8 +67,8 @@ export async function findCategories(db: Db): Promise<(CategoryRow & { product_c
     )
     .orderBy('c.position')
     .orderBy('c.name')
-    .execute()
-    .then((rows) => rows.map((r) => ({ ...r, product_count: Number(r.product_count) })));
+    .execute();
+  return rows.map((r) => ({ ...r, product_count: Number(r.product_count) }));
 }
 
 export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {

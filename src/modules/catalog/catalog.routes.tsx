@@ -47,11 +47,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       catalog.listProducts({ limit: 8, offset: 0 }),
       catalog.listProducts({ limit: 1, offset: 0, featuredFirst: true }),
     ]);
-    // One image per category tile: the category's newest product, taken from a small per-category read.
-    const tiles = await Promise.all(
-      categories.map(async (c) => ({ ...c, image: (await catalog.listProducts({ category: c.slug, limit: 1, offset: 0 })).items[0]?.image ?? null })),
-    );
-    const data = { hero: featured.items[0], categories: tiles, products: latest.items };
+    const data = { hero: featured.items[0], categories, products: latest.items };
     return sendPage(request, reply, <HomePage ctx={ctx} data={data} />);
   });
 

@@ -10,6 +10,7 @@ export const Category = Type.Object({
   name: Type.String(),
   description: Type.String(),
   productCount: Type.Integer(),
+  image: Type.Union([Image, Type.Null()]),
 });
 
 export const ProductSummary = Type.Object({

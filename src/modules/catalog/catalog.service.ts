@@ -50,7 +50,17 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
   const service: CatalogService = {
     async listCategories() {
       const rows = await repo.findCategories(db);
-      return rows.map((r) => ({ id: r.id, slug: r.slug, name: r.name, description: r.description, productCount: r.product_count }));
+      return rows.map((r) => ({
+        id: r.id,
+        slug: r.slug,
+        name: r.name,
+        description: r.description,
+        productCount: r.product_count,
+        image:
+          r.cover_key !== null
+            ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1 })
+            : null,
+      }));
     },
 
     getCategory: categoryBySlug,

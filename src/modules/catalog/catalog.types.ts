@@ -17,6 +17,8 @@ export interface CategorySummary {
   name: string;
   description: string;
   productCount: number;
+  /** The newest product's first image, for category tiles. */
+  image: ImageRef | null;
 }
 
 export type StockLevel = 'in_stock' | 'low_stock' | 'sold_out';

@@ -7,7 +7,7 @@ import { ProductGrid } from './product-card.js';
 
 export interface HomePageData {
   hero: ProductSummary | undefined;
-  categories: (CategorySummary & { image: ProductSummary['image'] })[];
+  categories: CategorySummary[];
   products: ProductSummary[];
 }
 
