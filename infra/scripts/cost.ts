@@ -11,6 +11,15 @@ import { loadRateLimitRules, mirrorRateLimits } from '../lib/config/rate-limits.
 import { estimateMonthlyCost, totalOf, type PriceTable } from './cost-model.js';
 import { deploymentCounts } from './deployment-counts.js';
 
+/** A CLI prints; the lint rule against console is for the server. */
+const print = (line = ''): void => {
+  process.stdout.write(`${line}\n`);
+};
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
 const infraDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
@@ -20,15 +29,9 @@ const { values } = parseArgs({
   },
 });
 const size = values.size;
-if (!isSizeName(size)) {
-  console.error(`--size must be small, medium or large (got "${size}")`);
-  process.exit(2);
-}
+if (!isSizeName(size)) fail(`--size must be small, medium or large (got "${size}")`);
 const azCount = Number(values['az-count']);
-if (azCount !== 2 && azCount !== 3) {
-  console.error('--az-count must be 2 or 3');
-  process.exit(2);
-}
+if (azCount !== 2 && azCount !== 3) fail('--az-count must be 2 or 3');
 
 const prices = JSON.parse(readFileSync(join(infraDir, 'data', 'prices-us-east-1.json'), 'utf8')) as PriceTable;
 const mirrored = mirrorRateLimits(loadRateLimitRules(join(infraDir, '..', 'config', 'rate-limits.json')).rules).mirrored.length;
@@ -37,20 +40,20 @@ const lines = estimateMonthlyCost(prices, {
   preset: SIZES[size],
   azCount,
   globalAccelerator: values['global-accelerator'],
-  ...deploymentCounts(mirrored, values['global-accelerator']),
+  ...deploymentCounts(mirrored),
 });
 
 const money = (amount: number): string => amount.toFixed(2).padStart(10);
 const serviceWidth = Math.max(...lines.map((line) => line.service.length));
 const itemWidth = Math.max(...lines.map((line) => line.item.length));
-console.log(`Bastion monthly estimate: size ${size}, ${azCount} AZs${values['global-accelerator'] ? ', Global Accelerator' : ''}`);
-console.log(`${prices.region} on-demand prices as of ${prices.pricesAsOf}, ${prices.currency}`);
-console.log('');
+print(`Bastion monthly estimate: size ${size}, ${azCount} AZs${values['global-accelerator'] ? ', Global Accelerator' : ''}`);
+print(`${prices.region} on-demand prices as of ${prices.pricesAsOf}, ${prices.currency}`);
+print();
 for (const line of lines) {
-  console.log(`${line.service.padEnd(serviceWidth)}  ${line.item.padEnd(itemWidth)}  ${money(line.monthly)}`);
+  print(`${line.service.padEnd(serviceWidth)}  ${line.item.padEnd(itemWidth)}  ${money(line.monthly)}`);
 }
-console.log(`${''.padEnd(serviceWidth + itemWidth + 2, '-')}  ----------`);
-console.log(`${'Total per month'.padEnd(serviceWidth + itemWidth + 2)}  ${money(totalOf(lines))}`);
-console.log('');
-console.log(`Source: ${prices.source}`);
-console.log('Not included: data transfer between AZs, taxes, support plans, free tiers, Savings Plans or Reserved Instances.');
+print(`${''.padEnd(serviceWidth + itemWidth + 2, '-')}  ----------`);
+print(`${'Total per month'.padEnd(serviceWidth + itemWidth + 2)}  ${money(totalOf(lines))}`);
+print();
+print(`Source: ${prices.source}`);
+print('Not included: data transfer between AZs, taxes, support plans, free tiers, Savings Plans or Reserved Instances.');

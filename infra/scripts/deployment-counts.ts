@@ -2,7 +2,7 @@
  * Counts of deployed things the estimate prices, kept beside the constructs they describe. The cost test
  * checks each against a synthesized template, so a new key or alarm cannot slip past the estimate.
  */
-export function deploymentCounts(mirroredRateRules: number, globalAccelerator: boolean) {
+export function deploymentCounts(mirroredRateRules: number) {
   return {
     /** KMS, Secrets Manager, CloudWatch Logs, SSM, SSM Messages (network.ts). */
     interfaceEndpoints: 5,
@@ -14,6 +14,5 @@ export function deploymentCounts(mirroredRateRules: number, globalAccelerator: b
     alarms: 13,
     /** web-acl.ts: operations-path block, IP reputation, core set, body size, bad inputs, SQLi, per-IP rate, plus mirrors. */
     wafRules: 7 + mirroredRateRules,
-    globalAccelerator,
   };
 }

@@ -9,7 +9,7 @@ import { INFRA_DIR, synthBastion, type SynthesizedBastion } from './support/synt
 
 const prices = JSON.parse(readFileSync(join(INFRA_DIR, 'data', 'prices-us-east-1.json'), 'utf8')) as PriceTable;
 const estimate = (size: SizeName, globalAccelerator = false) =>
-  estimateMonthlyCost(prices, { size, preset: SIZES[size], azCount: 2, globalAccelerator, ...deploymentCounts(6, globalAccelerator) });
+  estimateMonthlyCost(prices, { size, preset: SIZES[size], azCount: 2, globalAccelerator, ...deploymentCounts(6) });
 
 describe('cost estimate', () => {
   it('names its date and source', () => {
@@ -46,7 +46,7 @@ describe('cost estimate counts match the synthesized stacks', () => {
   });
 
   it('counts keys, secrets, endpoints, alarms and WAF rules as deployed', () => {
-    const counts = deploymentCounts(bastion.rateLimits.mirrored.length, false);
+    const counts = deploymentCounts(bastion.rateLimits.mirrored.length);
     const count = (stack: 'stateful' | 'edge' | 'app', type: string): number =>
       Object.keys(bastion.templates[stack].findResources(type)).length;
     expect(count('stateful', 'AWS::KMS::Key') + count('edge', 'AWS::KMS::Key')).toBe(counts.kmsKeys);

@@ -46,7 +46,7 @@ export function loadRateLimitRules(path: string): RateLimitSource {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new Error(`${path}: not valid JSON (${(error as Error).message})`, { cause: error });
   }
   return { origin: path, rules: parseRateLimitRules(parsed, path) };
 }

@@ -25,11 +25,24 @@ export interface SynthesizedBastion extends BastionStacks {
   readonly templates: { readonly stateful: Template; readonly edge: Template; readonly app: Template };
 }
 
+const synthesized = new Map<string, SynthesizedBastion>();
+
 /**
  * Builds and synthesizes the whole app offline, as the CLI would. Synthesis runs the cdk-nag plugin, so
- * an unacknowledged finding fails here already. Call once per file and share the result: it takes seconds.
+ * an unacknowledged finding fails here already. Results are memoised by their overrides: a synth takes
+ * seconds, and the vitest config shares modules between the files of a worker so the memo spans files.
+ * Tests only read the result.
  */
 export function synthBastion(overrides: Record<string, unknown> = {}): SynthesizedBastion {
+  const key = JSON.stringify(Object.entries(overrides).sort(([a], [b]) => a.localeCompare(b)));
+  const cached = synthesized.get(key);
+  if (cached !== undefined) return cached;
+  const result = synthesize(overrides);
+  synthesized.set(key, result);
+  return result;
+}
+
+function synthesize(overrides: Record<string, unknown>): SynthesizedBastion {
   const cdkApp = newApp(overrides);
   const stacks = buildBastion(cdkApp, INFRA_DIR);
   const template = (stack: Stack): Template => Template.fromStack(stack);
@@ -42,5 +55,5 @@ export function synthBastion(overrides: Record<string, unknown> = {}): Synthesiz
 
 /** Resources of one type in a template, keyed by logical id. */
 export function resourcesOf(template: Template, type: string): Record<string, { Properties?: Record<string, unknown> }> {
-  return template.findResources(type) as Record<string, { Properties?: Record<string, unknown> }>;
+  return template.findResources(type);
 }
