@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
@@ -29,16 +30,8 @@ export interface DatabaseHandle {
  * Opens the configured database. PGlite (PostgreSQL in WASM) is the embedded default; a postgres:// URL
  * uses a `pg` pool. Both speak the same SQL, so the rest of the code never asks which one it got.
  */
-export async function openDatabase(config: DatabaseConfig, options: { loadDataDir?: Blob } = {}): Promise<DatabaseHandle> {
-  if (config.kind === 'pglite') {
-    if (config.dataDir !== undefined) await mkdir(config.dataDir, { recursive: true });
-    const pglite = await PGlite.create({
-      postgresqlconf: embeddedSettings,
-      ...(config.dataDir !== undefined ? { dataDir: config.dataDir } : {}),
-      ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
-    });
-    return fromPglite(pglite);
-  }
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  if (config.kind === 'pglite') return fromPglite(await openPglite(config.dataDir));
   const pool = new pg.Pool({
     connectionString: config.url,
     max: config.poolSize,
@@ -59,6 +52,20 @@ export async function openDatabase(config: DatabaseConfig, options: { loadDataDi
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Opens PGlite. Creating a new data folder runs initdb inside the WASM heap, which grows to ~750 MB and
+ * never shrinks; so a brand-new folder is initialised, closed and opened again, and the process keeps
+ * only the ~300 MB an existing folder costs.
+ */
+async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  const options = { postgresqlconf: embeddedSettings, ...(dataDir !== undefined ? { dataDir } : {}) };
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true });
+    if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await PGlite.create(options)).close();
+  }
+  return PGlite.create(options);
 }
 
 /** Wraps an already-open PGlite instance (tests load one from a template dump). */

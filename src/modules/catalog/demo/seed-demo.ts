@@ -63,6 +63,8 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
   const { db, store, currency } = deps;
   if ((await repo.countCategories(db)) > 0) return { seeded: false, categories: 0, products: 0, variants: 0, images: 0 };
 
+  // libvips' operation cache would keep up to 50 MB for images drawn once; the seed has no reuse to gain.
+  sharp.cache(false);
   // Images first, outside the transaction: they are content-addressed, so a retry reuses them.
   const jobs = demoCatalog.flatMap((category) =>
     category.products.flatMap((product) =>
