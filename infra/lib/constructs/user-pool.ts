@@ -50,7 +50,7 @@ export class ShopUserPool extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'TOTP MFA is offered to every shopper (OPTIONAL) rather than forced, which would stop most customers from buying; the app refuses staff sign-in to /admin without TOTP, and threat protection (Plus) adds adaptive challenges for risky sign-ins.',
+        'TOTP MFA is offered to every user (OPTIONAL) rather than forced on shoppers, which would stop most customers from buying; staff accounts are to enrol TOTP (the back office\'s policy, docs/deploy-aws.md), and threat protection (Plus) adds adaptive challenges to risky sign-ins.',
     });
 
     for (const group of STAFF_GROUPS) {
