@@ -1,25 +1,15 @@
-import { Stack, type CfnElement } from 'aws-cdk-lib';
-import type { IConstruct } from 'constructs';
-
 /**
  * cdk-nag names a finding after the resource as it appears in the template, e.g.
- * `AwsSolutions-IAM5[Resource::<MediaBucket1234.Arn>/media/*]`. These helpers build the same text from
- * the constructs, so an acknowledgement follows a renamed resource instead of silently going stale.
+ * `AwsSolutions-IAM5[Resource::arn:aws:s3:::bastion-media-…/*]`. Building the id from the same values the
+ * policy uses keeps an acknowledgement attached to its statement when an account or Region changes.
  */
-export function nagArnRef(resource: IConstruct): string {
-  const element = (resource.node.defaultChild ?? resource) as CfnElement;
-  return `<${Stack.of(element).getLogicalId(element)}.Arn>`;
-}
 
-/** A finding id for a wildcard resource, e.g. `iam5Resource('<X.Arn>/releases/*')`. */
+/** A finding id for a wildcard resource, e.g. `iam5Resource('arn:aws:s3:::bucket/releases/*')`. */
 export function iam5Resource(resource: string): string {
   return `AwsSolutions-IAM5[Resource::${resource}]`;
 }
 
-export function iam5Action(action: string): string {
-  return `AwsSolutions-IAM5[Action::${action}]`;
-}
-
+/** A finding id for an AWS managed policy, e.g. `iam4Policy('job-function/ViewOnlyAccess')`. */
 export function iam4Policy(policyPath: string): string {
   return `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/${policyPath}]`;
 }
