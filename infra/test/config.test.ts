@@ -46,6 +46,7 @@ describe('configuration from CDK context', () => {
     [{ 'bastion:availabilityZones': 'eu-west-1a,eu-west-1b' }, /availabilityZones/],
     [{ 'bastion:alarmEmail': 'not-an-email' }, /alarmEmail/],
     [{ 'bastion:releaseVersion': '1.0; rm -rf /' }, /releaseVersion/],
+    [{ 'bastion:cognitoDomainPrefix': 'my-aws-shop' }, /cognitoDomainPrefix/],
   ])('rejects %o', (overrides, message) => {
     expect(() => read(overrides)).toThrow(ConfigError);
     expect(() => read(overrides)).toThrow(message);

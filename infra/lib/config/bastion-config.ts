@@ -110,8 +110,9 @@ export function readConfig(read: ContextReader): BastionConfig {
   }
   const cognitoDomainPrefix =
     optionalString(read, 'cognitoDomainPrefix') ?? `bastion-${domainName.replace(/[^a-z0-9]+/g, '-')}`.slice(0, 63);
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix) || cognitoDomainPrefix.includes('cognito')) {
-    throw new ConfigError(`${PREFIX}cognitoDomainPrefix must be lower-case letters, digits and hyphens, without "cognito"`);
+  // Cognito refuses prefixes containing its reserved words.
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(cognitoDomainPrefix) || /aws|amazon|cognito/.test(cognitoDomainPrefix)) {
+    throw new ConfigError(`${PREFIX}cognitoDomainPrefix must be lower-case letters, digits and hyphens, without aws, amazon or cognito`);
   }
 
   const payments = optionalString(read, 'payments');
