@@ -174,7 +174,7 @@ function readTrustProxy(read: Reader, problems: string[]): Config['trustProxy'] 
 function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Config['nodeEnv']; webConcurrency: number }): HttpSecurityConfig {
   const corsOrigins = (read.optionalString('CORS_ORIGINS') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const origin of corsOrigins) {
-    let ok = false;
+    let ok: boolean;
     try {
       const u = new URL(origin);
       ok = (u.protocol === 'https:' || u.protocol === 'http:') && u.origin === origin;

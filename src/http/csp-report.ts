@@ -1,0 +1,99 @@
+import type { FastifyInstance } from 'fastify';
+import { cspReportPath } from './csp.js';
+import { jsonShapeProblem } from './request-limits.js';
+import type { SecurityMetrics } from './security-metrics.js';
+
+const knownDirectives = new Set([
+  'default-src', 'script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr',
+  'img-src', 'font-src', 'connect-src', 'frame-src', 'child-src', 'worker-src', 'manifest-src', 'media-src',
+  'object-src', 'base-uri', 'form-action', 'frame-ancestors', 'require-trusted-types-for', 'trusted-types',
+]);
+const maxReportsPerBody = 10;
+
+interface Violation {
+  directive: string;
+  blocked: string;
+  documentPath: string;
+  sourceFile: string | undefined;
+  line: number | undefined;
+  disposition: string | undefined;
+}
+
+/**
+ * POST /csp-report: browsers report CSP violations here, as `application/csp-report` (report-uri) or
+ * `application/reports+json` (the Reporting API's report-to). Each violation is logged at warn and
+ * counted in `csp_violations_total{directive}`; the answer is always 204. Bodies over 8 KB are refused,
+ * the `csp-report` rate-limit rule caps each client, and only origins and paths are logged: a violation's
+ * URLs may carry query-string tokens.
+ */
+export function registerCspReports(app: FastifyInstance, options: { metrics: SecurityMetrics }): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  void app.register(async (scope) => {
+    for (const type of ['application/csp-report', 'application/reports+json']) {
+      scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 8192 }, (request, body, done) => {
+        if (jsonShapeProblem(body as string, 6, 200) !== undefined) {
+          done(Object.assign(new Error('The report is not shaped like a CSP report.'), { statusCode: 400 }), undefined);
+          return;
+        }
+        void parseJson(request, body as string, done);
+      });
+    }
+    scope.post(cspReportPath, { bodyLimit: 8192, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
+      for (const v of violationsIn(request.body).slice(0, maxReportsPerBody)) {
+        options.metrics.cspViolation(knownDirectives.has(v.directive) ? v.directive : 'other');
+        request.log.warn({ csp: v }, 'CSP violation reported');
+      }
+      return reply.code(204).send();
+    });
+  });
+}
+
+function violationsIn(body: unknown): Violation[] {
+  if (Array.isArray(body)) {
+    return body.flatMap((r: unknown) => {
+      if (!isRecord(r) || r.type !== 'csp-violation' || !isRecord(r.body)) return [];
+      const b = r.body;
+      return [violation(b.effectiveDirective, b.blockedURL, b.documentURL ?? r.url, b.sourceFile, b.lineNumber, b.disposition)];
+    });
+  }
+  if (isRecord(body) && isRecord(body['csp-report'])) {
+    const b = body['csp-report'];
+    return [violation(b['effective-directive'] ?? b['violated-directive'], b['blocked-uri'], b['document-uri'], b['source-file'], b['line-number'], b.disposition)];
+  }
+  return [];
+}
+
+function violation(directive: unknown, blocked: unknown, document: unknown, source: unknown, line: unknown, disposition: unknown): Violation {
+  return {
+    directive: typeof directive === 'string' ? (directive.split(' ')[0] ?? '').slice(0, 40) : 'unknown',
+    blocked: originOnly(blocked),
+    documentPath: pathOnly(document),
+    sourceFile: typeof source === 'string' ? pathOnly(source) : undefined,
+    line: typeof line === 'number' && Number.isInteger(line) ? line : undefined,
+    disposition: disposition === 'enforce' || disposition === 'report' ? disposition : undefined,
+  };
+}
+
+/** `inline`, `eval` and friends stay as they are; a URL is cut to its origin. */
+function originOnly(value: unknown): string {
+  if (typeof value !== 'string') return 'unknown';
+  try {
+    return new URL(value).origin;
+  } catch {
+    return value.slice(0, 40);
+  }
+}
+
+function pathOnly(value: unknown): string {
+  if (typeof value !== 'string') return 'unknown';
+  try {
+    const u = new URL(value);
+    return `${u.origin}${u.pathname}`.slice(0, 200);
+  } catch {
+    return value.split('?')[0]!.slice(0, 200);
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,130 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isSecureRequest } from './proxy-trust.js';
+import { normalisePath } from './rate-limit-rules.js';
+import { csrfRejected } from './security-errors.js';
+import type { SecurityMetrics } from './security-metrics.js';
+
+export interface CsrfOptions {
+  /** CSRF_SECRET, or random bytes per process when unset (development, one process). */
+  secret: string | Buffer;
+  /** PUBLIC_URL: its origin is always "our" origin, besides the origin the request itself was sent to. */
+  publicUrl: string;
+  /** CORS_ORIGINS: cross-origin API calls from these are allowed when they carry no cookie. */
+  corsOrigins: readonly string[];
+  metrics: SecurityMetrics;
+  /** The session a token is bound to, once sessions exist (the accounts issue); absent: unbound. */
+  bindingOf?: (request: FastifyRequest) => string | undefined;
+}
+
+export interface Csrf {
+  /**
+   * The token for a form on this response (put it in `<CsrfField token=... />`). If the browser has no
+   * CSRF cookie yet, one is minted and set on this response, so a page with a form is never cached
+   * publicly (sendPage already makes cookie-carrying responses private).
+   */
+  token(request: FastifyRequest): string;
+}
+
+/** Form field and header that carry the token. */
+export const csrfFieldName = '_csrf';
+export const csrfHeaderName = 'x-csrf-token';
+
+const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Server-to-server endpoints, authenticated by signatures; browsers send CSP reports without credentials.
+const exemptPaths = /^\/(csp-report|webhooks\/)/;
+// The body types an HTML form on another site can produce without a CORS preflight.
+const formTypes = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
+const apiPath = /^\/api\//;
+
+/**
+ * CSRF defence (the Copenhagen Book's and OWASP's layered approach), for every state-changing request:
+ *
+ * 1. Origin check: a POST/PUT/PATCH/DELETE whose `Sec-Fetch-Site` is `cross-site` or `same-site`, or whose
+ *    `Origin` is neither PUBLIC_URL's origin nor the origin it was sent to, is refused (403 CSRF_REJECTED)
+ *    before its body is read. The one exception: an `/api/` call from a CORS_ORIGINS origin that carries
+ *    no Cookie header (bearer or anonymous), which a browser cannot turn against a signed-in user.
+ * 2. Token for forms: a body an HTML form can send cross-site (urlencoded, multipart, text/plain) must also
+ *    carry a signed double-submit token (`_csrf` field or `X-CSRF-Token` header): HMAC(secret, cookie
+ *    value, session binding). The cookie is `__Host-csrf` over HTTPS (Secure, Path=/, no Domain: a sibling
+ *    subdomain cannot plant it) and `csrf` over plain HTTP; both HttpOnly, SameSite=Lax.
+ *
+ * JSON bodies need no token: a cross-site page can only send JSON through fetch with a CORS preflight,
+ * which CORS refuses, and the origin check stops it anyway. GET and HEAD must never change state.
+ */
+export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
+  const key = createHmac('sha256', 'bastion-csrf-v1').update(options.secret).digest();
+  const publicOrigin = new URL(options.publicUrl).origin;
+  const corsOrigins = new Set(options.corsOrigins);
+  const minted = new WeakMap<FastifyRequest, string>();
+
+  const cookieName = (request: FastifyRequest): string => (isSecureRequest(request) ? '__Host-csrf' : 'csrf');
+  const sign = (request: FastifyRequest, cookieValue: string): Buffer =>
+    createHmac('sha256', key).update(`${cookieValue}\0${options.bindingOf?.(request) ?? ''}`).digest();
+  const cookieOf = (request: FastifyRequest): string | undefined => {
+    const value = readCookie(request.headers.cookie, cookieName(request));
+    return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
+  };
+  const reject = (why: string): never => {
+    options.metrics.blocked('csrf');
+    throw csrfRejected(why);
+  };
+
+  app.addHook('onRequest', async (request) => {
+    if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
+    const site = request.headers['sec-fetch-site'];
+    const origin = request.headers.origin;
+    const ownOrigins = [publicOrigin, `${request.protocol}://${request.host}`];
+    const crossSite = site === 'cross-site' || site === 'same-site' || (origin !== undefined && !ownOrigins.includes(origin));
+    if (!crossSite) return;
+    const allowedCors = apiPath.test(request.url) && origin !== undefined && corsOrigins.has(origin) && request.headers.cookie === undefined;
+    if (!allowedCors) reject('it came from another site');
+  });
+
+  app.addHook('preValidation', async (request) => {
+    if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
+    if (!formTypes.test(String(request.headers['content-type'] ?? ''))) return;
+    const body = request.body as Record<string, unknown> | null | undefined;
+    const fromBody = body !== null && typeof body === 'object' ? body[csrfFieldName] : undefined;
+    const header = request.headers[csrfHeaderName];
+    const given = typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
+    const cookie = cookieOf(request);
+    if (given === undefined || cookie === undefined) reject('the form had no security token');
+    const expected = sign(request, cookie!);
+    const actual = Buffer.from(given!, 'base64url');
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) reject('the form’s security token did not match');
+    // Route schemas reject unknown fields; the token has done its job.
+    if (body !== null && typeof body === 'object') delete body[csrfFieldName];
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const value = minted.get(request);
+    if (value !== undefined) {
+      const secure = isSecureRequest(request);
+      const cookie = `${cookieName(request)}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
+      reply.header('set-cookie', cookie); // Fastify appends Set-Cookie rather than replacing it
+    }
+    return payload;
+  });
+
+  return {
+    token(request) {
+      let value = cookieOf(request) ?? minted.get(request);
+      if (value === undefined) {
+        value = randomBytes(32).toString('base64url');
+        minted.set(request, value);
+      }
+      return sign(request, value).toString('base64url');
+    },
+  };
+}
+
+/** Reads one cookie from a Cookie header (the first of that name, as browsers send the most specific first). */
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

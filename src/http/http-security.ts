@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { CounterStore } from '../adapters/cache/counter-store.js';
+import { createMemoryCounterStore } from '../adapters/cache/memory.js';
+import { createRedisCounterStore } from '../adapters/cache/redis.js';
+import type { Config } from '../config.js';
+import { registerCors } from './cors.js';
+import { registerCspReports } from './csp-report.js';
+import { registerCsrf, type Csrf } from './csrf.js';
+import { registerHttpsRedirect } from './https-redirect.js';
+import { registerIpFilter } from './ip-filter.js';
+import { registerRateLimits, type RateLimiter } from './rate-limit.js';
+import { registerRequestLimits } from './request-limits.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import type { SecurityMetrics } from './security-metrics.js';
+
+export interface HttpSecurity {
+  /** Form tokens: `csrf.token(request)` for `<CsrfField>`. */
+  csrf: Csrf;
+  /** For routes that learn the account later (sign-in) and count it too. */
+  rateLimiter: RateLimiter;
+  /** The plain-HTTP redirect listener's port, once listening (HTTP_REDIRECT_PORT). */
+  redirectPort: () => number | undefined;
+}
+
+export interface HttpSecurityDeps {
+  metrics: SecurityMetrics;
+  /** Rate-limit counters; default: Redis when REDIS_URL is set, else in process. Closed with the app if created here. */
+  counterStore?: CounterStore;
+}
+
+/**
+ * Registers the in-app edge controls in the order a request meets them: IP block list, URL length, rate
+ * limits, CSRF origin check, CORS (onRequest); body limits and the CSRF form token (parsing,
+ * preValidation); security headers (onSend); and the CSP report endpoint. Call before any route.
+ */
+export async function registerHttpSecurity(app: FastifyInstance, config: Config, deps: HttpSecurityDeps): Promise<HttpSecurity> {
+  const { metrics } = deps;
+  const http = config.http;
+  const allowlist = registerIpFilter(app, { blocklist: http.ipBlocklist, allowlist: http.ipAllowlist, metrics });
+  registerRequestLimits(app, { maxUrlLength: http.maxUrlLength, jsonMaxDepth: http.jsonMaxDepth, jsonMaxKeys: http.jsonMaxKeys, metrics });
+
+  let rateLimiter: RateLimiter = { check: async () => undefined };
+  if (http.rateLimits.enabled) {
+    let store = deps.counterStore;
+    if (store === undefined) {
+      const created = config.redis ? createRedisCounterStore(config.redis) : createMemoryCounterStore();
+      app.addHook('onClose', () => created.close());
+      store = created;
+    }
+    rateLimiter = registerRateLimits(app, { rules: http.rateLimits.rules, store, allowlist, metrics });
+  }
+
+  const csrf = registerCsrf(app, {
+    secret: http.csrfSecret ?? randomBytes(32),
+    publicUrl: config.publicUrl,
+    corsOrigins: http.corsOrigins,
+    metrics,
+  });
+  await registerCors(app, http.corsOrigins);
+  registerSecurityHeaders(app);
+  registerCspReports(app, { metrics });
+
+  const redirect = config.tls?.redirectPort !== undefined
+    ? registerHttpsRedirect(app, { port: config.tls.redirectPort, host: config.host, publicUrl: config.publicUrl })
+    : undefined;
+  return { csrf, rateLimiter, redirectPort: () => redirect?.address() };
+}

@@ -1,0 +1,102 @@
+import { isIP } from 'node:net';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CounterStore } from '../adapters/cache/counter-store.js';
+import { unmapIpv4, type IpMatcher } from './ip-ranges.js';
+import { matchingRules, normalisePath, type RateLimitRule, type RateLimitRules } from './rate-limit-rules.js';
+import { rateLimited } from './security-errors.js';
+import type { SecurityMetrics } from './security-metrics.js';
+
+/** Who a request is counted as: always its client address, and its account once one is known. */
+export interface RateLimitIdentity {
+  ip: string;
+  accountId?: string | undefined;
+}
+
+export interface RateLimiter {
+  /**
+   * Counts one request to `url` against every matching rule, per IP and (when given) per account, and
+   * throws RATE_LIMITED (429, with Retry-After) when any count is over its limit. The global hook calls
+   * it for every request; a route that learns the account later (sign-in, by the submitted e-mail) calls
+   * it again with `accountId` so guessing passwords for one account from many addresses is limited too.
+   */
+  check(request: FastifyRequest, reply: FastifyReply, identity: RateLimitIdentity, url?: string): Promise<void>;
+}
+
+export interface RateLimitOptions {
+  rules: RateLimitRules;
+  store: CounterStore;
+  /** IP_ALLOWLIST: never counted. */
+  allowlist: IpMatcher;
+  metrics: SecurityMetrics;
+  /** The signed-in account of a request, when the session layer knows it (added by the accounts issue). */
+  accountOf?: (request: FastifyRequest) => string | undefined;
+}
+
+/**
+ * The counter keys for one rule and identity. IPv6 clients are counted per /64, the block one subscriber
+ * usually holds, so rotating through their own addresses does not reset the count.
+ */
+export function rateLimitKeys(rule: RateLimitRule, identity: RateLimitIdentity): string[] {
+  const keys = [`rl:${rule.name}:ip:${clientKey(identity.ip)}`];
+  if (identity.accountId !== undefined) keys.push(`rl:${rule.name}:acct:${identity.accountId}`);
+  return keys;
+}
+
+function clientKey(ip: string): string {
+  const plain = unmapIpv4(ip).split('%')[0] ?? ip;
+  if (isIP(plain) !== 6) return plain;
+  const [head = '', tail] = plain.split('::');
+  const h = head === '' ? [] : head.split(':');
+  const t = tail === undefined || tail === '' ? [] : tail.split(':');
+  const groups = tail === undefined ? h : [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
+/**
+ * Rate limits by route class from config/rate-limits.json (see rate-limit-rules.ts), counted in the
+ * CounterStore: in process by default, in Redis when REDIS_URL is set. If the store fails the request
+ * is let through (logged and counted): a Redis outage must not take the shop down, and AWS WAF still
+ * enforces the same rules at the edge.
+ */
+export function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): RateLimiter {
+  const { store, metrics } = options;
+  const exempt = options.rules.exempt.map((p) => p.toLowerCase());
+
+  const check: RateLimiter['check'] = async (request, reply, identity, url = request.url) => {
+    const rules = matchingRules(options.rules.rules, url);
+    if (rules.length === 0) return;
+    const entries = rules.flatMap((rule) => rateLimitKeys(rule, identity).map((key) => ({ key, rule, windowMs: rule.windowSeconds * 1000 })));
+    let results: { count: number; resetMs: number }[];
+    try {
+      results = await store.hit(entries);
+    } catch (err) {
+      metrics.counterStoreError();
+      request.log.warn({ err }, 'rate-limit store failed; request let through');
+      return;
+    }
+    let worst: { rule: RateLimitRule; resetMs: number } | undefined;
+    results.forEach((r, i) => {
+      const { rule } = entries[i]!;
+      if (r.count > rule.limit && (worst === undefined || r.resetMs > worst.resetMs)) worst = { rule, resetMs: r.resetMs };
+    });
+    if (worst === undefined) return;
+    const retryAfter = Math.max(1, Math.ceil(worst.resetMs / 1000));
+    metrics.rateLimited(worst.rule.name, worst.rule.class);
+    metrics.blocked('rate_limit');
+    request.log.warn({ rule: worst.rule.name, class: worst.rule.class }, 'rate limited');
+    reply.header('retry-after', String(retryAfter));
+    reply.header('ratelimit-limit', String(worst.rule.limit));
+    reply.header('ratelimit-remaining', '0');
+    reply.header('ratelimit-reset', String(retryAfter));
+    throw rateLimited(retryAfter);
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    const path = normalisePath(request.url);
+    if (exempt.some((p) => path === p || path.startsWith(`${p}/`))) return;
+    if (options.allowlist.has(request.ip)) return;
+    await check(request, reply, { ip: request.ip, accountId: options.accountOf?.(request) });
+  });
+
+  return { check };
+}

@@ -1,0 +1,190 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { createLocalObjectStore } from '../../src/adapters/storage/local.js';
+import { loadConfig } from '../../src/config.js';
+import { createMemoryCounterStore } from '../../src/adapters/cache/memory.js';
+import { createRedisCounterStore } from '../../src/adapters/cache/redis.js';
+import { rateLimitKeys } from '../../src/http/rate-limit.js';
+import { matchingRules } from '../../src/http/rate-limit-rules.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { openTestDatabase } from '../support/test-database.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { counterValue, writeRules } from './security-helpers.js';
+
+const rules = [
+  { name: 'sign-in', class: 'auth', pathPrefix: '/account/sign-in', limit: 3, windowSeconds: 60 },
+  { name: 'api', class: 'api', pathPrefix: '/api/', limit: 5, windowSeconds: 60 },
+  { name: 'search', class: 'search', pathPrefix: '/search', limit: 2, windowSeconds: 1 },
+];
+
+let database: DatabaseHandle;
+let t: TestApp;
+let rulesFile: string;
+beforeAll(async () => {
+  database = await openTestDatabase();
+  rulesFile = await writeRules(rules);
+  t = await createTestApp({ RATE_LIMITS_FILE: rulesFile, IP_ALLOWLIST: '198.51.100.7' }, { database });
+});
+afterAll(async () => {
+  await t.close();
+  await database.close();
+});
+
+const from = (ip: string) => ({ remoteAddress: ip });
+
+describe('rate limits by route class', () => {
+  it('answers 429 problem+json with Retry-After once a client passes a rule, and counts it', async () => {
+    const ip = '203.0.113.10';
+    for (let i = 0; i < 3; i++) {
+      expect((await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from(ip) })).statusCode).not.toBe(429);
+    }
+    const res = await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from(ip) });
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    const retryAfter = Number(res.headers['retry-after']);
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    expect(res.headers['ratelimit-limit']).toBe('3');
+    expect(await counterValue(t.metrics.registry, 'http_rate_limited_total', { rule: 'sign-in', class: 'auth' })).toBeGreaterThanOrEqual(1);
+    expect(await counterValue(t.metrics.registry, 'http_requests_blocked_total', { reason: 'rate_limit' })).toBeGreaterThanOrEqual(1);
+  });
+
+  it('counts each client address separately', async () => {
+    for (let i = 0; i < 4; i++) await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from('203.0.113.20') });
+    const other = await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from('203.0.113.21') });
+    expect(other.statusCode).not.toBe(429);
+  });
+
+  it('counts each rule separately: a client limited on sign-in can still browse the API', async () => {
+    const ip = '203.0.113.30';
+    for (let i = 0; i < 4; i++) await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from(ip) });
+    expect((await t.app.inject({ url: '/api/v1/categories', ...from(ip) })).statusCode).toBe(200);
+  });
+
+  it('limits the API class and cannot be dodged by changing case or percent-encoding', async () => {
+    const ip = '203.0.113.40';
+    for (let i = 0; i < 5; i++) expect((await t.app.inject({ url: '/api/v1/categories', ...from(ip) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/API/v1/categories', ...from(ip) })).statusCode).toBe(429);
+    expect((await t.app.inject({ url: '/%61pi/v1/categories', ...from(ip) })).statusCode).toBe(429);
+  });
+
+  it('counts an IPv6 client per /64, so rotating addresses inside it does not help', async () => {
+    for (let i = 1; i <= 5; i++) await t.app.inject({ url: '/api/v1/categories', ...from(`2001:db8:1:2::${i}`) });
+    expect((await t.app.inject({ url: '/api/v1/categories', ...from('2001:db8:1:2:ffff::9') })).statusCode).toBe(429);
+    expect((await t.app.inject({ url: '/api/v1/categories', ...from('2001:db8:1:3::1') })).statusCode).toBe(200);
+  });
+
+  it('lets the count start again when the window ends', async () => {
+    const ip = '203.0.113.50';
+    for (let i = 0; i < 2; i++) await t.app.inject({ url: '/search?q=mug', ...from(ip) });
+    const limited = await t.app.inject({ url: '/search?q=mug', ...from(ip) });
+    expect(limited.statusCode).toBe(429);
+    expect(limited.headers['retry-after']).toBe('1');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await t.app.inject({ url: '/search?q=mug', ...from(ip) })).statusCode).not.toBe(429);
+  });
+
+  it('never limits exempt paths or IP_ALLOWLIST addresses', async () => {
+    for (let i = 0; i < 10; i++) expect((await t.app.inject({ url: '/healthz', ...from('203.0.113.60') })).statusCode).toBe(200);
+    for (let i = 0; i < 10; i++) expect((await t.app.inject({ method: 'POST', url: '/account/sign-in', ...from('198.51.100.7') })).statusCode).not.toBe(429);
+  });
+
+  it('keeps the existing API tests far below the shipped limits', async () => {
+    const shipped = await createTestApp({}, { database });
+    try {
+      for (let i = 0; i < 40; i++) expect((await shipped.app.inject({ url: '/api/v1/categories' })).statusCode).toBe(200);
+    } finally {
+      await shipped.close();
+    }
+  });
+
+  it('can be switched off with RATE_LIMITS=off', async () => {
+    const off = await createTestApp({ RATE_LIMITS: 'off', RATE_LIMITS_FILE: rulesFile }, { database });
+    try {
+      for (let i = 0; i < 6; i++) expect((await off.app.inject({ method: 'POST', url: '/account/sign-in' })).statusCode).not.toBe(429);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe('rate-limit keys and stores', () => {
+  it('keys a rule by IP and, when known, by account', () => {
+    const rule = rules[0]!;
+    expect(rateLimitKeys(rule, { ip: '::ffff:192.0.2.1' })).toEqual(['rl:sign-in:ip:192.0.2.1']);
+    expect(rateLimitKeys(rule, { ip: '2001:db8::1', accountId: 'acc_1' })).toEqual(['rl:sign-in:ip:2001:db8:0:0::/64', 'rl:sign-in:acct:acc_1']);
+  });
+
+  it('matches every rule whose prefix the path starts with, as WAF does', () => {
+    const all = [...rules, { name: 'default', class: 'default', pathPrefix: '/', limit: 100, windowSeconds: 60 }];
+    expect(matchingRules(all, '/api/v1/products?x=1').map((r) => r.name)).toEqual(['api', 'default']);
+  });
+
+  it('resets a memory counter when its window ends (fake clock)', async () => {
+    let now = 1_000;
+    const store = createMemoryCounterStore({ now: () => now });
+    expect(await store.hit([{ key: 'k', windowMs: 500 }])).toEqual([{ count: 1, resetMs: 500 }]);
+    now += 200;
+    expect(await store.hit([{ key: 'k', windowMs: 500 }])).toEqual([{ count: 2, resetMs: 300 }]);
+    now += 300;
+    expect(await store.hit([{ key: 'k', windowMs: 500 }])).toEqual([{ count: 1, resetMs: 500 }]);
+  });
+
+  it('caps the memory store so a flood of addresses cannot exhaust memory', async () => {
+    const store = createMemoryCounterStore({ maxKeys: 10 });
+    for (let i = 0; i < 100; i++) await store.hit([{ key: `k${i}`, windowMs: 60_000 }]);
+    // The newest key is still counted; the oldest were dropped.
+    expect(await store.hit([{ key: 'k99', windowMs: 60_000 }])).toEqual([{ count: 2, resetMs: 60_000 }]);
+    expect((await store.hit([{ key: 'k0', windowMs: 60_000 }]))[0]?.count).toBe(1);
+  });
+
+  it('lets requests through, logged and counted, when the counter store fails', async () => {
+    const broken = { hit: () => Promise.reject(new Error('redis down')), close: async () => undefined };
+    const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'warn', RATE_LIMITS_FILE: rulesFile, DATA_DIR: t.config.dataDir });
+    const logs: string[] = [];
+    const built = await buildApp(config, { database, store: createLocalObjectStore(inject('objectsDir')), counterStore: broken, logStream: { write: (l) => void logs.push(l) } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await built.app.inject({ method: 'POST', url: '/account/sign-in' })).statusCode).not.toBe(429);
+      expect(await counterValue(built.metrics.registry, 'rate_limit_store_errors_total')).toBe(5);
+      expect(logs.filter((l) => l.includes('rate-limit store failed'))).toHaveLength(5);
+    } finally {
+      await built.app.close();
+    }
+  });
+});
+
+describe.runIf(process.env.REDIS_URL)('rate limits in Redis (REDIS_URL)', () => {
+  it('shares one count between two app instances', async () => {
+    const env = { RATE_LIMITS_FILE: rulesFile, REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `test-${randomBytes(6).toString('hex')}:` };
+    const a = await createTestApp(env, { database });
+    const b = await createTestApp(env, { database });
+    try {
+      const ip = '203.0.113.70';
+      for (let i = 0; i < 3; i++) expect((await a.app.inject({ url: '/api/v1/categories', ...from(ip) })).statusCode).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await b.app.inject({ url: '/api/v1/categories', ...from(ip) })).statusCode).toBe(200);
+      const limited = await b.app.inject({ url: '/api/v1/categories', ...from(ip) });
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      expect((await a.app.inject({ url: '/api/v1/categories', ...from(ip) })).statusCode).toBe(429);
+      expect((await a.app.inject({ url: '/api/v1/categories', ...from('203.0.113.71') })).statusCode).toBe(200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('expires a Redis window so the count starts again', async () => {
+    const store = createRedisCounterStore({ url: process.env.REDIS_URL!, prefix: `test-${randomBytes(6).toString('hex')}:` });
+    try {
+      const first = await store.hit([{ key: 'k', windowMs: 300 }, { key: 'other', windowMs: 60_000 }]);
+      expect(first.map((r) => r.count)).toEqual([1, 1]);
+      expect(first[0]!.resetMs).toBeLessThanOrEqual(300);
+      expect((await store.hit([{ key: 'k', windowMs: 300 }]))[0]!.count).toBe(2);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect((await store.hit([{ key: 'k', windowMs: 300 }]))[0]!.count).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
