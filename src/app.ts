@@ -1,5 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CounterStore } from './adapters/cache/counter-store.js';
+import type { KeyRing } from './adapters/keys/key-ring.js';
+import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -13,9 +15,11 @@ import { requestIdFrom } from './http/request-id.js';
 import { createSecurityMetrics } from './http/security-metrics.js';
 import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
+import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
+import { createFieldEncryption, type FieldEncryption } from './modules/encryption/field-encryption.js';
 import { mediaUrl, registerMediaRoutes } from './modules/media/media.routes.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -30,6 +34,8 @@ export interface AppDeps {
   logStream?: { write(line: string): void };
   /** Rate-limit counters (default: Redis when REDIS_URL is set, else in process); tests pass their own. */
   counterStore?: CounterStore;
+  /** The key port (default: opened from config, as openRuntime does). */
+  keyRing?: KeyRing;
 }
 
 export interface BuiltApp {
@@ -38,6 +44,11 @@ export interface BuiltApp {
   metrics: HttpMetrics;
   /** CSRF tokens for forms, the rate limiter, the HTTPS redirect listener (src/http/http-security.ts). */
   security: HttpSecurity;
+  /** The audit trail: later modules call audit.record(trx, event) inside their transactions. */
+  audit: AuditService;
+  /** Field-level encryption and blind indexes for personal data. */
+  fieldEncryption: FieldEncryption;
+  keyRing: KeyRing;
 }
 
 /**
@@ -104,5 +115,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   registerMediaRoutes(app, { store: deps.store });
   registerCatalogRoutes(app, { catalog, pageContext });
 
-  return { app, catalog, metrics, security };
+  const keyRing = deps.keyRing ?? (await openKeyRing(config));
+  const audit = createAuditService({ db: deps.database.db });
+  const fieldEncryption = createFieldEncryption({ db: deps.database.db, keyRing });
+
+  return { app, catalog, metrics, security, audit, fieldEncryption, keyRing };
 }

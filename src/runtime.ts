@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import type { KeyRing } from './adapters/keys/key-ring.js';
+import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import { createLocalObjectStore } from './adapters/storage/local.js';
 import type { Config } from './config.js';
@@ -10,12 +12,14 @@ import { seedDemoCatalog, type SeedResult } from './modules/catalog/demo/seed-de
 export interface Runtime {
   database: DatabaseHandle;
   store: ObjectStore;
+  keyRing: KeyRing;
 }
 
 export async function openRuntime(config: Config): Promise<Runtime> {
   const database = await openDatabase(config.database);
-  const store = createLocalObjectStore(join(config.dataDir, 'objects'));
-  return { database, store };
+  const keyRing = await openKeyRing(config);
+  const store = createLocalObjectStore(join(config.dataDir, 'objects'), { keyRing });
+  return { database, store, keyRing };
 }
 
 /**

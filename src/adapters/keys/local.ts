@@ -220,3 +220,12 @@ export async function retireLocalKey(dataDir: string, keyId: string, now = new D
     retired: [...file.retired, { id: keyId, retiredAt: now.toISOString() }],
   });
 }
+
+/**
+ * The keys of the local key file without creating it or loading any material into a key ring
+ * (for the security advisor); undefined when no key file exists yet.
+ */
+export async function describeLocalKeyFile(dataDir: string): Promise<KeyInfo[] | undefined> {
+  const file = await readKeyFile(keyFilePath(dataDir));
+  return file && fromFile(file).map(({ material: _material, ...info }) => info);
+}
