@@ -32,15 +32,7 @@ export interface DatabaseHandle {
  */
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.kind === 'pglite') return fromPglite(await openPglite(config.dataDir));
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize,
-    idleTimeoutMillis: 30_000,
-    connectionTimeoutMillis: 5_000,
-    ...(config.sslCaFile !== undefined
-      ? { ssl: { ca: readFileSync(config.sslCaFile, 'utf8'), rejectUnauthorized: true } }
-      : {}),
-  });
+  const pool = new pg.Pool(poolConfig(config));
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
@@ -66,6 +58,19 @@ async function openPglite(dataDir: string | undefined): Promise<PGlite> {
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await PGlite.create(options)).close();
   }
   return PGlite.create(options);
+}
+
+/**
+ * pg pool settings. With DATABASE_SSL_CA the connection must use TLS and the server certificate must
+ * chain to that CA and match the host name (verify-full, as RDS needs). Any sslmode in the URL is dropped
+ * then, because pg lets URL parameters override the `ssl` object and could silently weaken it.
+ */
+export function poolConfig(config: Extract<DatabaseConfig, { kind: 'postgres' }>): pg.PoolConfig {
+  const base: pg.PoolConfig = { max: config.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 };
+  if (config.sslCaFile === undefined) return { ...base, connectionString: config.url };
+  const url = new URL(config.url);
+  for (const param of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat']) url.searchParams.delete(param);
+  return { ...base, connectionString: url.toString(), ssl: { ca: readFileSync(config.sslCaFile, 'utf8'), rejectUnauthorized: true } };
 }
 
 /** Wraps an already-open PGlite instance (tests load one from a template dump). */

@@ -46,7 +46,7 @@ describe('configuration', () => {
 
   it('refuses several workers on the embedded database', () => {
     expect(problemsOf({ WEB_CONCURRENCY: '4' }).join('\n')).toMatch(/WEB_CONCURRENCY: must be 1 on the embedded PGlite/);
-    expect(problemsOf({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://db/shop' })).toEqual([]);
+    expect(problemsOf({ WEB_CONCURRENCY: '4', DATABASE_URL: 'postgres://db/shop', CSRF_SECRET: 'x'.repeat(40) })).toEqual([]);
   });
 
   it('checks ranges and lengths', () => {
