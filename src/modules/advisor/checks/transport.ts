@@ -1,15 +1,16 @@
 import { setting, type CheckGroup } from '../advisor.types.js';
 
 /** TLS: the process serves HTTPS itself, or sits behind a proxy it trusts; HSTS follows from HTTPS. */
-export const transportChecks: CheckGroup = ({ config }) => {
+export const transportChecks: CheckGroup = ({ config, env }) => {
   const production = config.nodeEnv === 'production';
   const tls = setting(config, 'tls') !== undefined && setting(config, 'tls') !== null;
   const trustProxy = setting(config, 'trustProxy');
-  const proxied = trustProxy !== undefined && trustProxy !== false;
+  // TRUST_PROXY parses to false/undefined when unset, and to a hop count or address list otherwise.
+  const proxied = trustProxy !== undefined && trustProxy !== false && trustProxy !== null;
   const httpsUrl = config.publicUrl.startsWith('https://');
   return [
     tls || proxied
-      ? { id: 'tls', title: 'TLS or a trusted proxy', status: 'pass', detail: tls ? 'the process serves HTTPS (TLS_CERT/TLS_KEY)' : `HTTPS ends at a trusted proxy (TRUST_PROXY=${JSON.stringify(trustProxy)})` }
+      ? { id: 'tls', title: 'TLS or a trusted proxy', status: 'pass', detail: tls ? 'the process serves HTTPS (TLS_CERT/TLS_KEY)' : `HTTPS ends at a trusted proxy (TRUST_PROXY=${env.TRUST_PROXY ?? 'set'})` }
       : {
           id: 'tls', title: 'TLS or a trusted proxy', status: production ? 'fail' : 'warn',
           detail: 'the process serves plain HTTP and trusts no proxy',
