@@ -38,6 +38,10 @@ export interface Config {
   /** Shared counters (rate limits) across instances; absent: in process. */
   redis: { url: string; prefix: string } | undefined;
   http: HttpSecurityConfig;
+  /** Outgoing mail: SMTP_URL sends with nodemailer; absent: stored for the dev mailbox (src/adapters/mail). */
+  mail: { smtpUrl: string | undefined; from: string };
+  /** Sessions of the built-in accounts (src/modules/auth/sessions.ts). */
+  auth: { sessionIdleMinutes: number; sessionAbsoluteHours: number };
 }
 
 /** The in-app side of the WAF: CORS, CSRF, rate and request limits, IP lists (docs/security-http.md). */
@@ -67,7 +71,14 @@ export type KeysConfig =
 
 export type DatabaseConfig =
   | { kind: 'pglite'; dataDir: string | undefined }
-  | { kind: 'postgres'; url: string; poolSize: number; sslCaFile: string | undefined };
+  | {
+      kind: 'postgres';
+      url: string;
+      poolSize: number;
+      sslCaFile: string | undefined;
+      /** RDS secret whose password the pool fetches per new connection (rotation without restart). */
+      passwordSecretArn?: string;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -124,12 +135,23 @@ export function loadConfig(env: Env = process.env): Config {
     ? undefined
     : { url: read.url('REDIS_URL', redisUrl, ['redis:', 'rediss:']), prefix: read.pattern('REDIS_PREFIX', 'bastion:', /^[A-Za-z0-9:_.-]{0,64}$/, 'a short key prefix such as bastion:') };
   const http = readHttpSecurity(read, problems, { nodeEnv, webConcurrency });
+  const smtpUrl = read.optionalString('SMTP_URL');
+  const mail = {
+    smtpUrl: smtpUrl === undefined ? undefined : read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']),
+    from: read.pattern('MAIL_FROM', `"${shop.name.replaceAll('"', '')}" <no-reply@localhost>`, /^[^\r\n]{3,320}$/, 'a sender such as "Shop" <no-reply@shop.example>'),
+  };
+  // NIST SP 800-63B AAL2: reauthenticate after 30 minutes idle and at least every 12 hours.
+  const auth = {
+    sessionIdleMinutes: read.integer('SESSION_IDLE_MINUTES', 30, { min: 5, max: 43_200 }),
+    sessionAbsoluteHours: read.integer('SESSION_ABSOLUTE_HOURS', 12, { min: 1, max: 720 }),
+  };
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, shop, trustProxy, tls, redis, http,
+    mail, auth,
   };
 }
 
@@ -253,6 +275,7 @@ function readDatabase(read: Reader, dataDir: string): DatabaseConfig {
   const url = read.optionalString('DATABASE_URL');
   const poolSize = read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 });
   const sslCaFile = read.optionalString('DATABASE_SSL_CA');
+  const passwordSecretArn = read.optionalString('DATABASE_SECRET_ARN');
   if (url === undefined) return { kind: 'pglite', dataDir: resolve(dataDir, 'pg') };
   if (url === 'memory://') return { kind: 'pglite', dataDir: undefined };
   if (url.startsWith('file://')) {
@@ -260,7 +283,7 @@ function readDatabase(read: Reader, dataDir: string): DatabaseConfig {
     return { kind: 'pglite', dataDir: isAbsolute(path) ? path : resolve(path) };
   }
   const parsed = read.url('DATABASE_URL', url, ['postgres:', 'postgresql:']);
-  return { kind: 'postgres', url: parsed, poolSize, sslCaFile };
+  return { kind: 'postgres', url: parsed, poolSize, sslCaFile, ...(passwordSecretArn ? { passwordSecretArn } : {}) };
 }
 
 /** Small typed readers that record a problem and return a harmless default instead of throwing. */

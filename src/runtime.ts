@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
+import { createAwsSecretStore } from './adapters/secrets/aws.js';
+import { databasePasswordProvider } from './adapters/secrets/environment.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import { createLocalObjectStore } from './adapters/storage/local.js';
 import type { Config } from './config.js';
@@ -16,7 +18,11 @@ export interface Runtime {
 }
 
 export async function openRuntime(config: Config): Promise<Runtime> {
-  const database = await openDatabase(config.database);
+  const secretArn = config.database.kind === 'postgres' ? config.database.passwordSecretArn : undefined;
+  const database = await openDatabase(
+    config.database,
+    secretArn !== undefined ? { password: databasePasswordProvider(createAwsSecretStore(), secretArn) } : {},
+  );
   const keyRing = await openKeyRing(config);
   const store = createLocalObjectStore(join(config.dataDir, 'objects'), { keyRing });
   return { database, store, keyRing };

@@ -30,9 +30,9 @@ export interface DatabaseHandle {
  * Opens the configured database. PGlite (PostgreSQL in WASM) is the embedded default; a postgres:// URL
  * uses a `pg` pool. Both speak the same SQL, so the rest of the code never asks which one it got.
  */
-export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+export async function openDatabase(config: DatabaseConfig, options: { password?: () => Promise<string> } = {}): Promise<DatabaseHandle> {
   if (config.kind === 'pglite') return fromPglite(await openPglite(config.dataDir));
-  const pool = new pg.Pool(poolConfig(config));
+  const pool = new pg.Pool({ ...poolConfig(config), ...(options.password ? { password: options.password } : {}) });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
