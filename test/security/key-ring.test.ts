@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -39,6 +39,14 @@ describe('local key ring', () => {
     expect(second.keys()).toEqual([expect.objectContaining({ id: first.currentKeyId(), current: true, source: 'file' })]);
     const sealed = await first.encrypt(Buffer.from('Ada Lovelace'), row('1'));
     expect((await second.decrypt(sealed, row('1'))).toString()).toBe('Ada Lovelace');
+  });
+
+  it('tightens a key file that others can read', async () => {
+    const dataDir = await tempDir();
+    await openLocalKeyRing({ dataDir });
+    await chmod(keyFilePath(dataDir), 0o644);
+    await openLocalKeyRing({ dataDir });
+    expect((await stat(keyFilePath(dataDir))).mode & 0o777).toBe(0o600);
   });
 
   it('never writes the plaintext into the ciphertext and names the sealing key', async () => {
