@@ -18,6 +18,7 @@ import { countCiphertextsByKey, reencryptColumns } from '../modules/encryption/k
  *   npm run keys:rotate                      new local key (key file), then re-encrypt
  *   npm run keys:rotate -- --resume          re-encrypt to the current key (after an interruption, or
  *                                            after changing LOCAL_MASTER_KEY / KMS_KEY_ID)
+ *   npm run keys:rotate -- --resume --restart  rescan from the first row
  *   npm run keys:rotate -- --retire <id>     forget an old key once nothing is sealed under it
  */
 const { values } = parseArgs({
