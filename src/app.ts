@@ -1,4 +1,6 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { createBusinessMetrics, type BusinessMetrics } from './adapters/metrics/business-metrics.js';
+import { createEmfPublisher } from './adapters/metrics/emf.js';
 import type { CounterStore } from './adapters/cache/counter-store.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
@@ -6,6 +8,7 @@ import type { ObjectStore } from './adapters/storage/object-store.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerErrorHandler } from './http/error-handler.js';
+import { registerCspReports } from './http/csp-report.js';
 import { registerHealthRoutes } from './http/health.routes.js';
 import { registerHttpSecurity, type HttpSecurity } from './http/http-security.js';
 import { loggerOptions } from './http/logger.js';
@@ -42,6 +45,8 @@ export interface BuiltApp {
   app: FastifyInstance;
   catalog: CatalogService;
   metrics: HttpMetrics;
+  /** Orders, payment failures, checkout latency: for the checkout and payment modules. */
+  businessMetrics: BusinessMetrics;
   /** CSRF tokens for forms, the rate limiter, the HTTPS redirect listener (src/http/http-security.ts). */
   security: HttpSecurity;
   /** The audit trail: later modules call audit.record(trx, event) inside their transactions. */
@@ -94,7 +99,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });
 
-  registerHttpMetrics(app, metrics);
+  const emf =
+    config.metrics.mode === 'emf'
+      ? createEmfPublisher({ namespace: config.metrics.namespace, serviceName: config.shop.name, agentEndpoint: config.metrics.agentEndpoint })
+      : undefined;
+  if (emf) app.addHook('onClose', async () => emf.stop().catch((err: unknown) => app.log.warn({ err }, 'could not flush EMF metrics')));
+  registerHttpMetrics(app, metrics, emf ? (sample) => emf.recordRequest(sample) : undefined);
+  const businessMetrics = createBusinessMetrics(metrics.registry, emf);
 
   const assets = registerAssets(app);
   const catalog = withReadCache(createCatalogService({ db: deps.database.db, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
@@ -106,6 +117,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
 
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
+  registerCspReports(app, { metrics: securityMetrics });
   registerHealthRoutes(app, {
     database: deps.database,
     metrics,
@@ -119,5 +131,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const audit = createAuditService({ db: deps.database.db });
   const fieldEncryption = createFieldEncryption({ db: deps.database.db, keyRing });
 
-  return { app, catalog, metrics, security, audit, fieldEncryption, keyRing };
+  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing };
 }

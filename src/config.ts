@@ -23,6 +23,8 @@ export interface Config {
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
   catalogCacheTtlMs: number;
+  /** `emf` also writes CloudWatch Embedded Metric Format to the CloudWatch agent. */
+  metrics: { mode: 'prometheus' | 'emf'; namespace: string; agentEndpoint: string };
   shop: { name: string; currency: string; locale: string };
   /** The key port (KEYS): local master keys or an AWS KMS key, see src/adapters/keys/. */
   keys: KeysConfig;
@@ -121,6 +123,12 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const seedDemo = read.oneOf('SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto');
   const catalogCacheTtlMs = read.integer('CATALOG_CACHE_TTL_MS', 5_000, { min: 0, max: 3_600_000 });
+  const metrics = {
+    mode: read.oneOf('METRICS', ['prometheus', 'emf'] as const, 'prometheus'),
+    namespace: read.pattern('METRICS_NAMESPACE', 'Bastion', /^[A-Za-z0-9_./#:-]{1,255}$/, 'a CloudWatch namespace'),
+    // The aws-embedded-metrics library's own variable name, read here so each app instance has its own.
+    agentEndpoint: read.pattern('AWS_EMF_AGENT_ENDPOINT', 'tcp://127.0.0.1:25888', /^(tcp|udp):\/\/[^\s/]+:\d+$/, 'tcp://host:port or udp://host:port'),
+  };
   const shop = {
     name: read.string('SHOP_NAME', 'Bastion Supply Co.'),
     currency: read.pattern('SHOP_CURRENCY', 'GBP', /^[A-Z]{3}$/, 'an ISO 4217 code such as GBP or EUR'),
@@ -150,7 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
-    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, shop, trustProxy, tls, redis, http,
+    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, auth,
   };
 }

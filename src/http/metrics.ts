@@ -17,7 +17,10 @@ export function createMetrics(): HttpMetrics {
   return { registry };
 }
 
-export function registerHttpMetrics(app: FastifyInstance, metrics: HttpMetrics): void {
+/** Another consumer of each request's figures (the EMF publisher when METRICS=emf). */
+export type RequestObserver = (sample: { route: string; method: string; status: number; ms: number }) => void;
+
+export function registerHttpMetrics(app: FastifyInstance, metrics: HttpMetrics, observe?: RequestObserver): void {
   const requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests by route template, method and status code',
@@ -47,6 +50,7 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: HttpMetrics):
     if (reply.statusCode >= 400) {
       errors.inc({ method: request.method, route, class: reply.statusCode >= 500 ? '5xx' : '4xx' });
     }
+    observe?.({ route, method: request.method, status: reply.statusCode, ms: reply.elapsedTime });
     done();
   });
 }
