@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { runAdvisor, formatReport } from '../../src/modules/advisor/advisor.service.js';
 import type { AdvisorInput, CheckStatus } from '../../src/modules/advisor/advisor.types.js';
 import type { KeyInfo } from '../../src/adapters/keys/key-ring.js';
@@ -57,6 +57,15 @@ describe('security advisor', () => {
     const { status } = advise({ ...production, DATABASE_URL: 'postgres://postgres:postgres@db.internal/bastion', BACKUP_PLAN_ID: '' });
     expect(status('secrets')).toBe('fail');
     expect(status('backups')).toBe('fail');
+  });
+
+  it('wants a metrics token in production unless metrics go to CloudWatch', () => {
+    const { METRICS_TOKEN: _token, ...withoutToken } = production;
+    expect(advise(withoutToken).status('metrics-token')).toBe('warn');
+    // Read defensively: the metrics mode arrives with the CloudWatch metrics adapter.
+    const config = { ...loadConfig({ DATA_DIR: '/tmp/x', ...withoutToken }), metrics: { mode: 'emf' } } as Config;
+    const report = runAdvisor({ config, env: withoutToken, keys: [], now });
+    expect(report.results.find((r) => r.id === 'metrics-token')?.status).toBe('pass');
   });
 
   it('fails when rate limits are off in production', () => {
