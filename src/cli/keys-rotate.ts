@@ -42,6 +42,10 @@ const objectsRoot = join(config.dataDir, 'objects');
 const fileMode = config.keys.kind === 'local' && config.keys.masterKey === undefined;
 let exitCode = 0;
 
+if (config.database.kind === 'pglite') {
+  out('Embedded PGlite database: make sure the shop is stopped; one process at a time may open DATA_DIR/pg.');
+}
+
 try {
   await migrateToLatest(database.db);
   const audit = createAuditService({ db: database.db });
