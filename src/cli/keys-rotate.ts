@@ -36,15 +36,14 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
 }
 
 const config = loadConfig();
-const database = await openDatabase(config.database);
 const out = (line: string): boolean => process.stdout.write(`${line}\n`);
-const objectsRoot = join(config.dataDir, 'objects');
-const fileMode = config.keys.kind === 'local' && config.keys.masterKey === undefined;
-let exitCode = 0;
-
 if (config.database.kind === 'pglite') {
   out('Embedded PGlite database: make sure the shop is stopped; one process at a time may open DATA_DIR/pg.');
 }
+const database = await openDatabase(config.database);
+const objectsRoot = join(config.dataDir, 'objects');
+const fileMode = config.keys.kind === 'local' && config.keys.masterKey === undefined;
+let exitCode = 0;
 
 try {
   await migrateToLatest(database.db);
