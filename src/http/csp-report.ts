@@ -28,23 +28,22 @@ interface Violation {
  */
 export function registerCspReports(app: FastifyInstance, options: { metrics: SecurityMetrics }): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  void app.register(async (scope) => {
-    for (const type of ['application/csp-report', 'application/reports+json']) {
-      scope.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 8192 }, (request, body, done) => {
-        if (jsonShapeProblem(body as string, 6, 200) !== undefined) {
-          done(Object.assign(new Error('The report is not shaped like a CSP report.'), { statusCode: 400 }), undefined);
-          return;
-        }
-        void parseJson(request, body as string, done);
-      });
-    }
-    scope.post(cspReportPath, { bodyLimit: 8192, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
-      for (const v of violationsIn(request.body).slice(0, maxReportsPerBody)) {
-        options.metrics.cspViolation(knownDirectives.has(v.directive) ? v.directive : 'other');
-        request.log.warn({ csp: v }, 'CSP violation reported');
+  // Only this route reads these two content types (other routes' schemas would refuse their bodies).
+  for (const type of ['application/csp-report', 'application/reports+json']) {
+    app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 8192 }, (request, body, done) => {
+      if (jsonShapeProblem(body as string, 6, 200) !== undefined) {
+        done(Object.assign(new Error('The report is not shaped like a CSP report.'), { statusCode: 400 }), undefined);
+        return;
       }
-      return reply.code(204).send();
+      void parseJson(request, body as string, done);
     });
+  }
+  app.post(cspReportPath, { bodyLimit: 8192, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
+    for (const v of violationsIn(request.body).slice(0, maxReportsPerBody)) {
+      options.metrics.cspViolation(knownDirectives.has(v.directive) ? v.directive : 'other');
+      request.log.warn({ csp: v }, 'CSP violation reported');
+    }
+    return reply.code(204).send();
   });
 }
 

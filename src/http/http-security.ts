@@ -5,7 +5,6 @@ import { createMemoryCounterStore } from '../adapters/cache/memory.js';
 import { createRedisCounterStore } from '../adapters/cache/redis.js';
 import type { Config } from '../config.js';
 import { registerCors } from './cors.js';
-import { registerCspReports } from './csp-report.js';
 import { registerCsrf, type Csrf } from './csrf.js';
 import { registerHttpsRedirect } from './https-redirect.js';
 import { registerIpFilter } from './ip-filter.js';
@@ -32,7 +31,8 @@ export interface HttpSecurityDeps {
 /**
  * Registers the in-app edge controls in the order a request meets them: IP block list, URL length, rate
  * limits, CSRF origin check, CORS (onRequest); body limits and the CSRF form token (parsing,
- * preValidation); security headers (onSend); and the CSP report endpoint. Call before any route.
+ * preValidation); security headers (onSend). Call before any route. (The CSP report route is registered
+ * with the other routes, after the error handler: Fastify binds a route to the error handler set before it.)
  */
 export async function registerHttpSecurity(app: FastifyInstance, config: Config, deps: HttpSecurityDeps): Promise<HttpSecurity> {
   const { metrics } = deps;
@@ -59,7 +59,6 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
   });
   await registerCors(app, http.corsOrigins);
   registerSecurityHeaders(app);
-  registerCspReports(app, { metrics });
 
   const redirect = config.tls?.redirectPort !== undefined
     ? registerHttpsRedirect(app, { port: config.tls.redirectPort, host: config.host, publicUrl: config.publicUrl })
