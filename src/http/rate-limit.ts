@@ -61,11 +61,20 @@ function clientKey(ip: string): string {
 export function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): RateLimiter {
   const { store, metrics } = options;
   const exempt = options.rules.exempt.map((p) => p.toLowerCase());
+  // Keys already counted for a request: a route calling check() again with the account adds the
+  // account's count without counting the client address twice.
+  const counted = new WeakMap<FastifyRequest, Set<string>>();
 
   const check: RateLimiter['check'] = async (request, reply, identity, url = request.url) => {
     const rules = matchingRules(options.rules.rules, url);
     if (rules.length === 0) return;
-    const entries = rules.flatMap((rule) => rateLimitKeys(rule, identity).map((key) => ({ key, rule, windowMs: rule.windowSeconds * 1000 })));
+    const seen = counted.get(request) ?? new Set<string>();
+    counted.set(request, seen);
+    const entries = rules
+      .flatMap((rule) => rateLimitKeys(rule, identity).map((key) => ({ key, rule, windowMs: rule.windowSeconds * 1000 })))
+      .filter((e) => !seen.has(e.key));
+    if (entries.length === 0) return;
+    for (const e of entries) seen.add(e.key);
     let results: { count: number; resetMs: number }[];
     try {
       results = await store.hit(entries);

@@ -25,6 +25,11 @@ beforeAll(async () => {
   database = await openTestDatabase();
   rulesFile = await writeRules(rules);
   t = await createTestApp({ RATE_LIMITS_FILE: rulesFile, IP_ALLOWLIST: '198.51.100.7' }, { database });
+  // A sign-in step that learns the account from the body, as the auth routes do.
+  t.app.post<{ Body: { account: string } }>('/account/sign-in/probe', async (request, reply) => {
+    await t.security.rateLimiter.check(request, reply, { ip: request.ip, accountId: request.body.account });
+    return { ok: true };
+  });
 });
 afterAll(async () => {
   await t.close();
@@ -73,6 +78,18 @@ describe('rate limits by route class', () => {
     for (let i = 1; i <= 5; i++) await t.app.inject({ url: '/api/v1/categories', ...from(`2001:db8:1:2::${i}`) });
     expect((await t.app.inject({ url: '/api/v1/categories', ...from('2001:db8:1:2:ffff::9') })).statusCode).toBe(429);
     expect((await t.app.inject({ url: '/api/v1/categories', ...from('2001:db8:1:3::1') })).statusCode).toBe(200);
+  });
+
+  it('also counts per account once a route knows it, without counting the address twice', async () => {
+    const signIn = (ip: string, account: string) =>
+      t.app.inject({ method: 'POST', url: '/account/sign-in/probe', payload: { account }, ...from(ip) });
+    // Three different accounts from one address: three counts on that address, not six.
+    for (const account of ['a1', 'a2', 'a3']) expect((await signIn('203.0.113.80', account)).statusCode).toBe(200);
+    // One account guessed from three addresses, then a fourth: the account's own limit holds.
+    for (const ip of ['203.0.113.81', '203.0.113.82', '203.0.113.83']) expect((await signIn(ip, 'victim')).statusCode).toBe(200);
+    const res = await signIn('203.0.113.84', 'victim');
+    expect(res.statusCode).toBe(429);
+    expect(res.json()).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('lets the count start again when the window ends', async () => {
