@@ -24,7 +24,9 @@ const personColumns: EncryptedColumn[] = [
   { table: 'test_person', idColumn: 'id', column: 'name_enc' },
   { table: 'test_person', idColumn: 'id', column: 'phone_enc' },
 ];
-const columns = [...encryptedColumns, ...personColumns];
+// This module's own registry entry plus the test table; other modules' columns hold values sealed by
+// keys this test does not have, so they are left out here.
+const columns = [...encryptedColumns.filter((c) => c.table === 'sealed_secret'), ...personColumns];
 const ids: string[] = [];
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
