@@ -4,6 +4,10 @@ import { createEmfPublisher } from './adapters/metrics/emf.js';
 import type { CounterStore } from './adapters/cache/counter-store.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
+import { registerDevMailboxRoutes } from './adapters/mail/dev-mailbox.routes.js';
+import { createMailDispatcher, type MailDispatcher } from './adapters/mail/mail-dispatcher.js';
+import type { Mailer } from './adapters/mail/mailer.js';
+import { isDevMailer, openMailer } from './adapters/mail/open-mailer.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
@@ -19,6 +23,9 @@ import { createSecurityMetrics } from './http/security-metrics.js';
 import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
+import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
@@ -39,6 +46,12 @@ export interface AppDeps {
   counterStore?: CounterStore;
   /** The key port (default: opened from config, as openRuntime does). */
   keyRing?: KeyRing;
+  /** The mail port (default: SMTP when SMTP_URL is set, else the dev mailbox under DATA_DIR). */
+  mailer?: Mailer;
+  /** argon2id hashing (default: OWASP parameters); tests may wrap it to observe the work done. */
+  passwordHasher?: PasswordHasher;
+  /** The clock of time-limited things (sessions, links, TOTP); tests move it. */
+  now?: () => Date;
 }
 
 export interface BuiltApp {
@@ -54,6 +67,11 @@ export interface BuiltApp {
   /** Field-level encryption and blind indexes for personal data. */
   fieldEncryption: FieldEncryption;
   keyRing: KeyRing;
+  /** Built-in accounts: sessions, sign-up and sign-in, reset, MFA (src/modules/auth). */
+  auth: AuthService;
+  mailer: Mailer;
+  /** Sends mail off the request path; `idle()` resolves when everything queued was handed over. */
+  mail: MailDispatcher;
 }
 
 /**
@@ -131,5 +149,24 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const audit = createAuditService({ db: deps.database.db });
   const fieldEncryption = createFieldEncryption({ db: deps.database.db, keyRing });
 
-  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing };
+  const mailer = deps.mailer ?? openMailer(config);
+  if (mailer.kind === 'dev' && config.nodeEnv === 'production') app.log.warn('SMTP_URL is not set: mail is stored under DATA_DIR/mailbox, not sent');
+  const mail = createMailDispatcher(mailer, app.log);
+  app.addHook('onClose', async () => {
+    await mail.idle();
+    if (!deps.mailer) await mailer.close();
+  });
+  if (isDevMailer(mailer)) registerDevMailboxRoutes(app, { mailer, pageContext, nodeEnv: config.nodeEnv });
+  const auth = createAuthService({
+    db: deps.database.db,
+    fieldEncryption,
+    passwords: deps.passwordHasher ?? createPasswordHasher(),
+    mail,
+    brand: { shopName: config.shop.name, publicUrl: config.publicUrl },
+    sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  registerAuthRoutes(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds: config.auth.sessionAbsoluteHours * 3600 });
+
+  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, mailer, mail };
 }

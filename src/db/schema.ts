@@ -10,6 +10,12 @@ export interface Database {
   key_rotation_progress: KeyRotationProgressTable;
   audit_event: AuditEventTable;
   audit_chain_head: AuditChainHeadTable;
+  user_account: UserAccountTable;
+  user_session: UserSessionTable;
+  auth_token: AuthTokenTable;
+  mfa_totp: MfaTotpTable;
+  mfa_recovery_code: MfaRecoveryCodeTable;
+  auth_throttle: AuthThrottleTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -109,4 +115,62 @@ export interface AuditChainHeadTable {
   id: number;
   seq: ColumnType<string, number, number>;
   hash: string;
+}
+
+/** A built-in account (src/modules/auth). The e-mail is sealed; `email_index` is its blind index. */
+export interface UserAccountTable {
+  id: string;
+  email_encrypted: Uint8Array;
+  email_index: Uint8Array;
+  /** argon2id PHC string. */
+  password_hash: string;
+  email_verified_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** A signed-in session; the cookie holds the token, the row only its SHA-256. */
+export interface UserSessionTable {
+  id: Generated<string>;
+  token_hash: Uint8Array;
+  user_id: string;
+  mfa_verified: boolean;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+}
+
+export type AuthTokenPurpose = 'email_verification' | 'password_reset';
+
+/** A single-use token (verification or reset link), stored as its SHA-256 and deleted when used. */
+export interface AuthTokenTable {
+  token_hash: Uint8Array;
+  purpose: AuthTokenPurpose;
+  user_id: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/** A TOTP secret (sealed); `confirmed_at` null while enrolment awaits its first code. */
+export interface MfaTotpTable {
+  user_id: string;
+  secret_encrypted: Uint8Array;
+  confirmed_at: Date | null;
+  /** The last accepted time step (RFC 6238 T): a code at or before it is a replay. */
+  last_time_step: ColumnType<string | null, number | null | undefined, number | null>;
+  created_at: Date;
+}
+
+export interface MfaRecoveryCodeTable {
+  code_hash: Uint8Array;
+  user_id: string;
+  created_at: Date;
+}
+
+/** Failed attempts per key (an e-mail's blind index, or an account's MFA), for the growing delay. */
+export interface AuthThrottleTable {
+  key: string;
+  failures: number;
+  locked_until: Date | null;
+  updated_at: Date;
 }

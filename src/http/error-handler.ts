@@ -114,6 +114,8 @@ export function registerErrorHandler(app: FastifyInstance, options: { html?: Htm
     if (error instanceof AppError) {
       const status = statusOf[error.category];
       if (status >= 500) request.log.error({ err: error }, 'request failed');
+      const retryAfter = error.details?.retryAfterSeconds;
+      if (error.category === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return respond(request, reply, {
         status,
         code: error.code,

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as catalogCreateTables from './2026_11_27_0900_catalog_create_tables.js';
 import * as encryptionCreateTables from './2026_11_27_1100_encryption_create_tables.js';
 import * as auditCreateEvent from './2026_11_27_1110_audit_create_event.js';
+import * as authCreateTables from './2026_11_27_1200_auth_create_tables.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_0900_catalog_create_tables': catalogCreateTables,
   '2026_11_27_1100_encryption_create_tables': encryptionCreateTables,
   '2026_11_27_1110_audit_create_event': auditCreateEvent,
+  '2026_11_27_1200_auth_create_tables': authCreateTables,
 };

@@ -33,4 +33,7 @@ export function assertValidColumns(columns: readonly EncryptedColumn[]): void {
 export const encryptedColumns: readonly EncryptedColumn[] = [
   // This module's own sealed secrets (the blind-index key), so rotation re-wraps them too.
   { table: 'sealed_secret', idColumn: 'name', column: 'ciphertext' },
+  // The auth module's personal data and second-factor secrets (src/modules/auth).
+  { table: 'user_account', idColumn: 'id', column: 'email_encrypted' },
+  { table: 'mfa_totp', idColumn: 'user_id', column: 'secret_encrypted' },
 ];

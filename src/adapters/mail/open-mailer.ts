@@ -1,0 +1,15 @@
+import { join } from 'node:path';
+import type { Config } from '../../config.js';
+import { createDevMailer, type DevMailer } from './dev.js';
+import type { Mailer } from './mailer.js';
+import { createSmtpMailer } from './smtp.js';
+
+/** The configured mailer: SMTP when SMTP_URL is set, else the dev mailer under DATA_DIR/mailbox. */
+export function openMailer(config: Config): Mailer {
+  if (config.mail.smtpUrl !== undefined) return createSmtpMailer({ url: config.mail.smtpUrl, from: config.mail.from });
+  return createDevMailer({ dir: join(config.dataDir, 'mailbox'), from: config.mail.from });
+}
+
+export function isDevMailer(mailer: Mailer): mailer is DevMailer {
+  return mailer.kind === 'dev' && 'list' in mailer;
+}

@@ -1,0 +1,84 @@
+/**
+ * Account records with their e-mail address sealed: the address is personal data, so the table keeps
+ * its ciphertext (field encryption, bound to the row) and a blind index (HMAC) for the lookup by address.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/database.js';
+import type { FieldEncryption } from '../encryption/field-encryption.js';
+import { invalidEmail } from './auth.errors.js';
+import * as repo from './auth.repository.js';
+
+export interface Account {
+  id: string;
+  email: string;
+  passwordHash: string;
+  emailVerifiedAt: Date | null;
+  createdAt: Date;
+}
+
+export interface Accounts {
+  /** The blind index of an address (normalised first); also the key of its sign-in throttle. */
+  indexOf(email: string): Promise<Buffer>;
+  findByEmail(email: string): Promise<Account | undefined>;
+  findById(id: string): Promise<Account | undefined>;
+  /** Creates an account; undefined when the address is taken (also when a concurrent sign-up won). */
+  create(email: string, passwordHash: string): Promise<Account | undefined>;
+  /** Seals a value the way `create` does, so a refused sign-up costs the same work as an accepted one. */
+  sealThrowaway(email: string): Promise<void>;
+}
+
+const emailShape = /^[^\s@<>()[\]\\,;:"]{1,64}@[^\s@<>()[\]\\,;:"_]{1,253}\.[^\s@<>()[\]\\,;:"_0-9]{2,63}$/u;
+
+/**
+ * Trims, applies NFC and lower-cases the whole address. Lower-casing the local part is not what RFC 5321
+ * promises, but no real mailbox provider distinguishes case, and it keeps `Ann@x.com` and `ann@x.com`
+ * from becoming two accounts. Throws AUTH_EMAIL_INVALID for anything that is not an address.
+ */
+export function normaliseEmail(email: string): string {
+  const value = email.trim().normalize('NFC').toLowerCase();
+  if (value.length > 254 || !emailShape.test(value)) throw invalidEmail();
+  return value;
+}
+
+const sealRef = (id: string) => ({ table: 'user_account', column: 'email_encrypted', rowId: id });
+
+export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption; now: () => Date }): Accounts {
+  const { db, fieldEncryption: fe, now } = deps;
+
+  const indexOf = (email: string) => fe.blindIndex('user_account', 'email', normaliseEmail(email));
+  const toAccount = async (row: repo.UserRow): Promise<Account> => ({
+    id: row.id,
+    email: await fe.open(sealRef(row.id), row.email_encrypted),
+    passwordHash: row.password_hash,
+    emailVerifiedAt: row.email_verified_at,
+    createdAt: row.created_at,
+  });
+
+  return {
+    indexOf,
+    async findByEmail(email) {
+      const row = await repo.findUserByEmailIndex(db, await indexOf(email));
+      return row === undefined ? undefined : toAccount(row);
+    },
+    async findById(id) {
+      const row = await repo.findUserById(db, id);
+      return row === undefined ? undefined : toAccount(row);
+    },
+    async create(email, passwordHash) {
+      const address = normaliseEmail(email);
+      const id = randomUUID();
+      const at = now();
+      const inserted = await repo.insertUser(db, {
+        id,
+        emailEncrypted: await fe.seal(sealRef(id), address),
+        emailIndex: await indexOf(address),
+        passwordHash,
+        now: at,
+      });
+      return inserted ? { id, email: address, passwordHash, emailVerifiedAt: null, createdAt: at } : undefined;
+    },
+    async sealThrowaway(email) {
+      await fe.seal(sealRef(randomUUID()), normaliseEmail(email));
+    },
+  };
+}

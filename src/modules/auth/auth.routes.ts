@@ -1,0 +1,154 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RateLimiter } from '../../http/rate-limit.js';
+import { signInRequired } from './auth.errors.js';
+import * as S from './auth.schemas.js';
+import type { AuthService, SecondFactor } from './auth.service.js';
+import { clearSessionCookie, readSessionToken, setSessionCookie, type Session } from './sessions.js';
+
+export interface AuthRouteDeps {
+  auth: AuthService;
+  rateLimiter: RateLimiter;
+  /** SESSION_ABSOLUTE_HOURS in seconds: the cookie's Max-Age. */
+  cookieMaxAgeSeconds: number;
+}
+
+const tags = ['auth'];
+const sameAnswer = {
+  signUp: { status: 'check_your_email', message: 'Check your inbox: we have sent a mail to finish creating your account.' },
+  reset: { status: 'check_your_email', message: 'If an account uses that address, we have sent it a link to reset the password.' },
+};
+
+/**
+ * The customer account API under /api/v1 (docs/auth.md): sign-up, e-mail verification, sign-in and out,
+ * password reset, /me and MFA. Routes read the session, call the service and set or clear the cookie.
+ */
+export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
+  const { auth, rateLimiter } = deps;
+  const resolved = new WeakMap<FastifyRequest, Promise<Session | undefined>>();
+
+  /** The request's live session, looked up once per request. */
+  const sessionOf = (request: FastifyRequest): Promise<Session | undefined> => {
+    let found = resolved.get(request);
+    if (found === undefined) {
+      const token = readSessionToken(request);
+      found = token === undefined ? Promise.resolve(undefined) : auth.sessions.validate(token);
+      resolved.set(request, found);
+    }
+    return found;
+  };
+  const fullSession = async (request: FastifyRequest) => auth.requireFull(await sessionOf(request));
+  const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
+  /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
+  const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
+
+  // Nothing an auth endpoint answers may be stored by a browser or proxy.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/api/v1/auth/') || request.url.split('?')[0] === '/api/v1/me') reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/api/v1/auth/sign-up',
+    { schema: { tags, body: S.SignUpBody, response: { 202: S.Accepted } } },
+    async (request, reply) => {
+      await limitAccount(request, reply, await auth.accountKey(request.body.email));
+      await auth.signUp(request.body);
+      return reply.code(202).send(sameAnswer.signUp);
+    },
+  );
+
+  app.post<{ Body: { token: string } }>(
+    '/api/v1/auth/verify-email',
+    { schema: { tags, body: S.TokenBody, response: { 200: S.Accepted } } },
+    async (request) => {
+      await auth.verifyEmail(request.body.token);
+      return { status: 'verified', message: 'Your e-mail address is confirmed. You can sign in now.' };
+    },
+  );
+
+  app.post<{ Body: { email: string; password: string } }>(
+    '/api/v1/auth/sign-in',
+    { schema: { tags, body: S.SignInBody, response: { 200: S.SignInResult } } },
+    async (request, reply) => {
+      await limitAccount(request, reply, await auth.accountKey(request.body.email));
+      const result = await auth.signIn(request.body, await sessionOf(request));
+      startSession(request, reply, result.token);
+      return { status: result.mfaRequired ? 'mfa_required' : 'signed_in', mfaRequired: result.mfaRequired };
+    },
+  );
+
+  app.post('/api/v1/auth/sign-out', { schema: { tags, body: S.EmptyBody, response: { 200: S.Accepted } } }, async (request, reply) => {
+    const session = await sessionOf(request);
+    if (session !== undefined) await auth.signOut(session);
+    clearSessionCookie(request, reply);
+    return { status: 'signed_out', message: 'You are signed out on this device.' };
+  });
+
+  app.post('/api/v1/auth/sign-out-everywhere', { schema: { tags, body: S.EmptyBody, response: { 200: S.SessionsEnded } } }, async (request, reply) => {
+    const sessionsEnded = await auth.signOutEverywhere(await fullSession(request));
+    clearSessionCookie(request, reply);
+    return { status: 'signed_out', sessionsEnded };
+  });
+
+  app.post<{ Body: { email: string } }>(
+    '/api/v1/auth/password-reset/request',
+    { schema: { tags, body: S.ResetRequestBody, response: { 202: S.Accepted } } },
+    async (request, reply) => {
+      await limitAccount(request, reply, await auth.accountKey(request.body.email));
+      await auth.requestPasswordReset(request.body.email);
+      return reply.code(202).send(sameAnswer.reset);
+    },
+  );
+
+  app.post<{ Body: { token: string; password: string } }>(
+    '/api/v1/auth/password-reset/confirm',
+    { schema: { tags, body: S.ResetConfirmBody, response: { 200: S.Accepted } } },
+    async (request, reply) => {
+      await auth.confirmPasswordReset(request.body.token, request.body.password);
+      clearSessionCookie(request, reply);
+      return { status: 'password_changed', message: 'Your password is changed and every device is signed out. Sign in with the new password.' };
+    },
+  );
+
+  app.get('/api/v1/me', { schema: { tags, response: { 200: S.Me } } }, async (request) => {
+    const me = await auth.me(await fullSession(request));
+    return { ...me, createdAt: me.createdAt.toISOString() };
+  });
+
+  app.post('/api/v1/auth/mfa/enrol', { schema: { tags, body: S.EmptyBody, response: { 200: S.Enrolment } } }, async (request) =>
+    auth.mfaEnrol(await fullSession(request)),
+  );
+
+  app.post<{ Body: { code: string } }>(
+    '/api/v1/auth/mfa/confirm',
+    { schema: { tags, body: S.MfaCodeBody, response: { 200: S.RecoveryCodes } } },
+    async (request, reply) => {
+      const result = await auth.mfaConfirm(await fullSession(request), request.body.code);
+      startSession(request, reply, result.token);
+      return { status: 'mfa_enabled', recoveryCodes: result.recoveryCodes };
+    },
+  );
+
+  app.post<{ Body: SecondFactor }>(
+    '/api/v1/auth/mfa/verify',
+    { schema: { tags, body: S.SecondFactorBody, response: { 200: S.MfaVerified } } },
+    async (request, reply) => {
+      const session = await sessionOf(request);
+      if (session === undefined) throw signInRequired();
+      await limitAccount(request, reply, `user:${session.userId}`);
+      const result = await auth.mfaVerify(session, request.body);
+      if (result.token !== undefined) startSession(request, reply, result.token);
+      return { status: 'signed_in', recoveryCodesLeft: result.recoveryCodesLeft };
+    },
+  );
+
+  app.post<{ Body: { password: string } & SecondFactor }>(
+    '/api/v1/auth/mfa/disable',
+    { schema: { tags, body: S.MfaDisableBody, response: { 200: S.Accepted } } },
+    async (request, reply) => {
+      const result = await auth.mfaDisable(await fullSession(request), request.body);
+      startSession(request, reply, result.token);
+      return { status: 'mfa_disabled', message: 'Two-step verification is off.' };
+    },
+  );
+}

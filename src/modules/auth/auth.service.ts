@@ -1,0 +1,220 @@
+/**
+ * The customer flows of the built-in accounts, built on the primitives beside this file (tokens,
+ * passwords, sessions, email-verification, password-reset, mfa, throttle). docs/auth.md describes each
+ * flow, its lifetimes and its answers.
+ *
+ * No user enumeration: sign-up, sign-in and reset answer with the same status and message whether or
+ * not the address has an account, and do the same expensive work either way (one argon2id hash or
+ * verification, one sealing); mails are handed to the dispatcher, off the request path.
+ */
+import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
+import type { Db } from '../../db/database.js';
+import type { FieldEncryption } from '../encryption/field-encryption.js';
+import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
+import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaNotEnabled, mfaRequired, signInRequired } from './auth.errors.js';
+import { accountExistsMail, mfaChangedMail, type MailBrand } from './auth.mails.js';
+import * as repo from './auth.repository.js';
+import { createEmailVerification, type EmailVerification } from './email-verification.js';
+import { createMfa, type Enrolment, type Mfa } from './mfa.js';
+import { createPasswordReset, type PasswordReset } from './password-reset.js';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
+import { createSessions, type Session, type SessionOptions, type Sessions } from './sessions.js';
+import { createThrottle, type Throttle } from './throttle.js';
+
+export interface AuthDeps {
+  db: Db;
+  fieldEncryption: FieldEncryption;
+  passwords: PasswordHasher;
+  mail: MailDispatcher;
+  brand: MailBrand;
+  sessionOptions: SessionOptions;
+  now?: () => Date;
+}
+
+/** A signed-in session's owner, as /api/v1/me shows it. */
+export interface Me {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  mfaEnabled: boolean;
+  createdAt: Date;
+}
+
+export interface SignedIn {
+  token: string;
+  session: Session;
+  /** True when the account has MFA on: the session is good only for the MFA step until a code is given. */
+  mfaRequired: boolean;
+}
+
+/** A second factor: a current TOTP code or one recovery code. */
+export type SecondFactor = { code: string } | { recoveryCode: string };
+
+export interface AuthService {
+  sessions: Sessions;
+  /** The throttle key (and per-account rate-limit identity) of an address, whether or not it has an account. */
+  accountKey(email: string): Promise<string>;
+  signUp(input: { email: string; password: string }): Promise<void>;
+  verifyEmail(token: string): Promise<void>;
+  /** Checks the password and starts a new session; `previous` (the request's session, if any) is ended. */
+  signIn(input: { email: string; password: string }, previous: Session | undefined): Promise<SignedIn>;
+  signOut(session: Session): Promise<void>;
+  signOutEverywhere(session: Session): Promise<number>;
+  requestPasswordReset(email: string): Promise<void>;
+  confirmPasswordReset(token: string, password: string): Promise<void>;
+  me(session: Session): Promise<Me>;
+  /** The session of a token when it is fully signed in; AUTH_SIGN_IN_REQUIRED / AUTH_MFA_REQUIRED otherwise. */
+  requireFull(session: Session | undefined): Session;
+  mfaEnrol(session: Session): Promise<Enrolment>;
+  /** Turns MFA on with a first code; returns the recovery codes and a new session token. */
+  mfaConfirm(session: Session, code: string): Promise<{ recoveryCodes: string[]; token: string; session: Session }>;
+  /** Passes the second factor after a password sign-in; returns a new, fully signed-in session. */
+  mfaVerify(session: Session, factor: SecondFactor): Promise<{ token: string | undefined; session: Session; recoveryCodesLeft: number }>;
+  /** Turns MFA off after the password and a second factor; returns a new session token. */
+  mfaDisable(session: Session, input: { password: string } & SecondFactor): Promise<{ token: string; session: Session }>;
+}
+
+export function createAuthService(deps: AuthDeps): AuthService {
+  const { db, passwords, mail, brand } = deps;
+  const now = deps.now ?? (() => new Date());
+  const accounts: Accounts = createAccounts({ db, fieldEncryption: deps.fieldEncryption, now });
+  const sessions = createSessions({ db, now, options: deps.sessionOptions });
+  const throttle: Throttle = createThrottle({ db, now });
+  const verification: EmailVerification = createEmailVerification({ db, now, mail, brand });
+  const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, mail, brand });
+  const mfa: Mfa = createMfa({ db, now, fieldEncryption: deps.fieldEncryption, issuer: brand.shopName });
+
+  const accountKey = async (email: string) => `email:${(await accounts.indexOf(email)).toString('hex').slice(0, 32)}`;
+  const mfaKey = (userId: string) => `mfa:${userId}`;
+
+  const requireAccount = async (session: Session) => {
+    const account = await accounts.findById(session.userId);
+    if (account === undefined) throw signInRequired();
+    return account;
+  };
+
+  /** Checks a second factor under the MFA throttle; throws AUTH_MFA_CODE_INVALID when wrong. */
+  const checkSecondFactor = async (userId: string, factor: SecondFactor): Promise<void> => {
+    await throttle.assertOpen(mfaKey(userId));
+    const ok = 'code' in factor ? await mfa.verifyCode(userId, factor.code) : await mfa.useRecoveryCode(userId, factor.recoveryCode);
+    if (!ok) {
+      await throttle.fail(mfaKey(userId));
+      throw mfaCodeInvalid();
+    }
+    await throttle.succeed(mfaKey(userId));
+  };
+
+  const service: AuthService = {
+    sessions,
+    accountKey,
+
+    async signUp({ email, password }) {
+      const address = normaliseEmail(email);
+      assertAcceptablePassword(password);
+      const passwordHash = await passwords.hash(password);
+      const existing = await accounts.findByEmail(address);
+      if (existing !== undefined) {
+        await accounts.sealThrowaway(address);
+        mail.enqueue(accountExistsMail(brand, existing.email));
+        return;
+      }
+      const created = await accounts.create(address, passwordHash);
+      // undefined: a concurrent sign-up took the address a moment ago; its owner gets the notice.
+      if (created === undefined) mail.enqueue(accountExistsMail(brand, address));
+      else await verification.send(created);
+    },
+
+    async verifyEmail(token) {
+      await verification.confirm(token);
+    },
+
+    async signIn({ email, password }, previous) {
+      const key = await accountKey(email);
+      await throttle.assertOpen(key);
+      const account = await accounts.findByEmail(email);
+      let ok = false;
+      if (account === undefined) await passwords.verifyAgainstDummy(password);
+      else ok = await passwords.verify(account.passwordHash, password);
+      if (!ok || account === undefined) {
+        await throttle.fail(key);
+        throw invalidCredentials();
+      }
+      await throttle.succeed(key);
+      if (passwords.needsRehash(account.passwordHash)) await repo.updatePasswordHash(db, account.id, await passwords.hash(password), now());
+      if (account.emailVerifiedAt === null) {
+        await verification.send(account);
+        throw emailNotVerified();
+      }
+      // A session the request already had (signed in as anyone, or planted by an attacker) ends here.
+      if (previous !== undefined) await sessions.end(previous.id);
+      const mfaRequired = await mfa.isEnabled(account.id);
+      const { token, session } = await sessions.create(account.id, { mfaVerified: !mfaRequired });
+      return { token, session, mfaRequired };
+    },
+
+    signOut: (session) => sessions.end(session.id),
+    signOutEverywhere: (session) => sessions.endAllOf(session.userId),
+
+    requestPasswordReset: (email) => reset.request(normaliseEmail(email)),
+    confirmPasswordReset: (token, password) => reset.confirm(token, password),
+
+    async me(session) {
+      const account = await requireAccount(session);
+      return {
+        id: account.id,
+        email: account.email,
+        emailVerified: account.emailVerifiedAt !== null,
+        mfaEnabled: await mfa.isEnabled(account.id),
+        createdAt: account.createdAt,
+      };
+    },
+
+    requireFull(session) {
+      if (session === undefined) throw signInRequired();
+      if (!session.mfaVerified) throw mfaRequired();
+      return session;
+    },
+
+    async mfaEnrol(session) {
+      const account = await requireAccount(service.requireFull(session));
+      return mfa.enrol(account.id, account.email);
+    },
+
+    async mfaConfirm(session, code) {
+      const account = await requireAccount(service.requireFull(session));
+      await throttle.assertOpen(mfaKey(account.id));
+      const recoveryCodes = await mfa.confirm(account.id, code);
+      if (recoveryCodes === undefined) {
+        await throttle.fail(mfaKey(account.id));
+        throw mfaCodeInvalid();
+      }
+      await throttle.succeed(mfaKey(account.id));
+      mail.enqueue(mfaChangedMail(brand, account.email, true));
+      const rotated = await sessions.rotate(session, { mfaVerified: true });
+      return { recoveryCodes, ...rotated };
+    },
+
+    async mfaVerify(session, factor) {
+      // Already past the second factor: nothing to do, and no new token.
+      if (session.mfaVerified) return { token: undefined, session, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
+      await checkSecondFactor(session.userId, factor);
+      const rotated = await sessions.rotate(session, { mfaVerified: true });
+      return { ...rotated, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
+    },
+
+    async mfaDisable(session, input) {
+      const account = await requireAccount(service.requireFull(session));
+      if (!(await mfa.isEnabled(account.id))) throw mfaNotEnabled();
+      await throttle.assertOpen(mfaKey(account.id));
+      if (!(await passwords.verify(account.passwordHash, input.password))) {
+        await throttle.fail(mfaKey(account.id));
+        throw invalidCredentials();
+      }
+      await checkSecondFactor(account.id, input);
+      await mfa.disable(account.id);
+      mail.enqueue(mfaChangedMail(brand, account.email, false));
+      return sessions.rotate(session, { mfaVerified: true });
+    },
+  };
+  return service;
+}

@@ -1,0 +1,75 @@
+/**
+ * Password reset, as the Copenhagen Book's "Password reset" chapter lays it out: a single-use link with a
+ * 256-bit token (tokens.ts), stored hashed, valid one hour; asking again replaces the earlier link.
+ * Confirming checks the new password first (so a refused password does not burn the link), then uses the
+ * token in one read-and-delete, stores the new hash, marks the address verified (the link proved it),
+ * ends every session of the account and tells the owner by mail. It never signs the user in: with MFA on,
+ * a mailbox alone must not be enough to get in.
+ */
+import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
+import type { Db } from '../../db/database.js';
+import type { Accounts } from './accounts.js';
+import { tokenExpired, tokenInvalid } from './auth.errors.js';
+import { passwordChangedMail, passwordResetMail, type MailBrand } from './auth.mails.js';
+import * as repo from './auth.repository.js';
+import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
+import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
+
+export const passwordResetMinutes = 60;
+
+export interface PasswordReset {
+  /** Mails a link when the address has an account; does nothing otherwise (the caller answers the same). */
+  request(email: string): Promise<void>;
+  confirm(token: string, newPassword: string): Promise<void>;
+}
+
+export function createPasswordReset(deps: {
+  db: Db;
+  now: () => Date;
+  accounts: Accounts;
+  passwords: PasswordHasher;
+  mail: MailDispatcher;
+  brand: MailBrand;
+}): PasswordReset {
+  const { db, now, accounts } = deps;
+  return {
+    async request(email) {
+      const account = await accounts.findByEmail(email);
+      if (account === undefined) return;
+      const token = generateToken();
+      const at = now();
+      await db.transaction().execute(async (trx) => {
+        await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
+        await repo.insertToken(trx, {
+          tokenHash: hashToken(token),
+          purpose: 'password_reset',
+          userId: account.id,
+          now: at,
+          expiresAt: new Date(at.getTime() + passwordResetMinutes * 60_000),
+        });
+      });
+      deps.mail.enqueue(passwordResetMail(deps.brand, account.email, token, passwordResetMinutes));
+    },
+
+    async confirm(token, newPassword) {
+      if (!isWellFormedToken(token)) throw tokenInvalid();
+      assertAcceptablePassword(newPassword);
+      const passwordHash = await deps.passwords.hash(newPassword);
+      const at = now();
+      const userId = await db.transaction().execute(async (trx) => {
+        const row = await repo.consumeToken(trx, hashToken(token), 'password_reset');
+        if (row === undefined) return undefined;
+        if (row.expires_at <= at) return 'expired' as const;
+        await repo.updatePasswordHash(trx, row.user_id, passwordHash, at);
+        await repo.markEmailVerified(trx, row.user_id, at);
+        await repo.deleteSessionsOfUser(trx, row.user_id);
+        return row.user_id;
+      });
+      // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
+      if (userId === undefined) throw tokenInvalid();
+      if (userId === 'expired') throw tokenExpired();
+      const account = await accounts.findById(userId);
+      if (account) deps.mail.enqueue(passwordChangedMail(deps.brand, account.email));
+    },
+  };
+}
