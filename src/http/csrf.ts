@@ -20,8 +20,8 @@ export interface CsrfOptions {
 export interface Csrf {
   /**
    * The token for a form on this response (put it in `<CsrfField token=... />`). If the browser has no
-   * CSRF cookie yet, one is minted and set on this response, so a page with a form is never cached
-   * publicly (sendPage already makes cookie-carrying responses private).
+   * CSRF cookie yet, one is minted and set on this response, which is then marked `private, no-store`
+   * (later visits carry the cookie, and sendPage keeps cookie-carrying pages private).
    */
   token(request: FastifyRequest): string;
 }
@@ -74,7 +74,7 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
-    const ownOrigins = [publicOrigin, `${request.protocol}://${request.host}`];
+    const ownOrigins = [publicOrigin, originOf(`${request.protocol}://${request.host}`)];
     const crossSite = site === 'cross-site' || site === 'same-site' || (origin !== undefined && !ownOrigins.includes(origin));
     if (!crossSite) return;
     const allowedCors = apiPath.test(request.url) && origin !== undefined && corsOrigins.has(origin) && request.headers.cookie === undefined;
@@ -103,6 +103,8 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
       const secure = isSecureRequest(request);
       const cookie = `${cookieName(request)}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
       reply.header('set-cookie', cookie); // Fastify appends Set-Cookie rather than replacing it
+      // A first visit carries no cookie, so sendPage would let a CDN cache this page, cookie and all.
+      reply.header('cache-control', 'private, no-store');
     }
     return payload;
   });
@@ -117,6 +119,15 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
       return sign(request, value).toString('base64url');
     },
   };
+}
+
+/** `https://shop.example:443` and `https://shop.example` are one origin, as browsers write it in Origin. */
+function originOf(url: string): string | undefined {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Reads one cookie from a Cookie header (the first of that name, as browsers send the most specific first). */
