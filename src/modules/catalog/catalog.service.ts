@@ -8,12 +8,12 @@ import type { CategorySummary, ImageRef, Page, ProductDetail, ProductSummary, Pr
 export const lowStockThreshold = 5;
 
 export interface CatalogService {
-  listCategories(): Promise<CategorySummary[]>;
-  getCategory(slug: string): Promise<CategorySummary>;
-  listProducts(query: { category?: string; limit: number; offset: number; featuredFirst?: boolean }): Promise<Page<ProductSummary>>;
-  getProduct(idOrSlug: string): Promise<ProductDetail>;
+  listCategories: () => Promise<CategorySummary[]>;
+  getCategory: (slug: string) => Promise<CategorySummary>;
+  listProducts: (query: { category?: string; limit: number; offset: number; featuredFirst?: boolean }) => Promise<Page<ProductSummary>>;
+  getProduct: (idOrSlug: string) => Promise<ProductDetail>;
   /** Summaries of the named products that are for sale, in no particular order; unknown refs are left out. */
-  findProducts(refs: { ids?: string[]; slugs?: string[] }): Promise<ProductSummary[]>;
+  findProducts: (refs: { ids?: string[]; slugs?: string[] }) => Promise<ProductSummary[]>;
 }
 
 /** Reads of the public catalog. Only active products are ever visible here. */
