@@ -30,6 +30,7 @@ const idPattern = /^[0-9]{13}-[0-9a-f]{12}$/;
 export function createDevMailer(options: { dir: string; from: string }): DevMailer {
   const { dir, from } = options;
   const ready = mkdir(dir, { recursive: true, mode: 0o700 });
+  let lastMs = 0;
 
   const read = async (id: string): Promise<StoredMail | undefined> => {
     if (!idPattern.test(id)) return undefined;
@@ -45,8 +46,10 @@ export function createDevMailer(options: { dir: string; from: string }): DevMail
     async send(message) {
       try {
         await ready;
-        // Time first, so names sort by age; the random part keeps two messages in one millisecond apart.
-        const id = `${String(Date.now()).padStart(13, '0')}-${randomBytes(6).toString('hex')}`;
+        // Time first (strictly increasing in this process), so names sort by age; the random part keeps
+        // two processes sharing the folder apart.
+        lastMs = Math.max(Date.now(), lastMs + 1);
+        const id = `${String(lastMs).padStart(13, '0')}-${randomBytes(6).toString('hex')}`;
         const stored: StoredMail = { id, from, sentAt: new Date().toISOString(), ...message };
         await writeFile(join(dir, `${id}.json`), JSON.stringify(stored, null, 2), { mode: 0o600, flag: 'wx' });
       } catch (err) {
