@@ -41,7 +41,24 @@ export function serverOptions(config: Config, metrics: SecurityMetrics): Pick<Fa
   const tls = config.tls ? httpsServerOptions(config.tls, maxHeaderSize) : undefined;
   return {
     trustProxy: trustProxyFunction(config.trustProxy),
-    serverFactory: (handler) => (tls ? https.createServer(tls, handler) : http.createServer({ maxHeaderSize }, handler)),
+    serverFactory: (handler, options) => {
+      const server = tls ? https.createServer(tls, handler) : http.createServer({ maxHeaderSize }, handler);
+      // Fastify applies these only to servers it creates itself: keep the slowloris bound and the
+      // keep-alive longer than the load balancer's idle timeout.
+      const number = (name: string): number | undefined => {
+        const value = options[name];
+        return typeof value === 'number' ? value : undefined;
+      };
+      const keepAlive = number('keepAliveTimeout');
+      const request = number('requestTimeout');
+      const connection = number('connectionTimeout');
+      const perSocket = number('maxRequestsPerSocket');
+      if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive;
+      if (request !== undefined) server.requestTimeout = request;
+      if (connection !== undefined) server.setTimeout(connection);
+      if (perSocket) server.maxRequestsPerSocket = perSocket;
+      return server;
+    },
     clientErrorHandler: (err: NodeJS.ErrnoException, socket: Socket) => {
       if (err.code === 'ECONNRESET' || socket.destroyed) return;
       const [status, code, title] =

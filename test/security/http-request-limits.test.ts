@@ -74,6 +74,11 @@ describe('forms, URLs and headers', () => {
     expect(await blocked('url_too_long')).toBe(1);
   });
 
+  it('keeps the server timeouts Fastify was given (slowloris bound, keep-alive beyond the ALB idle timeout)', () => {
+    expect(t.app.server.requestTimeout).toBe(30_000);
+    expect(t.app.server.keepAliveTimeout).toBe(65_000);
+  });
+
   it('answers over-large headers with 431 problem+json on a real socket', async () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = t.app.server.address() as { port: number };
