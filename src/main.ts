@@ -1,8 +1,7 @@
 import cluster from 'node:cluster';
-import { createAwsSecretStore } from './adapters/secrets/aws.js';
-import { environmentWithSecrets } from './adapters/secrets/environment.js';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, type Config } from './config.js';
+import { loadConfigWithSecrets } from './load-config.js';
 import { openRuntime, prepareDatabase } from './runtime.js';
 import { createShutdown } from './shutdown.js';
 
@@ -10,7 +9,11 @@ import { createShutdown } from './shutdown.js';
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(await resolveEnvironment());
+    const loaded = await loadConfigWithSecrets();
+    config = loaded.config;
+    if (loaded.fromSecrets.length > 0 && cluster.isPrimary) {
+      process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: 'settings read from Secrets Manager', names: loaded.fromSecrets })}\n`);
+    }
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`bastion: ${err.message}\n`);
@@ -21,14 +24,6 @@ async function main(): Promise<void> {
 
   if (cluster.isPrimary && config.webConcurrency > 1) return runPrimary(config);
   await runWorker(config, cluster.isPrimary);
-}
-
-/** The process environment plus settings kept in AWS Secrets Manager (SECRETS_ARN, DATABASE_SECRET_ARN). */
-async function resolveEnvironment(): Promise<Record<string, string | undefined>> {
-  if (!process.env.SECRETS_ARN && !process.env.DATABASE_SECRET_ARN) return process.env;
-  const { env, fromSecrets } = await environmentWithSecrets(process.env, createAwsSecretStore());
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), msg: 'settings read from Secrets Manager', names: fromSecrets })}\n`);
-  return env;
 }
 
 /** The primary migrates once, then forks workers that share the listening port; it forwards signals. */

@@ -80,11 +80,12 @@ describe('app stack', () => {
     expect(userData).toContain('/etc/systemd/system/bastion.service');
     expect(userData).toContain('systemctl enable --now bastion.service');
     for (const setting of ['NODE_ENV=production', 'STORAGE=s3', 'S3_BUCKET=', 'KEYS=aws-kms', 'KMS_KEY_ID=', 'AUTH_PROVIDER=cognito',
-      'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=']) {
+      'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=', 'BACKUP_PLAN_ID=']) {
       expect(userData).toContain(setting);
     }
-    expect(userData).toContain('DATABASE_URL=');
-    expect(userData).toContain('sslmode=verify-full');
+    // The database password is never put in the environment: the app fetches it per connection.
+    expect(userData).not.toContain('DATABASE_URL=');
+    expect(userData).toContain('DATABASE_SSL_CA=/opt/bastion/certs/rds-global-bundle.pem');
     expect(userData).toContain('rediss://');
   });
 

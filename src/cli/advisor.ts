@@ -1,5 +1,6 @@
 import { describeKeys } from '../adapters/keys/open-key-ring.js';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError } from '../config.js';
+import { loadConfigWithSecrets } from '../load-config.js';
 import { formatReport, runAdvisor } from '../modules/advisor/advisor.service.js';
 
 /**
@@ -9,7 +10,7 @@ import { formatReport, runAdvisor } from '../modules/advisor/advisor.service.js'
  * creates no key file.
  */
 try {
-  const config = loadConfig();
+  const config = (await loadConfigWithSecrets()).config;
   const report = runAdvisor({ config, env: process.env, keys: await describeKeys(config), now: new Date() });
   process.stdout.write(formatReport(report));
   process.exit(report.ok ? 0 : 1);

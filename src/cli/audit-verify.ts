@@ -1,4 +1,4 @@
-import { loadConfig } from '../config.js';
+import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
 
@@ -8,7 +8,7 @@ import { createAuditService } from '../modules/audit/audit.service.js';
  * can alert on it. Record the printed head hash somewhere the database cannot reach (a ticket, a
  * WORM bucket) to detect a wholesale rewrite of the chain later.
  */
-const config = loadConfig();
+const config = (await loadConfigWithSecrets()).config;
 const database = await openDatabase(config.database);
 let exitCode = 0;
 try {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { addLocalKey, retireLocalKey } from '../adapters/keys/local.js';
 import { openKeyRing } from '../adapters/keys/open-key-ring.js';
 import { countPrivateObjectsByKey, reencryptPrivateObjects } from '../adapters/storage/local.js';
-import { loadConfig } from '../config.js';
+import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createAuditService } from '../modules/audit/audit.service.js';
@@ -35,7 +35,7 @@ if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
   process.exit(2);
 }
 
-const config = loadConfig();
+const config = (await loadConfigWithSecrets()).config;
 const out = (line: string): boolean => process.stdout.write(`${line}\n`);
 if (config.database.kind === 'pglite') {
   out('Embedded PGlite database: make sure the shop is stopped; one process at a time may open DATA_DIR/pg.');

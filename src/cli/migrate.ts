@@ -1,9 +1,9 @@
-import { loadConfig } from '../config.js';
+import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 
 /** `npm run migrate`: applies pending migrations and prints what ran. */
-const config = loadConfig();
+const config = (await loadConfigWithSecrets()).config;
 const database = await openDatabase(config.database);
 try {
   const applied = await migrateToLatest(database.db);

@@ -1,10 +1,10 @@
-import { loadConfig } from '../config.js';
+import { loadConfigWithSecrets } from '../load-config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemoCatalog } from '../modules/catalog/demo/seed-demo.js';
 import { openRuntime } from '../runtime.js';
 
 /** `npm run seed`: creates the demo catalog on an empty database (on any database, including PostgreSQL). */
-const config = loadConfig();
+const config = (await loadConfigWithSecrets()).config;
 const runtime = await openRuntime(config);
 try {
   await migrateToLatest(runtime.database.db);

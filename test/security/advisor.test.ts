@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { runAdvisor, formatReport } from '../../src/modules/advisor/advisor.service.js';
 import type { AdvisorInput, CheckStatus } from '../../src/modules/advisor/advisor.types.js';
 import type { KeyInfo } from '../../src/adapters/keys/key-ring.js';
@@ -22,15 +22,35 @@ const production = {
   TRUST_PROXY: '10.0.0.0/16',
   CSRF_SECRET: strong(),
   METRICS_TOKEN: strong(),
-  DATABASE_URL: `postgres://bastion:${randomBytes(12).toString('hex')}@db.internal:5432/bastion`,
+  DATABASE_URL: `postgres://bastion:${randomBytes(12).toString('hex')}@db.internal:5432/bastion?sslmode=verify-full`,
   REDIS_URL: 'redis://cache.internal:6379',
   KEYS: 'aws-kms',
   KMS_KEY_ID: 'arn:aws:kms:eu-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   AWS_REGION: 'eu-west-2',
   BACKUP_PLAN_ID: 'plan-0123',
+  SECRETS_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:bastion/app-AbCdEf',
+  METRICS: 'emf',
 };
 
 describe('security advisor', () => {
+  it('fails an AWS production start on the embedded database, local keys or without Redis, and warns on the rest', () => {
+    const { DATABASE_URL: _db, REDIS_URL: _redis, SECRETS_ARN: _secrets, ...rest } = production;
+    const { report, status } = advise({ ...rest, KEYS: 'local', METRICS: 'prometheus', LOCAL_MASTER_KEY: '' });
+    expect(status('aws-database')).toBe('fail');
+    expect(status('aws-keys')).toBe('fail');
+    expect(status('aws-redis')).toBe('fail');
+    expect(status('aws-secrets')).toBe('warn');
+    expect(status('aws-metrics')).toBe('warn');
+    expect(report.ok).toBe(false);
+    const unverified = advise({ ...production, DATABASE_URL: 'postgres://bastion:x9f3kq7m2v8w@db.internal:5432/bastion' });
+    expect(unverified.status('aws-database-tls')).toBe('fail');
+  });
+
+  it('says nothing about AWS off AWS', () => {
+    const { AWS_REGION: _region, BACKUP_PLAN_ID: _plan, ...offAws } = production;
+    expect(advise(offAws).report.results.some((r) => r.id.startsWith('aws-'))).toBe(false);
+  });
+
   it('passes a well-configured AWS production deployment, warning only that staff MFA is not yet available', () => {
     const { report, status } = advise(production);
     expect(report.ok).toBe(true);
@@ -61,11 +81,8 @@ describe('security advisor', () => {
 
   it('wants a metrics token in production unless metrics go to CloudWatch', () => {
     const { METRICS_TOKEN: _token, ...withoutToken } = production;
-    expect(advise(withoutToken).status('metrics-token')).toBe('warn');
-    // Read defensively: the metrics mode arrives with the CloudWatch metrics adapter.
-    const config = { ...loadConfig({ DATA_DIR: '/tmp/x', ...withoutToken }), metrics: { mode: 'emf' } } as Config;
-    const report = runAdvisor({ config, env: withoutToken, keys: [], now });
-    expect(report.results.find((r) => r.id === 'metrics-token')?.status).toBe('pass');
+    expect(advise({ ...withoutToken, METRICS: 'prometheus' }).status('metrics-token')).toBe('warn');
+    expect(advise({ ...withoutToken, METRICS: 'emf' }).status('metrics-token')).toBe('pass');
   });
 
   it('fails when rate limits are off in production', () => {

@@ -14,7 +14,7 @@ export interface UserDataSettings {
   readonly asgLogicalId: string;
 }
 
-/** Where the RDS CA bundle lives on the instance; `DATABASE_URL` points `sslrootcert` at it. */
+/** Where the RDS CA bundle lives on the instance; the app verifies the database against it (`DATABASE_SSL_CA`). */
 const RDS_CA_BUNDLE = '/opt/bastion/certs/rds-global-bundle.pem';
 
 /**
@@ -30,7 +30,10 @@ export function renderUserData(settings: UserDataSettings): string[] {
   const { config } = settings;
   const envFile = Object.entries({
     ...settings.environment,
+    // The app reads the RDS secret itself (host, port, name, user) and asks for the password at each new
+    // connection, so a rotated password is picked up without a restart; TLS is verify-full against the CA.
     DATABASE_SECRET_ARN: settings.databaseSecretArn,
+    DATABASE_SSL_CA: RDS_CA_BUNDLE,
     REDIS_AUTH_SECRET_ARN: settings.redisAuthSecretArn,
   })
     .map(([key, value]) => `${key}=${value}`)
@@ -93,19 +96,15 @@ export function renderUserData(settings: UserDataSettings): string[] {
     'ENV',
     'chmod 0644 /etc/bastion/bastion.env',
 
-    // with-env: loads the non-secret settings, adds DATABASE_URL and REDIS_URL built from Secrets Manager,
+    // with-env: loads the non-secret settings, adds REDIS_URL built from Secrets Manager,
     // then runs its arguments. The secret travels through a pipe, never argv or a file.
     "cat > /opt/bastion/bin/with-env <<'SCRIPT'",
     '#!/bin/bash',
     'set -euo pipefail',
     'set -a; . /etc/bastion/bastion.env; set +a',
     'secret() { aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text; }',
-    'DATABASE_URL="$(secret "$DATABASE_SECRET_ARN" | node -e \'' +
-      'const s=JSON.parse(require("fs").readFileSync(0,"utf8"));const e=encodeURIComponent;' +
-      'process.stdout.write(`postgres://${e(s.username)}:${e(s.password)}@${s.host}:${s.port}/${s.dbname||"bastion"}' +
-      `?sslmode=verify-full&sslrootcert=${RDS_CA_BUNDLE}\`)')"`,
     'REDIS_URL="rediss://:$(secret "$REDIS_AUTH_SECRET_ARN")@${REDIS_HOST}:${REDIS_PORT}"',
-    'export DATABASE_URL REDIS_URL',
+    'export REDIS_URL',
     'cd /opt/bastion/current',
     'exec "$@"',
     'SCRIPT',

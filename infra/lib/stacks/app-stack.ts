@@ -151,6 +151,8 @@ export class AppStack extends Stack {
           AWS_EMF_LOG_GROUP_NAME: stateful.appLogs.metrics.logGroupName,
           CDN_DISTRIBUTION_ID: distribution.distributionId,
           BASTION_RELEASE: config.releaseVersion,
+          // Lets the security advisor confirm on the instance that RDS is covered by the backup plan.
+          BACKUP_PLAN_ID: stateful.backup.plan.backupPlanId,
         },
       },
     });

@@ -1,4 +1,5 @@
 import type { CheckGroup } from '../advisor.types.js';
+import { awsChecks } from './aws.js';
 import { backupChecks } from './backups.js';
 import { identityChecks } from './identity.js';
 import { keyChecks } from './keys.js';
@@ -18,4 +19,5 @@ export const checkGroups: readonly CheckGroup[] = [
   limitChecks,
   backupChecks,
   metricsChecks,
+  awsChecks,
 ];
