@@ -8,7 +8,7 @@ export const APP_SECRET_KEYS = ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'P
 
 /**
  * The app's settings secret (`SECRETS_ARN`): payment and mail credentials, read at start-up and on
- * rotation, never written to an instance's disk. `SESSION_SECRET` is generated here so no person ever sees it.
+ * rotation, never written to an instance's disk. `CSRF_SECRET` (the form-token signing key, required in production) is generated here so no person ever sees it.
  */
 export class AppSecrets extends Construct {
   readonly secret: secretsmanager.Secret;
@@ -21,7 +21,7 @@ export class AppSecrets extends Construct {
       encryptionKey: props.encryptionKey,
       generateSecretString: {
         secretStringTemplate: JSON.stringify(template),
-        generateStringKey: 'SESSION_SECRET',
+        generateStringKey: 'CSRF_SECRET',
         passwordLength: 64,
         excludePunctuation: true,
       },
