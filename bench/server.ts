@@ -12,7 +12,7 @@ import { openRuntime, prepareDatabase } from '../src/runtime.js';
  * both ports once ready, for bench/run.ts.
  */
 const dataDir = process.env.DATA_DIR ?? (await mkdtemp(join(tmpdir(), 'bastion-bench-')));
-const config = loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0', SEED_DEMO: 'always' });
+const config = loadConfig({ ...process.env, DATA_DIR: dataDir, PORT: '0' });
 const runtime = await openRuntime(config);
 await prepareDatabase(config, runtime);
 const { app } = await buildApp(config, runtime);
