@@ -23,6 +23,8 @@ import { createSecurityMetrics } from './http/security-metrics.js';
 import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
+import { createSessionReader } from './modules/auth/auth.http.js';
+import { registerAuthPages } from './modules/auth/auth.pages.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
@@ -166,7 +168,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
     ...(deps.now ? { now: deps.now } : {}),
   });
-  registerAuthRoutes(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds: config.auth.sessionAbsoluteHours * 3600 });
+  const sessionOf = createSessionReader(auth);
+  const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
+  registerAuthRoutes(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf });
+  registerAuthPages(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf, csrf: security.csrf, pageContext });
 
   return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, mailer, mail };
 }

@@ -3,13 +3,14 @@ import type { RateLimiter } from '../../http/rate-limit.js';
 import { signInRequired } from './auth.errors.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
-import { clearSessionCookie, readSessionToken, setSessionCookie, type Session } from './sessions.js';
+import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthRouteDeps {
   auth: AuthService;
   rateLimiter: RateLimiter;
   /** SESSION_ABSOLUTE_HOURS in seconds: the cookie's Max-Age. */
   cookieMaxAgeSeconds: number;
+  sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
 }
 
 const tags = ['auth'];
@@ -24,18 +25,7 @@ const sameAnswer = {
  */
 export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): void {
   const { auth, rateLimiter } = deps;
-  const resolved = new WeakMap<FastifyRequest, Promise<Session | undefined>>();
-
-  /** The request's live session, looked up once per request. */
-  const sessionOf = (request: FastifyRequest): Promise<Session | undefined> => {
-    let found = resolved.get(request);
-    if (found === undefined) {
-      const token = readSessionToken(request);
-      found = token === undefined ? Promise.resolve(undefined) : auth.sessions.validate(token);
-      resolved.set(request, found);
-    }
-    return found;
-  };
+  const sessionOf = deps.sessionOf;
   const fullSession = async (request: FastifyRequest) => auth.requireFull(await sessionOf(request));
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */

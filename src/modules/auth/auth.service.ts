@@ -66,6 +66,8 @@ export interface AuthService {
   /** The session of a token when it is fully signed in; AUTH_SIGN_IN_REQUIRED / AUTH_MFA_REQUIRED otherwise. */
   requireFull(session: Session | undefined): Session;
   mfaEnrol(session: Session): Promise<Enrolment>;
+  /** The enrolment awaiting its first code, if one was started. */
+  mfaPendingEnrolment(session: Session): Promise<Enrolment | undefined>;
   /** Turns MFA on with a first code; returns the recovery codes and a new session token. */
   mfaConfirm(session: Session, code: string): Promise<{ recoveryCodes: string[]; token: string; session: Session }>;
   /** Passes the second factor after a password sign-in; returns a new, fully signed-in session. */
@@ -178,6 +180,11 @@ export function createAuthService(deps: AuthDeps): AuthService {
     async mfaEnrol(session) {
       const account = await requireAccount(service.requireFull(session));
       return mfa.enrol(account.id, account.email);
+    },
+
+    async mfaPendingEnrolment(session) {
+      const account = await requireAccount(service.requireFull(session));
+      return mfa.pending(account.id, account.email);
     },
 
     async mfaConfirm(session, code) {

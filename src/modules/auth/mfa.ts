@@ -36,6 +36,8 @@ export interface Mfa {
   isEnabled(userId: string): Promise<boolean>;
   /** Starts (or restarts) an enrolment; AUTH_MFA_ALREADY_ENABLED when MFA is on. */
   enrol(userId: string, label: string): Promise<Enrolment>;
+  /** The enrolment awaiting its first code, shown again after a wrong code; undefined when there is none. */
+  pending(userId: string, label: string): Promise<Enrolment | undefined>;
   /** Confirms an enrolment with its first code and returns the recovery codes (the only time they are shown). */
   confirm(userId: string, code: string): Promise<string[] | undefined>;
   /** True when the code is right and its time step is later than any accepted before. */
@@ -77,6 +79,12 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
   const { db, now, fieldEncryption: fe } = deps;
   const sealRef = (userId: string) => ({ table: 'mfa_totp', column: 'secret_encrypted', rowId: userId });
 
+  const enrolmentOf = async (secret: string, label: string): Promise<Enrolment> => {
+    const otpauthUri = generateURI({ issuer: deps.issuer, label, secret });
+    const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    return { secret, otpauthUri, qrSvg };
+  };
+
   /** The step a code belongs to, when it is right within ±1 step of now; undefined otherwise. */
   const matchingStep = async (row: repo.TotpRow, code: string): Promise<number | undefined> => {
     if (!totpPattern.test(code)) return undefined;
@@ -103,9 +111,13 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
       const secret = generateSecret({ length: 20 });
       const stored = await repo.upsertPendingTotp(db, userId, await fe.seal(sealRef(userId), secret), now());
       if (!stored) throw mfaAlreadyEnabled();
-      const otpauthUri = generateURI({ issuer: deps.issuer, label, secret });
-      const qrSvg = await QRCode.toString(otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-      return { secret, otpauthUri, qrSvg };
+      return enrolmentOf(secret, label);
+    },
+
+    async pending(userId, label) {
+      const row = await repo.findTotp(db, userId);
+      if (row === undefined || row.confirmed_at !== null) return undefined;
+      return enrolmentOf(await fe.open(sealRef(userId), row.secret_encrypted), label);
     },
 
     async confirm(userId, code) {

@@ -1,0 +1,324 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { Type } from 'typebox';
+import { AppError } from '../../http/app-error.js';
+import type { Csrf } from '../../http/csrf.js';
+import type { RateLimiter } from '../../http/rate-limit.js';
+import type { PageContext } from '../../web/page-context.js';
+import { renderPage } from '../../web/render.js';
+import type { AuthService } from './auth.service.js';
+import type { FormError } from './pages/forms.js';
+import {
+  AccountPage,
+  CheckInboxPage,
+  MessagePage,
+  MfaDisablePage,
+  MfaEnrolPage,
+  MfaVerifyPage,
+  RecoveryCodesPage,
+  ResetConfirmPage,
+  ResetRequestPage,
+  SignInPage,
+  SignUpPage,
+  VerifyEmailPage,
+} from './pages/account-pages.js';
+import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
+
+export interface AuthPageDeps {
+  auth: AuthService;
+  rateLimiter: RateLimiter;
+  csrf: Csrf;
+  pageContext: (path: string) => Promise<PageContext>;
+  sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
+  cookieMaxAgeSeconds: number;
+}
+
+/** Which form field each error code is about; the rest show in the summary only. */
+const fieldOf: Record<string, string> = {
+  AUTH_EMAIL_INVALID: 'email',
+  AUTH_INVALID_CREDENTIALS: 'email',
+  AUTH_PASSWORD_TOO_SHORT: 'password',
+  AUTH_PASSWORD_TOO_LONG: 'password',
+  AUTH_PASSWORD_TOO_COMMON: 'password',
+  AUTH_MFA_CODE_INVALID: 'code',
+};
+
+const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401, forbidden: 403, conflict: 409, rate_limited: 429 };
+
+/** A 4xx AppError as form errors and a status; anything else is rethrown to the error handler. */
+function formErrors(err: unknown, reply: FastifyReply, fieldFor: (code: string) => string | undefined = (c) => fieldOf[c]): FormError[] {
+  if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
+  reply.code(statusOf[err.category]!);
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  const field = fieldFor(err.code);
+  return [{ message: err.message, ...(field ? { field } : {}) }];
+}
+
+const required = (value: string | undefined, field: string, message: string): FormError[] => (value === undefined || value.trim() === '' ? [{ field, message }] : []);
+
+// Form bodies: every field optional (an empty form is shown again with its errors), no unknown fields.
+const text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+const strict = { additionalProperties: false } as const;
+const EmailPasswordForm = Type.Object({ email: text(320), password: text(1024) }, strict);
+const EmailForm = Type.Object({ email: text(320) }, strict);
+const TokenForm = Type.Object({ token: text(128) }, strict);
+const TokenPasswordForm = Type.Object({ token: text(128), password: text(1024) }, strict);
+const CodeForm = Type.Object({ code: text(16), recoveryCode: text(64) }, strict);
+const PasswordCodeForm = Type.Object({ password: text(1024), code: text(16) }, strict);
+const EmptyForm = Type.Union([Type.Null(), Type.Undefined(), Type.Object({}, strict)]);
+
+/**
+ * The account pages (GOV.UK-style forms that work without JavaScript): sign-in, sign-up, e-mail
+ * verification, password reset, the MFA step, the account page with sign-out, and MFA set-up and removal.
+ * Each form posts back (CSRF token checked by src/http/csrf.ts); success redirects (303), failure shows the
+ * form again with an error summary, inline errors and the values kept (never a password).
+ */
+export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): void {
+  const { auth, csrf, pageContext, sessionOf } = deps;
+  const hide = { hide: true };
+
+  /** Account pages hold personal data and form tokens: private, never stored. */
+  const send = (reply: FastifyReply, page: VNode) =>
+    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(page));
+  const ctxOf = (request: FastifyRequest) => pageContext(request.url);
+  const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
+  const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
+  /** The fully signed-in session, or a redirect to where the visitor must go first. */
+  const fullSessionOr = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
+    const session = await sessionOf(request);
+    if (session === undefined) void reply.redirect('/account/sign-in', 303);
+    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
+    else return session;
+    return undefined;
+  };
+
+  // --- sign-in ---------------------------------------------------------------------------------------
+  app.get<{ Querystring: { done?: string } }>(
+    '/account/sign-in',
+    { schema: { ...hide, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } },
+    async (request, reply) => {
+      const session = await sessionOf(request);
+      if (session?.mfaVerified) return reply.redirect('/account', 303);
+      const notice =
+        request.query.done === 'reset' ? 'Your password is changed. Sign in with the new one.' : request.query.done === 'verified' ? 'Your e-mail address is confirmed. You can sign in now.' : undefined;
+      return send(reply, <SignInPage ctx={await ctxOf(request)} csrf={csrf.token(request)} {...(notice ? { notice } : {})} />);
+    },
+  );
+
+  app.post<{ Body: { email?: string; password?: string } }>('/account/sign-in', { schema: { ...hide, body: EmailPasswordForm } }, async (request, reply) => {
+    const { email = '', password = '' } = request.body;
+    let errors = [...required(email, 'email', 'Enter your e-mail address'), ...required(password, 'password', 'Enter your password')];
+    if (errors.length === 0) {
+      try {
+        await limitAccount(request, reply, await auth.accountKey(email));
+        const result = await auth.signIn({ email, password }, await sessionOf(request));
+        startSession(request, reply, result.token);
+        return reply.redirect(result.mfaRequired ? '/account/mfa' : '/account', 303);
+      } catch (err) {
+        errors = formErrors(err, reply);
+      }
+    } else reply.code(400);
+    return send(reply, <SignInPage ctx={await ctxOf(request)} csrf={csrf.token(request)} email={email} errors={errors} />);
+  });
+
+  // --- sign-up and e-mail verification ---------------------------------------------------------------
+  app.get('/account/sign-up', { schema: hide }, async (request, reply) =>
+    send(reply, <SignUpPage ctx={await ctxOf(request)} csrf={csrf.token(request)} />),
+  );
+
+  app.post<{ Body: { email?: string; password?: string } }>('/account/sign-up', { schema: { ...hide, body: EmailPasswordForm } }, async (request, reply) => {
+    const { email = '', password = '' } = request.body;
+    let errors = [...required(email, 'email', 'Enter your e-mail address'), ...required(password, 'password', 'Create a password')];
+    if (errors.length === 0) {
+      try {
+        await limitAccount(request, reply, await auth.accountKey(email));
+        await auth.signUp({ email, password });
+        return send(reply, <CheckInboxPage ctx={await ctxOf(request)} title="Check your inbox" message="We have sent you a mail with a link to finish creating your account." />);
+      } catch (err) {
+        errors = formErrors(err, reply);
+      }
+    } else reply.code(400);
+    return send(reply, <SignUpPage ctx={await ctxOf(request)} csrf={csrf.token(request)} email={email} errors={errors} />);
+  });
+
+  // The link in the mail opens a page with a button: a GET never uses the token up (mail scanners follow links).
+  app.get<{ Querystring: { token?: string } }>(
+    '/account/verify-email',
+    { schema: { ...hide, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) }) } },
+    async (request, reply) => {
+      return send(reply, <VerifyEmailPage ctx={await ctxOf(request)} csrf={csrf.token(request)} token={request.query.token ?? ''} />);
+    },
+  );
+
+  app.post<{ Body: { token?: string } }>('/account/verify-email', { schema: { ...hide, body: TokenForm } }, async (request, reply) => {
+    try {
+      await auth.verifyEmail(request.body.token ?? '');
+      return reply.redirect('/account/sign-in?done=verified', 303);
+    } catch (err) {
+      const [error] = formErrors(err, reply);
+      return send(reply, <MessagePage ctx={await ctxOf(request)} title="This link cannot be used" message={error!.message} link={{ href: '/account/sign-in', label: 'Sign in' }} />);
+    }
+  });
+
+  // --- password reset --------------------------------------------------------------------------------
+  app.get<{ Querystring: { token?: string } }>(
+    '/account/reset',
+    { schema: { ...hide, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) }) } },
+    async (request, reply) => {
+      const ctx = await ctxOf(request);
+      if (request.query.token === undefined) return send(reply, <ResetRequestPage ctx={ctx} csrf={csrf.token(request)} />);
+      return send(reply, <ResetConfirmPage ctx={ctx} csrf={csrf.token(request)} token={request.query.token} />);
+    },
+  );
+
+  app.post<{ Body: { email?: string } }>('/account/reset', { schema: { ...hide, body: EmailForm } }, async (request, reply) => {
+    const { email = '' } = request.body;
+    let errors = required(email, 'email', 'Enter your e-mail address');
+    if (errors.length === 0) {
+      try {
+        await limitAccount(request, reply, await auth.accountKey(email));
+        await auth.requestPasswordReset(email);
+        return send(
+          reply,
+          <CheckInboxPage ctx={await ctxOf(request)} title="Check your inbox" message="If an account uses that address, we have sent it a link to choose a new password. The link works for one hour." />,
+        );
+      } catch (err) {
+        errors = formErrors(err, reply);
+      }
+    } else reply.code(400);
+    return send(reply, <ResetRequestPage ctx={await ctxOf(request)} csrf={csrf.token(request)} email={email} errors={errors} />);
+  });
+
+  app.post<{ Body: { token?: string; password?: string } }>('/account/reset/confirm', { schema: { ...hide, body: TokenPasswordForm } }, async (request, reply) => {
+    const { token = '', password = '' } = request.body;
+    let errors = required(password, 'password', 'Enter a new password');
+    if (errors.length === 0) {
+      try {
+        await auth.confirmPasswordReset(token, password);
+        clearSessionCookie(request, reply);
+        return reply.redirect('/account/sign-in?done=reset', 303);
+      } catch (err) {
+        if (err instanceof AppError && (err.code === 'AUTH_TOKEN_INVALID' || err.code === 'AUTH_TOKEN_EXPIRED')) {
+          reply.code(400);
+          return send(reply, <MessagePage ctx={await ctxOf(request)} title="This link cannot be used" message={err.message} link={{ href: '/account/reset', label: 'Ask for a new link' }} />);
+        }
+        errors = formErrors(err, reply);
+      }
+    } else reply.code(400);
+    return send(reply, <ResetConfirmPage ctx={await ctxOf(request)} csrf={csrf.token(request)} token={token} errors={errors} />);
+  });
+
+  // --- the MFA step after the password ---------------------------------------------------------------
+  app.get<{ Querystring: { recovery?: string } }>(
+    '/account/mfa',
+    { schema: { ...hide, querystring: Type.Object({ recovery: Type.Optional(Type.String({ maxLength: 5 })) }) } },
+    async (request, reply) => {
+      const session = await sessionOf(request);
+      if (session === undefined) return reply.redirect('/account/sign-in', 303);
+      if (session.mfaVerified) return reply.redirect('/account', 303);
+      return send(reply, <MfaVerifyPage ctx={await ctxOf(request)} csrf={csrf.token(request)} recovery={request.query.recovery === '1'} />);
+    },
+  );
+
+  app.post<{ Body: { code?: string; recoveryCode?: string } }>('/account/mfa', { schema: { ...hide, body: CodeForm } }, async (request, reply) => {
+    const session = await sessionOf(request);
+    if (session === undefined) return reply.redirect('/account/sign-in', 303);
+    const recovery = request.body.recoveryCode !== undefined;
+    const value = (recovery ? request.body.recoveryCode : request.body.code) ?? '';
+    const field = recovery ? 'recoveryCode' : 'code';
+    let errors = required(value, field, recovery ? 'Enter a recovery code' : 'Enter the code from your authenticator app');
+    if (errors.length === 0) {
+      try {
+        await limitAccount(request, reply, `user:${session.userId}`);
+        const result = await auth.mfaVerify(session, recovery ? { recoveryCode: value } : { code: value.replace(/\s/g, '') });
+        if (result.token !== undefined) startSession(request, reply, result.token);
+        return reply.redirect('/account', 303);
+      } catch (err) {
+        errors = formErrors(err, reply, (code) => (code === 'AUTH_MFA_CODE_INVALID' ? field : undefined));
+      }
+    } else reply.code(400);
+    return send(reply, <MfaVerifyPage ctx={await ctxOf(request)} csrf={csrf.token(request)} recovery={recovery} errors={errors} />);
+  });
+
+  // --- the account page and sign-out -----------------------------------------------------------------
+  app.get('/account', { schema: hide }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const [ctx, me] = await Promise.all([ctxOf(request), auth.me(session)]);
+    return send(reply, <AccountPage ctx={ctx} csrf={csrf.token(request)} me={me} />);
+  });
+
+  app.post('/account/sign-out', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
+    const session = await sessionOf(request);
+    if (session !== undefined) await auth.signOut(session);
+    clearSessionCookie(request, reply);
+    return reply.redirect('/', 303);
+  });
+
+  app.post('/account/sign-out-everywhere', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    await auth.signOutEverywhere(session);
+    clearSessionCookie(request, reply);
+    return reply.redirect('/', 303);
+  });
+
+  // --- MFA set-up and removal ------------------------------------------------------------------------
+  app.post('/account/security/mfa', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const enrolment = await auth.mfaEnrol(session);
+    return send(reply, <MfaEnrolPage ctx={await ctxOf(request)} csrf={csrf.token(request)} enrolment={enrolment} />);
+  });
+
+  app.post<{ Body: { code?: string } }>(
+    '/account/security/mfa/confirm',
+    { schema: { ...hide, body: Type.Object({ code: text(16) }, strict) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const code = (request.body.code ?? '').replace(/\s/g, '');
+      let errors = required(code, 'code', 'Enter the code from your authenticator app');
+      if (errors.length === 0) {
+        try {
+          const result = await auth.mfaConfirm(session, code);
+          startSession(request, reply, result.token);
+          return send(reply, <RecoveryCodesPage ctx={await ctxOf(request)} codes={result.recoveryCodes} />);
+        } catch (err) {
+          errors = formErrors(err, reply);
+        }
+      } else reply.code(400);
+      const enrolment = await auth.mfaPendingEnrolment(session);
+      if (enrolment === undefined) return reply.redirect('/account', 303);
+      return send(reply, <MfaEnrolPage ctx={await ctxOf(request)} csrf={csrf.token(request)} enrolment={enrolment} errors={errors} />);
+    },
+  );
+
+  app.get('/account/security/mfa/disable', { schema: hide }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    return send(reply, <MfaDisablePage ctx={await ctxOf(request)} csrf={csrf.token(request)} />);
+  });
+
+  app.post<{ Body: { password?: string; code?: string } }>(
+    '/account/security/mfa/disable',
+    { schema: { ...hide, body: PasswordCodeForm } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const { password = '', code = '' } = request.body;
+      let errors = [...required(password, 'password', 'Enter your password'), ...required(code, 'code', 'Enter the code from your authenticator app')];
+      if (errors.length === 0) {
+        try {
+          const result = await auth.mfaDisable(session, { password, code: code.replace(/\s/g, '') });
+          startSession(request, reply, result.token);
+          return reply.redirect('/account', 303);
+        } catch (err) {
+          errors = formErrors(err, reply, (c) => (c === 'AUTH_INVALID_CREDENTIALS' ? 'password' : fieldOf[c]));
+        }
+      } else reply.code(400);
+      return send(reply, <MfaDisablePage ctx={await ctxOf(request)} csrf={csrf.token(request)} errors={errors} />);
+    },
+  );
+}
