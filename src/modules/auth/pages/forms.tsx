@@ -63,7 +63,8 @@ export function Field(props: FieldProps) {
         </p>
       ) : null}
       {h('input', {
-        class: 'field__input',
+        // A short code gets a short box: the width hints at what to type.
+        class: props.maxLength !== undefined && props.maxLength <= 8 ? 'field__input field__input--code' : 'field__input',
         id,
         name: props.name,
         type: props.type ?? 'text',
