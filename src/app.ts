@@ -32,6 +32,7 @@ import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/field-encryption.js';
+import { registerContentRoutes } from './modules/content/content.routes.js';
 import { mediaUrl, registerMediaRoutes } from './modules/media/media.routes.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -146,6 +147,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
   registerMediaRoutes(app, { store: deps.store });
   registerCatalogRoutes(app, { catalog, pageContext });
+  registerContentRoutes(app, { pageContext });
 
   const keyRing = deps.keyRing ?? (await openKeyRing(config));
   const audit = createAuditService({ db: deps.database.db });

@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { contentPages } from '../modules/content/content.data.js';
 import { Icon, LogoMark } from './icons.js';
 import type { PageContext } from './page-context.js';
 
@@ -82,6 +83,11 @@ export function Layout({ ctx, title, description, children, preloadImage }: Layo
   );
 }
 
+const footerGroups = [
+  { id: 'help', title: 'Help' },
+  { id: 'policies', title: 'Policies' },
+] as const;
+
 function Footer({ ctx }: { ctx: PageContext }) {
   const year = new Date().getFullYear();
   return (
@@ -97,34 +103,20 @@ function Footer({ ctx }: { ctx: PageContext }) {
             ))}
           </ul>
         </section>
-        <section aria-labelledby="footer-help">
-          <h2 id="footer-help">Help</h2>
-          <ul>
-            <li>
-              <a href="/pages/delivery">Delivery</a>
-            </li>
-            <li>
-              <a href="/pages/returns">Returns and refunds</a>
-            </li>
-            <li>
-              <a href="/pages/contact">Contact us</a>
-            </li>
-          </ul>
-        </section>
-        <section aria-labelledby="footer-policies">
-          <h2 id="footer-policies">Policies</h2>
-          <ul>
-            <li>
-              <a href="/pages/privacy">Privacy</a>
-            </li>
-            <li>
-              <a href="/pages/terms">Terms of sale</a>
-            </li>
-            <li>
-              <a href="/pages/security">Security</a>
-            </li>
-          </ul>
-        </section>
+        {footerGroups.map((group) => (
+          <section key={group.id} aria-labelledby={`footer-${group.id}`}>
+            <h2 id={`footer-${group.id}`}>{group.title}</h2>
+            <ul>
+              {contentPages
+                .filter((p) => p.group === group.id)
+                .map((p) => (
+                  <li key={p.slug}>
+                    <a href={`/pages/${p.slug}`}>{p.title}</a>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ))}
         <section aria-labelledby="footer-contact">
           <h2 id="footer-contact">Contact</h2>
           <ul>

@@ -63,7 +63,7 @@ describe.runIf(hasChromium)('storefront in a real browser', () => {
   it('shows category and product pages that pass axe', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     const page = await context.newPage();
-    for (const path of ['/c/apparel', '/p/organic-cotton-tee', '/no-such-page']) {
+    for (const path of ['/c/apparel', '/p/organic-cotton-tee', '/pages/returns', '/no-such-page']) {
       await page.goto(`${base}${path}`);
       expect(seriousViolations(await runAxe(page)), path).toEqual([]);
     }

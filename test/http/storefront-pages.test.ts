@@ -115,6 +115,24 @@ describe('storefront pages', () => {
     expect((await t.app.inject({ url: '/media/%2e%2e/%2e%2e/etc/passwd' })).statusCode).toBe(404);
   });
 
+  it('has no dead links: every link in the header, footer and home page answers 200', async () => {
+    const page = (await t.app.inject({ url: '/', headers: html })).body;
+    const links = [...new Set([...page.matchAll(/href="(\/[^"#]*)"/g)].map((m) => m[1]!))].filter((href) => !href.startsWith('/assets/'));
+    expect(links.length).toBeGreaterThan(20);
+    // Account and cart pages arrive with the accounts and checkout work; everything else must resolve.
+    const pending = ['/account', '/cart'];
+    for (const href of links.filter((l) => !pending.includes(l))) {
+      expect((await t.app.inject({ url: href, headers: html })).statusCode, href).toBe(200);
+    }
+  });
+
+  it('renders the information pages and 404s an unknown one', async () => {
+    const returns = await t.app.inject({ url: '/pages/returns', headers: html });
+    expect(returns.statusCode).toBe(200);
+    expect(returns.body).toContain('<h1>Returns and refunds</h1>');
+    expect((await t.app.inject({ url: '/pages/nope', headers: html })).statusCode).toBe(404);
+  });
+
   it('keeps pages within the HTML budget (40 KB, listings 70 KB, gzip)', async () => {
     const { gzipSync } = await import('node:zlib');
     for (const [url, budget] of [['/', 70], ['/c/apparel', 70], ['/p/organic-cotton-tee', 40]] as const) {

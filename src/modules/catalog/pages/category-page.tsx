@@ -1,3 +1,4 @@
+import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { formatCount } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
@@ -12,14 +13,7 @@ export function CategoryPage({ ctx, category, page, pageNumber }: { ctx: PageCon
   return (
     <Layout ctx={ctx} title={pageNumber > 1 ? `${category.name} – page ${pageNumber}` : category.name} description={category.description}>
       <div class="container">
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-          <ol>
-            <li>
-              <a href="/">Home</a>
-            </li>
-            <li aria-current="page">{category.name}</li>
-          </ol>
-        </nav>
+        <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: category.name }]} />
         <header class="page-head">
           <h1>
             {category.name} <span class="visually-hidden">,</span>

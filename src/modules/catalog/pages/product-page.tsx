@@ -1,3 +1,4 @@
+import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { formatMoney } from '../../../web/format.js';
 import { Icon } from '../../../web/icons.js';
 import { Layout } from '../../../web/layout.js';
@@ -16,17 +17,7 @@ export function ProductPage({ ctx, product, imageIndex, related }: { ctx: PageCo
   return (
     <Layout ctx={ctx} title={product.name} description={product.description.slice(0, 160)} preloadImage={main?.url}>
       <div class="container">
-        <nav class="breadcrumb" aria-label="Breadcrumb">
-          <ol>
-            <li>
-              <a href="/">Home</a>
-            </li>
-            <li>
-              <a href={`/c/${product.category.slug}`}>{product.category.name}</a>
-            </li>
-            <li aria-current="page">{product.name}</li>
-          </ol>
-        </nav>
+        <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: product.category.name, href: `/c/${product.category.slug}` }, { label: product.name }]} />
         <div class="product">
           <div class="gallery">
             {main ? (
