@@ -13,6 +13,8 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Each worker holds one PGlite (~300 MB) or a PostgreSQL database of its own.
           maxWorkers: 2,
+          // infra/ sets its own worker count; projects with different counts run as separate groups.
+          sequence: { groupOrder: 1 },
         },
       },
       'infra',
