@@ -372,3 +372,36 @@ describe('per-IP and per-account request limits', () => {
     }
   });
 });
+
+describe('changing the password', () => {
+  it('needs the current password, ends every other session, rotates this one and tells the owner', async () => {
+    const email = await createVerifiedAccount(t);
+    const laptop = await signIn(t, email);
+    const phone = await signIn(t, email);
+    const wrong = await post(t, '/api/v1/auth/password', { currentPassword: 'not-my-password-1', newPassword: 'new-lantern-harbour-7' }, laptop);
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.json()).toMatchObject({ code: 'AUTH_INVALID_CREDENTIALS' });
+    const common = await post(t, '/api/v1/auth/password', { currentPassword: goodPassword, newPassword: 'password123' }, laptop);
+    expect(common.json()).toMatchObject({ code: 'AUTH_PASSWORD_TOO_COMMON' });
+
+    const res = await post(t, '/api/v1/auth/password', { currentPassword: goodPassword, newPassword: 'new-lantern-harbour-7' }, laptop);
+    expect(res.statusCode).toBe(200);
+    const rotated = sessionCookie(res)!;
+    expect(rotated).not.toBe(laptop);
+    expect((await me(laptop)).statusCode).toBe(401);
+    expect((await me(phone)).statusCode).toBe(401);
+    expect((await me(rotated)).statusCode).toBe(200);
+    expect((await mailsTo(t, email))[0]?.text).toContain('every other device was signed out');
+    await signIn(t, email, 'new-lantern-harbour-7');
+  });
+
+  it('is refused without a session, and with unknown fields', async () => {
+    expect((await post(t, '/api/v1/auth/password', { currentPassword: goodPassword, newPassword: 'new-lantern-harbour-7' })).json()).toMatchObject({
+      code: 'AUTH_SIGN_IN_REQUIRED',
+    });
+    const email = await createVerifiedAccount(t);
+    const cookie = await signIn(t, email);
+    const res = await post(t, '/api/v1/auth/password', { currentPassword: goodPassword, newPassword: 'new-lantern-harbour-7', email: 'evil@example.com' }, cookie);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});

@@ -73,9 +73,9 @@ export function passwordResetMail(brand: MailBrand, to: string, token: string, m
   );
 }
 
-export function passwordChangedMail(brand: MailBrand, to: string): MailMessage {
+export function passwordChangedMail(brand: MailBrand, to: string, signedOut: 'every device' | 'every other device'): MailMessage {
   return compose(brand, to, 'Your password was changed', [
-    `The password of your ${brand.shopName} account was just changed, and every device was signed out.`,
+    `The password of your ${brand.shopName} account was just changed, and ${signedOut} was signed out.`,
     `If this was not you, reset your password now at ${brand.publicUrl}/account/reset and contact us.`,
   ]);
 }

@@ -100,6 +100,18 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     },
   );
 
+  app.post<{ Body: { currentPassword: string; newPassword: string } }>(
+    '/api/v1/auth/password',
+    { schema: { tags, body: S.ChangePasswordBody, response: { 200: S.Accepted } } },
+    async (request, reply) => {
+      const session = await fullSession(request);
+      await limitAccount(request, reply, `user:${session.userId}`);
+      const result = await auth.changePassword(session, request.body);
+      startSession(request, reply, result.token);
+      return { status: 'password_changed', message: 'Your password is changed, and every other device is signed out.' };
+    },
+  );
+
   app.get('/api/v1/me', { schema: { tags, response: { 200: S.Me } } }, async (request) => {
     const me = await auth.me(await fullSession(request));
     return { ...me, createdAt: me.createdAt.toISOString() };

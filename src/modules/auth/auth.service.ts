@@ -12,7 +12,7 @@ import type { Db } from '../../db/database.js';
 import type { FieldEncryption } from '../encryption/field-encryption.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
 import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaNotEnabled, mfaRequired, signInRequired } from './auth.errors.js';
-import { accountExistsMail, mfaChangedMail, type MailBrand } from './auth.mails.js';
+import { accountExistsMail, mfaChangedMail, passwordChangedMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
 import { createEmailVerification, type EmailVerification } from './email-verification.js';
 import { createMfa, type Enrolment, type Mfa } from './mfa.js';
@@ -60,6 +60,11 @@ export interface AuthService {
   signIn(input: { email: string; password: string }, previous: Session | undefined): Promise<SignedIn>;
   signOut(session: Session): Promise<void>;
   signOutEverywhere(session: Session): Promise<number>;
+  /**
+   * Changes the password after checking the current one: every other session ends, this one gets a new
+   * token, and the owner is told by mail.
+   */
+  changePassword(session: Session, input: { currentPassword: string; newPassword: string }): Promise<{ token: string; session: Session }>;
   requestPasswordReset(email: string): Promise<void>;
   confirmPasswordReset(token: string, password: string): Promise<void>;
   me(session: Session): Promise<Me>;
@@ -156,6 +161,26 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
     signOut: (session) => sessions.end(session.id),
     signOutEverywhere: (session) => sessions.endAllOf(session.userId),
+
+    async changePassword(session, { currentPassword, newPassword }) {
+      const account = await requireAccount(service.requireFull(session));
+      const key = `password:${account.id}`;
+      await throttle.assertOpen(key);
+      if (!(await passwords.verify(account.passwordHash, currentPassword))) {
+        await throttle.fail(key);
+        throw invalidCredentials();
+      }
+      await throttle.succeed(key);
+      assertAcceptablePassword(newPassword);
+      const passwordHash = await passwords.hash(newPassword);
+      await db.transaction().execute(async (trx) => {
+        await repo.updatePasswordHash(trx, account.id, passwordHash, now());
+        await repo.deleteSessionsOfUser(trx, account.id, session.id);
+        await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
+      });
+      mail.enqueue(passwordChangedMail(brand, account.email, 'every other device'));
+      return sessions.rotate(session, { mfaVerified: true });
+    },
 
     requestPasswordReset: (email) => reset.request(normaliseEmail(email)),
     confirmPasswordReset: (token, password) => reset.confirm(token, password),

@@ -69,7 +69,7 @@ export function createPasswordReset(deps: {
       if (userId === undefined) throw tokenInvalid();
       if (userId === 'expired') throw tokenExpired();
       const account = await accounts.findById(userId);
-      if (account) deps.mail.enqueue(passwordChangedMail(deps.brand, account.email));
+      if (account) deps.mail.enqueue(passwordChangedMail(deps.brand, account.email, 'every device'));
     },
   };
 }
