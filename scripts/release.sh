@@ -21,8 +21,15 @@ cp -r dist config package-lock.json "$stage/"
 # The release's package.json: runtime dependencies only, no workspaces or scripts that need the sources.
 node -e '
   const p = require("./package.json");
+  // Every `tsx src/cli/<name>.ts` command becomes `node dist/cli/<name>.js`, so operators run the same
+  // `npm run keys:rotate`, `npm run advisor`... on an instance as on a laptop.
+  const scripts = { start: "node dist/main.js" };
+  for (const [name, command] of Object.entries(p.scripts)) {
+    const cli = /^tsx src\/cli\/([a-z0-9-]+)\.ts$/.exec(command);
+    if (cli) scripts[name] = `node dist/cli/${cli[1]}.js`;
+  }
   const out = { name: p.name, version: process.argv[1], private: true, type: p.type, engines: p.engines,
-    dependencies: p.dependencies, scripts: { start: "node dist/main.js" } };
+    dependencies: p.dependencies, scripts };
   require("fs").writeFileSync(process.argv[2], JSON.stringify(out, null, 2) + "\n");
 ' "$version" "$stage/package.json"
 # Native packages (sharp, argon2) come as prebuilt optional dependencies; --cpu picks the target's.
