@@ -93,16 +93,18 @@ export async function touchSession(db: Db, id: string, now: Date): Promise<void>
   await db.updateTable('user_session').set({ last_seen_at: now }).where('id', '=', id).where('last_seen_at', '<', now).execute();
 }
 
-export async function deleteSession(db: Db, id: string): Promise<void> {
-  await db.deleteFrom('user_session').where('id', '=', id).execute();
+/** Deletes a session; returns its token hash (for the cache) when it existed. */
+export async function deleteSession(db: Db, id: string): Promise<Uint8Array[]> {
+  const rows = await db.deleteFrom('user_session').where('id', '=', id).returning('token_hash').execute();
+  return rows.map((r) => r.token_hash);
 }
 
-/** Deletes every session of the user except, optionally, one; returns how many ended. */
-export async function deleteSessionsOfUser(db: Db, userId: string, exceptId?: string): Promise<number> {
+/** Deletes every session of the user except, optionally, one; returns the token hashes that ended. */
+export async function deleteSessionsOfUser(db: Db, userId: string, exceptId?: string): Promise<Uint8Array[]> {
   let query = db.deleteFrom('user_session').where('user_id', '=', userId);
   if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
-  const result = await query.executeTakeFirst();
-  return Number(result.numDeletedRows);
+  const rows = await query.returning('token_hash').execute();
+  return rows.map((r) => r.token_hash);
 }
 
 export function countSessionsOfUser(db: Db, userId: string): Promise<number> {

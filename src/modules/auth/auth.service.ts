@@ -7,6 +7,7 @@
  * not the address has an account, and do the same expensive work either way (one argon2id hash or
  * verification, one sealing); mails are handed to the dispatcher, off the request path.
  */
+import type { KeyValueStore } from '../../adapters/cache/key-value-store.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { FieldEncryption } from '../encryption/field-encryption.js';
@@ -28,6 +29,8 @@ export interface AuthDeps {
   mail: MailDispatcher;
   brand: MailBrand;
   sessionOptions: SessionOptions;
+  /** Shared session cache (Redis when REDIS_URL is set); absent: every request reads the database. */
+  sessionCache?: KeyValueStore | undefined;
   now?: () => Date;
 }
 
@@ -85,10 +88,10 @@ export function createAuthService(deps: AuthDeps): AuthService {
   const { db, passwords, mail, brand } = deps;
   const now = deps.now ?? (() => new Date());
   const accounts: Accounts = createAccounts({ db, fieldEncryption: deps.fieldEncryption, now });
-  const sessions = createSessions({ db, now, options: deps.sessionOptions });
+  const sessions = createSessions({ db, now, options: deps.sessionOptions, cache: deps.sessionCache });
   const throttle: Throttle = createThrottle({ db, now });
   const verification: EmailVerification = createEmailVerification({ db, now, mail, brand });
-  const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, mail, brand });
+  const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, sessions, mail, brand });
   const mfa: Mfa = createMfa({ db, now, fieldEncryption: deps.fieldEncryption, issuer: brand.shopName });
 
   const accountKey = async (email: string) => `email:${(await accounts.indexOf(email)).toString('hex').slice(0, 32)}`;
@@ -173,11 +176,12 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await throttle.succeed(key);
       assertAcceptablePassword(newPassword);
       const passwordHash = await passwords.hash(newPassword);
-      await db.transaction().execute(async (trx) => {
+      const ended = await db.transaction().execute(async (trx) => {
         await repo.updatePasswordHash(trx, account.id, passwordHash, now());
-        await repo.deleteSessionsOfUser(trx, account.id, session.id);
         await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
+        return repo.deleteSessionsOfUser(trx, account.id, session.id);
       });
+      await sessions.forget(ended);
       mail.enqueue(passwordChangedMail(brand, account.email, 'every other device'));
       return sessions.rotate(session, { mfaVerified: true });
     },

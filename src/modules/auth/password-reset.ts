@@ -13,6 +13,7 @@ import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { passwordChangedMail, passwordResetMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
+import type { Sessions } from './sessions.js';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
 
 export const passwordResetMinutes = 60;
@@ -28,6 +29,7 @@ export function createPasswordReset(deps: {
   now: () => Date;
   accounts: Accounts;
   passwords: PasswordHasher;
+  sessions: Sessions;
   mail: MailDispatcher;
   brand: MailBrand;
 }): PasswordReset {
@@ -56,19 +58,19 @@ export function createPasswordReset(deps: {
       assertAcceptablePassword(newPassword);
       const passwordHash = await deps.passwords.hash(newPassword);
       const at = now();
-      const userId = await db.transaction().execute(async (trx) => {
+      const outcome = await db.transaction().execute(async (trx) => {
         const row = await repo.consumeToken(trx, hashToken(token), 'password_reset');
         if (row === undefined) return undefined;
         if (row.expires_at <= at) return 'expired' as const;
         await repo.updatePasswordHash(trx, row.user_id, passwordHash, at);
         await repo.markEmailVerified(trx, row.user_id, at);
-        await repo.deleteSessionsOfUser(trx, row.user_id);
-        return row.user_id;
+        return { userId: row.user_id, endedSessions: await repo.deleteSessionsOfUser(trx, row.user_id) };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
-      if (userId === undefined) throw tokenInvalid();
-      if (userId === 'expired') throw tokenExpired();
-      const account = await accounts.findById(userId);
+      if (outcome === undefined) throw tokenInvalid();
+      if (outcome === 'expired') throw tokenExpired();
+      await deps.sessions.forget(outcome.endedSessions);
+      const account = await accounts.findById(outcome.userId);
       if (account) deps.mail.enqueue(passwordChangedMail(deps.brand, account.email, 'every device'));
     },
   };
