@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createBusinessMetrics, type BusinessMetrics } from './adapters/metrics/business-metrics.js';
 import { createEmfPublisher } from './adapters/metrics/emf.js';
 import type { CounterStore } from './adapters/cache/counter-store.js';
@@ -29,6 +29,7 @@ import { registerAuthPages } from './modules/auth/auth.pages.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
 import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
+import type { Session } from './modules/auth/sessions.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
@@ -73,6 +74,8 @@ export interface BuiltApp {
   keyRing: KeyRing;
   /** Built-in accounts: sessions, sign-up and sign-in, reset, MFA (src/modules/auth). */
   auth: AuthService;
+  /** The request's live session (read once per request); other modules get the signed-in customer here. */
+  sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   mailer: Mailer;
   /** Sends mail off the request path; `idle()` resolves when everything queued was handed over. */
   mail: MailDispatcher;
@@ -179,5 +182,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   registerAuthRoutes(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf });
   registerAuthPages(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf, csrf: security.csrf, pageContext });
 
-  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, mailer, mail };
+  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, sessionOf, mailer, mail };
 }

@@ -405,3 +405,28 @@ describe('changing the password', () => {
     expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
+
+describe('security events in the log', () => {
+  it('logs each decision with the account id and the code, never the address, password or token', async () => {
+    const email = await createVerifiedAccount(t);
+    const from = t.logs.length;
+    await post(t, '/api/v1/auth/sign-in', { email, password: 'wrong-password-123' });
+    const cookie = await signIn(t, email);
+    await post(t, '/api/v1/auth/sign-out', undefined, cookie);
+    const lines = t.logs.slice(from);
+    const events = lines.filter((l) => l.authEvent !== undefined);
+    expect(events.map((l) => [l.authEvent, l.code ?? null])).toEqual([
+      ['auth.failure', 'AUTH_INVALID_CREDENTIALS'],
+      ['auth.sign_in', null],
+      ['auth.sign_out', null],
+    ]);
+    const userId = (events[1] as { userId?: string }).userId;
+    expect(userId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(events[2]).toMatchObject({ userId });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain(email);
+    expect(text).not.toContain(goodPassword);
+    expect(text).not.toContain('wrong-password-123');
+    expect(text).not.toContain(cookie.split('=')[1]);
+  });
+});

@@ -6,6 +6,7 @@ import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
 import { renderPage } from '../../web/render.js';
+import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
 import type { FormError } from './pages/forms.js';
 import {
@@ -49,6 +50,7 @@ const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401,
 function formErrors(err: unknown, reply: FastifyReply, fieldFor: (code: string) => string | undefined = (c) => fieldOf[c]): FormError[] {
   if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
   reply.code(statusOf[err.category]!);
+  if (err.code.startsWith('AUTH_')) logAuthEvent(reply.request.log, 'auth.failure', { code: err.code, clientIp: reply.request.ip });
   const retryAfter = err.details?.retryAfterSeconds;
   if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
   const field = fieldFor(err.code);
@@ -113,6 +115,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       try {
         await limitAccount(request, reply, await auth.accountKey(email));
         const result = await auth.signIn({ email, password }, await sessionOf(request));
+        logAuthEvent(request.log, 'auth.sign_in', { userId: result.session.userId, clientIp: request.ip });
         startSession(request, reply, result.token);
         return reply.redirect(result.mfaRequired ? '/account/mfa' : '/account', 303);
       } catch (err) {
@@ -134,6 +137,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       try {
         await limitAccount(request, reply, await auth.accountKey(email));
         await auth.signUp({ email, password });
+        logAuthEvent(request.log, 'auth.sign_up', { clientIp: request.ip });
         return send(reply, <CheckInboxPage ctx={await ctxOf(request)} title="Check your inbox" message="We have sent you a mail with a link to finish creating your account." />);
       } catch (err) {
         errors = formErrors(err, reply);
@@ -154,6 +158,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
   app.post<{ Body: { token?: string } }>('/account/verify-email', { schema: { ...hide, body: TokenForm } }, async (request, reply) => {
     try {
       await auth.verifyEmail(request.body.token ?? '');
+      logAuthEvent(request.log, 'auth.email_verified');
       return reply.redirect('/account/sign-in?done=verified', 303);
     } catch (err) {
       const [error] = formErrors(err, reply);
@@ -179,6 +184,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       try {
         await limitAccount(request, reply, await auth.accountKey(email));
         await auth.requestPasswordReset(email);
+        logAuthEvent(request.log, 'auth.password_reset_requested', { clientIp: request.ip });
         return send(
           reply,
           <CheckInboxPage ctx={await ctxOf(request)} title="Check your inbox" message="If an account uses that address, we have sent it a link to choose a new password. The link works for one hour." />,
@@ -196,6 +202,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     if (errors.length === 0) {
       try {
         await auth.confirmPasswordReset(token, password);
+        logAuthEvent(request.log, 'auth.password_reset', { clientIp: request.ip });
         clearSessionCookie(request, reply);
         return reply.redirect('/account/sign-in?done=reset', 303);
       } catch (err) {
@@ -232,6 +239,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       try {
         await limitAccount(request, reply, `user:${session.userId}`);
         const result = await auth.mfaVerify(session, recovery ? { recoveryCode: value } : { code: value.replace(/\s/g, '') });
+        logAuthEvent(request.log, 'auth.mfa_passed', { userId: session.userId, clientIp: request.ip });
         if (result.token !== undefined) startSession(request, reply, result.token);
         return reply.redirect('/account', 303);
       } catch (err) {
@@ -251,7 +259,10 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
 
   app.post('/account/sign-out', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
     const session = await sessionOf(request);
-    if (session !== undefined) await auth.signOut(session);
+    if (session !== undefined) {
+      await auth.signOut(session);
+      logAuthEvent(request.log, 'auth.sign_out', { userId: session.userId });
+    }
     clearSessionCookie(request, reply);
     return reply.redirect('/', 303);
   });
@@ -260,6 +271,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     const session = await fullSessionOr(request, reply);
     if (session === undefined) return reply;
     await auth.signOutEverywhere(session);
+    logAuthEvent(request.log, 'auth.sign_out_everywhere', { userId: session.userId, clientIp: request.ip });
     clearSessionCookie(request, reply);
     return reply.redirect('/', 303);
   });
@@ -283,6 +295,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       if (errors.length === 0) {
         try {
           const result = await auth.mfaConfirm(session, code);
+          logAuthEvent(request.log, 'auth.mfa_enabled', { userId: session.userId, clientIp: request.ip });
           startSession(request, reply, result.token);
           return send(reply, <RecoveryCodesPage ctx={await ctxOf(request)} codes={result.recoveryCodes} />);
         } catch (err) {
@@ -312,6 +325,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
       if (errors.length === 0) {
         try {
           const result = await auth.mfaDisable(session, { password, code: code.replace(/\s/g, '') });
+          logAuthEvent(request.log, 'auth.mfa_disabled', { userId: session.userId, clientIp: request.ip });
           startSession(request, reply, result.token);
           return reply.redirect('/account', 303);
         } catch (err) {

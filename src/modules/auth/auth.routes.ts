@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../http/rate-limit.js';
+import { AppError } from '../../http/app-error.js';
 import { signInRequired } from './auth.errors.js';
+import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
 import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
@@ -31,9 +33,17 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
+  const isAuthPath = (url: string) => url.startsWith('/api/v1/auth/') || url.split('?')[0] === '/api/v1/me';
+  // Every refused auth decision is logged with its code (never the address or the secret that was tried).
+  app.addHook('onError', async (request, _reply, error) => {
+    if (isAuthPath(request.url) && error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
+      logAuthEvent(request.log, 'auth.failure', { code: error.code, clientIp: request.ip, userId: (await sessionOf(request))?.userId });
+    }
+  });
+
   // Nothing an auth endpoint answers may be stored by a browser or proxy.
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/api/v1/auth/') || request.url.split('?')[0] === '/api/v1/me') reply.header('cache-control', 'no-store');
+    if (isAuthPath(request.url)) reply.header('cache-control', 'no-store');
     return payload;
   });
 
@@ -43,6 +53,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     async (request, reply) => {
       await limitAccount(request, reply, await auth.accountKey(request.body.email));
       await auth.signUp(request.body);
+      logAuthEvent(request.log, 'auth.sign_up', { clientIp: request.ip });
       return reply.code(202).send(sameAnswer.signUp);
     },
   );
@@ -52,6 +63,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     { schema: { tags, body: S.TokenBody, response: { 200: S.Accepted } } },
     async (request) => {
       await auth.verifyEmail(request.body.token);
+      logAuthEvent(request.log, 'auth.email_verified');
       return { status: 'verified', message: 'Your e-mail address is confirmed. You can sign in now.' };
     },
   );
@@ -63,19 +75,25 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       await limitAccount(request, reply, await auth.accountKey(request.body.email));
       const result = await auth.signIn(request.body, await sessionOf(request));
       startSession(request, reply, result.token);
+      logAuthEvent(request.log, 'auth.sign_in', { userId: result.session.userId, clientIp: request.ip });
       return { status: result.mfaRequired ? 'mfa_required' : 'signed_in', mfaRequired: result.mfaRequired };
     },
   );
 
   app.post('/api/v1/auth/sign-out', { schema: { tags, body: S.EmptyBody, response: { 200: S.Accepted } } }, async (request, reply) => {
     const session = await sessionOf(request);
-    if (session !== undefined) await auth.signOut(session);
+    if (session !== undefined) {
+      await auth.signOut(session);
+      logAuthEvent(request.log, 'auth.sign_out', { userId: session.userId });
+    }
     clearSessionCookie(request, reply);
     return { status: 'signed_out', message: 'You are signed out on this device.' };
   });
 
   app.post('/api/v1/auth/sign-out-everywhere', { schema: { tags, body: S.EmptyBody, response: { 200: S.SessionsEnded } } }, async (request, reply) => {
-    const sessionsEnded = await auth.signOutEverywhere(await fullSession(request));
+    const session = await fullSession(request);
+    const sessionsEnded = await auth.signOutEverywhere(session);
+    logAuthEvent(request.log, 'auth.sign_out_everywhere', { userId: session.userId, clientIp: request.ip });
     clearSessionCookie(request, reply);
     return { status: 'signed_out', sessionsEnded };
   });
@@ -86,6 +104,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     async (request, reply) => {
       await limitAccount(request, reply, await auth.accountKey(request.body.email));
       await auth.requestPasswordReset(request.body.email);
+      logAuthEvent(request.log, 'auth.password_reset_requested', { clientIp: request.ip });
       return reply.code(202).send(sameAnswer.reset);
     },
   );
@@ -95,6 +114,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     { schema: { tags, body: S.ResetConfirmBody, response: { 200: S.Accepted } } },
     async (request, reply) => {
       await auth.confirmPasswordReset(request.body.token, request.body.password);
+      logAuthEvent(request.log, 'auth.password_reset', { clientIp: request.ip });
       clearSessionCookie(request, reply);
       return { status: 'password_changed', message: 'Your password is changed and every device is signed out. Sign in with the new password.' };
     },
@@ -107,6 +127,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       const session = await fullSession(request);
       await limitAccount(request, reply, `user:${session.userId}`);
       const result = await auth.changePassword(session, request.body);
+      logAuthEvent(request.log, 'auth.password_changed', { userId: session.userId, clientIp: request.ip });
       startSession(request, reply, result.token);
       return { status: 'password_changed', message: 'Your password is changed, and every other device is signed out.' };
     },
@@ -126,6 +147,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     { schema: { tags, body: S.MfaCodeBody, response: { 200: S.RecoveryCodes } } },
     async (request, reply) => {
       const result = await auth.mfaConfirm(await fullSession(request), request.body.code);
+      logAuthEvent(request.log, 'auth.mfa_enabled', { userId: result.session.userId, clientIp: request.ip });
       startSession(request, reply, result.token);
       return { status: 'mfa_enabled', recoveryCodes: result.recoveryCodes };
     },
@@ -139,6 +161,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       if (session === undefined) throw signInRequired();
       await limitAccount(request, reply, `user:${session.userId}`);
       const result = await auth.mfaVerify(session, request.body);
+      logAuthEvent(request.log, 'auth.mfa_passed', { userId: session.userId, clientIp: request.ip });
       if (result.token !== undefined) startSession(request, reply, result.token);
       return { status: 'signed_in', recoveryCodesLeft: result.recoveryCodesLeft };
     },
@@ -149,6 +172,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     { schema: { tags, body: S.MfaDisableBody, response: { 200: S.Accepted } } },
     async (request, reply) => {
       const result = await auth.mfaDisable(await fullSession(request), request.body);
+      logAuthEvent(request.log, 'auth.mfa_disabled', { userId: result.session.userId, clientIp: request.ip });
       startSession(request, reply, result.token);
       return { status: 'mfa_disabled', message: 'Two-step verification is off.' };
     },

@@ -1,0 +1,30 @@
+import type { FastifyBaseLogger } from 'fastify';
+
+/**
+ * Security events of the auth flows, as log lines (OWASP ASVS V7.2: every authentication decision is
+ * logged). They carry the account id when known and the stable error code, never an e-mail address, a
+ * password, a code or a token; the request id and client IP come from the request's logger.
+ */
+export type AuthEvent =
+  | 'auth.sign_up'
+  | 'auth.email_verified'
+  | 'auth.sign_in'
+  | 'auth.mfa_passed'
+  | 'auth.sign_out'
+  | 'auth.sign_out_everywhere'
+  | 'auth.password_reset_requested'
+  | 'auth.password_reset'
+  | 'auth.password_changed'
+  | 'auth.mfa_enabled'
+  | 'auth.mfa_disabled'
+  | 'auth.failure';
+
+export function logAuthEvent(
+  log: FastifyBaseLogger,
+  event: AuthEvent,
+  facts: { userId?: string | undefined; code?: string; clientIp?: string } = {},
+): void {
+  const line = { authEvent: event, ...(facts.userId ? { userId: facts.userId } : {}), ...(facts.code ? { code: facts.code } : {}), ...(facts.clientIp ? { clientIp: facts.clientIp } : {}) };
+  if (event === 'auth.failure') log.warn(line, 'auth failure');
+  else log.info(line, 'auth event');
+}
