@@ -46,19 +46,22 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
   const { db, fieldEncryption: fe, now } = deps;
 
   const indexOf = (email: string) => fe.blindIndex('user_account', 'email', normaliseEmail(email));
-  const toAccount = async (row: repo.UserRow): Promise<Account> => ({
+  const toRecord = (row: repo.UserRow): Omit<Account, 'email'> => ({
     id: row.id,
-    email: await fe.open(sealRef(row.id), row.email_encrypted),
     passwordHash: row.password_hash,
     emailVerifiedAt: row.email_verified_at,
     createdAt: row.created_at,
   });
+  const toAccount = async (row: repo.UserRow): Promise<Account> => ({ ...toRecord(row), email: await fe.open(sealRef(row.id), row.email_encrypted) });
 
   return {
     indexOf,
     async findByEmail(email) {
-      const row = await repo.findUserByEmailIndex(db, await indexOf(email));
-      return row === undefined ? undefined : toAccount(row);
+      const address = normaliseEmail(email);
+      const row = await repo.findUserByEmailIndex(db, await indexOf(address));
+      // The blind index matched, so the stored address is this one: no decryption (with KMS, a network
+      // call) that would make a known address answer slower than an unknown one.
+      return row === undefined ? undefined : { ...toRecord(row), email: address };
     },
     async findById(id) {
       const row = await repo.findUserById(db, id);
