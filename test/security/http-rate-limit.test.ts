@@ -149,7 +149,8 @@ describe('rate-limit keys and stores', () => {
   });
 
   it('caps the memory store so a flood of addresses cannot exhaust memory', async () => {
-    const store = createMemoryCounterStore({ maxKeys: 10 });
+    // A fixed clock: with a real one, a millisecond tick between hits made resetMs 59,999 now and then.
+    const store = createMemoryCounterStore({ maxKeys: 10, now: () => 5_000 });
     for (let i = 0; i < 100; i++) await store.hit([{ key: `k${i}`, windowMs: 60_000 }]);
     // The newest key is still counted; the oldest were dropped.
     expect(await store.hit([{ key: 'k99', windowMs: 60_000 }])).toEqual([{ count: 2, resetMs: 60_000 }]);
