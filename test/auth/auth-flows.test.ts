@@ -430,3 +430,17 @@ describe('security events in the log', () => {
     expect(text).not.toContain(cookie.split('=')[1]);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the auth API, with bodies that refuse unknown fields', async () => {
+    const res = await t.app.inject({ url: '/api/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json<{ paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { additionalProperties?: boolean } }> } }>> }>();
+    for (const path of ['/api/v1/auth/sign-up', '/api/v1/auth/sign-in', '/api/v1/auth/password-reset/confirm', '/api/v1/auth/mfa/verify', '/api/v1/me']) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths['/api/v1/auth/sign-up']!.post!.requestBody!.content['application/json']!.schema.additionalProperties).toBe(false);
+    // Pages are not part of the API.
+    expect(doc.paths['/account/sign-in']).toBeUndefined();
+  });
+});
