@@ -207,3 +207,31 @@ describe('account pages', () => {
     expect((await b.get('/account')).body).toContain('Set up two-step verification');
   });
 });
+
+describe('password change page', () => {
+  it('changes the password after the current one, signs out other devices, and says so', async () => {
+    const email = await createVerifiedAccount(t);
+    const other = new Browser();
+    await other.get('/account/sign-in');
+    await other.post('/account/sign-in', { email, password: goodPassword });
+    const b = new Browser();
+    await b.get('/account/sign-in');
+    await b.post('/account/sign-in', { email, password: goodPassword });
+    expect((await b.get('/account')).body).toContain('href="/account/security/password"');
+    const form = await b.get('/account/security/password');
+    expect(form.body).toMatch(/<input[^>]*id="currentPassword"[^>]*autocomplete="current-password"/);
+    expect(form.body).toMatch(/<input[^>]*id="newPassword"[^>]*autocomplete="new-password"/);
+
+    const wrong = await b.post('/account/security/password', { currentPassword: 'not-my-password', newPassword: 'new-lantern-harbour-7' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('<a href="#currentPassword">Your current password is not right</a>');
+    const common = await b.post('/account/security/password', { currentPassword: goodPassword, newPassword: 'password1' });
+    expect(common.body).toContain('<a href="#newPassword">That password is one of the most common ones');
+
+    const done = await b.post('/account/security/password', { currentPassword: goodPassword, newPassword: 'new-lantern-harbour-7' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/account?done=password');
+    expect((await b.get('/account?done=password')).body).toContain('Your password is changed');
+    expect((await other.get('/account')).headers.location).toBe('/account/sign-in');
+  });
+});

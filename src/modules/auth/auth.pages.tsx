@@ -11,6 +11,7 @@ import type { AuthService } from './auth.service.js';
 import type { FormError } from './pages/forms.js';
 import {
   AccountPage,
+  ChangePasswordPage,
   CheckInboxPage,
   MessagePage,
   MfaDisablePage,
@@ -250,12 +251,49 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
   });
 
   // --- the account page and sign-out -----------------------------------------------------------------
-  app.get('/account', { schema: hide }, async (request, reply) => {
+  app.get<{ Querystring: { done?: string } }>(
+    '/account',
+    { schema: { ...hide, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) }) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const [ctx, me] = await Promise.all([ctxOf(request), auth.me(session)]);
+      const notice = request.query.done === 'password' ? 'Your password is changed, and every other device is signed out.' : undefined;
+      return send(reply, <AccountPage ctx={ctx} csrf={csrf.token(request)} me={me} notice={notice} />);
+    },
+  );
+
+  // --- password change -------------------------------------------------------------------------------
+  app.get('/account/security/password', { schema: hide }, async (request, reply) => {
     const session = await fullSessionOr(request, reply);
     if (session === undefined) return reply;
-    const [ctx, me] = await Promise.all([ctxOf(request), auth.me(session)]);
-    return send(reply, <AccountPage ctx={ctx} csrf={csrf.token(request)} me={me} />);
+    return send(reply, <ChangePasswordPage ctx={await ctxOf(request)} csrf={csrf.token(request)} />);
   });
+
+  app.post<{ Body: { currentPassword?: string; newPassword?: string } }>(
+    '/account/security/password',
+    { schema: { ...hide, body: Type.Object({ currentPassword: text(1024), newPassword: text(1024) }, strict) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const { currentPassword = '', newPassword = '' } = request.body;
+      let errors = [...required(currentPassword, 'currentPassword', 'Enter your current password'), ...required(newPassword, 'newPassword', 'Enter a new password')];
+      if (errors.length === 0) {
+        try {
+          await limitAccount(request, reply, `user:${session.userId}`);
+          const result = await auth.changePassword(session, { currentPassword, newPassword });
+          logAuthEvent(request.log, 'auth.password_changed', { userId: session.userId, clientIp: request.ip });
+          startSession(request, reply, result.token);
+          return reply.redirect('/account?done=password', 303);
+        } catch (err) {
+          errors = formErrors(err, reply, (c) => (c === 'AUTH_INVALID_CREDENTIALS' ? 'currentPassword' : c.startsWith('AUTH_PASSWORD_') ? 'newPassword' : undefined));
+          // Signed in, the address is known: say plainly which password was wrong.
+          if (err instanceof AppError && err.code === 'AUTH_INVALID_CREDENTIALS') errors = [{ field: 'currentPassword', message: 'Your current password is not right' }];
+        }
+      } else reply.code(400);
+      return send(reply, <ChangePasswordPage ctx={await ctxOf(request)} csrf={csrf.token(request)} errors={errors} />);
+    },
+  );
 
   app.post('/account/sign-out', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
     const session = await sessionOf(request);

@@ -162,7 +162,7 @@ export function MfaVerifyPage(props: FormPageProps & { recovery: boolean }) {
   );
 }
 
-export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; notice?: string }) {
+export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; notice?: string | undefined }) {
   const { me } = props;
   return (
     <AccountShell ctx={props.ctx} title="Your account">
@@ -179,6 +179,9 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; not
         </div>
       </dl>
       <h2 class="form-subhead">Security</h2>
+      <p>
+        <a href="/account/security/password">Change your password</a>
+      </p>
       {me.mfaEnabled ? (
         <p>
           <a href="/account/security/mfa/disable">Turn off two-step verification</a>
@@ -263,6 +266,22 @@ export function MfaDisablePage(props: FormPageProps) {
         <Field name="code" label="Code from your authenticator app" autocomplete="one-time-code" inputMode="numeric" maxLength={6} errors={props.errors} />
         <button class="button" type="submit">
           Turn off
+        </button>
+      </PostForm>
+    </AccountShell>
+  );
+}
+
+export function ChangePasswordPage(props: FormPageProps) {
+  return (
+    <AccountShell ctx={props.ctx} title="Change your password" errors={props.errors}>
+      <h1>Change your password</h1>
+      <p>Changing it signs you out on every other device.</p>
+      <PostForm action="/account/security/password" csrf={props.csrf} novalidate>
+        <Field name="currentPassword" label="Current password" type="password" autocomplete="current-password" errors={props.errors} />
+        <Field name="newPassword" label="New password" hint="At least 8 characters." type="password" autocomplete="new-password" errors={props.errors} />
+        <button class="button" type="submit">
+          Change password
         </button>
       </PostForm>
     </AccountShell>
