@@ -444,3 +444,33 @@ describe('OpenAPI', () => {
     expect(doc.paths['/account/sign-in']).toBeUndefined();
   });
 });
+
+describe('signed-in devices', () => {
+  const del = (id: string, cookie: string) => t.app.inject({ method: 'DELETE', url: `/api/v1/me/sessions/${id}`, headers: { cookie } });
+  const list = async (cookie: string) => (await t.app.inject({ url: '/api/v1/me/sessions', headers: { cookie } })).json<{ items: { id: string; current: boolean }[] }>().items;
+
+  it('lists the account’s sessions with this one marked, and signs out one of them', async () => {
+    const email = await createVerifiedAccount(t);
+    const laptop = await signIn(t, email);
+    const phone = await signIn(t, email);
+    const items = await list(laptop);
+    expect(items).toHaveLength(2);
+    expect(items.filter((s) => s.current)).toHaveLength(1);
+    const phoneId = items.find((s) => !s.current)!.id;
+    expect((await del(phoneId, laptop)).statusCode).toBe(204);
+    expect((await me(phone)).statusCode).toBe(401);
+    expect((await me(laptop)).statusCode).toBe(200);
+  });
+
+  it('never lets one customer see or end another customer’s session (object-level check)', async () => {
+    const ann = await signIn(t, await createVerifiedAccount(t));
+    const bob = await signIn(t, await createVerifiedAccount(t));
+    const bobSession = (await list(bob))[0]!.id;
+    expect((await list(ann)).map((s) => s.id)).not.toContain(bobSession);
+    const res = await del(bobSession, ann);
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'AUTH_SESSION_NOT_FOUND' });
+    expect((await me(bob)).statusCode).toBe(200);
+    expect((await del('not-a-uuid', ann)).statusCode).toBe(400);
+  });
+});

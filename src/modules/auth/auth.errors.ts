@@ -48,3 +48,6 @@ export const mfaNotEnrolling = (): AppError =>
 
 export const tooManyAttempts = (retryAfterSeconds: number): AppError =>
   new AppError('AUTH_TOO_MANY_ATTEMPTS', 'rate_limited', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, { retryAfterSeconds });
+
+export const sessionNotFound = (): AppError =>
+  new AppError('AUTH_SESSION_NOT_FOUND', 'not_found', 'There is no such session on your account.');

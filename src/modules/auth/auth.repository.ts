@@ -107,6 +107,17 @@ export async function deleteSessionsOfUser(db: Db, userId: string, exceptId?: st
   return rows.map((r) => r.token_hash);
 }
 
+/** The user's sessions, newest activity first. */
+export function findSessionsOfUser(db: Db, userId: string): Promise<SessionRow[]> {
+  return db.selectFrom('user_session').select(sessionColumns).where('user_id', '=', userId).orderBy('last_seen_at', 'desc').execute();
+}
+
+/** Deletes one session only if it belongs to the user (object-level check in the statement itself). */
+export async function deleteSessionOfUser(db: Db, userId: string, id: string): Promise<Uint8Array[]> {
+  const rows = await db.deleteFrom('user_session').where('id', '=', id).where('user_id', '=', userId).returning('token_hash').execute();
+  return rows.map((r) => r.token_hash);
+}
+
 export function countSessionsOfUser(db: Db, userId: string): Promise<number> {
   return db
     .selectFrom('user_session')

@@ -33,7 +33,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  const isAuthPath = (url: string) => url.startsWith('/api/v1/auth/') || url.split('?')[0] === '/api/v1/me';
+  const isAuthPath = (url: string) => url.startsWith('/api/v1/auth/') || /^\/api\/v1\/me(\/|\?|$)/.test(url);
   // Every refused auth decision is logged with its code (never the address or the secret that was tried).
   app.addHook('onError', async (request, _reply, error) => {
     if (isAuthPath(request.url) && error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
@@ -136,6 +136,19 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   app.get('/api/v1/me', { schema: { tags, response: { 200: S.Me } } }, async (request) => {
     const me = await auth.me(await fullSession(request));
     return { ...me, createdAt: me.createdAt.toISOString() };
+  });
+
+  app.get('/api/v1/me/sessions', { schema: { tags, response: { 200: S.SessionList } } }, async (request) => {
+    const items = await auth.listSessions(await fullSession(request));
+    return { items: items.map((s) => ({ ...s, createdAt: s.createdAt.toISOString(), lastSeenAt: s.lastSeenAt.toISOString() })) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/api/v1/me/sessions/:id', { schema: { tags, params: S.SessionParams } }, async (request, reply) => {
+    const session = await fullSession(request);
+    await auth.endSession(session, request.params.id);
+    logAuthEvent(request.log, 'auth.sign_out', { userId: session.userId });
+    if (request.params.id === session.id) clearSessionCookie(request, reply);
+    return reply.code(204).send();
   });
 
   app.post('/api/v1/auth/mfa/enrol', { schema: { tags, body: S.EmptyBody, response: { 200: S.Enrolment } } }, async (request) =>

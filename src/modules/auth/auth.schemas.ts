@@ -40,3 +40,8 @@ export const Enrolment = Type.Object({ secret: Type.String(), otpauthUri: Type.S
 export const RecoveryCodes = Type.Object({ status: Type.String(), recoveryCodes: Type.Array(Type.String()) });
 export const MfaVerified = Type.Object({ status: Type.String(), recoveryCodesLeft: Type.Integer() });
 export const SessionsEnded = Type.Object({ status: Type.String(), sessionsEnded: Type.Integer() });
+
+export const SessionList = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), createdAt: Type.String(), lastSeenAt: Type.String(), current: Type.Boolean() })),
+});
+export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, strict);

@@ -12,7 +12,7 @@ import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { FieldEncryption } from '../encryption/field-encryption.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
-import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaNotEnabled, mfaRequired, signInRequired } from './auth.errors.js';
+import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
 import { accountExistsMail, mfaChangedMail, passwordChangedMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
 import { createEmailVerification, type EmailVerification } from './email-verification.js';
@@ -71,6 +71,10 @@ export interface AuthService {
   requestPasswordReset(email: string): Promise<void>;
   confirmPasswordReset(token: string, password: string): Promise<void>;
   me(session: Session): Promise<Me>;
+  /** The account's signed-in devices, this one marked. */
+  listSessions(session: Session): Promise<{ id: string; createdAt: Date; lastSeenAt: Date; current: boolean }[]>;
+  /** Signs out one of the account's own sessions; AUTH_SESSION_NOT_FOUND for any other id. */
+  endSession(session: Session, sessionId: string): Promise<void>;
   /** The session of a token when it is fully signed in; AUTH_SIGN_IN_REQUIRED / AUTH_MFA_REQUIRED otherwise. */
   requireFull(session: Session | undefined): Session;
   mfaEnrol(session: Session): Promise<Enrolment>;
@@ -198,6 +202,17 @@ export function createAuthService(deps: AuthDeps): AuthService {
         mfaEnabled: await mfa.isEnabled(account.id),
         createdAt: account.createdAt,
       };
+    },
+
+    async listSessions(session) {
+      service.requireFull(session);
+      const all = await sessions.listOf(session.userId);
+      return all.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, current: s.id === session.id }));
+    },
+
+    async endSession(session, sessionId) {
+      service.requireFull(session);
+      if (!(await sessions.endOneOf(session.userId, sessionId))) throw sessionNotFound();
     },
 
     requireFull(session) {

@@ -46,6 +46,10 @@ export interface Sessions {
   end(sessionId: string): Promise<void>;
   /** Ends every session of the user (except one, when given); returns how many ended. */
   endAllOf(userId: string, exceptSessionId?: string): Promise<number>;
+  /** The user's live sessions, most recently used first (expired ones are left out). */
+  listOf(userId: string): Promise<(Session & { lastSeenAt: Date })[]>;
+  /** Ends one of the user's sessions; false when no such session is theirs. */
+  endOneOf(userId: string, sessionId: string): Promise<boolean>;
   /** Drops cached copies of sessions a caller deleted itself (inside its own transaction). */
   forget(tokenHashes: readonly Uint8Array[]): Promise<void>;
 }
@@ -141,6 +145,18 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
       const ended = await repo.deleteSessionsOfUser(db, userId, exceptSessionId);
       await forget(ended);
       return ended.length;
+    },
+    async listOf(userId) {
+      const at = now().getTime();
+      const rows = await repo.findSessionsOfUser(db, userId);
+      return rows
+        .filter((r) => r.expires_at.getTime() > at && at - r.last_seen_at.getTime() < idleMs)
+        .map((r) => ({ ...toSession(r), lastSeenAt: r.last_seen_at }));
+    },
+    async endOneOf(userId, sessionId) {
+      const ended = await repo.deleteSessionOfUser(db, userId, sessionId);
+      await forget(ended);
+      return ended.length > 0;
     },
     forget,
   };
