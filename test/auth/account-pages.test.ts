@@ -235,3 +235,22 @@ describe('password change page', () => {
     expect((await other.get('/account')).headers.location).toBe('/account/sign-in');
   });
 });
+
+describe('signed-in devices on the account page', () => {
+  it('lists this and other devices, and signs another one out', async () => {
+    const email = await createVerifiedAccount(t);
+    const other = new Browser();
+    await other.get('/account/sign-in');
+    await other.post('/account/sign-in', { email, password: goodPassword });
+    const b = new Browser();
+    await b.get('/account/sign-in');
+    await b.post('/account/sign-in', { email, password: goodPassword });
+    const page = await b.get('/account');
+    expect(page.body).toContain('<strong>This device</strong>');
+    const action = /action="(\/account\/sessions\/[0-9a-f-]{36}\/sign-out)"/.exec(page.body)![1]!;
+    const res = await b.post(action, {});
+    expect(res.headers.location).toBe('/account?done=device');
+    expect((await b.get('/account?done=device')).body).toContain('That device is signed out.');
+    expect((await other.get('/account')).headers.location).toBe('/account/sign-in');
+  });
+});

@@ -257,9 +257,25 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     async (request, reply) => {
       const session = await fullSessionOr(request, reply);
       if (session === undefined) return reply;
-      const [ctx, me] = await Promise.all([ctxOf(request), auth.me(session)]);
-      const notice = request.query.done === 'password' ? 'Your password is changed, and every other device is signed out.' : undefined;
-      return send(reply, <AccountPage ctx={ctx} csrf={csrf.token(request)} me={me} notice={notice} />);
+      const [ctx, me, devices] = await Promise.all([ctxOf(request), auth.me(session), auth.listSessions(session)]);
+      const notices: Record<string, string> = {
+        password: 'Your password is changed, and every other device is signed out.',
+        device: 'That device is signed out.',
+      };
+      const notice = request.query.done === undefined ? undefined : notices[request.query.done];
+      return send(reply, <AccountPage ctx={ctx} csrf={csrf.token(request)} me={me} devices={devices} notice={notice} />);
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/account/sessions/:id/sign-out',
+    { schema: { ...hide, params: Type.Object({ id: Type.String({ format: 'uuid' }) }), body: EmptyForm } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      await auth.endSession(session, request.params.id);
+      logAuthEvent(request.log, 'auth.sign_out', { userId: session.userId });
+      return reply.redirect('/account?done=device', 303);
     },
   );
 

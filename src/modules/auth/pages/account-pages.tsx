@@ -162,8 +162,16 @@ export function MfaVerifyPage(props: FormPageProps & { recovery: boolean }) {
   );
 }
 
-export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; notice?: string | undefined }) {
+export interface DeviceRow {
+  id: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  current: boolean;
+}
+
+export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; devices: DeviceRow[]; notice?: string | undefined }) {
   const { me } = props;
+  const when = (d: Date) => d.toLocaleString(props.ctx.locale, { dateStyle: 'medium', timeStyle: 'short' });
   return (
     <AccountShell ctx={props.ctx} title="Your account">
       {props.notice ? <Notice>{props.notice}</Notice> : null}
@@ -194,6 +202,27 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; not
           </button>
         </PostForm>
       )}
+      <h2 class="form-subhead">Signed-in devices</h2>
+      <ul class="device-list">
+        {props.devices.map((d) => (
+          <li key={d.id}>
+            <p>
+              {d.current ? <strong>This device</strong> : 'Another device'}
+              <span class="device-list__meta">
+                {' '}
+                · signed in {when(d.createdAt)} · last active {when(d.lastSeenAt)}
+              </span>
+            </p>
+            {d.current ? null : (
+              <PostForm action={`/account/sessions/${d.id}/sign-out`} csrf={props.csrf}>
+                <button class="button button--secondary" type="submit">
+                  Sign out<span class="visually-hidden"> the device signed in {when(d.createdAt)}</span>
+                </button>
+              </PostForm>
+            )}
+          </li>
+        ))}
+      </ul>
       <div class="button-row">
         <PostForm action="/account/sign-out" csrf={props.csrf}>
           <button class="button" type="submit">
