@@ -83,6 +83,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
     await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(await page.locator('.summary-list').textContent()).toContain('On');
+    await page.screenshot({ path: 'test-results/account.png', fullPage: true });
     await context.close();
   });
 
