@@ -30,6 +30,7 @@ const production = {
   BACKUP_PLAN_ID: 'plan-0123',
   SECRETS_ARN: 'arn:aws:secretsmanager:eu-west-2:111122223333:secret:bastion/app-AbCdEf',
   METRICS: 'emf',
+  SMTP_URL: 'smtps://AKIAEXAMPLE:ses-smtp-password-0123456789@email-smtp.eu-west-2.amazonaws.com:465',
 };
 
 describe('security advisor', () => {
@@ -44,6 +45,12 @@ describe('security advisor', () => {
     expect(report.ok).toBe(false);
     const unverified = advise({ ...production, DATABASE_URL: 'postgres://bastion:x9f3kq7m2v8w@db.internal:5432/bastion' });
     expect(unverified.status('aws-database-tls')).toBe('fail');
+  });
+
+  it('fails production without SMTP, where no verification or reset mail would ever arrive', () => {
+    const { SMTP_URL: _smtp, ...noMail } = production;
+    expect(advise(noMail).status('mail')).toBe('fail');
+    expect(advise({ ...noMail, NODE_ENV: 'development' }).status('mail')).toBe('pass');
   });
 
   it('says nothing about AWS off AWS', () => {

@@ -4,6 +4,7 @@ import { backupChecks } from './backups.js';
 import { identityChecks } from './identity.js';
 import { keyChecks } from './keys.js';
 import { limitChecks } from './limits.js';
+import { mailChecks } from './mail.js';
 import { metricsChecks } from './metrics.js';
 import { runtimeChecks } from './runtime.js';
 import { secretChecks } from './secrets.js';
@@ -18,6 +19,7 @@ export const checkGroups: readonly CheckGroup[] = [
   identityChecks,
   limitChecks,
   backupChecks,
+  mailChecks,
   metricsChecks,
   awsChecks,
 ];
