@@ -1,8 +1,6 @@
-import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, runAxe, seriousViolations } from '../support/browser.js';
+import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createAuthTestApp, newEmail, totp, type AuthTestApp } from './auth-test-app.js';
 
 describe.runIf(hasChromium)('account pages in a real browser', () => {
@@ -12,10 +10,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
 
   beforeAll(async () => {
     t = await createAuthTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-    browser = await launchBrowser();
-    await mkdir('test-results', { recursive: true });
+    ({ browser, base } = await openBrowserOn(t.app));
   });
   afterAll(async () => {
     await browser?.close();
