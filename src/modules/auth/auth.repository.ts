@@ -139,6 +139,17 @@ export async function insertToken(
     .execute();
 }
 
+/** Issues a user's token for `purpose`, replacing any earlier one in the same transaction (one live link each). */
+export async function replaceUserToken(
+  db: Db,
+  token: { tokenHash: Uint8Array; purpose: AuthTokenPurpose; userId: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await deleteTokensOfUser(trx, token.userId, token.purpose);
+    await insertToken(trx, token);
+  });
+}
+
 /** Reads and deletes a token in one statement: of two concurrent uses, exactly one gets the row. */
 export function consumeToken(db: Db, tokenHash: Uint8Array, purpose: AuthTokenPurpose): Promise<{ user_id: string; expires_at: Date } | undefined> {
   return db

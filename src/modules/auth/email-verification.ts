@@ -26,15 +26,12 @@ export function createEmailVerification(deps: { db: Db; now: () => Date; mail: M
     async send(account) {
       const token = generateToken();
       const at = now();
-      await db.transaction().execute(async (trx) => {
-        await repo.deleteTokensOfUser(trx, account.id, 'email_verification');
-        await repo.insertToken(trx, {
-          tokenHash: hashToken(token),
-          purpose: 'email_verification',
-          userId: account.id,
-          now: at,
-          expiresAt: new Date(at.getTime() + emailVerificationHours * 3_600_000),
-        });
+      await repo.replaceUserToken(db, {
+        tokenHash: hashToken(token),
+        purpose: 'email_verification',
+        userId: account.id,
+        now: at,
+        expiresAt: new Date(at.getTime() + emailVerificationHours * 3_600_000),
       });
       deps.mail.enqueue(verificationMail(deps.brand, account.email, token, emailVerificationHours));
     },

@@ -40,15 +40,12 @@ export function createPasswordReset(deps: {
       if (account === undefined) return;
       const token = generateToken();
       const at = now();
-      await db.transaction().execute(async (trx) => {
-        await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
-        await repo.insertToken(trx, {
-          tokenHash: hashToken(token),
-          purpose: 'password_reset',
-          userId: account.id,
-          now: at,
-          expiresAt: new Date(at.getTime() + passwordResetMinutes * 60_000),
-        });
+      await repo.replaceUserToken(db, {
+        tokenHash: hashToken(token),
+        purpose: 'password_reset',
+        userId: account.id,
+        now: at,
+        expiresAt: new Date(at.getTime() + passwordResetMinutes * 60_000),
       });
       deps.mail.enqueue(passwordResetMail(deps.brand, account.email, token, passwordResetMinutes));
     },
