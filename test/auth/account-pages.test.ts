@@ -51,6 +51,14 @@ class Browser {
   }
 }
 
+/** A browser signed in to `email` through the sign-in form, as a person would. */
+async function signedInBrowser(email: string): Promise<Browser> {
+  const browser = new Browser();
+  await browser.get('/account/sign-in');
+  await browser.post('/account/sign-in', { email, password: goodPassword });
+  return browser;
+}
+
 describe('account pages', () => {
   it('show GOV.UK-style forms: a label for every field, autocomplete set, paste allowed, private', async () => {
     const b = new Browser();
@@ -211,12 +219,8 @@ describe('account pages', () => {
 describe('password change page', () => {
   it('changes the password after the current one, signs out other devices, and says so', async () => {
     const email = await createVerifiedAccount(t);
-    const other = new Browser();
-    await other.get('/account/sign-in');
-    await other.post('/account/sign-in', { email, password: goodPassword });
-    const b = new Browser();
-    await b.get('/account/sign-in');
-    await b.post('/account/sign-in', { email, password: goodPassword });
+    const other = await signedInBrowser(email);
+    const b = await signedInBrowser(email);
     expect((await b.get('/account')).body).toContain('href="/account/security/password"');
     const form = await b.get('/account/security/password');
     expect(form.body).toMatch(/<input[^>]*id="currentPassword"[^>]*autocomplete="current-password"/);
@@ -239,12 +243,8 @@ describe('password change page', () => {
 describe('signed-in devices on the account page', () => {
   it('lists this and other devices, and signs another one out', async () => {
     const email = await createVerifiedAccount(t);
-    const other = new Browser();
-    await other.get('/account/sign-in');
-    await other.post('/account/sign-in', { email, password: goodPassword });
-    const b = new Browser();
-    await b.get('/account/sign-in');
-    await b.post('/account/sign-in', { email, password: goodPassword });
+    const other = await signedInBrowser(email);
+    const b = await signedInBrowser(email);
     const page = await b.get('/account');
     expect(page.body).toContain('<strong>This device</strong>');
     const action = /action="(\/account\/sessions\/[0-9a-f-]{36}\/sign-out)"/.exec(page.body)![1]!;

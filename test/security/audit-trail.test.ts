@@ -5,6 +5,7 @@ import { eventHash, genesisHash } from '../../src/modules/audit/audit.chain.js';
 import { createAuditService, type AuditService } from '../../src/modules/audit/audit.service.js';
 import type { AuditEventInput } from '../../src/modules/audit/audit.types.js';
 import { openTestDatabase } from '../support/test-database.js';
+import { codeOf } from '../support/error-code.js';
 
 let database: DatabaseHandle;
 let db: Db;
@@ -45,15 +46,6 @@ const event = (n: number, extra: Partial<AuditEventInput> = {}): AuditEventInput
 
 async function recordMany(count: number): Promise<void> {
   for (let i = 1; i <= count; i++) await db.transaction().execute((trx) => audit.record(trx, event(i)));
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
 }
 
 describe('audit trail', () => {

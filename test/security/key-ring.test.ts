@@ -8,18 +8,10 @@ import type { KeyRing } from '../../src/adapters/keys/key-ring.js';
 import { parseEnvMasterKey } from '../../src/adapters/keys/key-config.js';
 import { addLocalKey, keyFilePath, openLocalKeyRing, retireLocalKey } from '../../src/adapters/keys/local.js';
 import { startFakeKms, type FakeKms } from '../support/fake-kms.js';
+import { codeOf } from '../support/error-code.js';
 
 const row = (id: string) => ({ 'bastion:table': 'customer', 'bastion:column': 'name', 'bastion:row': id });
 const tempDir = () => mkdtemp(join(tmpdir(), 'bastion-keys-'));
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 /** Flips one bit of the encrypted body (the last bytes are the frame's tag and body). */
 function tamper(ciphertext: Buffer, fromEnd = 20): Buffer {

@@ -12,6 +12,7 @@ import { updateCiphertextIfUnchanged } from '../../src/modules/encryption/encryp
 import { createFieldEncryption, type FieldEncryption } from '../../src/modules/encryption/field-encryption.js';
 import { countCiphertextsByKey, reencryptColumns } from '../../src/modules/encryption/key-rotation.service.js';
 import { openTestDatabase } from '../support/test-database.js';
+import { codeOf } from '../support/error-code.js';
 
 let database: DatabaseHandle;
 let db: Db;
@@ -28,15 +29,6 @@ const personColumns: EncryptedColumn[] = [
 // keys this test does not have, so they are left out here.
 const columns = [...encryptedColumns.filter((c) => c.table === 'sealed_secret'), ...personColumns];
 const ids: string[] = [];
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  try {
-    await promise;
-    return undefined;
-  } catch (err) {
-    return (err as { code?: string }).code ?? String(err);
-  }
-}
 
 const ref = (id: string, column = 'name_enc') => ({ table: 'test_person', column, rowId: id });
 
