@@ -1,0 +1,127 @@
+/**
+ * Change of e-mail address, as the Copenhagen Book's "Email verification" chapter lays it out for a
+ * changed address: the new address is used only once a link mailed to it (a single-use 256-bit token,
+ * tokens.ts, stored hashed, valid 24 hours) is opened, and the old address is told at each step.
+ *
+ * - Asking (after the caller checked the password) seals the new address into `email_change_request`,
+ *   issues the link and mails it to the new address; the current address gets a notice. A new request
+ *   replaces any earlier one.
+ * - No enumeration: when the new address already has an account, nothing is stored, its owner gets a
+ *   notice instead of a link, the old address gets the same notice as always, and the caller the same
+ *   answer. Both paths seal the address and run one transaction, so they cost about the same.
+ * - Confirming uses the token in one read-and-delete and, in the same transaction, puts the sealed
+ *   address and its blind index on the account, ends every other session and every pending reset or
+ *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
+ *   trail. The old address is then told that it changed.
+ */
+import { randomUUID } from 'node:crypto';
+import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
+import type { Db } from '../../db/database.js';
+import type { AuditService } from '../audit/audit.service.js';
+import type { FieldEncryption } from '../encryption/field-encryption.js';
+import { normaliseEmail, type Accounts } from './accounts.js';
+import { tokenExpired, tokenInvalid } from './auth.errors.js';
+import { emailChangedMail, emailChangeLinkMail, emailChangeRequestedMail, emailInUseMail, type MailBrand } from './auth.mails.js';
+import * as repo from './auth.repository.js';
+import * as changes from './email-change.repository.js';
+import type { Session, Sessions } from './sessions.js';
+import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
+
+export const emailChangeHours = 24;
+
+/** The request facts the audit event carries (see src/modules/audit/audit.context.ts). */
+export interface RequestFacts {
+  clientIp?: string | null;
+  requestId?: string | null;
+}
+
+export interface EmailChange {
+  /** Starts a change to `newEmail` for an account whose password the caller has just checked. */
+  request(account: { id: string; email: string }, newEmail: string): Promise<void>;
+  /**
+   * Uses a link: the account takes the new address. `current` (the request's session, if it belongs to
+   * the same account) stays signed in; every other session of the account ends. Returns the account id.
+   */
+  confirm(token: string, current: Session | undefined, facts: RequestFacts): Promise<string>;
+}
+
+const pendingRef = (id: string) => ({ table: 'email_change_request', column: 'new_email_encrypted', rowId: id });
+const accountRef = (id: string) => ({ table: 'user_account', column: 'email_encrypted', rowId: id });
+
+export function createEmailChange(deps: {
+  db: Db;
+  now: () => Date;
+  fieldEncryption: FieldEncryption;
+  accounts: Accounts;
+  sessions: Sessions;
+  audit: AuditService;
+  mail: MailDispatcher;
+  brand: MailBrand;
+}): EmailChange {
+  const { db, now, fieldEncryption: fe, accounts, mail, brand } = deps;
+  return {
+    async request(account, newEmail) {
+      const address = normaliseEmail(newEmail);
+      const id = randomUUID();
+      const sealed = await fe.seal(pendingRef(id), address);
+      const ownerId = await changes.findUserIdByEmailIndex(db, await accounts.indexOf(address));
+      const token = generateToken();
+      const at = now();
+      await db.transaction().execute(async (trx) => {
+        // Asking again (for any address) cancels the earlier link.
+        await repo.deleteTokensOfUser(trx, account.id, 'email_change');
+        await changes.takeEmailChange(trx, account.id);
+        if (ownerId !== undefined) return;
+        await repo.insertToken(trx, {
+          tokenHash: hashToken(token),
+          purpose: 'email_change',
+          userId: account.id,
+          now: at,
+          expiresAt: new Date(at.getTime() + emailChangeHours * 3_600_000),
+        });
+        await changes.insertEmailChange(trx, { id, user_id: account.id, new_email_encrypted: sealed, created_at: at });
+      });
+      mail.enqueue(emailChangeRequestedMail(brand, account.email, address));
+      mail.enqueue(ownerId === undefined ? emailChangeLinkMail(brand, address, token, emailChangeHours) : emailInUseMail(brand, address));
+    },
+
+    async confirm(token, current, facts) {
+      if (!isWellFormedToken(token)) throw tokenInvalid();
+      const at = now();
+      const outcome = await db.transaction().execute(async (trx) => {
+        const row = await repo.consumeToken(trx, hashToken(token), 'email_change');
+        if (row === undefined) return undefined;
+        const userId = row.user_id;
+        const pending = await changes.takeEmailChange(trx, userId);
+        if (row.expires_at <= at) return 'expired' as const;
+        const account = await repo.findUserById(trx, userId);
+        if (pending === undefined || account === undefined) return undefined;
+        const newEmail = await fe.open(pendingRef(pending.id), pending.new_email_encrypted);
+        const index = await accounts.indexOf(newEmail);
+        // Someone signed up with the address after the link was sent: the link is spent and says only
+        // that it cannot be used (asking again mails that address's owner a notice instead).
+        if ((await changes.findUserIdByEmailIndex(trx, index)) !== undefined) return undefined;
+        const oldEmail = await fe.open(accountRef(userId), account.email_encrypted);
+        await changes.updateUserEmail(trx, userId, { encrypted: await fe.seal(accountRef(userId), newEmail), index }, at);
+        // Links already mailed to the old address must not outlive the change.
+        await repo.deleteTokensOfUser(trx, userId, 'password_reset');
+        await repo.deleteTokensOfUser(trx, userId, 'email_verification');
+        const ended = await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
+        await deps.audit.record(trx, {
+          actor: { type: 'customer', id: userId },
+          action: 'customer.email_changed',
+          target: { type: 'user_account', id: userId },
+          clientIp: facts.clientIp ?? null,
+          requestId: facts.requestId ?? null,
+        });
+        return { userId, oldEmail, newEmail, ended };
+      });
+      // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
+      if (outcome === undefined) throw tokenInvalid();
+      if (outcome === 'expired') throw tokenExpired();
+      await deps.sessions.forget(outcome.ended);
+      mail.enqueue(emailChangedMail(brand, outcome.oldEmail, outcome.newEmail));
+      return outcome.userId;
+    },
+  };
+}

@@ -1,0 +1,262 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { Type } from 'typebox';
+import { AppError } from '../../http/app-error.js';
+import type { Csrf } from '../../http/csrf.js';
+import type { PageContext } from '../../web/page-context.js';
+import { renderPage } from '../../web/render.js';
+import { requestContext } from '../audit/audit.context.js';
+import { logAuthEvent } from '../auth/auth.events.js';
+import type { AuthService } from '../auth/auth.service.js';
+import { MessagePage } from '../auth/pages/account-pages.js';
+import type { FormError } from '../auth/pages/forms.js';
+import { clearSessionCookie, type Session } from '../auth/sessions.js';
+import { fieldProblemsOf } from './customers.errors.js';
+import { maxAddresses, type AddressInput, type CustomersService } from './customers.service.js';
+import { AddressesPage, AddressFormPage, DeleteAccountPage, DeleteAddressPage, ProfilePage } from './pages/customer-pages.js';
+
+export interface CustomerPageDeps {
+  customers: CustomersService;
+  auth: Pick<AuthService, 'me'>;
+  csrf: Csrf;
+  pageContext: (path: string) => Promise<PageContext>;
+  sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
+}
+
+const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, rate_limited: 429 };
+
+/** A 4xx AppError as form errors (one per field when the error names fields) and a status; others are rethrown. */
+function formErrors(err: unknown, reply: FastifyReply, fieldFor: (code: string) => string | undefined = () => undefined): FormError[] {
+  if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
+  reply.code(statusOf[err.category]!);
+  const retryAfter = err.details?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+  const fields = fieldProblemsOf(err);
+  if (fields !== undefined) return fields;
+  const field = fieldFor(err.code);
+  return [{ message: err.message, ...(field ? { field } : {}) }];
+}
+
+// Form bodies: every field optional text (an incomplete form is shown again with its errors), no
+// unknown fields. Bounds are loose here so an over-long value gets the service's sentence, not a 400 page.
+const text = (max = 1000) => Type.Optional(Type.String({ maxLength: max }));
+const tick = Type.Optional(Type.Literal('yes'));
+const strict = { additionalProperties: false } as const;
+const ProfileForm = Type.Object({ fullName: text(), phone: text(), marketingOptIn: tick }, strict);
+const addressFields = {
+  label: text(),
+  name: text(),
+  line1: text(),
+  line2: text(),
+  city: text(),
+  region: text(),
+  postalCode: text(),
+  country: text(),
+  phone: text(),
+  isDefaultShipping: tick,
+  isDefaultBilling: tick,
+};
+const AddressForm = Type.Object(addressFields, strict);
+const DeleteAccountForm = Type.Object({ password: text(1024), code: text(64) }, strict);
+const EmptyForm = Type.Union([Type.Null(), Type.Undefined(), Type.Object({}, strict)]);
+const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
+
+type AddressFormBody = { [K in keyof typeof addressFields]?: string };
+
+/** A posted address form as service input: a box left unticked means "not a default". */
+const addressInputOf = (body: AddressFormBody): AddressInput => ({
+  label: body.label ?? null,
+  name: body.name ?? '',
+  line1: body.line1 ?? '',
+  line2: body.line2 ?? null,
+  city: body.city ?? '',
+  region: body.region ?? null,
+  postalCode: body.postalCode ?? '',
+  country: body.country ?? '',
+  phone: body.phone ?? null,
+  isDefaultShipping: body.isDefaultShipping === 'yes',
+  isDefaultBilling: body.isDefaultBilling === 'yes',
+});
+
+const addressNotices: Record<string, string> = {
+  added: 'The address is saved.',
+  changed: 'The address is changed.',
+  deleted: 'The address is deleted.',
+};
+
+/**
+ * The customer's account pages (GOV.UK-style forms that work without JavaScript): details, addresses
+ * (list, add, change, delete behind a confirmation) and account deletion. Each form posts back with its
+ * CSRF token; success redirects (303), failure shows the form again with an error summary, inline errors
+ * and the values kept (never a password). Every page is `private, no-store`.
+ */
+export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDeps): void {
+  const { customers, csrf, pageContext, sessionOf } = deps;
+  const hide = { hide: true };
+
+  const send = (reply: FastifyReply, page: VNode) =>
+    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(page));
+  const ctxOf = (request: FastifyRequest) => pageContext(request.url);
+  /** The fully signed-in session, or a redirect to where the visitor must go first. */
+  const fullSessionOr = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
+    const session = await sessionOf(request);
+    if (session === undefined) void reply.redirect('/account/sign-in', 303);
+    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
+    else return session;
+    return undefined;
+  };
+
+  // --- profile ---------------------------------------------------------------------------------------
+  app.get<{ Querystring: { done?: string } }>('/account/profile', { schema: { ...hide, querystring: DoneQuery } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const profile = await customers.getProfile(session);
+    const values = { fullName: profile.fullName ?? '', phone: profile.phone ?? '', marketingOptIn: profile.marketingOptIn };
+    const notice = request.query.done === 'saved' ? 'Your details are saved.' : undefined;
+    return send(reply, <ProfilePage ctx={await ctxOf(request)} csrf={csrf.token(request)} values={values} notice={notice} />);
+  });
+
+  app.post<{ Body: { fullName?: string; phone?: string; marketingOptIn?: 'yes' } }>(
+    '/account/profile',
+    { schema: { ...hide, body: ProfileForm } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const values = { fullName: request.body.fullName ?? '', phone: request.body.phone ?? '', marketingOptIn: request.body.marketingOptIn === 'yes' };
+      try {
+        await customers.saveProfile(session, values);
+        return reply.redirect('/account/profile?done=saved', 303);
+      } catch (err) {
+        const errors = formErrors(err, reply);
+        return send(reply, <ProfilePage ctx={await ctxOf(request)} csrf={csrf.token(request)} values={values} errors={errors} />);
+      }
+    },
+  );
+
+  // --- addresses -------------------------------------------------------------------------------------
+  app.get<{ Querystring: { done?: string } }>('/account/addresses', { schema: { ...hide, querystring: DoneQuery } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const addresses = await customers.listAddresses(session);
+    const notice = request.query.done === undefined ? undefined : addressNotices[request.query.done];
+    return send(reply, <AddressesPage ctx={await ctxOf(request)} addresses={addresses} max={maxAddresses} notice={notice} />);
+  });
+
+  app.get('/account/addresses/new', { schema: hide }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    // A first address is ticked as both defaults; the shopper sees it and may untick.
+    const first = (await customers.listAddresses(session)).length === 0;
+    const values = first ? { isDefaultShipping: true, isDefaultBilling: true } : {};
+    return send(reply, <AddressFormPage ctx={await ctxOf(request)} csrf={csrf.token(request)} action="/account/addresses" title="Add an address" submit="Save address" values={values} />);
+  });
+
+  app.post<{ Body: AddressFormBody }>('/account/addresses', { schema: { ...hide, body: AddressForm } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const input = addressInputOf(request.body);
+    try {
+      await customers.addAddress(session, input);
+      return reply.redirect('/account/addresses?done=added', 303);
+    } catch (err) {
+      const errors = formErrors(err, reply);
+      return send(
+        reply,
+        <AddressFormPage ctx={await ctxOf(request)} csrf={csrf.token(request)} action="/account/addresses" title="Add an address" submit="Save address" values={input} errors={errors} />,
+      );
+    }
+  });
+
+  app.get<{ Params: { id: string } }>('/account/addresses/:id/edit', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    // An id that is not the caller's throws CUSTOMER_ADDRESS_NOT_FOUND: the site's 404 page, as for an unknown one.
+    const address = await customers.getAddress(session, request.params.id);
+    const action = `/account/addresses/${address.id}`;
+    return send(reply, <AddressFormPage ctx={await ctxOf(request)} csrf={csrf.token(request)} action={action} title="Change an address" submit="Save changes" values={address} />);
+  });
+
+  app.post<{ Params: { id: string }; Body: AddressFormBody }>(
+    '/account/addresses/:id',
+    { schema: { ...hide, params: IdParams, body: AddressForm } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const input = addressInputOf(request.body);
+      try {
+        await customers.updateAddress(session, request.params.id, input);
+        return reply.redirect('/account/addresses?done=changed', 303);
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'CUSTOMER_ADDRESS_NOT_FOUND') throw err;
+        const errors = formErrors(err, reply);
+        const action = `/account/addresses/${request.params.id}`;
+        return send(
+          reply,
+          <AddressFormPage ctx={await ctxOf(request)} csrf={csrf.token(request)} action={action} title="Change an address" submit="Save changes" values={input} errors={errors} />,
+        );
+      }
+    },
+  );
+
+  app.get<{ Params: { id: string } }>('/account/addresses/:id/delete', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const address = await customers.getAddress(session, request.params.id);
+    return send(reply, <DeleteAddressPage ctx={await ctxOf(request)} csrf={csrf.token(request)} address={address} />);
+  });
+
+  app.post<{ Params: { id: string } }>('/account/addresses/:id/delete', { schema: { ...hide, params: IdParams, body: EmptyForm } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    await customers.deleteAddress(session, request.params.id);
+    return reply.redirect('/account/addresses?done=deleted', 303);
+  });
+
+  // --- account deletion ------------------------------------------------------------------------------
+  app.get('/account/delete', { schema: hide }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const me = await deps.auth.me(session);
+    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={me.mfaEnabled} />);
+  });
+
+  app.post<{ Body: { password?: string; code?: string } }>('/account/delete', { schema: { ...hide, body: DeleteAccountForm } }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const password = request.body.password ?? '';
+    const code = (request.body.code ?? '').trim();
+    let errors: FormError[] = password === '' ? [{ field: 'password', message: 'Enter your password' }] : [];
+    if (errors.length === 0) {
+      try {
+        // Six digits are an app code; anything else typed there is a recovery code.
+        const factor = code === '' ? {} : /^[0-9\s]{6,8}$/.test(code) ? { code: code.replace(/\s/g, '') } : { recoveryCode: code };
+        await customers.deleteAccount(session, { password, ...factor }, requestContext(request));
+        logAuthEvent(request.log, 'auth.account_deleted', { userId: session.userId, clientIp: request.ip });
+        clearSessionCookie(request, reply);
+        return reply.redirect('/account/deleted', 303);
+      } catch (err) {
+        errors = formErrors(err, reply, (c) => (c === 'AUTH_MFA_CODE_INVALID' || c === 'AUTH_MFA_CODE_REQUIRED' ? 'code' : undefined));
+        if (err instanceof AppError) {
+          if (err.code.startsWith('AUTH_')) logAuthEvent(request.log, 'auth.failure', { code: err.code, userId: session.userId, clientIp: request.ip });
+          // Signed in, the address is known: say plainly that the password was wrong.
+          if (err.code === 'AUTH_INVALID_CREDENTIALS') errors = [{ field: 'password', message: 'Your password is not right' }];
+        }
+      }
+    } else reply.code(400);
+    const me = await deps.auth.me(session);
+    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={me.mfaEnabled} errors={errors} />);
+  });
+
+  app.get('/account/deleted', { schema: hide }, async (request, reply) =>
+    send(
+      reply,
+      <MessagePage
+        ctx={await ctxOf(request)}
+        title="Your account is deleted"
+        message="Your details, addresses and sign-in details are gone, and you are signed out everywhere. We have sent a confirmation to your e-mail address."
+        link={{ href: '/', label: 'Continue shopping' }}
+      />,
+    ),
+  );
+}
