@@ -1,0 +1,157 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { AppError } from '../../http/app-error.js';
+import type { Csrf } from '../../http/csrf.js';
+import { sendProblem } from '../../http/problem.js';
+import { renderPage } from '../../web/render.js';
+import { adminContextOf, type AdminContextDeps } from '../staff/admin-context.js';
+import type { StaffGuard } from '../staff/staff.guard.js';
+import type { StaffPrincipal } from '../staff/staff.service.js';
+import { auditCsv } from './audit.csv.js';
+import { auditExportMaxRows, parseAuditQuery, type AuditEventView, type AuditFilterError, type AuditQuery, type AuditQueryInput, type AuditSearch } from './audit.query.js';
+import * as S from './audit.schemas.js';
+import { auditForbiddenPage, auditTrailPage, notStaffPage } from './pages/audit-page.js';
+
+export interface AuditRouteDeps {
+  query: AuditQuery;
+  guard: StaffGuard;
+  shopName: string;
+  /** SHOP_LOCALE: how the page writes times and counts. */
+  locale: string;
+  stylesheet: string;
+  csrf: Csrf;
+  emailOf: AdminContextDeps['emailOf'];
+  /** The clock, for the export's file name. */
+  now?: () => Date;
+}
+
+const tags = ['audit'];
+
+const itemDto = (e: AuditEventView) => ({
+  seq: e.seq,
+  occurredAt: e.occurredAt.toISOString(),
+  actorType: e.actorType,
+  actorId: e.actorId,
+  actorRole: e.actorRole,
+  action: e.action,
+  targetType: e.targetType,
+  targetId: e.targetId,
+  changes: e.changes,
+  clientIp: e.clientIp,
+  requestId: e.requestId,
+  outcome: e.outcome,
+  hash: e.hash,
+});
+
+/** A 400 problem naming each bad filter, in the shape of the app's validation problems (`querystring.<name>`). */
+function invalidFilters(request: FastifyRequest, reply: FastifyReply, errors: AuditFilterError[]) {
+  return sendProblem(request, reply, {
+    status: 400,
+    code: 'AUDIT_FILTER_INVALID',
+    title: 'Bad Request',
+    detail: `${errors.map((e) => e.message).join('. ')}.`,
+    errors: errors.map((e) => ({ field: `querystring.${e.field}`, message: e.message })),
+  });
+}
+
+/**
+ * The audit trail for staff with `audit.read` (owner, admin, auditor): the JSON API and the CSV export
+ * under /api/v1/admin, and the page at /admin/audit. Every route asks the staff guard first, so a refused
+ * attempt is audited (by the guard) before any filter is even read; reading itself records nothing.
+ */
+export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
+  const { query, guard } = deps;
+  const now = deps.now ?? (() => new Date());
+
+  /** Validated filters, or undefined after answering 400. */
+  const searchOf = (request: FastifyRequest<{ Querystring: AuditQueryInput }>, reply: FastifyReply): AuditSearch | undefined => {
+    const parsed = parseAuditQuery(request.query);
+    if (parsed.ok) return parsed.search;
+    invalidFilters(request, reply, parsed.errors);
+    return undefined;
+  };
+
+  app.get<{ Querystring: AuditQueryInput }>(
+    '/api/v1/admin/audit-events',
+    { schema: { tags, summary: 'Audit events, newest first, filtered; 50 a page (keyset by seq)', querystring: S.AuditEventsQuery, response: { 200: S.AuditEventList } } },
+    async (request, reply) => {
+      await guard.require(request, 'audit.read');
+      reply.header('cache-control', 'no-store');
+      const search = searchOf(request, reply);
+      if (search === undefined) return reply;
+      const page = await query.page(search);
+      return { items: page.items.map(itemDto), nextBefore: page.nextBefore, total: page.total, totalExact: page.totalExact };
+    },
+  );
+
+  app.get<{ Querystring: AuditQueryInput }>(
+    '/api/v1/admin/audit-events.csv',
+    {
+      schema: {
+        tags,
+        summary: `Audit events as CSV (RFC 4180, formula cells neutralised), newest first, at most ${auditExportMaxRows.toLocaleString('en-GB')} rows`,
+        querystring: S.AuditEventsQuery,
+      },
+    },
+    async (request, reply) => {
+      await guard.require(request, 'audit.read');
+      reply.header('cache-control', 'no-store');
+      const search = searchOf(request, reply);
+      if (search === undefined) return reply;
+      const batches = query.batches(search.filter, { limit: auditExportMaxRows + 1, ...(search.before !== undefined ? { before: search.before } : {}) });
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="audit-${now().toISOString().slice(0, 10)}.csv"`)
+        .header('x-export-row-limit', String(auditExportMaxRows))
+        .send(Readable.from(auditCsv(batches, auditExportMaxRows)));
+    },
+  );
+
+  // --- the page ---------------------------------------------------------------------------------------
+  const send = (reply: FastifyReply, page: VNode) =>
+    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  const contextOf = (request: FastifyRequest, principal: StaffPrincipal) => adminContextOf(deps, request, principal);
+
+  /** The staff member allowed `audit.read`, or undefined after answering with where to go instead (as staff.pages.tsx does). */
+  const staffOr = async (request: FastifyRequest, reply: FastifyReply): Promise<StaffPrincipal | undefined> => {
+    const standing = await guard.standing(request);
+    switch (standing.kind) {
+      case 'signed_out':
+        await reply.redirect('/admin/sign-in', 303);
+        return undefined;
+      case 'mfa_pending':
+        await reply.redirect('/admin/mfa', 303);
+        return undefined;
+      case 'mfa_enrolment_required':
+        await reply.redirect('/admin/mfa-setup', 303);
+        return undefined;
+      case 'not_staff':
+        reply.code(403);
+        await send(reply, notStaffPage({ shopName: deps.shopName, stylesheet: deps.stylesheet }));
+        return undefined;
+      case 'staff':
+        try {
+          return await guard.require(request, 'audit.read');
+        } catch (err) {
+          if (!(err instanceof AppError) || err.code !== 'STAFF_ACCESS_DENIED') throw err;
+          reply.code(403);
+          await send(reply, auditForbiddenPage(await contextOf(request, standing.principal)));
+          return undefined;
+        }
+    }
+  };
+
+  app.get<{ Querystring: AuditQueryInput }>('/admin/audit', { schema: { hide: true, querystring: S.AuditPageQuery } }, async (request, reply) => {
+    const principal = await staffOr(request, reply);
+    if (principal === undefined) return reply;
+    const ctx = await contextOf(request, principal);
+    const parsed = parseAuditQuery(request.query);
+    if (!parsed.ok) {
+      reply.code(400);
+      return send(reply, auditTrailPage({ ctx, locale: deps.locale, params: parsed.params, errors: parsed.errors }));
+    }
+    const page = await query.page(parsed.search);
+    return send(reply, auditTrailPage({ ctx, locale: deps.locale, params: parsed.search.params, page }));
+  });
+}
