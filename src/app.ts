@@ -23,13 +23,27 @@ import { requestIdFrom } from './http/request-id.js';
 import { createSecurityMetrics } from './http/security-metrics.js';
 import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
+import { createAuditQuery } from './modules/audit/audit.query.js';
+import { registerAuditRoutes } from './modules/audit/audit.routes.js';
+import { requestContext } from './modules/audit/audit.context.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createSessionReader } from './modules/auth/auth.http.js';
 import { registerAuthPages } from './modules/auth/auth.pages.js';
 import { registerAuthRoutes } from './modules/auth/auth.routes.js';
+import { registerCognitoAuth } from './modules/auth/cognito/cognito.routes.js';
 import { createAuthService, type AuthService } from './modules/auth/auth.service.js';
 import { createPasswordHasher, type PasswordHasher } from './modules/auth/passwords.js';
-import type { Session } from './modules/auth/sessions.js';
+import { sessionKeyOf, type Session } from './modules/auth/sessions.js';
+import { registerPasskeyPages } from './modules/auth/passkeys/passkeys.pages.js';
+import { registerPasskeyRoutes } from './modules/auth/passkeys/passkeys.routes.js';
+import { createPasskeyService, relyingPartyOf } from './modules/auth/passkeys/passkeys.service.js';
+import { registerCustomerPages } from './modules/customers/customers.pages.js';
+import { registerCustomerRoutes } from './modules/customers/customers.routes.js';
+import { createCustomersService, type CustomersService } from './modules/customers/customers.service.js';
+import { createStaffGuard, type StaffGuard } from './modules/staff/staff.guard.js';
+import { registerStaffPages } from './modules/staff/staff.pages.js';
+import { registerStaffRoutes } from './modules/staff/staff.routes.js';
+import { createStaffService, type StaffService } from './modules/staff/staff.service.js';
 import { registerCatalogRoutes } from './modules/catalog/catalog.routes.js';
 import { withReadCache } from './modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from './modules/catalog/catalog.service.js';
@@ -79,6 +93,12 @@ export interface BuiltApp {
   mailer: Mailer;
   /** Sends mail off the request path; `idle()` resolves when everything queued was handed over. */
   mail: MailDispatcher;
+  /** Staff roles and invitations (src/modules/staff). */
+  staff: StaffService;
+  /** Profile, addresses, data export and account deletion (src/modules/customers). */
+  customers: CustomersService;
+  /** Later back-office modules check `staffGuard.require(request, 'orders.refund')` in each route. */
+  staffGuard: StaffGuard;
 }
 
 /**
@@ -119,6 +139,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // before every route, so nothing is reachable around it.
   const security = await registerHttpSecurity(app, config, {
     metrics: securityMetrics,
+    sessionKeyOf: sessionKeyOf,
     ...(deps.counterStore ? { counterStore: deps.counterStore } : {}),
   });
 
@@ -138,6 +159,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     shopName: config.shop.name,
     locale: config.shop.locale,
     stylesheet: assets.stylesheet,
+    scripts: assets.scripts,
     listCategories: () => catalog.listCategories(),
   });
 
@@ -171,6 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     db: deps.database.db,
     sessionCache,
     fieldEncryption,
+    audit,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
     mail,
     brand: { shopName: config.shop.name, publicUrl: config.publicUrl },
@@ -181,6 +204,54 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   registerAuthRoutes(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf });
   registerAuthPages(app, { auth, rateLimiter: security.rateLimiter, cookieMaxAgeSeconds, sessionOf, csrf: security.csrf, pageContext });
+  // Staff roles and invitations (src/modules/staff); its guard and pages are registered further down.
+  const staff = createStaffService({
+    db: deps.database.db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail,
+    brand: { shopName: config.shop.name, publicUrl: config.publicUrl },
+    rolesFromIdentityProvider: config.auth.provider === 'cognito',
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  // The customer's profile, addresses, data export and account deletion. Modules holding personal data
+  // (orders, carts) join `contributors` so export and deletion cover them too.
+  const customers = createCustomersService({
+    db: deps.database.db, fieldEncryption, auth, audit, mail,
+    brand: { shopName: config.shop.name, publicUrl: config.publicUrl },
+    contributors: [staff.personalData],
+    ...(deps.now ? { now: deps.now } : {}),
+  });
+  registerCustomerRoutes(app, { customers, sessionOf });
+  registerCustomerPages(app, { customers, auth, csrf: security.csrf, pageContext, sessionOf });
+  // AUTH_PROVIDER=cognito: the user pool signs people in; the local-only flows above answer 404 (docs/auth-cognito.md).
+  if (config.auth.provider === 'cognito') {
+    registerCognitoAuth(app, {
+      config, db: deps.database.db, fieldEncryption, auth, sessionOf, cookieMaxAgeSeconds, pageContext, ...(deps.now ? { now: deps.now } : {}),
+      // The pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
+      syncStaffRole: (userId, role, request) => staff.syncFromIdentityProvider(userId, role, requestContext(request)),
+    });
+  }
+  // Passkeys (WebAuthn) as a second way to sign in; the back office's sign-in page uses the same API.
+  const passkeys = createPasskeyService({
+    db: deps.database.db, now: deps.now ?? (() => new Date()), fieldEncryption, auth, mail,
+    brand: { shopName: config.shop.name, publicUrl: config.publicUrl },
+    relyingParty: relyingPartyOf(config.publicUrl, config.shop.name),
+  });
+  registerPasskeyRoutes(app, { passkeys, rateLimiter: security.rateLimiter, sessionOf, cookieMaxAgeSeconds });
+  registerPasskeyPages(app, { passkeys, csrf: security.csrf, pageContext, sessionOf });
 
-  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, sessionOf, mailer, mail };
+  // The back office: the guard every /admin page and /api/v1/admin route goes through. With Cognito the
+  // user pool owns the second factor (the advisor warns to make it required there).
+  const staffGuard = createStaffGuard({ db: deps.database.db, sessionOf, staff, directory: auth.directory, audit, mfaEnforcedHere: config.auth.provider === 'local' });
+  registerStaffRoutes(app, { staff, guard: staffGuard });
+  registerStaffPages(app, {
+    auth, staff, guard: staffGuard, csrf: security.csrf, rateLimiter: security.rateLimiter, shopName: config.shop.name, stylesheet: assets.stylesheet,
+    cookieMaxAgeSeconds, sessionOf, countAuditEvents: () => audit.count(), identityProvider: config.auth.provider,
+    passkeyScripts: [assets.scripts.webauthn, assets.scripts.passkeys],
+  });
+  // The audit trail for owner, admin and auditor (audit.read): /admin/audit and /api/v1/admin/audit-events(.csv).
+  registerAuditRoutes(app, {
+    query: createAuditQuery({ db: deps.database.db }), guard: staffGuard, shopName: config.shop.name, locale: config.shop.locale,
+    stylesheet: assets.stylesheet, csrf: security.csrf, emailOf: (userId) => auth.directory.emailOf(userId), ...(deps.now ? { now: deps.now } : {}),
+  });
+
+  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, sessionOf, mailer, mail, staff, staffGuard, customers };
 }

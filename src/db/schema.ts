@@ -16,6 +16,15 @@ export interface Database {
   mfa_totp: MfaTotpTable;
   mfa_recovery_code: MfaRecoveryCodeTable;
   auth_throttle: AuthThrottleTable;
+  external_identity: ExternalIdentityTable;
+  oidc_login_attempt: OidcLoginAttemptTable;
+  email_change_request: EmailChangeRequestTable;
+  customer_profile: CustomerProfileTable;
+  customer_address: CustomerAddressTable;
+  staff_member: StaffMemberTable;
+  staff_invitation: StaffInvitationTable;
+  passkey_credential: PasskeyCredentialTable;
+  webauthn_challenge: WebauthnChallengeTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -122,8 +131,8 @@ export interface UserAccountTable {
   id: string;
   email_encrypted: Uint8Array;
   email_index: Uint8Array;
-  /** argon2id PHC string. */
-  password_hash: string;
+  /** argon2id PHC string; null for an account that signs in only through an identity provider. */
+  password_hash: string | null;
   email_verified_at: Date | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -140,7 +149,7 @@ export interface UserSessionTable {
   expires_at: Date;
 }
 
-export type AuthTokenPurpose = 'email_verification' | 'password_reset';
+export type AuthTokenPurpose = 'email_verification' | 'password_reset' | 'email_change';
 
 /** A single-use token (verification or reset link), stored as its SHA-256 and deleted when used. */
 export interface AuthTokenTable {
@@ -173,4 +182,97 @@ export interface AuthThrottleTable {
   failures: number;
   locked_until: Date | null;
   updated_at: Date;
+}
+
+/** An identity provider's subject (`sub`) linked to an account (src/modules/auth/cognito). */
+export interface ExternalIdentityTable {
+  provider: 'cognito';
+  subject: string;
+  user_id: string;
+  created_at: CreatedAt;
+}
+
+/** A sign-in at an identity provider in progress; the browser's cookie holds the token, the row its SHA-256. */
+export interface OidcLoginAttemptTable {
+  token_hash: Uint8Array;
+  flow: 'account' | 'admin';
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/** A change of e-mail awaiting its link (src/modules/auth/email-change.ts); the new address is sealed. */
+export interface EmailChangeRequestTable {
+  id: string;
+  user_id: string;
+  new_email_encrypted: Uint8Array;
+  created_at: Date;
+}
+
+/** A customer's own details (src/modules/customers); name and phone sealed, bound to user_id. */
+export interface CustomerProfileTable {
+  user_id: string;
+  full_name_encrypted: Uint8Array | null;
+  phone_encrypted: Uint8Array | null;
+  marketing_opt_in: boolean;
+  updated_at: Date;
+}
+
+/** A saved address (src/modules/customers); its fields sealed together as one JSON value bound to id. */
+export interface CustomerAddressTable {
+  id: string;
+  user_id: string;
+  address_encrypted: Uint8Array;
+  label: string | null;
+  is_default_shipping: boolean;
+  is_default_billing: boolean;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** An account's back-office role (src/modules/staff). */
+export interface StaffMemberTable {
+  user_id: string;
+  role: 'owner' | 'admin' | 'catalog_manager' | 'order_manager' | 'support' | 'auditor';
+  invited_by: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** A pending invitation; the link's token is stored as its SHA-256, the address sealed with a blind index. */
+export interface StaffInvitationTable {
+  id: string;
+  token_hash: Uint8Array;
+  email_encrypted: Uint8Array;
+  email_index: Uint8Array;
+  role: StaffMemberTable['role'];
+  invited_by: string | null;
+  created_at: Date;
+  expires_at: Date;
+}
+
+/** A passkey (WebAuthn credential); `id` is the credential id, base64url (src/modules/auth/passkeys). */
+export interface PasskeyCredentialTable {
+  id: string;
+  user_id: string;
+  public_key: Uint8Array;
+  /** The authenticator's signature counter; bigint, so it reads back as text. */
+  counter: ColumnType<string, number, number>;
+  transports: string[];
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: boolean;
+  name: string;
+  created_at: Date;
+  last_used_at: Date | null;
+}
+
+/** A single-use WebAuthn challenge, stored as its SHA-256; a registration's belongs to an account. */
+export interface WebauthnChallengeTable {
+  challenge_hash: Uint8Array;
+  purpose: 'registration' | 'authentication';
+  user_id: string | null;
+  created_at: Date;
+  expires_at: Date;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { CounterStore } from '../adapters/cache/counter-store.js';
 import { createMemoryCounterStore } from '../adapters/cache/memory.js';
 import { createRedisCounterStore } from '../adapters/cache/redis.js';
@@ -26,6 +26,11 @@ export interface HttpSecurityDeps {
   metrics: SecurityMetrics;
   /** Rate-limit counters; default: Redis when REDIS_URL is set, else in process. Closed with the app if created here. */
   counterStore?: CounterStore;
+  /**
+   * A stable key of the request's session (a hash of its cookie), read without a database call: form
+   * tokens are bound to it, and rate limits count it beside the client IP.
+   */
+  sessionKeyOf?: (request: FastifyRequest) => string | undefined;
 }
 
 /**
@@ -48,7 +53,11 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
       app.addHook('onClose', () => created.close());
       store = created;
     }
-    rateLimiter = registerRateLimits(app, { rules: http.rateLimits.rules, store, allowlist, metrics });
+    const sessionKeyOf = deps.sessionKeyOf;
+    rateLimiter = registerRateLimits(app, {
+      rules: http.rateLimits.rules, store, allowlist, metrics,
+      ...(sessionKeyOf ? { accountOf: (request: FastifyRequest) => { const key = sessionKeyOf(request); return key === undefined ? undefined : `session:${key}`; } } : {}),
+    });
   }
 
   const csrf = registerCsrf(app, {
@@ -56,6 +65,7 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     publicUrl: config.publicUrl,
     corsOrigins: http.corsOrigins,
     metrics,
+    ...(deps.sessionKeyOf ? { bindingOf: deps.sessionKeyOf } : {}),
   });
   await registerCors(app, http.corsOrigins);
   registerSecurityHeaders(app);

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 
@@ -15,10 +18,15 @@ interface Asset {
 export interface Assets {
   /** Hashed URL of the stylesheet, e.g. /assets/app.3f2a9c1b.css */
   stylesheet: string;
+  /**
+   * Hashed URLs of the client scripts. `webauthn` is @simplewebauthn/browser's own minified UMD build
+   * (one file, served as it ships: no bundler step); `passkeys` (src/web/scripts/passkeys.js) uses it.
+   */
+  scripts: { webauthn: string; passkeys: string };
 }
 
-function load(name: string, contentType: string): Asset {
-  const identity = readFileSync(new URL(name, import.meta.url));
+function load(name: string, contentType: string, source: URL = new URL(name, import.meta.url)): Asset {
+  const identity = readFileSync(source);
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
   const dot = name.lastIndexOf('.');
   return {
@@ -36,7 +44,12 @@ function load(name: string, contentType: string): Asset {
  */
 export function registerAssets(app: FastifyInstance): Assets {
   const css = load('styles.css', 'text/css; charset=utf-8');
-  const byPath = new Map([[css.path, css]]);
+  const js = 'text/javascript; charset=utf-8';
+  // The package exports only its entry point; its single-file browser build sits beside it.
+  const webauthnBuild = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
+  const webauthn = load('webauthn.js', js, pathToFileURL(webauthnBuild));
+  const passkeys = load('passkeys.js', js, new URL('scripts/passkeys.js', import.meta.url));
+  const byPath = new Map([css, webauthn, passkeys].map((a) => [a.path, a]));
 
   app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = byPath.get(request.url.split('?')[0] ?? '');
@@ -54,5 +67,5 @@ export function registerAssets(app: FastifyInstance): Assets {
       .type(asset.contentType)
       .send(body);
   });
-  return { stylesheet: css.path };
+  return { stylesheet: css.path, scripts: { webauthn: webauthn.path, passkeys: passkeys.path } };
 }

@@ -10,10 +10,12 @@ interface LayoutProps {
   children: ComponentChildren;
   /** An image to preload as the likely LCP element. */
   preloadImage?: string;
+  /** Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). */
+  scripts?: readonly string[];
 }
 
 /** The storefront shell: skip link, header with categories, search, account and cart, and the footer. */
-export function Layout({ ctx, title, description, children, preloadImage }: LayoutProps) {
+export function Layout({ ctx, title, description, children, preloadImage, scripts }: LayoutProps) {
   const nav = ctx.categories.slice(0, 7);
   return (
     <html lang={ctx.locale}>
@@ -24,6 +26,7 @@ export function Layout({ ctx, title, description, children, preloadImage }: Layo
         {description ? <meta name="description" content={description} /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
         {preloadImage ? <link rel="preload" as="image" href={preloadImage} fetchpriority="high" /> : null}
+        {scripts?.map((src) => <script key={src} src={src} defer />)}
       </head>
       <body>
         <a class="skip-link" href="#main">

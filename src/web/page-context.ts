@@ -3,6 +3,8 @@ export interface PageContext {
   shopName: string;
   locale: string;
   stylesheet: string;
+  /** Hashed URLs of the client scripts (src/web/assets.ts); a page lists the ones it needs in its layout. */
+  scripts?: { webauthn: string; passkeys: string };
   currentPath: string;
   categories: { slug: string; name: string }[];
   cartCount: number;
@@ -12,6 +14,7 @@ export interface PageContextDeps {
   shopName: string;
   locale: string;
   stylesheet: string;
+  scripts?: { webauthn: string; passkeys: string };
   listCategories: () => Promise<{ slug: string; name: string }[]>;
 }
 
@@ -21,6 +24,7 @@ export function createPageContextFactory(deps: PageContextDeps): (path: string) 
     shopName: deps.shopName,
     locale: deps.locale,
     stylesheet: deps.stylesheet,
+    ...(deps.scripts ? { scripts: deps.scripts } : {}),
     currentPath: path.split('?')[0] ?? '/',
     categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name })),
     cartCount: 0,

@@ -168,6 +168,8 @@ describe('account pages', () => {
     expect(done.headers.location).toBe('/account/sign-in?done=reset');
     await b.get('/account/sign-in');
     expect((await b.post('/account/sign-in', { email, password: 'new-lantern-harbour-7' })).headers.location).toBe('/account');
+    // The form comes from a page of this session: form tokens are bound to the session they were made in.
+    await b.get(`/account/reset?token=${token}`);
     const reused = await b.post('/account/reset/confirm', { token, password: 'third-lantern-harbour-7' });
     expect(reused.statusCode).toBe(400);
     expect(reused.body).toContain('This link cannot be used');

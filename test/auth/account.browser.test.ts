@@ -49,7 +49,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(password);
     await page.screenshot({ path: 'test-results/sign-in.png', fullPage: true });
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(seriousViolations(await runAxe(page))).toEqual([]);
 
@@ -71,7 +71,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
     await page.goto(`${base}/account/sign-in`);
     await page.getByLabel('E-mail address').fill(email);
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByRole('heading', { name: 'Two-step verification' }).waitFor();
     expect(await page.getByLabel('Code from your authenticator app').getAttribute('autocomplete')).toBe('one-time-code');
     await page.getByLabel('Code from your authenticator app').fill(await totp(t, secret));

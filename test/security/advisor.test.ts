@@ -53,15 +53,22 @@ describe('security advisor', () => {
     expect(advise({ ...noMail, NODE_ENV: 'development' }).status('mail')).toBe('pass');
   });
 
+  it('warns that the user pool owns staff MFA with AUTH_PROVIDER=cognito', () => {
+    const cognito = { ...production, AUTH_PROVIDER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbC123xyz', COGNITO_CLIENT_ID: 'abcdefghij1234567890abcdef', COGNITO_DOMAIN: 'https://shop.auth.eu-west-2.amazoncognito.com' };
+    const { status } = advise(cognito);
+    expect(status('staff-mfa')).toBe('warn');
+  });
+
   it('says nothing about AWS off AWS', () => {
     const { AWS_REGION: _region, BACKUP_PLAN_ID: _plan, ...offAws } = production;
     expect(advise(offAws).report.results.some((r) => r.id.startsWith('aws-'))).toBe(false);
   });
 
-  it('passes a well-configured AWS production deployment, warning only that staff MFA is not yet available', () => {
+  it('passes a well-configured AWS production deployment', () => {
     const { report, status } = advise(production);
     expect(report.ok).toBe(true);
-    expect(report.results.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual(['staff-mfa']);
+    expect(report.results.filter((r) => r.status !== 'pass').map((r) => r.id)).toEqual([]);
+    expect(status('staff-mfa')).toBe('pass');
     expect(status('tls')).toBe('pass');
     expect(status('hsts')).toBe('pass');
     expect(status('backups')).toBe('pass');

@@ -149,6 +149,25 @@ describe('form tokens', () => {
     expect(changes).toBe(before);
   });
 
+  it('binds a form token to the session it was made in: after sign-in (or in another session) it is refused', async () => {
+    const anonymous = await loadForm();
+    const sessionA = `session=${'a'.repeat(43)}`;
+    const sessionB = `session=${'b'.repeat(43)}`;
+    const inA = await loadForm({ cookie: `${anonymous.cookie}; ${sessionA}` });
+    const post = (cookie: string, token: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/test/form',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams({ _csrf: token, quantity: '1' }).toString(),
+      });
+    // The csrf cookie is the same browser's in every case; only the session differs.
+    expect((await post(`${anonymous.cookie}; ${sessionA}`, inA.token)).statusCode).toBe(200);
+    expect((await post(`${anonymous.cookie}; ${sessionA}`, anonymous.token)).statusCode).toBe(403);
+    expect((await post(`${anonymous.cookie}; ${sessionB}`, inA.token)).statusCode).toBe(403);
+    expect((await post(anonymous.cookie, inA.token)).statusCode).toBe(403);
+  });
+
   it('refuses an HTTP cookie on an HTTPS request, so a cookie planted over plain HTTP is useless', async () => {
     const { cookie, token } = await loadForm();
     const res = await t.app.inject({

@@ -92,6 +92,14 @@ describe('rate limits by route class', () => {
     expect(res.json()).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
+  it('counts a session across addresses, so one signed-in client cannot spread its requests over many IPs', async () => {
+    const cookie = `session=${'s'.repeat(43)}`;
+    for (let i = 1; i <= 5; i++) expect((await t.app.inject({ url: '/api/v1/categories', headers: { cookie }, ...from(`198.18.0.${i}`) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: '/api/v1/categories', headers: { cookie }, ...from('198.18.0.6') })).statusCode).toBe(429);
+    // Another session (or none) from a fresh address is counted on its own.
+    expect((await t.app.inject({ url: '/api/v1/categories', headers: { cookie: `session=${'t'.repeat(43)}` }, ...from('198.18.0.7') })).statusCode).toBe(200);
+  });
+
   it('lets the count start again when the window ends', async () => {
     const ip = '203.0.113.50';
     for (let i = 0; i < 2; i++) await t.app.inject({ url: '/search?q=mug', ...from(ip) });

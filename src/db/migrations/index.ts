@@ -3,6 +3,11 @@ import * as catalogCreateTables from './2026_11_27_0900_catalog_create_tables.js
 import * as encryptionCreateTables from './2026_11_27_1100_encryption_create_tables.js';
 import * as auditCreateEvent from './2026_11_27_1110_audit_create_event.js';
 import * as authCreateTables from './2026_11_27_1200_auth_create_tables.js';
+import * as staffCreateTables from './2026_11_27_1300_staff_create_tables.js';
+import * as customersCreateTables from './2026_11_27_1310_customers_create_tables.js';
+import * as authExternalIdentity from './2026_11_27_1320_auth_external_identity.js';
+import * as authPasskeys from './2026_11_27_1330_auth_passkeys.js';
+import * as auditEventIndexes from './2026_11_27_1340_audit_event_indexes.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -13,4 +18,9 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1100_encryption_create_tables': encryptionCreateTables,
   '2026_11_27_1110_audit_create_event': auditCreateEvent,
   '2026_11_27_1200_auth_create_tables': authCreateTables,
+  '2026_11_27_1300_staff_create_tables': staffCreateTables,
+  '2026_11_27_1310_customers_create_tables': customersCreateTables,
+  '2026_11_27_1320_auth_external_identity': authExternalIdentity,
+  '2026_11_27_1330_auth_passkeys': authPasskeys,
+  '2026_11_27_1340_audit_event_indexes': auditEventIndexes,
 };

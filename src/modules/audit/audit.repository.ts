@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { AuditEventTable } from '../../db/schema.js';
+import type { AuditEventTable, Database } from '../../db/schema.js';
 import type { AuditEvent } from './audit.types.js';
 
 /** SQL of the audit module: the only code that touches audit_event and audit_chain_head. */
@@ -88,4 +88,91 @@ export async function findEventsForTarget(db: Db, targetType: string, targetId: 
     .limit(limit)
     .execute();
   return rows.map(toEvent);
+}
+
+// --- the back office's search (audit.query.ts) ------------------------------------------------------
+
+/** Filters of the audit trail, already validated; every one is optional and they combine with AND. */
+export interface EventFilter {
+  actorId?: string;
+  actorType?: AuditEvent['actorType'];
+  action?: { exact: string } | { prefix: string };
+  targetType?: string;
+  targetId?: string;
+  outcome?: AuditEvent['outcome'];
+  /** occurred_at >= from */
+  from?: Date;
+  /** occurred_at < until (exclusive) */
+  until?: Date;
+}
+
+/** A LIKE pattern matching values that start with `prefix`: `\`, `%` and `_` in it match only themselves. */
+export function likePrefix(prefix: string): string {
+  return `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function filterConditions(eb: ExpressionBuilder<Database, 'audit_event'>, f: EventFilter): Expression<SqlBool>[] {
+  const where: Expression<SqlBool>[] = [];
+  if (f.actorId !== undefined) where.push(eb('actor_id', '=', f.actorId));
+  if (f.actorType !== undefined) where.push(eb('actor_type', '=', f.actorType));
+  if (f.action !== undefined) {
+    // Backslash is PostgreSQL's default LIKE escape; saying so keeps the pattern's meaning explicit.
+    where.push('exact' in f.action ? eb('action', '=', f.action.exact) : sql<SqlBool>`action like ${likePrefix(f.action.prefix)} escape '\\'`);
+  }
+  if (f.targetType !== undefined) where.push(eb('target_type', '=', f.targetType));
+  if (f.targetId !== undefined) where.push(eb('target_id', '=', f.targetId));
+  if (f.outcome !== undefined) where.push(eb('outcome', '=', f.outcome));
+  if (f.from !== undefined) where.push(eb('occurred_at', '>=', f.from));
+  if (f.until !== undefined) where.push(eb('occurred_at', '<', f.until));
+  return where;
+}
+
+/**
+ * One page of matching events, newest first, older than `before` when given (keyset pagination by seq).
+ *
+ *   select * from audit_event where actor_id = $1 and seq < $2 order by seq desc limit $3
+ */
+export async function findEventsPage(db: Db, filter: EventFilter, page: { before?: number; limit: number }): Promise<AuditEvent[]> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .selectAll()
+    .where((eb) => eb.and([...filterConditions(eb, filter), ...(page.before !== undefined ? [eb('seq', '<', String(page.before))] : [])]))
+    .orderBy('seq', 'desc')
+    .limit(page.limit)
+    .execute();
+  return rows.map(toEvent);
+}
+
+/**
+ * The sequence numbers of the `limit` matching events just newer than `seq`, oldest first: what the
+ * "newer" link of a keyset page needs.
+ *
+ *   select seq from audit_event where ... and seq > $1 order by seq limit $2
+ */
+export async function findNewerSeqs(db: Db, filter: EventFilter, seq: number, limit: number): Promise<number[]> {
+  const rows = await db
+    .selectFrom('audit_event')
+    .select('seq')
+    .where((eb) => eb.and([...filterConditions(eb, filter), eb('seq', '>', String(seq))]))
+    .orderBy('seq')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => Number(r.seq));
+}
+
+/**
+ * How many events match (newer than `newerThan` when given), counting at most `cap` + 1 rows so a count
+ * over a huge trail stays bounded; a result above `cap` means "more than cap".
+ *
+ *   select count(*) from (select 1 from audit_event where ... limit $cap + 1) as matching
+ */
+export async function countEvents(db: Db, filter: EventFilter, options: { newerThan?: number; cap: number }): Promise<number> {
+  const matching = db
+    .selectFrom('audit_event')
+    .select(sql<number>`1`.as('one'))
+    .where((eb) => eb.and([...filterConditions(eb, filter), ...(options.newerThan !== undefined ? [eb('seq', '>', String(options.newerThan))] : [])]))
+    .limit(options.cap + 1)
+    .as('matching');
+  const row = await db.selectFrom(matching).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -23,6 +23,8 @@ export interface AuditService {
   record(trx: Db, event: AuditEventInput): Promise<{ seq: number; hash: string }>;
   /** Walks the whole chain and reports the first broken link (an edited, deleted or relinked row). */
   verify(options?: { batchSize?: number }): Promise<ChainVerification>;
+  /** How many events the trail holds (the chain head's sequence number). */
+  count(): Promise<number>;
   /** Events about one target, newest first. */
   listForTarget(targetType: string, targetId: string, limit?: number): Promise<AuditEvent[]>;
 }
@@ -98,6 +100,8 @@ export function createAuditService(deps: { db: Db; now?: () => Date }): AuditSer
       }
       return { ok: true, events, headHash: prevHash };
     },
+
+    count: async () => (await repo.findChainHead(deps.db)).seq,
 
     listForTarget: (targetType, targetId, limit = 50) => repo.findEventsForTarget(deps.db, targetType, targetId, limit),
   };

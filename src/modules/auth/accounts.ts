@@ -11,7 +11,8 @@ import * as repo from './auth.repository.js';
 export interface Account {
   id: string;
   email: string;
-  passwordHash: string;
+  /** Null when the account signs in only through an identity provider (AUTH_PROVIDER=cognito). */
+  passwordHash: string | null;
   emailVerifiedAt: Date | null;
   createdAt: Date;
 }
@@ -21,8 +22,11 @@ export interface Accounts {
   indexOf(email: string): Promise<Buffer>;
   findByEmail(email: string): Promise<Account | undefined>;
   findById(id: string): Promise<Account | undefined>;
-  /** Creates an account; undefined when the address is taken (also when a concurrent sign-up won). */
-  create(email: string, passwordHash: string): Promise<Account | undefined>;
+  /**
+   * Creates an account; undefined when the address is taken (also when a concurrent sign-up won). No
+   * password and `emailVerified` for an account made by an identity provider that verified the address.
+   */
+  create(email: string, passwordHash: string | null, options?: { emailVerified?: boolean }): Promise<Account | undefined>;
   /** Seals a value the way `create` does, so a refused sign-up costs the same work as an accepted one. */
   sealThrowaway(email: string): Promise<void>;
 }
@@ -67,7 +71,7 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
       const row = await repo.findUserById(db, id);
       return row === undefined ? undefined : toAccount(row);
     },
-    async create(email, passwordHash) {
+    async create(email, passwordHash, options = {}) {
       const address = normaliseEmail(email);
       const id = randomUUID();
       const at = now();
@@ -77,8 +81,9 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
         emailIndex: await indexOf(address),
         passwordHash,
         now: at,
+        emailVerified: options.emailVerified === true,
       });
-      return inserted ? { id, email: address, passwordHash, emailVerifiedAt: null, createdAt: at } : undefined;
+      return inserted ? { id, email: address, passwordHash, emailVerifiedAt: options.emailVerified === true ? at : null, createdAt: at } : undefined;
     },
     async sealThrowaway(email) {
       await fe.seal(sealRef(randomUUID()), normaliseEmail(email));

@@ -51,3 +51,6 @@ export const tooManyAttempts = (retryAfterSeconds: number): AppError =>
 
 export const sessionNotFound = (): AppError =>
   new AppError('AUTH_SESSION_NOT_FOUND', 'not_found', 'There is no such session on your account.');
+
+export const mfaCodeNeeded = (): AppError =>
+  new AppError('AUTH_MFA_CODE_REQUIRED', 'invalid_data', 'Enter the code from your authenticator app, or a recovery code.');

@@ -15,8 +15,17 @@ export type AuthEvent =
   | 'auth.password_reset_requested'
   | 'auth.password_reset'
   | 'auth.password_changed'
+  | 'auth.email_change_requested'
+  | 'auth.email_changed'
+  | 'auth.account_deleted'
   | 'auth.mfa_enabled'
   | 'auth.mfa_disabled'
+  | 'auth.passkey_added'
+  | 'auth.passkey_removed'
+  | 'auth.passkey_sign_in'
+  | 'auth.sign_in_federated'
+  | 'auth.federated_account_linked'
+  | 'auth.federated_account_created'
   | 'auth.failure';
 
 export function logAuthEvent(

@@ -12,7 +12,7 @@ export interface MailBrand {
 const escapeHtml = (s: string): string =>
   s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 
-function compose(brand: MailBrand, to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): MailMessage {
+export function compose(brand: MailBrand, to: string, subject: string, paragraphs: string[], link?: { url: string; label: string }): MailMessage {
   const sign = `— ${brand.shopName}`;
   const text = [...paragraphs.slice(0, 1), ...(link ? [link.url] : []), ...paragraphs.slice(1), sign].join('\n\n') + '\n';
   const p = (s: string) => `<p style="margin:0 0 16px">${escapeHtml(s)}</p>`;
@@ -86,5 +86,46 @@ export function mfaChangedMail(brand: MailBrand, to: string, enabled: boolean): 
       ? 'Two-step verification was turned on for your account. Keep your recovery codes somewhere safe.'
       : 'Two-step verification was turned off for your account.',
     `If this was not you, reset your password now at ${brand.publicUrl}/account/reset and contact us.`,
+  ]);
+}
+
+/** The link that confirms a new address, sent to that address (src/modules/auth/email-change.ts). */
+export function emailChangeLinkMail(brand: MailBrand, to: string, token: string, hours: number): MailMessage {
+  return compose(
+    brand,
+    to,
+    'Confirm your new e-mail address',
+    [
+      `Someone, probably you, asked to use this address for their ${brand.shopName} account. Confirm it by opening this link:`,
+      `The link works once and expires in ${hours} hours. Confirming signs the account out on every other device.`,
+      'If you did not ask for this, ignore this mail: nothing changes unless the link is used.',
+    ],
+    { url: `${brand.publicUrl}/account/email/confirm?token=${token}`, label: 'Confirm my new e-mail address' },
+  );
+}
+
+/** Sent to the current address when a change is asked for, whether or not the new one is free. */
+export function emailChangeRequestedMail(brand: MailBrand, to: string, newEmail: string): MailMessage {
+  return compose(brand, to, 'A change of e-mail address was asked for', [
+    `Someone signed in to your ${brand.shopName} account asked to change its e-mail address to ${newEmail}.`,
+    'Nothing changes until the link we sent to the new address is used.',
+    `If this was not you, change your password now at ${brand.publicUrl}/account/security/password, sign out on every device, and contact us.`,
+  ]);
+}
+
+/** Sent instead of a link when the new address already has an account, so the answer reveals nothing. */
+export function emailInUseMail(brand: MailBrand, to: string): MailMessage {
+  return compose(brand, to, 'Your address was given for another account', [
+    `Someone, probably you, tried to change the e-mail address of a ${brand.shopName} account to this one, which already has an account.`,
+    `Nothing has changed. To use this address, sign in to its own account at ${brand.publicUrl}/account/sign-in.`,
+    'If it was not you, ignore this mail: your account has not changed.',
+  ]);
+}
+
+/** Sent to the old address once the change is confirmed. */
+export function emailChangedMail(brand: MailBrand, to: string, newEmail: string): MailMessage {
+  return compose(brand, to, 'Your e-mail address was changed', [
+    `The e-mail address of your ${brand.shopName} account is now ${newEmail}, and every other device was signed out. Mail about the account goes there from now on.`,
+    'If this was not you, contact us now: someone may have taken over your account.',
   ]);
 }

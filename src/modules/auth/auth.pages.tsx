@@ -6,6 +6,7 @@ import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
 import { renderPage } from '../../web/render.js';
+import { requestContext } from '../audit/audit.context.js';
 import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
 import type { FormError } from './pages/forms.js';
@@ -24,6 +25,7 @@ import {
   SignUpPage,
   VerifyEmailPage,
 } from './pages/account-pages.js';
+import { ChangeEmailPage, ConfirmEmailChangePage } from './pages/email-change-pages.js';
 import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthPageDeps {
@@ -328,6 +330,64 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     logAuthEvent(request.log, 'auth.sign_out_everywhere', { userId: session.userId, clientIp: request.ip });
     clearSessionCookie(request, reply);
     return reply.redirect('/', 303);
+  });
+
+  // --- change of e-mail (email-change.ts) ------------------------------------------------------------
+  app.get('/account/security/email', { schema: hide }, async (request, reply) => {
+    const session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const me = await auth.me(session);
+    return send(reply, <ChangeEmailPage ctx={await ctxOf(request)} csrf={csrf.token(request)} currentEmail={me.email} />);
+  });
+
+  app.post<{ Body: { newEmail?: string; password?: string } }>(
+    '/account/security/email',
+    { schema: { ...hide, body: Type.Object({ newEmail: text(320), password: text(1024) }, strict) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const { newEmail = '', password = '' } = request.body;
+      let errors = [...required(newEmail, 'newEmail', 'Enter the new e-mail address'), ...required(password, 'password', 'Enter your password')];
+      if (errors.length === 0) {
+        try {
+          await limitAccount(request, reply, `user:${session.userId}`);
+          await auth.requestEmailChange(session, { password, newEmail });
+          logAuthEvent(request.log, 'auth.email_change_requested', { userId: session.userId, clientIp: request.ip });
+          // The same page whether or not the new address already has an account.
+          return send(
+            reply,
+            <CheckInboxPage ctx={await ctxOf(request)} title="Check your new inbox" message="We have sent a link to the new address. Your address changes when you open it; the link works for 24 hours." />,
+          );
+        } catch (err) {
+          errors = formErrors(err, reply, (c) => (c === 'AUTH_EMAIL_INVALID' ? 'newEmail' : undefined));
+          // Signed in, the address is known: say plainly that the password was wrong.
+          if (err instanceof AppError && err.code === 'AUTH_INVALID_CREDENTIALS') errors = [{ field: 'password', message: 'Your password is not right' }];
+        }
+      } else reply.code(400);
+      const me = await auth.me(session);
+      return send(reply, <ChangeEmailPage ctx={await ctxOf(request)} csrf={csrf.token(request)} currentEmail={me.email} newEmail={newEmail} errors={errors} />);
+    },
+  );
+
+  // The mailed link opens a page with a button: a GET never uses the token up (mail scanners follow links).
+  app.get<{ Querystring: { token?: string } }>(
+    '/account/email/confirm',
+    { schema: { ...hide, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) }) } },
+    async (request, reply) => send(reply, <ConfirmEmailChangePage ctx={await ctxOf(request)} csrf={csrf.token(request)} token={request.query.token ?? ''} />),
+  );
+
+  app.post<{ Body: { token?: string } }>('/account/email/confirm', { schema: { ...hide, body: TokenForm } }, async (request, reply) => {
+    const current = await sessionOf(request);
+    try {
+      const userId = await auth.confirmEmailChange(request.body.token ?? '', current, requestContext(request));
+      logAuthEvent(request.log, 'auth.email_changed', { userId, clientIp: request.ip });
+      const signedIn = current?.userId === userId && current.mfaVerified;
+      const link = signedIn ? { href: '/account', label: 'Go to your account' } : { href: '/account/sign-in', label: 'Sign in' };
+      return send(reply, <MessagePage ctx={await ctxOf(request)} title="Your e-mail address is changed" message="Use the new address to sign in from now on. Every other device is signed out." link={link} />);
+    } catch (err) {
+      const [error] = formErrors(err, reply);
+      return send(reply, <MessagePage ctx={await ctxOf(request)} title="This link cannot be used" message={error!.message} link={{ href: '/account/security/email', label: 'Ask for a new link' }} />);
+    }
   });
 
   // --- MFA set-up and removal ------------------------------------------------------------------------

@@ -7,7 +7,8 @@ import type { AuthTokenPurpose } from '../../db/schema.js';
 export interface UserRow {
   id: string;
   email_encrypted: Uint8Array;
-  password_hash: string;
+  /** Null for an account that signs in only through an identity provider (AUTH_PROVIDER=cognito). */
+  password_hash: string | null;
   email_verified_at: Date | null;
   created_at: Date;
 }
@@ -16,7 +17,7 @@ const userColumns = ['id', 'email_encrypted', 'password_hash', 'email_verified_a
 
 export async function insertUser(
   db: Db,
-  user: { id: string; emailEncrypted: Uint8Array; emailIndex: Uint8Array; passwordHash: string; now: Date },
+  user: { id: string; emailEncrypted: Uint8Array; emailIndex: Uint8Array; passwordHash: string | null; now: Date; emailVerified?: boolean },
 ): Promise<boolean> {
   // ON CONFLICT DO NOTHING: two sign-ups racing for one address leave one account and no error to leak.
   const result = await db
@@ -26,6 +27,7 @@ export async function insertUser(
       email_encrypted: user.emailEncrypted,
       email_index: user.emailIndex,
       password_hash: user.passwordHash,
+      ...(user.emailVerified ? { email_verified_at: user.now } : {}),
       created_at: user.now,
       updated_at: user.now,
     })
@@ -266,4 +268,98 @@ export async function recordFailure(db: Db, key: string, now: Date, lockFor: (fa
 
 export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
+}
+
+// --- account deletion -----------------------------------------------------------------------------
+
+/**
+ * Deletes an account row; its tokens, MFA secret, recovery codes and pending e-mail change go with it
+ * (foreign keys ON DELETE CASCADE). End its sessions through `Sessions` first, for the cache.
+ */
+export async function deleteUser(db: Db, userId: string): Promise<boolean> {
+  const result = await db.deleteFrom('user_account').where('id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+// --- identity providers (AUTH_PROVIDER=cognito) ----------------------------------------------------
+
+export type IdentityProviderName = 'cognito';
+export type LoginFlow = 'account' | 'admin';
+
+export function findUserIdByExternalIdentity(db: Db, provider: IdentityProviderName, subject: string): Promise<string | undefined> {
+  return db
+    .selectFrom('external_identity')
+    .select('user_id')
+    .where('provider', '=', provider)
+    .where('subject', '=', subject)
+    .executeTakeFirst()
+    .then((r) => r?.user_id);
+}
+
+/**
+ * Links a provider subject to an account. ON CONFLICT DO NOTHING, then read back: of two first sign-ins
+ * racing for one subject, both end with the same (winning) account id.
+ */
+export async function insertExternalIdentity(
+  db: Db,
+  identity: { provider: IdentityProviderName; subject: string; userId: string; now: Date },
+): Promise<string> {
+  await db
+    .insertInto('external_identity')
+    .values({ provider: identity.provider, subject: identity.subject, user_id: identity.userId, created_at: identity.now })
+    .onConflict((oc) => oc.columns(['provider', 'subject']).doNothing())
+    .execute();
+  const linked = await findUserIdByExternalIdentity(db, identity.provider, identity.subject);
+  if (linked === undefined) throw new Error('external identity vanished after insert');
+  return linked;
+}
+
+export interface LoginAttemptRow {
+  flow: LoginFlow;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  expires_at: Date;
+}
+
+/** Stores a sign-in in progress, clearing expired ones on the way so the table stays small. */
+export async function insertLoginAttempt(
+  db: Db,
+  attempt: { tokenHash: Uint8Array; flow: LoginFlow; state: string; nonce: string; codeVerifier: string; now: Date; expiresAt: Date },
+): Promise<void> {
+  await db.deleteFrom('oidc_login_attempt').where('expires_at', '<', attempt.now).execute();
+  await db
+    .insertInto('oidc_login_attempt')
+    .values({
+      token_hash: attempt.tokenHash,
+      flow: attempt.flow,
+      state: attempt.state,
+      nonce: attempt.nonce,
+      code_verifier: attempt.codeVerifier,
+      created_at: attempt.now,
+      expires_at: attempt.expiresAt,
+    })
+    .execute();
+}
+
+/**
+ * Marks a never-verified account verified and drops its password: the identity provider has proved the
+ * mailbox, and the password was set by whoever typed the address. No-op for a verified account.
+ */
+export async function adoptUnverifiedAccount(db: Db, userId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('user_account')
+    .set({ password_hash: null, email_verified_at: now, updated_at: now })
+    .where('id', '=', userId)
+    .where('email_verified_at', 'is', null)
+    .execute();
+}
+
+/** Reads and deletes a sign-in in progress in one statement: a callback can use it once, even concurrently. */
+export function consumeLoginAttempt(db: Db, tokenHash: Uint8Array): Promise<LoginAttemptRow | undefined> {
+  return db
+    .deleteFrom('oidc_login_attempt')
+    .where('token_hash', '=', tokenHash)
+    .returning(['flow', 'state', 'nonce', 'code_verifier', 'expires_at'])
+    .executeTakeFirst();
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import { AppError } from '../../http/app-error.js';
+import { requestContext } from '../audit/audit.context.js';
 import { signInRequired } from './auth.errors.js';
 import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';
@@ -19,6 +20,7 @@ const tags = ['auth'];
 const sameAnswer = {
   signUp: { status: 'check_your_email', message: 'Check your inbox: we have sent a mail to finish creating your account.' },
   reset: { status: 'check_your_email', message: 'If an account uses that address, we have sent it a link to reset the password.' },
+  emailChange: { status: 'check_your_email', message: 'We have sent a link to the new address. The address changes when you open it.' },
 };
 
 /**
@@ -130,6 +132,28 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       logAuthEvent(request.log, 'auth.password_changed', { userId: session.userId, clientIp: request.ip });
       startSession(request, reply, result.token);
       return { status: 'password_changed', message: 'Your password is changed, and every other device is signed out.' };
+    },
+  );
+
+  app.post<{ Body: { password: string; newEmail: string } }>(
+    '/api/v1/auth/email',
+    { schema: { tags, body: S.EmailChangeBody, response: { 202: S.Accepted } } },
+    async (request, reply) => {
+      const session = await fullSession(request);
+      await limitAccount(request, reply, `user:${session.userId}`);
+      await auth.requestEmailChange(session, request.body);
+      logAuthEvent(request.log, 'auth.email_change_requested', { userId: session.userId, clientIp: request.ip });
+      return reply.code(202).send(sameAnswer.emailChange);
+    },
+  );
+
+  app.post<{ Body: { token: string } }>(
+    '/api/v1/auth/email/confirm',
+    { schema: { tags, body: S.TokenBody, response: { 200: S.Accepted } } },
+    async (request) => {
+      const userId = await auth.confirmEmailChange(request.body.token, await sessionOf(request), requestContext(request));
+      logAuthEvent(request.log, 'auth.email_changed', { userId, clientIp: request.ip });
+      return { status: 'email_changed', message: 'Your e-mail address is changed, and every other device is signed out.' };
     },
   );
 

@@ -18,6 +18,7 @@ export const TokenBody = Type.Object({ token: Token }, strict);
 export const ResetRequestBody = Type.Object({ email: Email }, strict);
 export const ResetConfirmBody = Type.Object({ token: Token, password: Password }, strict);
 export const ChangePasswordBody = Type.Object({ currentPassword: Password, newPassword: Password }, strict);
+export const EmailChangeBody = Type.Object({ password: Password, newEmail: Email }, strict);
 export const MfaCodeBody = Type.Object({ code: TotpCode }, strict);
 export const SecondFactorBody = Type.Union([Type.Object({ code: TotpCode }, strict), Type.Object({ recoveryCode: RecoveryCode }, strict)]);
 export const MfaDisableBody = Type.Union([

@@ -10,11 +10,14 @@
 import type { KeyValueStore } from '../../adapters/cache/key-value-store.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { FieldEncryption } from '../encryption/field-encryption.js';
+import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
-import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
+import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaCodeNeeded, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
 import { accountExistsMail, mfaChangedMail, passwordChangedMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
+import { createEmailChange, type RequestFacts } from './email-change.js';
 import { createEmailVerification, type EmailVerification } from './email-verification.js';
 import { createMfa, type Enrolment, type Mfa } from './mfa.js';
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
@@ -31,6 +34,8 @@ export interface AuthDeps {
   sessionOptions: SessionOptions;
   /** Shared session cache (Redis when REDIS_URL is set); absent: every request reads the database. */
   sessionCache?: KeyValueStore | undefined;
+  /** The audit trail: a confirmed change of e-mail is recorded in its transaction. */
+  audit: AuditService;
   now?: () => Date;
 }
 
@@ -55,6 +60,8 @@ export type SecondFactor = { code: string } | { recoveryCode: string };
 
 export interface AuthService {
   sessions: Sessions;
+  /** Account facts for other modules (the staff module's invitations). */
+  directory: AccountDirectory;
   /** The throttle key (and per-account rate-limit identity) of an address, whether or not it has an account. */
   accountKey(email: string): Promise<string>;
   signUp(input: { email: string; password: string }): Promise<void>;
@@ -86,6 +93,21 @@ export interface AuthService {
   mfaVerify(session: Session, factor: SecondFactor): Promise<{ token: string | undefined; session: Session; recoveryCodesLeft: number }>;
   /** Turns MFA off after the password and a second factor; returns a new session token. */
   mfaDisable(session: Session, input: { password: string } & SecondFactor): Promise<{ token: string; session: Session }>;
+  /** Asks to change the address after the password (email-change.ts): a link to the new one, a notice to the old. */
+  requestEmailChange(session: Session, input: { password: string; newEmail: string }): Promise<void>;
+  /** Uses a change-of-e-mail link and returns the account id; `current` stays signed in when it is that account's. */
+  confirmEmailChange(token: string, current: Session | undefined, facts: RequestFacts): Promise<string>;
+  /**
+   * Re-checks who is at the keyboard before something irreversible (deleting the account): the password,
+   * and a second factor when MFA is on (AUTH_MFA_CODE_REQUIRED when none was given). Throttled per account.
+   */
+  confirmIdentity(session: Session, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<void>;
+  /**
+   * Deletes the account inside the caller's transaction: its sessions, tokens, MFA, pending e-mail change
+   * and the account row. Returns the ended sessions' token hashes: pass them to `sessions.forget` after
+   * the commit, so no cached copy outlives the account.
+   */
+  eraseAccount(trx: Db, userId: string): Promise<{ endedSessions: Uint8Array[] }>;
 }
 
 export function createAuthService(deps: AuthDeps): AuthService {
@@ -97,6 +119,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
   const verification: EmailVerification = createEmailVerification({ db, now, mail, brand });
   const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, sessions, mail, brand });
   const mfa: Mfa = createMfa({ db, now, fieldEncryption: deps.fieldEncryption, issuer: brand.shopName });
+  const emailChange = createEmailChange({ db, now, fieldEncryption: deps.fieldEncryption, accounts, sessions, audit: deps.audit, mail, brand });
 
   const accountKey = async (email: string) => `email:${(await accounts.indexOf(email)).toString('hex').slice(0, 32)}`;
   const mfaKey = (userId: string) => `mfa:${userId}`;
@@ -105,6 +128,19 @@ export function createAuthService(deps: AuthDeps): AuthService {
     const account = await accounts.findById(session.userId);
     if (account === undefined) throw signInRequired();
     return account;
+  };
+
+  /** Checks the password of a signed-in account, throttled per account (shared by every re-check). */
+  const checkPassword = async (account: { id: string; passwordHash: string | null }, password: string): Promise<void> => {
+    const key = `password:${account.id}`;
+    await throttle.assertOpen(key);
+    // An account without a password (signed up another way) is refused after the same work.
+    const ok = account.passwordHash ? await passwords.verify(account.passwordHash, password) : await passwords.verifyAgainstDummy(password).then(() => false);
+    if (!ok) {
+      await throttle.fail(key);
+      throw invalidCredentials();
+    }
+    await throttle.succeed(key);
   };
 
   /** Checks a second factor under the MFA throttle; throws AUTH_MFA_CODE_INVALID when wrong. */
@@ -120,6 +156,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
   const service: AuthService = {
     sessions,
+    directory: createAccountDirectory({ db, now, accounts, passwords, throttle, mfa, accountKey }),
     accountKey,
 
     async signUp({ email, password }) {
@@ -147,9 +184,10 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await throttle.assertOpen(key);
       const account = await accounts.findByEmail(email);
       let ok = false;
-      if (account === undefined) await passwords.verifyAgainstDummy(password);
+      // No account, or one without a password (it signs in through Cognito): the same work, the same answer.
+      if (account === undefined || account.passwordHash === null) await passwords.verifyAgainstDummy(password);
       else ok = await passwords.verify(account.passwordHash, password);
-      if (!ok || account === undefined) {
+      if (!ok || account === undefined || account.passwordHash === null) {
         await throttle.fail(key);
         throw invalidCredentials();
       }
@@ -173,7 +211,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const account = await requireAccount(service.requireFull(session));
       const key = `password:${account.id}`;
       await throttle.assertOpen(key);
-      if (!(await passwords.verify(account.passwordHash, currentPassword))) {
+      if (account.passwordHash === null || !(await passwords.verify(account.passwordHash, currentPassword))) {
         await throttle.fail(key);
         throw invalidCredentials();
       }
@@ -257,7 +295,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const account = await requireAccount(service.requireFull(session));
       if (!(await mfa.isEnabled(account.id))) throw mfaNotEnabled();
       await throttle.assertOpen(mfaKey(account.id));
-      if (!(await passwords.verify(account.passwordHash, input.password))) {
+      if (account.passwordHash === null || !(await passwords.verify(account.passwordHash, input.password))) {
         await throttle.fail(mfaKey(account.id));
         throw invalidCredentials();
       }
@@ -265,6 +303,31 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await mfa.disable(account.id);
       mail.enqueue(mfaChangedMail(brand, account.email, false));
       return sessions.rotate(session, { mfaVerified: true });
+    },
+
+    async requestEmailChange(session, { password, newEmail }) {
+      const account = await requireAccount(service.requireFull(session));
+      await checkPassword(account, password);
+      await emailChange.request(account, newEmail);
+    },
+
+    confirmEmailChange: (token, current, facts) => emailChange.confirm(token, current, facts),
+
+    async confirmIdentity(session, input) {
+      const account = await requireAccount(service.requireFull(session));
+      await checkPassword(account, input.password);
+      if (!(await mfa.isEnabled(account.id))) return;
+      if (input.code !== undefined && input.code !== '') await checkSecondFactor(account.id, { code: input.code });
+      else if (input.recoveryCode !== undefined && input.recoveryCode !== '') await checkSecondFactor(account.id, { recoveryCode: input.recoveryCode });
+      else throw mfaCodeNeeded();
+    },
+
+    async eraseAccount(trx, userId) {
+      const endedSessions = await repo.deleteSessionsOfUser(trx, userId);
+      await repo.clearThrottle(trx, mfaKey(userId));
+      await repo.clearThrottle(trx, `password:${userId}`);
+      await repo.deleteUser(trx, userId);
+      return { endedSessions };
     },
   };
   return service;

@@ -36,4 +36,11 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   // The auth module's personal data and second-factor secrets (src/modules/auth).
   { table: 'user_account', idColumn: 'id', column: 'email_encrypted' },
   { table: 'mfa_totp', idColumn: 'user_id', column: 'secret_encrypted' },
+  { table: 'email_change_request', idColumn: 'id', column: 'new_email_encrypted' },
+  // The customers module's personal data (src/modules/customers).
+  { table: 'customer_profile', idColumn: 'user_id', column: 'full_name_encrypted' },
+  { table: 'customer_profile', idColumn: 'user_id', column: 'phone_encrypted' },
+  { table: 'customer_address', idColumn: 'id', column: 'address_encrypted' },
+  // Invited staff addresses (src/modules/staff).
+  { table: 'staff_invitation', idColumn: 'id', column: 'email_encrypted' },
 ];

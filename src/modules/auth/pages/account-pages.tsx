@@ -1,6 +1,7 @@
 import type { PageContext } from '../../../web/page-context.js';
 import type { Me } from '../auth.service.js';
 import type { Enrolment } from '../mfa.js';
+import { PasskeySignIn, passkeyScriptsOf } from '../passkeys/passkeys-views.js';
 import { AccountShell, Field, Notice, PostForm, type FormError } from './forms.js';
 
 interface FormPageProps {
@@ -11,7 +12,7 @@ interface FormPageProps {
 
 export function SignInPage(props: FormPageProps & { email?: string; notice?: string }) {
   return (
-    <AccountShell ctx={props.ctx} title="Sign in" errors={props.errors}>
+    <AccountShell ctx={props.ctx} title="Sign in" errors={props.errors} scripts={passkeyScriptsOf(props.ctx)}>
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <h1>Sign in</h1>
       <PostForm action="/account/sign-in" csrf={props.csrf} novalidate>
@@ -24,6 +25,7 @@ export function SignInPage(props: FormPageProps & { email?: string; notice?: str
       <p class="form-links">
         <a href="/account/reset">Forgotten your password?</a>
       </p>
+      <PasskeySignIn next="/account" />
       <h2 class="form-subhead">New here?</h2>
       <p>
         <a href="/account/sign-up">Create an account</a> to see your orders and check out faster. You can also check out as a guest.
@@ -186,9 +188,24 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; dev
           <dd>{me.mfaEnabled ? 'On' : 'Off'}</dd>
         </div>
       </dl>
+      <h2 class="form-subhead">Your details</h2>
+      <ul class="link-list">
+        <li>
+          <a href="/account/profile">Name, phone and e-mail offers</a>
+        </li>
+        <li>
+          <a href="/account/addresses">Addresses</a>
+        </li>
+        <li>
+          <a href="/account/security/email">Change your e-mail address</a>
+        </li>
+      </ul>
       <h2 class="form-subhead">Security</h2>
       <p>
         <a href="/account/security/password">Change your password</a>
+      </p>
+      <p>
+        <a href="/account/security/passkeys">Passkeys</a>: sign in with your fingerprint, face or screen lock
       </p>
       {me.mfaEnabled ? (
         <p>
@@ -223,6 +240,15 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; dev
           </li>
         ))}
       </ul>
+      <h2 class="form-subhead">Your data</h2>
+      <p>
+        <a class="button button--secondary" href="/api/v1/me/export" download>
+          Download my data
+        </a>
+      </p>
+      <p>
+        <a href="/account/delete">Delete your account</a>
+      </p>
       <div class="button-row">
         <PostForm action="/account/sign-out" csrf={props.csrf}>
           <button class="button" type="submit">

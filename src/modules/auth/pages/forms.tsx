@@ -31,11 +31,11 @@ export interface FieldProps {
   name: string;
   label: string;
   hint?: string;
-  type?: 'text' | 'email' | 'password';
+  type?: 'text' | 'email' | 'password' | 'tel';
   autocomplete: string;
   value?: string;
   errors?: FormError[];
-  inputMode?: 'numeric' | 'email' | 'text';
+  inputMode?: 'numeric' | 'email' | 'text' | 'tel';
   maxLength?: number;
   spellcheck?: boolean;
   autoCapitalize?: 'none' | 'off';
@@ -92,10 +92,10 @@ export function PostForm({ action, csrf, children, novalidate }: { action: strin
 }
 
 /** The narrow, single-column shell of the account pages; the title gets "Error: " when the form has errors. */
-export function AccountShell(props: { ctx: PageContext; title: string; errors?: FormError[]; children: ComponentChildren }) {
+export function AccountShell(props: { ctx: PageContext; title: string; errors?: FormError[]; scripts?: readonly string[]; children: ComponentChildren }) {
   const hasErrors = (props.errors?.length ?? 0) > 0;
   return (
-    <Layout ctx={props.ctx} title={hasErrors ? `Error: ${props.title}` : props.title}>
+    <Layout ctx={props.ctx} title={hasErrors ? `Error: ${props.title}` : props.title} {...(props.scripts ? { scripts: props.scripts } : {})}>
       <div class="container account-form section">
         <ErrorSummary errors={props.errors ?? []} />
         {props.children}

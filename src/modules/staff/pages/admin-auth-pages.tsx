@@ -1,0 +1,149 @@
+import type { Enrolment } from '../../auth/mfa.js';
+import { PasskeySignIn } from '../../auth/passkeys/passkeys-views.js';
+import { Field, Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
+import { roleLabels, type StaffRole } from '../permissions.js';
+import { AdminGate } from './admin-layout.js';
+
+/** What the pages before the back office opens need. */
+export interface GateProps {
+  shopName: string;
+  stylesheet: string;
+  csrf: string;
+  errors?: FormError[];
+}
+
+export function AdminSignInPage(props: GateProps & { email?: string; notice?: string; passkeyScripts?: readonly string[] }) {
+  return (
+    <AdminGate {...props} title="Sign in" {...(props.passkeyScripts ? { scripts: props.passkeyScripts } : {})}>
+      {props.notice ? <Notice>{props.notice}</Notice> : null}
+      <h1>Sign in to the back office</h1>
+      <PostForm action="/admin/sign-in" csrf={props.csrf} novalidate>
+        <Field name="email" label="E-mail address" type="email" autocomplete="username" value={props.email ?? ''} errors={props.errors} spellcheck={false} autoCapitalize="none" />
+        <Field name="password" label="Password" type="password" autocomplete="current-password" errors={props.errors} />
+        <button class="button" type="submit">
+          Sign in
+        </button>
+      </PostForm>
+      <p class="form-links">
+        <a href="/account/reset">Forgotten your password?</a>
+      </p>
+      {props.passkeyScripts ? <PasskeySignIn next="/admin" /> : null}
+    </AdminGate>
+  );
+}
+
+export function AdminMfaPage(props: GateProps & { recovery: boolean }) {
+  return (
+    <AdminGate {...props} title="Two-step verification">
+      <h1>Two-step verification</h1>
+      <PostForm action="/admin/mfa" csrf={props.csrf} novalidate>
+        {props.recovery ? (
+          <Field name="recoveryCode" label="Recovery code" hint="One of the codes you saved when you set up two-step verification." autocomplete="off" spellcheck={false} autoCapitalize="none" errors={props.errors} />
+        ) : (
+          <Field name="code" label="Code from your authenticator app" autocomplete="one-time-code" inputMode="numeric" maxLength={6} errors={props.errors} />
+        )}
+        <button class="button" type="submit">
+          Continue
+        </button>
+      </PostForm>
+      <p class="form-links">{props.recovery ? <a href="/admin/mfa">Use a code from the app instead</a> : <a href="/admin/mfa?recovery=1">Use a recovery code</a>}</p>
+    </AdminGate>
+  );
+}
+
+/** Staff must enrol before anything else; this page starts the enrolment or shows the one in progress. */
+export function AdminMfaSetupPage(props: GateProps & { enrolment?: Enrolment }) {
+  const enrolment = props.enrolment;
+  if (enrolment === undefined) {
+    return (
+      <AdminGate {...props} title="Set up two-step verification">
+        <h1>Set up two-step verification</h1>
+        <p>Every back-office account needs a second step at sign-in: a code from an authenticator app on your phone. It takes a minute, and you do it once.</p>
+        <PostForm action="/admin/mfa-setup" csrf={props.csrf}>
+          <button class="button" type="submit">
+            Start
+          </button>
+        </PostForm>
+      </AdminGate>
+    );
+  }
+  const grouped = enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? enrolment.secret;
+  return (
+    <AdminGate {...props} title="Set up two-step verification">
+      <h1>Set up two-step verification</h1>
+      <ol class="steps">
+        <li>Open an authenticator app on your phone (for example 1Password, Google Authenticator or Microsoft Authenticator).</li>
+        <li>Scan this QR code with it, or type the key below.</li>
+      </ol>
+      {/* Made on this server by the qrcode package from the otpauth URI; it holds only paths. */}
+      <figure class="qr" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
+      <p>
+        Key: <code class="secret">{grouped}</code>
+      </p>
+      <PostForm action="/admin/mfa-setup/confirm" csrf={props.csrf} novalidate>
+        <Field name="code" label="Code from the app" hint="Enter the 6-digit code the app now shows." autocomplete="one-time-code" inputMode="numeric" maxLength={6} errors={props.errors} />
+        <button class="button" type="submit">
+          Turn on two-step verification
+        </button>
+      </PostForm>
+    </AdminGate>
+  );
+}
+
+export function AdminRecoveryCodesPage(props: Omit<GateProps, 'csrf'> & { codes: string[] }) {
+  return (
+    <AdminGate {...props} title="Save your recovery codes">
+      <Notice>Two-step verification is on.</Notice>
+      <h1>Save your recovery codes</h1>
+      <p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe: this is the only time they are shown.</p>
+      <ul class="recovery-codes">
+        {props.codes.map((c) => (
+          <li key={c}>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <p class="form-links">
+        <a class="button" href="/admin">
+          Continue to the back office
+        </a>
+      </p>
+    </AdminGate>
+  );
+}
+
+export function InvitationPage(props: GateProps & { token: string; email: string; role: StaffRole; hasAccount: boolean }) {
+  return (
+    <AdminGate {...props} title="Accept your invitation">
+      <h1>Join the back office</h1>
+      <p>
+        You are invited as <strong>{roleLabels[props.role]}</strong> with the address <strong>{props.email}</strong>.
+      </p>
+      <PostForm action="/admin/invitations/accept" csrf={props.csrf} novalidate>
+        <input type="hidden" name="token" value={props.token} />
+        {props.hasAccount ? (
+          <Field name="password" label="Your password" hint="This address already has an account: enter its password to add back-office access to it." type="password" autocomplete="current-password" errors={props.errors} />
+        ) : (
+          <Field name="password" label="Create a password" hint="At least 8 characters. A few unrelated words make a strong one." type="password" autocomplete="new-password" errors={props.errors} />
+        )}
+        <button class="button" type="submit">
+          Accept the invitation
+        </button>
+      </PostForm>
+    </AdminGate>
+  );
+}
+
+export function GateMessagePage(props: Omit<GateProps, 'csrf'> & { title: string; message: string; link: { href: string; label: string } }) {
+  return (
+    <AdminGate {...props} title={props.title}>
+      <h1>{props.title}</h1>
+      <p>{props.message}</p>
+      <p class="form-links">
+        <a class="button" href={props.link.href}>
+          {props.link.label}
+        </a>
+      </p>
+    </AdminGate>
+  );
+}
