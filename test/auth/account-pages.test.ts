@@ -1,5 +1,5 @@
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FormBrowser } from '../support/form-browser.js';
 import { createAuthTestApp, createVerifiedAccount, goodPassword, mailsTo, newEmail, tokenFromMail, totp, type AuthTestApp } from './auth-test-app.js';
 
 let t: AuthTestApp;
@@ -10,50 +10,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** A minimal browser: keeps cookies, reads the CSRF token from the last page, posts forms. */
-class Browser {
-  cookies = new Map<string, string>();
-  lastPage = '';
-
-  private keep(res: LightMyRequestResponse): LightMyRequestResponse {
-    const header = res.headers['set-cookie'];
-    for (const c of header === undefined ? [] : Array.isArray(header) ? header : [header]) {
-      const [pair] = c.split(';');
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      if (value === '' || /Max-Age=0/.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    if (String(res.headers['content-type']).startsWith('text/html')) this.lastPage = res.body;
-    return res;
-  }
-
-  private get cookieHeader(): Record<string, string> {
-    return this.cookies.size === 0 ? {} : { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') };
-  }
-
-  async get(url: string) {
-    return this.keep(await t.app.inject({ url, headers: { accept: 'text/html', ...this.cookieHeader } }));
-  }
-
-  async post(url: string, fields: Record<string, string>, options: { csrf?: boolean } = {}) {
-    const token = /name="_csrf" value="([^"]+)"/.exec(this.lastPage)?.[1];
-    const body = new URLSearchParams({ ...(options.csrf === false || token === undefined ? {} : { _csrf: token }), ...fields });
-    return this.keep(
-      await t.app.inject({
-        method: 'POST',
-        url,
-        payload: body.toString(),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...this.cookieHeader },
-      }),
-    );
-  }
-}
-
 /** A browser signed in to `email` through the sign-in form, as a person would. */
-async function signedInBrowser(email: string): Promise<Browser> {
-  const browser = new Browser();
+async function signedInBrowser(email: string): Promise<FormBrowser> {
+  const browser = new FormBrowser(t.app);
   await browser.get('/account/sign-in');
   await browser.post('/account/sign-in', { email, password: goodPassword });
   return browser;
@@ -61,7 +20,7 @@ async function signedInBrowser(email: string): Promise<Browser> {
 
 describe('account pages', () => {
   it('show GOV.UK-style forms: a label for every field, autocomplete set, paste allowed, private', async () => {
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     const res = await b.get('/account/sign-in');
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('private, no-store');
@@ -75,7 +34,7 @@ describe('account pages', () => {
   });
 
   it('take a shopper from sign-up through the mailed link to the account page, and out again', async () => {
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     const email = newEmail();
     await b.get('/account/sign-up');
     const signedUp = await b.post('/account/sign-up', { email, password: goodPassword });
@@ -109,7 +68,7 @@ describe('account pages', () => {
   });
 
   it('show the form again with an error summary, inline errors and the address kept, never the password', async () => {
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/sign-up');
     const res = await b.post('/account/sign-up', { email: 'ann@example.com', password: 'password1' });
     expect(res.statusCode).toBe(400);
@@ -128,7 +87,7 @@ describe('account pages', () => {
 
   it('say the same for an unknown address as for a wrong password', async () => {
     const email = await createVerifiedAccount(t);
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/sign-in');
     const wrong = await b.post('/account/sign-in', { email, password: 'not-the-password' });
     const unknown = await b.post('/account/sign-in', { email: newEmail('nobody'), password: 'not-the-password' });
@@ -139,7 +98,7 @@ describe('account pages', () => {
   });
 
   it('refuse a form without its CSRF token', async () => {
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/sign-in');
     const res = await b.post('/account/sign-in', { email: 'ann@example.com', password: goodPassword }, { csrf: false });
     expect(res.statusCode).toBe(403);
@@ -147,7 +106,7 @@ describe('account pages', () => {
   });
 
   it('refuse a form with a field it does not have (mass assignment)', async () => {
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/sign-up');
     const res = await b.post('/account/sign-up', { email: newEmail(), password: goodPassword, role: 'owner' });
     expect(res.statusCode).toBe(400);
@@ -156,7 +115,7 @@ describe('account pages', () => {
 
   it('reset a password through the mailed link, then sign in with the new one', async () => {
     const email = await createVerifiedAccount(t);
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/reset');
     const asked = await b.post('/account/reset', { email });
     expect(asked.body).toContain('If an account uses that address');
@@ -177,7 +136,7 @@ describe('account pages', () => {
 
   it('set up MFA with a QR code, show the recovery codes once, and ask for a code at the next sign-in', async () => {
     const email = await createVerifiedAccount(t);
-    const b = new Browser();
+    const b = new FormBrowser(t.app);
     await b.get('/account/sign-in');
     await b.post('/account/sign-in', { email, password: goodPassword });
     await b.get('/account');

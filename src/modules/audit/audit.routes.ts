@@ -1,17 +1,14 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
-import { AppError } from '../../http/app-error.js';
 import type { Csrf } from '../../http/csrf.js';
 import { sendProblem } from '../../http/problem.js';
-import { renderPage } from '../../web/render.js';
-import { adminContextOf, type AdminContextDeps } from '../staff/admin-context.js';
+import type { AdminContextDeps } from '../staff/admin-context.js';
+import { createAdminPageGuard, sendAdminPage } from '../staff/admin-pages.js';
 import type { StaffGuard } from '../staff/staff.guard.js';
-import type { StaffPrincipal } from '../staff/staff.service.js';
 import { auditCsv } from './audit.csv.js';
 import { auditExportMaxRows, parseAuditQuery, type AuditEventView, type AuditFilterError, type AuditQuery, type AuditQueryInput, type AuditSearch } from './audit.query.js';
 import * as S from './audit.schemas.js';
-import { auditForbiddenPage, auditTrailPage, notStaffPage } from './pages/audit-page.js';
+import { auditTrailPage } from './pages/audit-page.js';
 
 export interface AuditRouteDeps {
   query: AuditQuery;
@@ -109,38 +106,10 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
   );
 
   // --- the page ---------------------------------------------------------------------------------------
-  const send = (reply: FastifyReply, page: VNode) =>
-    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
-  const contextOf = (request: FastifyRequest, principal: StaffPrincipal) => adminContextOf(deps, request, principal);
-
-  /** The staff member allowed `audit.read`, or undefined after answering with where to go instead (as staff.pages.tsx does). */
-  const staffOr = async (request: FastifyRequest, reply: FastifyReply): Promise<StaffPrincipal | undefined> => {
-    const standing = await guard.standing(request);
-    switch (standing.kind) {
-      case 'signed_out':
-        await reply.redirect('/admin/sign-in', 303);
-        return undefined;
-      case 'mfa_pending':
-        await reply.redirect('/admin/mfa', 303);
-        return undefined;
-      case 'mfa_enrolment_required':
-        await reply.redirect('/admin/mfa-setup', 303);
-        return undefined;
-      case 'not_staff':
-        reply.code(403);
-        await send(reply, notStaffPage({ shopName: deps.shopName, stylesheet: deps.stylesheet }));
-        return undefined;
-      case 'staff':
-        try {
-          return await guard.require(request, 'audit.read');
-        } catch (err) {
-          if (!(err instanceof AppError) || err.code !== 'STAFF_ACCESS_DENIED') throw err;
-          reply.code(403);
-          await send(reply, auditForbiddenPage(await contextOf(request, standing.principal)));
-          return undefined;
-        }
-    }
-  };
+  const pages = createAdminPageGuard(deps);
+  const send = sendAdminPage;
+  const contextOf = pages.contextOf;
+  const staffOr = (request: FastifyRequest, reply: FastifyReply) => pages.staffOr(request, reply, 'audit.read');
 
   app.get<{ Querystring: AuditQueryInput }>('/admin/audit', { schema: { hide: true, querystring: S.AuditPageQuery } }, async (request, reply) => {
     const principal = await staffOr(request, reply);

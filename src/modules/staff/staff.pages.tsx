@@ -1,19 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { AppError } from '../../http/app-error.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { renderPage } from '../../web/render.js';
 import { requestContext } from '../audit/audit.context.js';
 import { logAuthEvent } from '../auth/auth.events.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { FormError } from '../auth/pages/forms.js';
 import { clearSessionCookie, setSessionCookie, type Session } from '../auth/sessions.js';
-import { can, isStaffRole, staffRoles, type Permission, type StaffRole } from './permissions.js';
+import { can, isStaffRole, staffRoles, type StaffRole } from './permissions.js';
 import { AdminMfaPage, AdminMfaSetupPage, AdminRecoveryCodesPage, AdminSignInPage, GateMessagePage, InvitationPage } from './pages/admin-auth-pages.js';
-import type { AdminContext } from './pages/admin-layout.js';
-import { AdminHomePage, ForbiddenPage, RemoveStaffPage, StaffPage } from './pages/staff-pages.js';
+import { AdminHomePage, RemoveStaffPage, StaffPage } from './pages/staff-pages.js';
+import { createAdminPageGuard, sendAdminPage } from './admin-pages.js';
 import type { StaffGuard } from './staff.guard.js';
 import type { StaffPrincipal, StaffService } from './staff.service.js';
 
@@ -73,53 +71,14 @@ const notices: Record<string, string> = {
 export function registerStaffPages(app: FastifyInstance, deps: StaffPageDeps): void {
   const { auth, staff, guard, csrf } = deps;
   const local = deps.identityProvider === 'local';
-  const send = (reply: FastifyReply, page: VNode) =>
-    reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  const send = sendAdminPage;
   const gate = (request: FastifyRequest) => ({ shopName: deps.shopName, stylesheet: deps.stylesheet, csrf: csrf.token(request) });
   const passkeys = deps.passkeyScripts ? { passkeyScripts: deps.passkeyScripts } : {};
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  const contextOf = async (request: FastifyRequest, principal: StaffPrincipal): Promise<AdminContext> => ({
-    shopName: deps.shopName,
-    stylesheet: deps.stylesheet,
-    currentPath: request.url.split('?')[0] ?? '/admin',
-    csrf: csrf.token(request),
-    staff: { ...principal, email: (await auth.directory.emailOf(principal.userId)) ?? '' },
-  });
-
-  /** The page's staff member with `permission`, or undefined after answering with where to go instead. */
-  const staffOr = async (request: FastifyRequest, reply: FastifyReply, permission?: Permission): Promise<StaffPrincipal | undefined> => {
-    const standing = await guard.standing(request);
-    switch (standing.kind) {
-      case 'signed_out':
-        await reply.redirect('/admin/sign-in', 303);
-        return undefined;
-      case 'mfa_pending':
-        await reply.redirect('/admin/mfa', 303);
-        return undefined;
-      case 'mfa_enrolment_required':
-        await reply.redirect('/admin/mfa-setup', 303);
-        return undefined;
-      case 'not_staff':
-        reply.code(403);
-        await send(
-          reply,
-          <GateMessagePage {...gate(request)} title="No back-office access" message="This account is not on the shop's staff. If you should have access, ask an owner or administrator for an invitation." link={{ href: '/', label: 'Go to the shop' }} />,
-        );
-        return undefined;
-      case 'staff':
-        if (permission === undefined) return standing.principal;
-        try {
-          return await guard.require(request, permission);
-        } catch (err) {
-          if (!(err instanceof AppError) || err.code !== 'STAFF_ACCESS_DENIED') throw err;
-          reply.code(403);
-          await send(reply, <ForbiddenPage ctx={await contextOf(request, standing.principal)} />);
-          return undefined;
-        }
-    }
-  };
+  const pages = createAdminPageGuard({ guard, csrf, shopName: deps.shopName, stylesheet: deps.stylesheet, emailOf: (userId) => auth.directory.emailOf(userId) });
+  const { contextOf, staffOr } = pages;
 
   // --- sign-in, the second factor and enrolment ------------------------------------------------------
   if (local) {

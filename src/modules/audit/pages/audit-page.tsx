@@ -1,8 +1,6 @@
 // The filter inputs' attributes are assembled as data, which preact's JSX types (keyed by input type) cannot follow.
 import { h, type VNode } from 'preact';
-import { GateMessagePage } from '../../staff/pages/admin-auth-pages.js';
 import { AdminLayout, type AdminContext } from '../../staff/pages/admin-layout.js';
-import { ForbiddenPage } from '../../staff/pages/staff-pages.js';
 import { isStaffRole, roleLabels } from '../../staff/permissions.js';
 import { auditQueryString, type AuditEventView, type AuditFilterError, type AuditPage, type AuditSearch } from '../audit.query.js';
 import type { ActorType, AuditOutcome } from '../audit.types.js';
@@ -337,15 +335,3 @@ export function AuditTrailPage(props: AuditTrailPageProps) {
 /** The page, ready for renderPage. */
 export const auditTrailPage = (props: AuditTrailPageProps): VNode => <AuditTrailPage {...props} />;
 
-/** The 403 page for a staff member whose role does not include audit.read. */
-export const auditForbiddenPage = (ctx: AdminContext): VNode => <ForbiddenPage ctx={ctx} />;
-
-/** The 403 page for a signed-in account that is not on the staff (the same words as staff.pages.tsx). */
-export const notStaffPage = (props: { shopName: string; stylesheet: string }): VNode => (
-  <GateMessagePage
-    {...props}
-    title="No back-office access"
-    message="This account is not on the shop's staff. If you should have access, ask an owner or administrator for an invitation."
-    link={{ href: '/', label: 'Go to the shop' }}
-  />
-);
