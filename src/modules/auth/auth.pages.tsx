@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { AppError } from '../../http/app-error.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
-import { renderPage } from '../../web/render.js';
 import { requestContext } from '../audit/audit.context.js';
 import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
 import type { FormError } from './pages/forms.js';
+import { formErrorsOf, fullSessionOr as fullSessionOrRedirect, sendPrivatePage } from './pages/page-replies.js';
 import {
   AccountPage,
   ChangePasswordPage,
@@ -47,17 +46,11 @@ const fieldOf: Record<string, string> = {
   AUTH_MFA_CODE_INVALID: 'code',
 };
 
-const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401, forbidden: 403, conflict: 409, rate_limited: 429 };
-
-/** A 4xx AppError as form errors and a status; anything else is rethrown to the error handler. */
+/** A refused request as form errors; a refused auth decision is logged with its code (never the secret tried). */
 function formErrors(err: unknown, reply: FastifyReply, fieldFor: (code: string) => string | undefined = (c) => fieldOf[c]): FormError[] {
-  if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
-  reply.code(statusOf[err.category]!);
-  if (err.code.startsWith('AUTH_')) logAuthEvent(reply.request.log, 'auth.failure', { code: err.code, clientIp: reply.request.ip });
-  const retryAfter = err.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  const field = fieldFor(err.code);
-  return [{ message: err.message, ...(field ? { field } : {}) }];
+  const errors = formErrorsOf(err, reply, fieldFor);
+  if (err instanceof AppError && err.code.startsWith('AUTH_')) logAuthEvent(reply.request.log, 'auth.failure', { code: err.code, clientIp: reply.request.ip });
+  return errors;
 }
 
 const required = (value: string | undefined, field: string, message: string): FormError[] => (value === undefined || value.trim() === '' ? [{ field, message }] : []);
@@ -84,19 +77,11 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
   const hide = { hide: true };
 
   /** Account pages hold personal data and form tokens: private, never stored. */
-  const send = (reply: FastifyReply, page: VNode) =>
-    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(page));
+  const send = sendPrivatePage;
   const ctxOf = (request: FastifyRequest) => pageContext(request.url);
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
-  /** The fully signed-in session, or a redirect to where the visitor must go first. */
-  const fullSessionOr = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
-    const session = await sessionOf(request);
-    if (session === undefined) void reply.redirect('/account/sign-in', 303);
-    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
-    else return session;
-    return undefined;
-  };
+  const fullSessionOr = fullSessionOrRedirect(sessionOf);
 
   // --- sign-in ---------------------------------------------------------------------------------------
   app.get<{ Querystring: { done?: string } }>(

@@ -1,16 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
 import { Type } from 'typebox';
 import { AppError } from '../../http/app-error.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { PageContext } from '../../web/page-context.js';
-import { renderPage } from '../../web/render.js';
 import { requestContext } from '../audit/audit.context.js';
 import { logAuthEvent } from '../auth/auth.events.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { MessagePage } from '../auth/pages/account-pages.js';
 import type { FormError } from '../auth/pages/forms.js';
 import { clearSessionCookie, type Session } from '../auth/sessions.js';
+import { formErrorsOf, fullSessionOr as fullSessionOrRedirect, sendPrivatePage } from '../auth/pages/page-replies.js';
 import { fieldProblemsOf } from './customers.errors.js';
 import { maxAddresses, type AddressInput, type CustomersService } from './customers.service.js';
 import { AddressesPage, AddressFormPage, DeleteAccountPage, DeleteAddressPage, ProfilePage } from './pages/customer-pages.js';
@@ -23,18 +22,10 @@ export interface CustomerPageDeps {
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
 }
 
-const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, rate_limited: 429 };
-
-/** A 4xx AppError as form errors (one per field when the error names fields) and a status; others are rethrown. */
-function formErrors(err: unknown, reply: FastifyReply, fieldFor: (code: string) => string | undefined = () => undefined): FormError[] {
-  if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
-  reply.code(statusOf[err.category]!);
-  const retryAfter = err.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  const fields = fieldProblemsOf(err);
-  if (fields !== undefined) return fields;
-  const field = fieldFor(err.code);
-  return [{ message: err.message, ...(field ? { field } : {}) }];
+/** A refused request as form errors; an address refused field by field keeps each problem at its field. */
+function formErrors(err: unknown, reply: FastifyReply, fieldFor?: (code: string) => string | undefined): FormError[] {
+  const errors = formErrorsOf(err, reply, fieldFor);
+  return fieldProblemsOf(err) ?? errors;
 }
 
 // Form bodies: every field optional text (an incomplete form is shown again with its errors), no
@@ -95,17 +86,9 @@ export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDe
   const { customers, csrf, pageContext, sessionOf } = deps;
   const hide = { hide: true };
 
-  const send = (reply: FastifyReply, page: VNode) =>
-    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(page));
+  const send = sendPrivatePage;
   const ctxOf = (request: FastifyRequest) => pageContext(request.url);
-  /** The fully signed-in session, or a redirect to where the visitor must go first. */
-  const fullSessionOr = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
-    const session = await sessionOf(request);
-    if (session === undefined) void reply.redirect('/account/sign-in', 303);
-    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
-    else return session;
-    return undefined;
-  };
+  const fullSessionOr = fullSessionOrRedirect(sessionOf);
 
   // --- profile ---------------------------------------------------------------------------------------
   app.get<{ Querystring: { done?: string } }>('/account/profile', { schema: { ...hide, querystring: DoneQuery } }, async (request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { AppError } from '../../http/app-error.js';
-import { renderPage } from '../../web/render.js';
+import { sendPrivatePage } from '../auth/pages/page-replies.js';
 import { adminContextOf, type AdminContextDeps } from './admin-context.js';
 import { GateMessagePage } from './pages/admin-auth-pages.js';
 import type { AdminContext } from './pages/admin-layout.js';
@@ -12,7 +12,7 @@ import type { StaffPrincipal } from './staff.service.js';
 
 /** Back-office pages hold personal data and form tokens: private, never stored, never indexed. */
 export function sendAdminPage(reply: FastifyReply, page: VNode): FastifyReply {
-  return reply.header('cache-control', 'private, no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  return sendPrivatePage(reply.header('x-robots-tag', 'noindex'), page);
 }
 
 export interface AdminPageGuard {

@@ -7,6 +7,7 @@ import { requestContext } from '../audit/audit.context.js';
 import { logAuthEvent } from '../auth/auth.events.js';
 import type { AuthService } from '../auth/auth.service.js';
 import type { FormError } from '../auth/pages/forms.js';
+import { formErrorsOf } from '../auth/pages/page-replies.js';
 import { clearSessionCookie, setSessionCookie, type Session } from '../auth/sessions.js';
 import { can, isStaffRole, staffRoles, type StaffRole } from './permissions.js';
 import { AdminMfaPage, AdminMfaSetupPage, AdminRecoveryCodesPage, AdminSignInPage, GateMessagePage, InvitationPage } from './pages/admin-auth-pages.js';
@@ -33,17 +34,11 @@ export interface StaffPageDeps {
   identityProvider: 'local' | 'cognito';
 }
 
-const statusOf: Record<string, number> = { invalid_data: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409, rate_limited: 429 };
-
-/** A 4xx AppError as form errors and a status; anything else goes to the error handler. */
+/** A refused request as form errors; a refused auth decision is logged with its code. */
 function formErrors(err: unknown, reply: FastifyReply, field?: (code: string) => string | undefined): FormError[] {
-  if (!(err instanceof AppError) || statusOf[err.category] === undefined) throw err;
-  reply.code(statusOf[err.category]!);
-  if (err.code.startsWith('AUTH_')) logAuthEvent(reply.request.log, 'auth.failure', { code: err.code, clientIp: reply.request.ip });
-  const retryAfter = err.details?.retryAfterSeconds;
-  if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-  const name = field?.(err.code);
-  return [{ message: err.message, ...(name ? { field: name } : {}) }];
+  const errors = formErrorsOf(err, reply, field);
+  if (err instanceof AppError && err.code.startsWith('AUTH_')) logAuthEvent(reply.request.log, 'auth.failure', { code: err.code, clientIp: reply.request.ip });
+  return errors;
 }
 
 const text = (max: number) => Type.Optional(Type.String({ maxLength: max }));

@@ -265,11 +265,11 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; dev
   );
 }
 
-export function MfaEnrolPage(props: FormPageProps & { enrolment: Enrolment }) {
+/** The enrolment steps: QR code, key and the first code's form (the account and back-office set-up pages). */
+export function MfaEnrolSteps(props: { enrolment: Enrolment; action: string; csrf: string; errors?: FormError[] | undefined }) {
   const grouped = props.enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? props.enrolment.secret;
   return (
-    <AccountShell ctx={props.ctx} title="Set up two-step verification" errors={props.errors}>
-      <h1>Set up two-step verification</h1>
+    <>
       <ol class="steps">
         <li>Open an authenticator app on your phone (for example 1Password, Google Authenticator or Microsoft Authenticator).</li>
         <li>Scan this QR code with it, or type the key below.</li>
@@ -279,19 +279,29 @@ export function MfaEnrolPage(props: FormPageProps & { enrolment: Enrolment }) {
       <p>
         Key: <code class="secret">{grouped}</code>
       </p>
-      <PostForm action="/account/security/mfa/confirm" csrf={props.csrf} novalidate>
+      <PostForm action={props.action} csrf={props.csrf} novalidate>
         <Field name="code" label="Code from the app" hint="Enter the 6-digit code the app now shows." autocomplete="one-time-code" inputMode="numeric" maxLength={6} errors={props.errors} />
         <button class="button" type="submit">
           Turn on two-step verification
         </button>
       </PostForm>
+    </>
+  );
+}
+
+export function MfaEnrolPage(props: FormPageProps & { enrolment: Enrolment }) {
+  return (
+    <AccountShell ctx={props.ctx} title="Set up two-step verification" errors={props.errors}>
+      <h1>Set up two-step verification</h1>
+      <MfaEnrolSteps enrolment={props.enrolment} action="/account/security/mfa/confirm" csrf={props.csrf} errors={props.errors} />
     </AccountShell>
   );
 }
 
-export function RecoveryCodesPage({ ctx, codes }: { ctx: PageContext; codes: string[] }) {
+/** The recovery codes, shown once, with the way on (the account and back-office set-up pages). */
+export function RecoveryCodeList({ codes, next }: { codes: string[]; next: { href: string; label: string } }) {
   return (
-    <AccountShell ctx={ctx} title="Save your recovery codes">
+    <>
       <Notice>Two-step verification is on.</Notice>
       <h1>Save your recovery codes</h1>
       <p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe: this is the only time they are shown.</p>
@@ -303,10 +313,18 @@ export function RecoveryCodesPage({ ctx, codes }: { ctx: PageContext; codes: str
         ))}
       </ul>
       <p class="form-links">
-        <a class="button" href="/account">
-          I have saved them
+        <a class="button" href={next.href}>
+          {next.label}
         </a>
       </p>
+    </>
+  );
+}
+
+export function RecoveryCodesPage({ ctx, codes }: { ctx: PageContext; codes: string[] }) {
+  return (
+    <AccountShell ctx={ctx} title="Save your recovery codes">
+      <RecoveryCodeList codes={codes} next={{ href: '/account', label: 'I have saved them' }} />
     </AccountShell>
   );
 }

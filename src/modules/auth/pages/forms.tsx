@@ -41,9 +41,18 @@ export interface FieldProps {
   autoCapitalize?: 'none' | 'off';
 }
 
-/** A labelled input with its hint and inline error, both tied to it by aria-describedby. */
-export function Field(props: FieldProps) {
-  const id = props.name;
+/**
+ * The GOV.UK frame of one control: label, hint and inline error. `control` gets the attributes that tie
+ * the hint and error to it (aria-describedby, aria-invalid); every kind of control uses this frame.
+ */
+export function FieldFrame(props: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  errors?: FormError[] | undefined;
+  control: (aria: { 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+}) {
+  const { id } = props;
   const error = props.errors?.find((e) => e.field === id);
   const described = [props.hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
   return (
@@ -62,22 +71,36 @@ export function Field(props: FieldProps) {
           {error.message}
         </p>
       ) : null}
-      {h('input', {
-        // A short code gets a short box: the width hints at what to type.
-        class: props.maxLength !== undefined && props.maxLength <= 8 ? 'field__input field__input--code' : 'field__input',
-        id,
-        name: props.name,
-        type: props.type ?? 'text',
-        autocomplete: props.autocomplete,
-        value: props.value ?? '',
-        ...(described ? { 'aria-describedby': described } : {}),
-        ...(error ? { 'aria-invalid': 'true' } : {}),
-        ...(props.inputMode ? { inputMode: props.inputMode } : {}),
-        ...(props.maxLength ? { maxLength: props.maxLength } : {}),
-        ...(props.spellcheck === false ? { spellcheck: false } : {}),
-        ...(props.autoCapitalize ? { autoCapitalize: props.autoCapitalize } : {}),
-      })}
+      {props.control({ ...(described ? { 'aria-describedby': described } : {}), ...(error ? { 'aria-invalid': 'true' as const } : {}) })}
     </div>
+  );
+}
+
+/** A labelled input with its hint and inline error, both tied to it by aria-describedby. */
+export function Field(props: FieldProps) {
+  return (
+    <FieldFrame
+      id={props.name}
+      label={props.label}
+      hint={props.hint}
+      errors={props.errors}
+      control={(aria) =>
+        h('input', {
+          // A short code gets a short box: the width hints at what to type.
+          class: props.maxLength !== undefined && props.maxLength <= 8 ? 'field__input field__input--code' : 'field__input',
+          id: props.name,
+          name: props.name,
+          type: props.type ?? 'text',
+          autocomplete: props.autocomplete,
+          value: props.value ?? '',
+          ...aria,
+          ...(props.inputMode ? { inputMode: props.inputMode } : {}),
+          ...(props.maxLength ? { maxLength: props.maxLength } : {}),
+          ...(props.spellcheck === false ? { spellcheck: false } : {}),
+          ...(props.autoCapitalize ? { autoCapitalize: props.autoCapitalize } : {}),
+        })
+      }
+    />
   );
 }
 

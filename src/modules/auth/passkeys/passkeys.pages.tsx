@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { VNode } from 'preact';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../../http/app-error.js';
 import type { Csrf } from '../../../http/csrf.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { renderPage } from '../../../web/render.js';
 import { logAuthEvent } from '../auth.events.js';
+import { fullSessionOr as fullSessionOrRedirect, sendPrivatePage } from '../pages/page-replies.js';
 import type { Session } from '../sessions.js';
 import { PasskeyGonePage, PasskeysPage, RemovePasskeyPage } from './passkeys-views.js';
 import { credentialIdMax, passkeyLimit, type PasskeyService } from './passkeys.service.js';
@@ -29,16 +28,8 @@ const notices: Record<string, string> = { added: 'Your passkey is added. You can
  */
 export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps): void {
   const { passkeys, csrf, pageContext, sessionOf } = deps;
-  const send = (reply: FastifyReply, page: VNode) =>
-    reply.header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(renderPage(page));
-  /** The fully signed-in session, or a redirect to where the visitor must go first. */
-  const fullSessionOr = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
-    const session = await sessionOf(request);
-    if (session === undefined) void reply.redirect('/account/sign-in', 303);
-    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
-    else return session;
-    return undefined;
-  };
+  const send = sendPrivatePage;
+  const fullSessionOr = fullSessionOrRedirect(sessionOf);
 
   app.get<{ Querystring: { done?: string } }>(
     '/account/security/passkeys',

@@ -1,7 +1,7 @@
 // Form controls the auth pages do not need (a select list, checkboxes), in the same GOV.UK pattern as
 // src/modules/auth/pages/forms.tsx: label first, hint and inline error tied by aria-describedby.
 import type { ComponentChildren } from 'preact';
-import type { FormError } from '../../auth/pages/forms.js';
+import { FieldFrame, type FormError } from '../../auth/pages/forms.js';
 
 /** A labelled select list with its hint and inline error. */
 export function SelectField(props: {
@@ -15,41 +15,23 @@ export function SelectField(props: {
   placeholder?: string;
   errors?: FormError[] | undefined;
 }) {
-  const id = props.name;
-  const error = props.errors?.find((e) => e.field === id);
-  const described = [props.hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined].filter(Boolean).join(' ');
   return (
-    <div class={error ? 'field field--error' : 'field'}>
-      <label class="field__label" for={id}>
-        {props.label}
-      </label>
-      {props.hint ? (
-        <p class="field__hint" id={`${id}-hint`}>
-          {props.hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="field__error" id={`${id}-error`}>
-          <span class="visually-hidden">Error: </span>
-          {error.message}
-        </p>
-      ) : null}
-      <select
-        class="field__input field__select"
-        id={id}
-        name={props.name}
-        autocomplete={props.autocomplete}
-        {...(described ? { 'aria-describedby': described } : {})}
-        {...(error ? { 'aria-invalid': 'true' } : {})}
-      >
-        {props.placeholder !== undefined && props.value === '' ? <option value="">{props.placeholder}</option> : null}
-        {props.options.map((o) => (
-          <option key={o.value} value={o.value} selected={o.value === props.value}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-    </div>
+    <FieldFrame
+      id={props.name}
+      label={props.label}
+      hint={props.hint}
+      errors={props.errors}
+      control={(aria) => (
+        <select class="field__input field__select" id={props.name} name={props.name} autocomplete={props.autocomplete} {...aria}>
+          {props.placeholder !== undefined && props.value === '' ? <option value="">{props.placeholder}</option> : null}
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value} selected={o.value === props.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    />
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Enrolment } from '../../auth/mfa.js';
+import { MfaEnrolSteps, RecoveryCodeList } from '../../auth/pages/account-pages.js';
 import { PasskeySignIn } from '../../auth/passkeys/passkeys-views.js';
 import { Field, Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
 import { roleLabels, type StaffRole } from '../permissions.js';
@@ -67,25 +68,10 @@ export function AdminMfaSetupPage(props: GateProps & { enrolment?: Enrolment }) 
       </AdminGate>
     );
   }
-  const grouped = enrolment.secret.match(/.{1,4}/g)?.join(' ') ?? enrolment.secret;
   return (
     <AdminGate {...props} title="Set up two-step verification">
       <h1>Set up two-step verification</h1>
-      <ol class="steps">
-        <li>Open an authenticator app on your phone (for example 1Password, Google Authenticator or Microsoft Authenticator).</li>
-        <li>Scan this QR code with it, or type the key below.</li>
-      </ol>
-      {/* Made on this server by the qrcode package from the otpauth URI; it holds only paths. */}
-      <figure class="qr" aria-label="QR code for your authenticator app" dangerouslySetInnerHTML={{ __html: enrolment.qrSvg }} />
-      <p>
-        Key: <code class="secret">{grouped}</code>
-      </p>
-      <PostForm action="/admin/mfa-setup/confirm" csrf={props.csrf} novalidate>
-        <Field name="code" label="Code from the app" hint="Enter the 6-digit code the app now shows." autocomplete="one-time-code" inputMode="numeric" maxLength={6} errors={props.errors} />
-        <button class="button" type="submit">
-          Turn on two-step verification
-        </button>
-      </PostForm>
+      <MfaEnrolSteps enrolment={enrolment} action="/admin/mfa-setup/confirm" csrf={props.csrf} errors={props.errors} />
     </AdminGate>
   );
 }
@@ -93,21 +79,7 @@ export function AdminMfaSetupPage(props: GateProps & { enrolment?: Enrolment }) 
 export function AdminRecoveryCodesPage(props: Omit<GateProps, 'csrf'> & { codes: string[] }) {
   return (
     <AdminGate {...props} title="Save your recovery codes">
-      <Notice>Two-step verification is on.</Notice>
-      <h1>Save your recovery codes</h1>
-      <p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe: this is the only time they are shown.</p>
-      <ul class="recovery-codes">
-        {props.codes.map((c) => (
-          <li key={c}>
-            <code>{c}</code>
-          </li>
-        ))}
-      </ul>
-      <p class="form-links">
-        <a class="button" href="/admin">
-          Continue to the back office
-        </a>
-      </p>
+      <RecoveryCodeList codes={props.codes} next={{ href: '/admin', label: 'Continue to the back office' }} />
     </AdminGate>
   );
 }
