@@ -1,7 +1,8 @@
 import { expect } from 'vitest';
 import type { StaffRole } from '../../src/modules/staff/permissions.js';
-import { goodPassword, newEmail, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { goodPassword, totp, type AuthTestApp } from '../auth/auth-test-app.js';
 import { FormBrowser } from '../support/form-browser.js';
+import { createSignedInStaff } from '../support/staff.js';
 
 export interface JoinedStaff {
   browser: FormBrowser;
@@ -14,25 +15,17 @@ export interface JoinedStaff {
 export const tokenOf = (link: string): string => new URL(link).searchParams.get('token')!;
 
 /**
- * A staff member who joined through an invitation link and set up MFA on the pages, as a person would,
- * holding a fully signed-in session in `browser`. The clock moves past the TOTP step used.
+ * A staff member of `role` (test/support/staff.ts makes one the way production does), holding a fully
+ * signed-in session in a FormBrowser. The clock moves past the TOTP step used, so the next code is fresh.
+ * The page flow of joining is tested on its own in staff.test.ts.
  */
-export async function joinStaff(t: AuthTestApp, role: StaffRole, email = newEmail(role)): Promise<JoinedStaff> {
-  const { link } = await t.staff.inviteFromCommandLine({ email, role });
-  const token = tokenOf(link);
-  const browser = new FormBrowser(t.app);
-  expect((await browser.get(`/admin/invitations/accept?token=${token}`)).statusCode).toBe(200);
-  const accepted = await browser.post('/admin/invitations/accept', { token, password: goodPassword });
-  expect(accepted.headers.location).toBe('/admin/mfa-setup');
-  expect((await browser.get('/admin/mfa-setup')).statusCode).toBe(200);
-  const enrol = await browser.post('/admin/mfa-setup', {});
-  const secret = /<code class="secret">([^<]+)</.exec(enrol.body)![1]!.replace(/\s/g, '');
-  const confirmed = await browser.post('/admin/mfa-setup/confirm', { code: await totp(t, secret) });
-  expect(confirmed.statusCode).toBe(200);
+export async function joinStaff(t: AuthTestApp, role: StaffRole, email?: string): Promise<JoinedStaff> {
+  const staff = await createSignedInStaff(t, role, email);
   t.clock.advance(30_000);
-  const me = await browser.api('GET', '/api/v1/admin/me');
-  expect(me.statusCode).toBe(200);
-  return { browser, email, secret, userId: me.json<{ userId: string }>().userId };
+  const browser = new FormBrowser(t.app);
+  const [name = '', value = ''] = staff.cookie.split('=');
+  browser.cookies.set(name, value);
+  return { browser, email: staff.email, secret: staff.mfaSecret, userId: staff.userId };
 }
 
 /** Signs a staff member in again through the pages (password, then a fresh TOTP step) when their session ended. */

@@ -1,4 +1,6 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
+import type { CustomerAddressTable } from '../../db/schema.js';
 
 /**
  * Every query of the customers module's tables (customer_profile, customer_address). Plain functions
@@ -50,16 +52,7 @@ export async function deleteProfile(db: Db, userId: string): Promise<void> {
 
 // --- addresses ------------------------------------------------------------------------------------
 
-export interface AddressRow {
-  id: string;
-  user_id: string;
-  address_encrypted: Uint8Array;
-  label: string | null;
-  is_default_shipping: boolean;
-  is_default_billing: boolean;
-  created_at: Date;
-  updated_at: Date;
-}
+export type AddressRow = Selectable<CustomerAddressTable>;
 
 const addressColumns = ['id', 'user_id', 'address_encrypted', 'label', 'is_default_shipping', 'is_default_billing', 'created_at', 'updated_at'] as const;
 

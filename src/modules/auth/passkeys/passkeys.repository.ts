@@ -1,19 +1,10 @@
+import type { Selectable } from 'kysely';
 import type { Db } from '../../../db/database.js';
+import type { PasskeyCredentialTable } from '../../../db/schema.js';
 
 /** Every query of the passkey tables (`passkey_credential`, `webauthn_challenge`). Plain functions taking `db` first. */
 
-export interface PasskeyRow {
-  id: string;
-  user_id: string;
-  public_key: Uint8Array;
-  counter: string;
-  transports: string[];
-  device_type: 'singleDevice' | 'multiDevice';
-  backed_up: boolean;
-  name: string;
-  created_at: Date;
-  last_used_at: Date | null;
-}
+export type PasskeyRow = Selectable<PasskeyCredentialTable>;
 
 const passkeyColumns = ['id', 'user_id', 'public_key', 'counter', 'transports', 'device_type', 'backed_up', 'name', 'created_at', 'last_used_at'] as const;
 
