@@ -4,7 +4,6 @@ import { createEmfPublisher } from './adapters/metrics/emf.js';
 import type { CounterStore } from './adapters/cache/counter-store.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
-import { createRedisKeyValueStore } from './adapters/cache/redis-key-value.js';
 import { registerDevMailboxRoutes } from './adapters/mail/dev-mailbox.routes.js';
 import { createMailDispatcher, type MailDispatcher } from './adapters/mail/mail-dispatcher.js';
 import type { Mailer } from './adapters/mail/mailer.js';
@@ -187,11 +186,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     if (!deps.mailer) await mailer.close();
   });
   if (isDevMailer(mailer)) registerDevMailboxRoutes(app, { mailer, pageContext, nodeEnv: config.nodeEnv });
-  const sessionCache = config.redis ? createRedisKeyValueStore(config.redis) : undefined;
-  if (sessionCache) app.addHook('onClose', () => sessionCache.close());
   const auth = createAuthService({
     db: deps.database.db,
-    sessionCache,
     fieldEncryption,
     audit,
     passwords: deps.passwordHasher ?? createPasswordHasher(),

@@ -106,7 +106,7 @@ export function createEmailChange(deps: {
         // Links already mailed to the old address must not outlive the change.
         await repo.deleteTokensOfUser(trx, userId, 'password_reset');
         await repo.deleteTokensOfUser(trx, userId, 'email_verification');
-        const ended = await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
+        await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
         await deps.audit.record(trx, {
           actor: { type: 'customer', id: userId },
           action: 'customer.email_changed',
@@ -114,12 +114,11 @@ export function createEmailChange(deps: {
           clientIp: facts.clientIp ?? null,
           requestId: facts.requestId ?? null,
         });
-        return { userId, oldEmail, newEmail, ended };
+        return { userId, oldEmail, newEmail };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
       if (outcome === undefined) throw tokenInvalid();
       if (outcome === 'expired') throw tokenExpired();
-      await deps.sessions.forget(outcome.ended);
       mail.enqueue(emailChangedMail(brand, outcome.oldEmail, outcome.newEmail));
       return outcome.userId;
     },
