@@ -3,7 +3,8 @@ import { randomBytes, createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedInStaff } from '../support/staff.js';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, post, signIn, tokenFromMail, totp, type AuthTestApp } from './auth-test-app.js';
+import type { LightMyRequestResponse } from 'fastify';
+import { createAuthTestApp, createVerifiedAccount, goodPassword, post, sessionCookie, signIn, tokenFromMail, totp, type AuthTestApp } from './auth-test-app.js';
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -14,7 +15,7 @@ const redisUrl = process.env.REDIS_URL;
  */
 describe(`revocation across instances (${redisUrl === undefined ? 'no Redis' : 'REDIS_URL'})`, () => {
   const prefix = `bastion-test-${randomBytes(4).toString('hex')}:`;
-  const env = redisUrl === undefined ? {} : { REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
+  const env: Record<string, string> = redisUrl === undefined ? {} : { REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
   let a: AuthTestApp;
   let b: AuthTestApp;
   let baseA: string;
@@ -113,7 +114,7 @@ describe(`revocation across instances (${redisUrl === undefined ? 'no Redis' : '
     const secret = (await post(a, '/api/v1/auth/mfa/enrol', undefined, first)).json<{ secret: string }>().secret;
     const confirmed = await post(a, '/api/v1/auth/mfa/confirm', { code: await totp(a, secret) }, first);
     expect(confirmed.statusCode).toBe(200);
-    const cookieOf = (res: { headers: Record<string, unknown> }) => String(([res.headers['set-cookie']].flat()[0] ?? '')).split(';')[0]!;
+    const cookieOf = (res: LightMyRequestResponse) => sessionCookie(res) ?? '';
     const here = cookieOf(confirmed);
     const signedIn = await signIn(a, email);
     // Each code once: TOTP codes are single-use, so the clock moves to the next period between them.

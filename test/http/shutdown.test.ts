@@ -85,7 +85,8 @@ describe('graceful shutdown', () => {
       expect(res.json()).toMatchObject({ checks: { database: { status: 'fail', detail: 'database unreachable' } } });
       expect((await t.app.inject({ url: '/healthz' })).statusCode).toBe(200);
       const api = await t.app.inject({ url: '/api/v1/categories' });
-      expect(api.statusCode).toBe(500);
+      expect(api.statusCode).toBe(503);
+      expect(api.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
       expect(api.body).not.toContain('ECONNREFUSED');
     } finally {
       await t.app.close();
