@@ -81,6 +81,10 @@ export interface HttpSecurityConfig {
   csrfSecret: string | undefined;
   maxUrlLength: number;
   maxHeaderBytes: number;
+  /** HTTP_HEADERS_TIMEOUT_MS: the whole header block must arrive within this (slowloris). */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: headers and body must arrive within this (slow POST). */
+  requestTimeoutMs: number;
   jsonMaxDepth: number;
   jsonMaxKeys: number;
 }
@@ -300,6 +304,9 @@ function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Conf
   if (csrfSecret === undefined && (ctx.nodeEnv === 'production' || ctx.webConcurrency > 1)) {
     problems.push('CSRF_SECRET: required in production and with WEB_CONCURRENCY > 1, so every process signs the same form tokens (32+ random characters)');
   }
+  const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 });
+  const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 });
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   return {
     corsOrigins,
     rateLimits: { enabled, file, rules: loaded.rules },
@@ -308,6 +315,8 @@ function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Conf
     csrfSecret,
     maxUrlLength: read.integer('MAX_URL_LENGTH', 4096, { min: 256, max: 65_536 }),
     maxHeaderBytes: read.integer('MAX_HEADER_BYTES', 16_384, { min: 4096, max: 131_072 }),
+    headersTimeoutMs,
+    requestTimeoutMs,
     jsonMaxDepth: read.integer('JSON_MAX_DEPTH', 20, { min: 2, max: 256 }),
     jsonMaxKeys: read.integer('JSON_MAX_KEYS', 1000, { min: 10, max: 100_000 }),
   };
