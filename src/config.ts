@@ -19,6 +19,8 @@ export interface Config {
   database: DatabaseConfig;
   webConcurrency: number;
   shutdownTimeoutMs: number;
+  /** On SIGTERM, how long /readyz fails while the server still serves, before it stops accepting. */
+  shutdownReadinessDelayMs: number;
   bodyLimitBytes: number;
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
@@ -157,6 +159,8 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const shutdownTimeoutMs = read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 });
+  // One ALB health-check interval (infra/lib/constructs/load-balancer.ts) in production; nothing waits locally.
+  const shutdownReadinessDelayMs = read.integer('SHUTDOWN_READINESS_DELAY_MS', nodeEnv === 'production' ? 15_000 : 0, { min: 0, max: 600_000 });
   const bodyLimitBytes = read.integer('BODY_LIMIT_BYTES', 100 * 1024, { min: 1024, max: 50 * 1024 * 1024 });
   const metricsToken = read.optionalString('METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 24) {
@@ -203,7 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
-    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
+    shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, auth,
   };
 }

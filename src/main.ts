@@ -74,7 +74,7 @@ async function runPrimary(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref();
+    setTimeout(() => process.exit(1), config.shutdownReadinessDelayMs + config.shutdownTimeoutMs + 5_000).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -87,6 +87,7 @@ async function runWorker(config: Config, prepare: boolean): Promise<void> {
   const { shutdown, isShuttingDown } = createShutdown({
     app,
     closeResources: () => runtime.database.close(),
+    readinessDelayMs: config.shutdownReadinessDelayMs,
     timeoutMs: config.shutdownTimeoutMs,
     exit: (code) => process.exit(code),
   });
