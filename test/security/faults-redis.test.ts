@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createAuthTestApp, createVerifiedAccount, newEmail, post, signIn, type AuthTestApp } from '../auth/auth-test-app.js';
 import { hasRedisServer, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { counterValue } from './security-helpers.js';
@@ -9,7 +10,7 @@ import { counterValue } from './security-helpers.js';
  */
 describe.skipIf(!hasRedisServer)('when Redis fails (a private redis-server, stopped and paused)', () => {
   const rules = [
-    { name: 'auth-api', class: 'auth', pathPrefix: '/api/v1/auth/', limit: 5, windowSeconds: 60 },
+    { name: 'sign-in-api', class: 'auth', pathPrefix: '/api/v1/auth/sign-in', limit: 5, windowSeconds: 60 },
     { name: 'api', class: 'api', pathPrefix: '/api/', limit: 100_000, windowSeconds: 60 },
   ];
   let redis: PrivateRedis;
@@ -51,7 +52,33 @@ describe.skipIf(!hasRedisServer)('when Redis fails (a private redis-server, stop
     expect(await t.database.db.selectFrom('user_session').select('id').where('user_id', '=', userId!).execute()).toEqual([]);
   });
 
+  it('a stale session does not come back with Redis: signed out while Redis was down, refused after it restarts from an older snapshot', async () => {
+    const email = await createVerifiedAccount(t);
+    const cookie = await signIn(t, email);
+    expect((await t.app.inject({ url: '/api/v1/me', headers: { cookie } })).statusCode).toBe(200);
+    await redis.snapshot();
+    await redis.stop();
+    expect((await post(t, '/api/v1/auth/sign-out', {}, cookie)).statusCode).toBe(200);
+    await redis.start();
+    const res = await t.app.inject({ url: '/api/v1/me', headers: { cookie } });
+    expect(res.statusCode).toBe(401);
+    expect(res.json()).toMatchObject({ code: 'AUTH_SIGN_IN_REQUIRED' });
+  });
+
   it('keeps limiting wrong sign-ins when Redis is down, counting in process instead', async () => {
+    // Wait until the app counts in Redis again (it reconnects on its own after the restart above).
+    const probe = new Redis(redis.url);
+    try {
+      await vi.waitFor(
+        async () => {
+          await t.app.inject({ url: '/api/v1/categories', remoteAddress: '203.0.113.9' });
+          expect(await probe.exists('faults:rl:api:ip:203.0.113.9')).toBe(1);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+    } finally {
+      probe.disconnect();
+    }
     // Up: five 401s, then 429 from the shared count.
     expect(await statuses(newEmail(), '203.0.113.1', 6)).toEqual([401, 401, 401, 401, 401, 429]);
     const errorsBefore = await counterValue(t.metrics.registry, 'rate_limit_store_errors_total');
