@@ -52,7 +52,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     exited = new Promise<void>((resolve) => started.once('exit', () => resolve()));
     await new Promise<void>((resolve, reject) => {
       let out = '';
-      started.stdout!.on('data', (b: Buffer) => {
+      started.stdout.on('data', (b: Buffer) => {
         out += b.toString();
         if (out.includes('Ready to accept connections')) resolve();
       });
