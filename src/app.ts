@@ -25,7 +25,7 @@ import { serverOptions } from './http/server-options.js';
 import { validatorCompiler } from './http/validation.js';
 import { createAuditQuery } from './modules/audit/audit.query.js';
 import { registerAuditRoutes } from './modules/audit/audit.routes.js';
-import { requestContext } from './modules/audit/audit.context.js';
+import { requestContext } from './kernel/request-context.js';
 import { createAuditService, type AuditService } from './modules/audit/audit.service.js';
 import { createSessionReader } from './modules/auth/auth.http.js';
 import { registerAuthPages } from './modules/auth/auth.pages.js';

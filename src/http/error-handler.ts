@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCategory } from './app-error.js';
+import { AppError, type ErrorCategory } from '../kernel/errors.js';
 import { sendProblem, type Problem } from './problem.js';
 
 type ProblemInput = Omit<Problem, 'type' | 'instance' | 'requestId'>;

@@ -6,7 +6,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevMailer } from '../../src/adapters/mail/dev.js';
 import { createSmtpMailer } from '../../src/adapters/mail/smtp.js';
-import { AppError } from '../../src/http/app-error.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { passwordResetMail } from '../../src/modules/auth/auth.mails.js';
 import { createAuthTestApp, newEmail, post, tokenFromMail, type AuthTestApp } from './auth-test-app.js';
 

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
 import type { FormError } from './pages/forms.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { AppError } from '../../http/app-error.js';
-import { requestContext } from '../audit/audit.context.js';
+import { AppError } from '../../kernel/errors.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { signInRequired } from './auth.errors.js';
 import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';

@@ -14,7 +14,7 @@
  *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
  *   trail. The old address is then told that it changed.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -62,7 +62,7 @@ export function createEmailChange(deps: {
   return {
     async request(account, newEmail) {
       const address = normaliseEmail(newEmail);
-      const id = randomUUID();
+      const id = newId();
       const sealed = await fe.seal(pendingRef(id), address);
       const ownerId = await changes.findUserIdByEmailIndex(db, await accounts.indexOf(address));
       const token = generateToken();

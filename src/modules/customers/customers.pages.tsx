@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { PageContext } from '../../web/page-context.js';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from '../auth/auth.events.js';
 import type { AuthService } from '../auth/auth.service.js';
 import { MessagePage } from '../auth/pages/account-pages.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from '../auth/auth.events.js';
 import { clearSessionCookie, type Session } from '../auth/sessions.js';
 import * as S from './customers.schemas.js';

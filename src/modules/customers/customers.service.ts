@@ -11,7 +11,7 @@
  * - Later modules holding personal data (orders, carts) plug into export and deletion as
  *   PersonalDataContributors, without changes here.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -296,7 +296,7 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
     async addAddress(session, input) {
       const userId = userOf(session);
       const { fields, label } = validAddress({ ...input });
-      const id = randomUUID();
+      const id = newId();
       const sealed = await sealAddress(id, fields);
       const at = now();
       return db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import { sendPrivatePage } from '../auth/pages/page-replies.js';
 import { adminContextOf, type AdminContextDeps } from './admin-context.js';
 import { GateMessagePage } from './pages/admin-auth-pages.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Permission } from './permissions.js';
 
 /** The staff module's errors, each with a stable code; tests assert the code, never the wording. */

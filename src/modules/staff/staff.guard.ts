@@ -6,7 +6,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AuditService } from '../audit/audit.service.js';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import type { AccountDirectory } from '../auth/account-directory.js';
 import { mfaRequired, signInRequired } from '../auth/auth.errors.js';
 import type { Session } from '../auth/sessions.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { rolePermissions, type StaffRole } from './permissions.js';
 import * as S from './staff.schemas.js';
 import type { StaffGuard } from './staff.guard.js';

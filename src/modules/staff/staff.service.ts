@@ -7,7 +7,7 @@
  * - the shop keeps at least one owner (the owner rows are locked while one is removed or demoted).
  * A role change or removal ends every session of that person: the next request signs in afresh.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -132,7 +132,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
     const address = normaliseEmail(input.email);
     const existing = await directory.idOf(address);
     if (existing !== undefined && (await repo.findStaff(db, existing)) !== undefined) throw alreadyStaff();
-    const id = randomUUID();
+    const id = newId();
     const token = generateToken();
     const at = now();
     const expiresAt = new Date(at.getTime() + hoursMs);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/database.js';
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 import { readCookie } from '../../../http/csrf.js';
 import { isSecureRequest } from '../../../http/proxy-trust.js';
 import { normalisePath } from '../../../http/rate-limit-rules.js';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { AppError, type ErrorCategory } from '../../../http/app-error.js';
+import { AppError, type ErrorCategory } from '../../../kernel/errors.js';
 import { renderPage } from '../../../web/render.js';
 import type { Session } from '../sessions.js';
 import type { FormError } from './forms.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 import type { Csrf } from '../../../http/csrf.js';
 import type { PageContext } from '../../../web/page-context.js';
 import { logAuthEvent } from '../auth.events.js';
