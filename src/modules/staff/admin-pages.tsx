@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { AppError } from '../../kernel/errors.js';
-import { sendPrivatePage } from '../auth/pages/page-replies.js';
+import { sendPrivatePage } from '../../web/html-reply.js';
 import { adminContextOf, type AdminContextDeps } from './admin-context.js';
 import { GateMessagePage } from './pages/admin-auth-pages.js';
 import type { AdminContext } from './pages/admin-layout.js';

@@ -1,7 +1,7 @@
 import type { Enrolment } from '../../auth/mfa.js';
 import { MfaEnrolSteps, RecoveryCodeList } from '../../auth/pages/account-pages.js';
 import { PasskeySignIn } from '../../auth/passkeys/passkeys-views.js';
-import { Field, Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
+import { Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import { roleLabels, type StaffRole } from '../permissions.js';
 import { AdminGate } from './admin-layout.js';
 

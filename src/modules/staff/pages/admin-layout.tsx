@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
-import { CsrfField } from '../../../web/csrf-field.js';
+import { CsrfField } from '../../../web/forms/csrf-field.js';
 import { LogoMark } from '../../../web/icons.js';
-import { ErrorSummary, type FormError } from '../../auth/pages/forms.js';
+import { ErrorSummary, type FormError } from '../../../web/forms/fields.js';
 import { can, roleLabels, type Permission } from '../permissions.js';
 import type { StaffPrincipal } from '../staff.service.js';
 

@@ -1,4 +1,4 @@
-import { Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
+import { Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import { can, roleLabels, staffRoles, type StaffRole } from '../permissions.js';
 import type { InvitationView, StaffMemberView } from '../staff.service.js';
 import { AdminLayout, adminSections, type AdminContext } from './admin-layout.js';
