@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../kernel/errors.js';
-import { privateNoStore, statusOfCategory } from './error-status.js';
+import { privateNoStore, statusOfCategory } from './answers.js';
 import { sendProblem, type Problem } from './problem.js';
 
 type ProblemInput = Omit<Problem, 'type' | 'instance' | 'requestId'>;

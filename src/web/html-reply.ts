@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { privateNoStore } from '../http/error-status.js';
+import { privateNoStore } from '../http/answers.js';
 import { renderPage } from './render.js';
 
 /**

@@ -5,8 +5,8 @@ import { auditCsv, csvCell } from '../../src/modules/audit/audit.csv.js';
 import { parseAuditQuery, parseTimeFilter, type AuditEventView } from '../../src/modules/audit/audit.query.js';
 import { likePrefix } from '../../src/modules/audit/audit.repository.js';
 import type { AuditEventInput } from '../../src/modules/audit/audit.types.js';
-import type { StaffRole } from '../../src/modules/staff/permissions.js';
-import { createAuthTestApp, type AuthTestApp } from '../auth/auth-test-app.js';
+import type { StaffRole } from '../../src/kernel/permissions.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createSignedInStaff, type SignedInStaff } from '../support/staff.js';
 
 interface Item {
@@ -31,7 +31,7 @@ interface List {
   totalExact: boolean;
 }
 
-let t: AuthTestApp;
+let t: TestApp;
 const staff = {} as Record<StaffRole, SignedInStaff>;
 const staffA = randomUUID();
 const customerB = randomUUID();
@@ -86,7 +86,7 @@ function parseCsv(text: string): string[][] {
 }
 
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
   for (const role of ['owner', 'admin', 'auditor', 'catalog_manager', 'order_manager', 'support'] as const) staff[role] = await createSignedInStaff(t, role);
 
   await seed([

@@ -4,7 +4,7 @@
  */
 import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { invalidEmail } from './auth.errors.js';
 import * as repo from './auth.repository.js';
 

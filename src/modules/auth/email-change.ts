@@ -17,8 +17,8 @@
 import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { normaliseEmail, type Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { emailChangedMail, emailChangeLinkMail, emailChangeRequestedMail, emailInUseMail, type MailBrand } from './auth.mails.js';

@@ -14,12 +14,12 @@
 import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { MailBrand } from '../auth/auth.mails.js';
-import type { AuthService } from '../auth/auth.service.js';
-import type { RequestFacts } from '../auth/email-change.js';
-import type { Session } from '../auth/sessions.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { MailBrand } from '../auth/index.js';
+import type { AuthService } from '../auth/index.js';
+import type { RequestFacts } from '../auth/index.js';
+import type { Session } from '../auth/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { isCountryCode } from './countries.js';
 import { addressInvalid, addressLimitReached, addressNotFound, profileInvalid, type FieldProblem } from './customers.errors.js';
 import { accountDeletedMail } from './customers.mails.js';

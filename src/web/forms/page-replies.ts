@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { AppError } from '../../kernel/errors.js';
-import { statusOfCategory } from '../../http/error-status.js';
+import { statusOfCategory } from '../../http/answers.js';
 import type { FormError } from './fields.js';
 
 /**
