@@ -295,7 +295,7 @@ describe('CSV export', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="audit-2026-11-27.csv"');
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     const rows = parseCsv(res.body);
     expect(rows[0]).toEqual(['seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_role', 'action', 'target_type', 'target_id', 'outcome', 'changes', 'client_ip', 'request_id', 'prev_hash', 'hash']);
     expect(rows).toHaveLength(4);
@@ -361,7 +361,7 @@ describe('access', () => {
     const cookie = staff[role].cookie;
     const res = await api('?action=trailtest.', cookie);
     expect(res.statusCode).toBe(200);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     expect((await csv('?action=trailtest.', cookie)).statusCode).toBe(200);
     expect((await page('', cookie)).statusCode).toBe(200);
   });
