@@ -7,8 +7,17 @@
 import type { FastifyRequest } from 'fastify';
 import { can, type Permission, type StaffPrincipal, type StaffRole } from '../kernel/permissions.js';
 import { requestContext, type Actor, type RequestContext } from '../kernel/request-context.js';
-import { mfaRequired, signInRequired, type Session } from '../modules/auth/index.js';
+import { mfaRequired, signInRequired } from '../kernel/errors.js';
 import { staffAccessDenied, staffMfaEnrolmentRequired } from './backoffice.errors.js';
+
+/** What the guard reads of the request's session (the auth module's Session has these and more). */
+export interface SessionFacts {
+  id: string;
+  userId: string;
+  mfaVerified: boolean;
+}
+
+type Session = SessionFacts;
 
 /** Where a request stands with the back office. */
 export type StaffStanding =

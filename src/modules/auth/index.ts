@@ -14,5 +14,4 @@ export { createPasskeyService, relyingPartyOf } from './passkeys/passkeys.servic
 export { createPasswordHasher, type PasswordHasher } from './passwords.js';
 export { clearSessionCookie, sessionKeyOf, setSessionCookie, type Session, type Sessions } from './sessions.js';
 export { generateToken, hashToken, isWellFormedToken } from './tokens.js';
-export { mfaRequired, signInRequired } from './auth.errors.js';
 export { authPlugin, type AuthPluginOptions } from './auth.plugin.js';

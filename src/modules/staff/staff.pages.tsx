@@ -148,7 +148,7 @@ export function registerStaffPages(app: FastifyInstance, shell: AdminShell, deps
     /** Only a staff member who still needs a second factor comes here; everyone else is sent on. */
     const enrollingSession = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
       const standing = await guard.standing(request);
-      if (standing.kind === 'mfa_enrolment_required') return standing.session;
+      if (standing.kind === 'mfa_enrolment_required') return deps.sessionOf(request);
       await reply.redirect(standing.kind === 'staff' ? '/admin' : standing.kind === 'mfa_pending' ? '/admin/mfa' : '/admin/sign-in', 303);
       return undefined;
     };
