@@ -52,7 +52,7 @@ if (before < 0 || after < 0) throw new Error(`${file} has no ${start} … ${end}
 const next = `${doc.slice(0, before + start.length)}\n${lines.join('\n')}\n${doc.slice(after)}`;
 if (process.argv.includes('--check')) {
   if (next !== doc) {
-    console.error(`${file}: the import graph is out of date; run npm run graph`);
+    process.stderr.write(`${file}: the import graph is out of date; run npm run graph\n`);
     process.exit(1);
   }
 } else writeFileSync(file, next);
