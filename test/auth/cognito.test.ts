@@ -205,7 +205,8 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       h.issuer.nextLogin = sub;
       const again = await signInThroughPool(new CookieJar(), 'admin');
       expect(await h.t.staff.roleOf(userId)).toBeUndefined();
-      expect((await visit(again.jar, `${h.base}/api/v1/admin/me`)).status).toBe(403);
+      const refused = await visit(again.jar, `${h.base}/api/v1/admin/me`);
+      expect([refused.status, await problemCode(refused)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
       expect((await h.t.audit.listForTarget('staff_member', userId)).map((e) => e.action)).toEqual(['staff.role_synced', 'staff.role_synced']);
     });
   });

@@ -189,10 +189,18 @@ describe('staff sign-in', () => {
     expect((await t.app.inject({ url: '/admin/staff' })).headers.location).toBe('/admin/sign-in');
   });
 
-  it('refuses a staff form posted without its CSRF token', async () => {
+  it('refuses a staff form posted without its CSRF token with 403 CSRF_REJECTED, inviting nobody and auditing nothing', async () => {
     await owner.browser.get('/admin/staff');
-    const res = await owner.browser.post('/admin/staff/invitations', { email: newEmail(), role: 'support' }, { csrf: false });
+    const principal = { userId: owner.userId, role: 'owner' as const, sessionId: '' };
+    const invitationsBefore = (await t.staff.list(principal)).invitations;
+    const eventsBefore = await t.audit.count();
+    const email = newEmail('csrf-target');
+    const res = await owner.browser.post('/admin/staff/invitations', { email, role: 'support' }, { csrf: false });
     expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ status: 403, code: 'CSRF_REJECTED' });
+    expect((await t.staff.list(principal)).invitations).toEqual(invitationsBefore);
+    expect(await mailsTo(t, email)).toEqual([]);
+    expect(await t.audit.count()).toBe(eventsBefore);
   });
 });
 
