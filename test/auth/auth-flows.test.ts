@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { expectSealedFor } from '../support/sealed-field.js';
 import {
   createAuthTestApp,
   createVerifiedAccount,
@@ -122,10 +123,15 @@ describe('sign-up and e-mail verification', () => {
     expect(res.json()).toMatchObject({ code: 'AUTH_EMAIL_INVALID' });
   });
 
-  it('stores the address sealed, never in plain text', async () => {
+  it('stores the address sealed in an envelope bound to its own row, never in plain text', async () => {
     const email = await createVerifiedAccount(t);
+    const other = await createVerifiedAccount(t);
     const rows = await t.database.db.selectFrom('user_account').selectAll().execute();
     expect(JSON.stringify(rows.map((r) => ({ ...r, e: Buffer.from(r.email_encrypted).toString('latin1') })))).not.toContain(email);
+    const id = (await me(await signIn(t, email))).json<{ id: string }>().id;
+    const otherId = (await me(await signIn(t, other))).json<{ id: string }>().id;
+    const row = rows.find((r) => r.id === id)!;
+    expect(await expectSealedFor(t.keyRing, row.email_encrypted, { table: 'user_account', column: 'email_encrypted', rowId: id }, { otherRowId: otherId, otherColumn: 'password_hash' })).toBe(email);
   });
 });
 
