@@ -164,6 +164,31 @@ describe('staff sign-in', () => {
     expect((await b.get('/admin')).headers.location).toBe('/admin/sign-in');
   });
 
+  it('issues new session ids through password and code when an attacker planted his own session cookie first, and the planted one never reaches the back office', async () => {
+    const member = await joinStaff(t, 'admin');
+    const planted = await signIn(t, await createVerifiedAccount(t, newEmail('planter')));
+    const [name = '', value = ''] = planted.split('=');
+    const b = new FormBrowser(t.app);
+    b.cookies.set(name, value);
+    await b.get('/admin/sign-in');
+    expect((await b.post('/admin/sign-in', { email: member.email, password: goodPassword })).headers.location).toBe('/admin/mfa');
+    const afterPassword = b.cookies.get(name);
+    expect(afterPassword).toBeDefined();
+    expect(afterPassword).not.toBe(value);
+    await b.get('/admin/mfa');
+    expect((await b.post('/admin/mfa', { code: await totp(t, member.secret) })).headers.location).toBe('/admin');
+    t.clock.advance(30_000);
+    expect(b.cookies.get(name)).not.toBe(value);
+    expect((await b.api('GET', '/api/v1/admin/me')).json()).toMatchObject({ userId: member.userId, role: 'admin' });
+
+    for (const url of ['/api/v1/admin/me', '/api/v1/admin/staff', '/api/v1/me']) {
+      const res = await t.app.inject({ url, headers: { cookie: planted } });
+      expect([res.statusCode, res.json<{ code: string }>().code], url).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
+    }
+    const page = await t.app.inject({ url: '/admin/staff', headers: { cookie: planted, accept: 'text/html' } });
+    expect([page.statusCode, page.headers.location]).toEqual([303, '/admin/sign-in']);
+  });
+
   it('tells a customer with the right password that the account has no access, and starts no session', async () => {
     const email = await createVerifiedAccount(t);
     const b = new FormBrowser(t.app);
