@@ -269,6 +269,27 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       expect(await externalIdentities(sub)).toHaveLength(1);
     });
 
+    it('ends a session cookie an attacker planted before the victim signed in through the pool, and gives the victim a new one', async () => {
+      poolUser();
+      const attacker = await signInThroughPool();
+      const planted = attacker.jar.get(h.base, 'session')!;
+      const attackerId = ((await (await visit(attacker.jar, `${h.base}/api/v1/me`)).json()) as { id: string }).id;
+
+      const { sub, email } = poolUser();
+      const victimJar = new CookieJar();
+      victimJar.set(h.base, 'session', planted);
+      await signInThroughPool(victimJar);
+      const issued = victimJar.get(h.base, 'session');
+      expect(issued).toBeDefined();
+      expect(issued).not.toBe(planted);
+      const victim = (await (await visit(victimJar, `${h.base}/api/v1/me`)).json()) as { id: string; email: string };
+      expect(victim).toMatchObject({ email });
+      expect(victim.id).not.toBe(attackerId);
+      expect(await externalIdentities(sub)).toEqual([{ user_id: victim.id, provider: 'cognito' }]);
+      const withPlanted = await fetch(`${h.base}/api/v1/me`, { headers: { cookie: `session=${planted}` } });
+      expect([withPlanted.status, await problemCode(withPlanted)]).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
+    });
+
     it('links an existing account by a verified address, keeping its id', async () => {
       const email = newEmail('existing');
       const accounts = createAccounts({ db: h.t.database.db, fieldEncryption: h.t.fieldEncryption, now: () => h.t.clock.now });
