@@ -218,7 +218,7 @@ describe('role-based access to every back-office route and page', () => {
     expect(served).toEqual([...Object.keys(expected), ...Object.keys(last)].sort());
   });
 
-  it('answers each role, a customer and a stranger exactly as the table says, for every method of every route (HEAD as GET)', async () => {
+  it('answers each role, a customer and a stranger exactly as the table says, for every method of every route (HEAD as GET), auditing each refusal', async () => {
     const wrong: string[] = [];
     for (const table of [expected, last]) {
       for (const [route, answers] of Object.entries(table)) {
@@ -236,9 +236,9 @@ describe('role-based access to every back-office route and page', () => {
       }
     }
     expect(wrong).toEqual([]);
-  });
 
-  it('wrote every refusal of a staff member to the audit trail as staff.access_denied, and nothing for the allowed calls', async () => {
+    // Every refusal of a staff member was written to the audit trail as staff.access_denied, and nothing
+    // for the allowed calls.
     const permissionOf = (route: string): string | undefined =>
       route.includes('/audit') ? 'audit.read' : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
     for (const role of staffRoles) {
