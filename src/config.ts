@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey } from './adapters/keys/key-config.js';
+import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey, type KeysConfig } from './adapters/keys/key-config.js';
+
+export type { KeysConfig } from './adapters/keys/key-config.js';
+export type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
 import { parseIpRanges, type IpRange } from './http/ip-ranges.js';
 import { defaultRateLimitsFile, loadRateLimitRules, type RateLimitRules } from './http/rate-limit-rules.js';
 
@@ -48,7 +52,7 @@ export interface Config {
   auth: {
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;
-    /** Staff need a second factor before the back office opens; not a setting (issue 4: required for every staff account). */
+    /** Staff need a second factor before the back office opens; not a setting: required for every staff account. */
     staffMfaRequired: true;
     /** Who signs people in (AUTH_PROVIDER): the built-in accounts, or an Amazon Cognito user pool. */
     provider: 'local' | 'cognito';
@@ -90,40 +94,6 @@ export interface HttpSecurityConfig {
   jsonMaxDepth: number;
   jsonMaxKeys: number;
 }
-
-export type KeysConfig =
-  | {
-      kind: 'local';
-      /** LOCAL_MASTER_KEY; absent: a key file under DATA_DIR/keys, created on first start. */
-      masterKey: EnvMasterKey | undefined;
-      previousKeys: EnvMasterKey[];
-      masterKeyCreatedAt: Date | undefined;
-      maxAgeDays: number;
-    }
-  | { kind: 'aws-kms'; keyArn: string; previousKeyArns: string[]; region: string | undefined; endpoint: string | undefined; maxAgeDays: number };
-
-/**
- * How long one request may wait on the database: a statement (DATABASE_STATEMENT_TIMEOUT_MS), a lock
- * (DATABASE_LOCK_TIMEOUT_MS) and a free pooled connection (DATABASE_POOL_TIMEOUT_MS). Past them it gets 503.
- */
-export interface DatabaseTimeouts {
-  statementMs: number;
-  lockMs: number;
-  poolMs: number;
-}
-
-export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string | undefined; timeouts?: DatabaseTimeouts }
-  | {
-      kind: 'postgres';
-      url: string;
-      poolSize: number;
-      sslCaFile: string | undefined;
-      /** Absent: the defaults in src/db/database.ts (tests that open a pool themselves). */
-      timeouts?: DatabaseTimeouts;
-      /** RDS secret whose password the pool fetches per new connection (rotation without restart). */
-      passwordSecretArn?: string;
-    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -5,7 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import type { DatabaseConfig, DatabaseTimeouts } from '../config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from './database-config.js';
 import { withAcquireTimeout } from './acquire-timeout.js';
 import type { Database } from './schema.js';
 

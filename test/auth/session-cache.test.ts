@@ -4,7 +4,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSignedInStaff } from '../support/staff.js';
 import type { LightMyRequestResponse } from 'fastify';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, post, sessionCookie, signIn, tokenFromMail, totp, type AuthTestApp } from './auth-test-app.js';
+import { createVerifiedAccount, goodPassword, post, sessionCookie, signIn, tokenFromMail, totp } from '../support/accounts.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 
 const redisUrl = process.env.REDIS_URL;
 
@@ -16,13 +17,13 @@ const redisUrl = process.env.REDIS_URL;
 describe(`revocation across instances (${redisUrl === undefined ? 'no Redis' : 'REDIS_URL'})`, () => {
   const prefix = `bastion-test-${randomBytes(4).toString('hex')}:`;
   const env: Record<string, string> = redisUrl === undefined ? {} : { REDIS_URL: redisUrl, REDIS_PREFIX: prefix };
-  let a: AuthTestApp;
-  let b: AuthTestApp;
+  let a: TestApp;
+  let b: TestApp;
   let baseA: string;
   let baseB: string;
   beforeAll(async () => {
-    a = await createAuthTestApp(env);
-    b = await createAuthTestApp(env, { database: a.database, keyRing: a.keyRing });
+    a = await createTestApp(env);
+    b = await createTestApp(env, { database: a.database, keyRing: a.keyRing });
     await a.app.listen({ port: 0, host: '127.0.0.1' });
     await b.app.listen({ port: 0, host: '127.0.0.1' });
     baseA = `http://127.0.0.1:${(a.app.server.address() as AddressInfo).port}`;

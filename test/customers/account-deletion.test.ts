@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { createCustomersService, type PersonalDataContributor } from '../../src/modules/customers/customers.service.js';
-import { createAuthTestApp, goodPassword, mailsTo, post, sessionCookie, signIn, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { goodPassword, mailsTo, post, sessionCookie, signIn, totp } from '../support/accounts.js';
 import { codeOf } from '../support/error-code.js';
 import { api, sampleAddress, signedInCustomer, withMfa } from './customers-test-helpers.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();
@@ -132,7 +133,11 @@ describe('delete my account', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: `${c.cookie}; ${csrfCookie}` },
       });
 
-    expect((await submit({ password: goodPassword }, false)).statusCode).toBe(403);
+    const withoutToken = await submit({ password: goodPassword }, false);
+    expect(withoutToken.statusCode).toBe(403);
+    expect(withoutToken.json()).toMatchObject({ status: 403, code: 'CSRF_REJECTED' });
+    expect((await rowsOf(c.userId)).user_account).toBe(1);
+    expect((await api(t, 'GET', '/api/v1/me', c.cookie)).statusCode).toBe(200);
     const wrong = await submit({ password: 'still-not-it' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('Your password is not right');

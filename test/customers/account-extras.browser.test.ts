@@ -1,15 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, newEmail, type AuthTestApp } from '../auth/auth-test-app.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, newEmail } from '../support/accounts.js';
 
 describe.runIf(hasChromium)('customer account pages in a real browser', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
     ({ browser, base } = await openBrowserOn(t.app));
   });
   afterAll(async () => {
@@ -19,7 +20,7 @@ describe.runIf(hasChromium)('customer account pages in a real browser', () => {
 
   it('adds, changes and deletes an address through the forms, accessibly', async () => {
     const email = await createVerifiedAccount(t, newEmail('browser-addr'));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
 
     await page.goto(`${base}/account/sign-in`);
@@ -87,6 +88,6 @@ describe.runIf(hasChromium)('customer account pages in a real browser', () => {
     await page.goto(`${base}/account/delete`);
     expect(seriousViolations(await runAxe(page))).toEqual([]);
     await page.screenshot({ path: 'test-results/delete-account.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAuthTestApp, createVerifiedAccount, newEmail, post, signIn, type AuthTestApp } from '../auth/auth-test-app.js';
+import { createVerifiedAccount, newEmail, post, signIn } from '../support/accounts.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { hasRedisServer, startPrivateRedis, type PrivateRedis } from '../support/redis-server.js';
 import { counterValue } from './security-helpers.js';
 
@@ -14,10 +15,10 @@ describe.skipIf(!hasRedisServer)('when Redis fails (a private redis-server, stop
     { name: 'api', class: 'api', pathPrefix: '/api/', limit: 100_000, windowSeconds: 60 },
   ];
   let redis: PrivateRedis;
-  let t: AuthTestApp;
+  let t: TestApp;
   beforeAll(async () => {
     redis = await startPrivateRedis();
-    t = await createAuthTestApp({ REDIS_URL: redis.url, REDIS_PREFIX: 'faults:' }, { rules });
+    t = await createTestApp({ REDIS_URL: redis.url, REDIS_PREFIX: 'faults:' }, { rules });
   });
   afterAll(async () => {
     await t?.close();

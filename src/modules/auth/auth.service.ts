@@ -9,8 +9,8 @@
  */
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
 import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaCodeNeeded, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';

@@ -14,11 +14,11 @@
  *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
  *   trail. The old address is then told that it changed.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { normaliseEmail, type Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { emailChangedMail, emailChangeLinkMail, emailChangeRequestedMail, emailInUseMail, type MailBrand } from './auth.mails.js';
@@ -62,7 +62,7 @@ export function createEmailChange(deps: {
   return {
     async request(account, newEmail) {
       const address = normaliseEmail(newEmail);
-      const id = randomUUID();
+      const id = newId();
       const sealed = await fe.seal(pendingRef(id), address);
       const ownerId = await changes.findUserIdByEmailIndex(db, await accounts.indexOf(address));
       const token = generateToken();

@@ -31,7 +31,7 @@ import {
 } from '@simplewebauthn/server';
 import type { MailDispatcher } from '../../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../../db/database.js';
-import type { FieldEncryption } from '../../encryption/field-encryption.js';
+import type { FieldEncryption } from '../../encryption/index.js';
 import { createAccounts } from '../accounts.js';
 import { emailNotVerified, signInRequired } from '../auth.errors.js';
 import type { MailBrand } from '../auth.mails.js';
