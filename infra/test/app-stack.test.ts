@@ -56,10 +56,10 @@ describe('app stack', () => {
     expect(listeners).toHaveLength(2);
   });
 
-  it('checks instance health on /readyz', () => {
+  it('checks instance health on the liveness path /healthz, which never touches the database', () => {
     bastion.templates.app.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 3000,
-      HealthCheckPath: '/readyz',
+      HealthCheckPath: '/healthz',
     });
   });
 
@@ -78,14 +78,14 @@ describe('app stack', () => {
     const userData = userDataOf(bastion.templates.app);
     expect(userData).toContain('releases/bastion-0.1.0.tgz');
     expect(userData).toContain('/etc/systemd/system/bastion.service');
-    expect(userData).toContain('systemctl enable --now bastion.service');
+    expect(userData).toContain('systemctl enable --now bastion.service bastion-worker.service bastion-audit-check.timer');
     for (const setting of ['NODE_ENV=production', 'STORAGE=s3', 'S3_BUCKET=', 'KEYS=aws-kms', 'KMS_KEY_ID=', 'AUTH_PROVIDER=cognito',
       'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=', 'BACKUP_PLAN_ID=']) {
       expect(userData).toContain(setting);
     }
     // The database password is never put in the environment: the app fetches it per connection.
     expect(userData).not.toContain('DATABASE_URL=');
-    expect(userData).toContain('DATABASE_SSL_CA=/opt/bastion/certs/rds-global-bundle.pem');
+    expect(userData).toContain('DATABASE_SSL_CA=/opt/bastion/current/certs/rds-global-bundle.pem');
     expect(userData).toContain('rediss://');
   });
 

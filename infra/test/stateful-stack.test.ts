@@ -58,7 +58,9 @@ describe('stateful stack', () => {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser' }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
-    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    // Master, owner and app database roles, Redis AUTH, app settings; each database secret rotates.
+    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::Secret', 5);
+    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::RotationSchedule', 3);
     for (const secret of Object.values(resourcesOf(bastion.templates.stateful, 'AWS::SecretsManager::Secret'))) {
       expect(secret.Properties?.['KmsKeyId']).toBeDefined();
     }

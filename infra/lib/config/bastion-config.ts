@@ -1,3 +1,4 @@
+import { databaseSizing, type DatabaseSizing } from './database-sizing.js';
 import { isSizeName, SIZES, type SizeName } from './sizes.js';
 
 /**
@@ -27,6 +28,8 @@ export interface BastionConfig {
   readonly dbInstanceClass: string;
   readonly dbAllocatedStorageGiB: number;
   readonly dbMaxAllocatedStorageGiB: number;
+  /** Connection limit, alarm threshold and pool size per process, derived from the class and the fleet's maximum. */
+  readonly databaseSizing: DatabaseSizing;
   readonly redisNodeType: string;
   readonly natGatewaysPerAz: boolean;
   readonly requestsPerTargetPerMinute: number;
@@ -47,6 +50,11 @@ export interface BastionConfig {
   readonly rateLimitsFile: string;
   /** The app's `PAYMENTS` setting in production (comma-separated: stripe, paypal). */
   readonly payments: string;
+  /**
+   * Turn on GuardDuty, Security Hub and AWS Config in this account and Region. Off where an organization's
+   * delegated administrator already runs them (each exists once per account and Region).
+   */
+  readonly securityServices: boolean;
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
 }
@@ -120,6 +128,14 @@ export function readConfig(read: ContextReader): BastionConfig {
     throw new ConfigError(`${PREFIX}payments must list stripe, paypal or test, comma-separated (got "${payments}")`);
   }
 
+  const dbInstanceClass = optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass;
+  let sizing: DatabaseSizing;
+  try {
+    sizing = databaseSizing(dbInstanceClass, maxCapacity);
+  } catch (error) {
+    throw new ConfigError(`${PREFIX}dbInstanceClass: ${(error as Error).message}`);
+  }
+
   return {
     account,
     region,
@@ -133,7 +149,8 @@ export function readConfig(read: ContextReader): BastionConfig {
     maxCapacity,
     typicalCapacity: Math.min(Math.max(preset.typicalCapacity, minCapacity), maxCapacity),
     rootVolumeGiB: preset.rootVolumeGiB,
-    dbInstanceClass: optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass,
+    dbInstanceClass,
+    databaseSizing: sizing,
     dbAllocatedStorageGiB: preset.dbAllocatedStorageGiB,
     dbMaxAllocatedStorageGiB: preset.dbMaxAllocatedStorageGiB,
     redisNodeType: optionalString(read, 'redisNodeType') ?? preset.redisNodeType,
@@ -148,6 +165,7 @@ export function readConfig(read: ContextReader): BastionConfig {
     cognitoDomainPrefix,
     rateLimitsFile: optionalString(read, 'rateLimitsFile') ?? '../config/rate-limits.json',
     payments: payments ?? 'stripe',
+    securityServices: optionalBoolean(read, 'securityServices') ?? true,
     appPort: 3000,
   };
 }

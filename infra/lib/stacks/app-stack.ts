@@ -1,4 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { BastionConfig } from '../config/bastion-config.js';
+import { WEB_PROCESSES_PER_INSTANCE } from '../config/database-sizing.js';
 import type { WafRateRule } from '../config/rate-limits.js';
 import { Accelerator, REGIONAL_WEB_ACL_NAME } from '../constructs/accelerator.js';
 import { Alarms } from '../constructs/alarms.js';
@@ -21,6 +24,9 @@ import { mediaBucketName, PUBLIC_MEDIA_PREFIX } from '../constructs/media-bucket
 import { VPC_CIDR } from '../constructs/network.js';
 import { EDGE_WEB_ACL_NAME, type EdgeStack } from './edge-stack.js';
 import type { StatefulStack } from './stateful-stack.js';
+
+/** Failed sign-ins per 5 minutes across the shop before the FailedSignIns alarm fires. */
+export const AUTH_FAILURES_PER_5_MINUTES = 50;
 
 export interface AppStackProps extends StackProps {
   readonly config: BastionConfig;
@@ -100,7 +106,8 @@ export class AppStack extends Stack {
       artifactBucket: artifacts,
       dataKey: stateful.keys.dataKey,
       appKey: stateful.keys.appKey,
-      secrets: [stateful.database.secret, stateful.cache.authToken, stateful.appSecrets.secret],
+      // The app role's secret only: the master and owner secrets are for the release pipeline's migrate step.
+      secrets: [stateful.database.appSecret, stateful.cache.authToken, stateful.appSecrets.secret],
       logGroups: [stateful.appLogs.app, stateful.appLogs.metrics],
       distributionArn: distribution.distributionArn,
       signalStackName: this.stackName,
@@ -116,9 +123,10 @@ export class AppStack extends Stack {
       userData: {
         artifactBucketName: artifacts.bucketName,
         releaseKey: releaseObjectKey(config.releaseVersion),
-        databaseSecretArn: stateful.database.secret.secretArn,
+        databaseSecretArn: stateful.database.appSecret.secretArn,
         redisAuthSecretArn: stateful.cache.authToken.secretArn,
         appLogGroupName: stateful.appLogs.app.logGroupName,
+        metricsLogGroupName: stateful.appLogs.metrics.logGroupName,
         environment: {
           NODE_ENV: 'production',
           PORT: String(config.appPort),
@@ -129,6 +137,9 @@ export class AppStack extends Stack {
           TRUST_PROXY: VPC_CIDR,
           DATA_DIR: '/var/lib/bastion',
           LOG_LEVEL: 'info',
+          // Derived from the database class and the fleet's maximum (lib/config/database-sizing.ts).
+          WEB_CONCURRENCY: String(WEB_PROCESSES_PER_INSTANCE),
+          DATABASE_POOL_SIZE: String(config.databaseSizing.poolSizePerProcess),
           STORAGE: 's3',
           S3_BUCKET: media.bucketName,
           S3_PUBLIC_PREFIX: PUBLIC_MEDIA_PREFIX,
@@ -182,6 +193,32 @@ export class AppStack extends Stack {
       topic: this.alarmTopic,
       minHealthyHosts: config.minCapacity,
       dbFreeStorageThresholdBytes: Math.round(config.dbAllocatedStorageGiB * 0.1 * 1024 ** 3),
+      dbConnectionsThreshold: config.databaseSizing.alarmThreshold,
+      dbMaxConnections: config.databaseSizing.maxConnections,
+      authFailuresPer5Minutes: AUTH_FAILURES_PER_5_MINUTES,
+      regionalWafBlocked: metrics.wafBlocked[1],
+    });
+
+    // GuardDuty findings of high severity and failed Security Hub controls reach the same people.
+    new events.Rule(this, 'GuardDutyFindings', {
+      description: 'GuardDuty findings of severity 7 or more',
+      eventPattern: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7] }] } },
+      targets: [new eventTargets.SnsTopic(this.alarmTopic)],
+    });
+    new events.Rule(this, 'SecurityHubFindings', {
+      description: 'Security Hub findings rated HIGH or CRITICAL that are new and failed',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Severity: { Label: ['HIGH', 'CRITICAL'] },
+            Workflow: { Status: ['NEW'] },
+            Compliance: { Status: ['FAILED'] },
+          },
+        },
+      },
+      targets: [new eventTargets.SnsTopic(this.alarmTopic)],
     });
     new ShopDashboard(this, 'Dashboard', { metrics, alarms: this.alarms.alarms });
 

@@ -13,6 +13,7 @@ import { BastionKeys } from '../constructs/keys.js';
 import { LogBuckets } from '../constructs/log-buckets.js';
 import { MediaBucket } from '../constructs/media-bucket.js';
 import { Network } from '../constructs/network.js';
+import { SecurityMonitoring } from '../constructs/security-monitoring.js';
 import { ShopUserPool } from '../constructs/user-pool.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -41,6 +42,7 @@ export class StatefulStack extends Stack {
   readonly trail: AuditTrail;
   readonly backup: DatabaseBackup;
   readonly access: AccessRoles;
+  readonly security: SecurityMonitoring;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -93,6 +95,12 @@ export class StatefulStack extends Stack {
     this.backup = new DatabaseBackup(this, 'Backup', {
       database: this.database.instance,
       encryptionKey: this.keys.dataKey,
+    });
+    this.security = new SecurityMonitoring(this, 'Security', {
+      trailLogGroup: this.trail.logGroup,
+      appLogGroup: this.appLogs.app,
+      configBucket: this.logBuckets.accessLogs,
+      accountServices: config.securityServices,
     });
     this.access = new AccessRoles(this, 'Access', { artifactBucket: this.artifacts.bucket });
   }
