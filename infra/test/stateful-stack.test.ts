@@ -141,10 +141,11 @@ describe('stateful stack', () => {
     });
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['code'],
+      CallbackURLs: ['https://shop.example.com/account/oauth/callback'],
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
     });
-    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 2);
     t.resourceCountIs('AWS::Cognito::IdentityPool', 0);
     const groups = Object.values(resourcesOf(t, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties?.['GroupName']);
     expect(groups.sort()).toEqual([...STAFF_GROUPS].sort());

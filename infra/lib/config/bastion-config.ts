@@ -55,6 +55,8 @@ export interface BastionConfig {
    * delegated administrator already runs them (each exists once per account and Region).
    */
   readonly securityServices: boolean;
+  /** The SES domain identity is verified: Cognito then sends its mail through SES (mail.ts). */
+  readonly sesVerified: boolean;
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
 }
@@ -166,6 +168,7 @@ export function readConfig(read: ContextReader): BastionConfig {
     rateLimitsFile: optionalString(read, 'rateLimitsFile') ?? '../config/rate-limits.json',
     payments: payments ?? 'stripe',
     securityServices: optionalBoolean(read, 'securityServices') ?? true,
+    sesVerified: optionalBoolean(read, 'sesVerified') ?? false,
     appPort: 3000,
   };
 }

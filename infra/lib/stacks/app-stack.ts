@@ -149,7 +149,13 @@ export class AppStack extends Stack {
           COGNITO_USER_POOL_ID: users.userPool.userPoolId,
           COGNITO_CLIENT_ID: users.client.userPoolClientId,
           COGNITO_DOMAIN: users.domain.baseUrl(),
+          // Staff sign in through their own pool, where MFA is required (user-pool.ts).
+          COGNITO_STAFF_USER_POOL_ID: users.staffPool.userPoolId,
+          COGNITO_STAFF_CLIENT_ID: users.staffClient.userPoolClientId,
+          COGNITO_STAFF_DOMAIN: users.staffDomain.baseUrl(),
           PAYMENTS: config.payments,
+          // The SES-verified sender (mail.ts); SMTP_URL (SES SMTP) is in the settings secret.
+          MAIL_FROM: stateful.mail.fromAddress,
           SECRETS_ARN: stateful.appSecrets.secret.secretArn,
           REDIS_HOST: stateful.cache.replicationGroup.attrPrimaryEndPointAddress,
           REDIS_PORT: String(stateful.cache.port),

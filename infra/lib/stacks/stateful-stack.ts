@@ -11,6 +11,7 @@ import { Cache } from '../constructs/cache.js';
 import { Database } from '../constructs/database.js';
 import { BastionKeys } from '../constructs/keys.js';
 import { LogBuckets } from '../constructs/log-buckets.js';
+import { ShopMail } from '../constructs/mail.js';
 import { MediaBucket } from '../constructs/media-bucket.js';
 import { Network } from '../constructs/network.js';
 import { SecurityMonitoring } from '../constructs/security-monitoring.js';
@@ -37,6 +38,7 @@ export class StatefulStack extends Stack {
   readonly database: Database;
   readonly cache: Cache;
   readonly users: ShopUserPool;
+  readonly mail: ShopMail;
   readonly appSecrets: AppSecrets;
   readonly appLogs: AppLogGroups;
   readonly trail: AuditTrail;
@@ -81,9 +83,15 @@ export class StatefulStack extends Stack {
       encryptionKey: this.keys.dataKey,
       nodeType: config.redisNodeType,
     });
+    this.mail = new ShopMail(this, 'Mail', {
+      domainName: config.domainName,
+      hostedZoneId: config.hostedZoneId,
+      verified: config.sesVerified,
+    });
     this.users = new ShopUserPool(this, 'Users', {
       domainName: config.domainName,
       domainPrefix: config.cognitoDomainPrefix,
+      email: this.mail.cognitoEmail,
     });
     this.appSecrets = new AppSecrets(this, 'AppSecrets', { encryptionKey: this.keys.dataKey });
     this.appLogs = new AppLogGroups(this, 'AppLogs', { encryptionKey: this.keys.logsKey });
