@@ -5,6 +5,7 @@ import { loadRateLimitRules, mirrorRateLimits, type RateLimitMirror } from './co
 import { addNagChecks } from './nag.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
+import { RecoveryStack } from './stacks/recovery-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
 export interface BastionStacks {
@@ -13,6 +14,7 @@ export interface BastionStacks {
   readonly stateful: StatefulStack;
   readonly edge: EdgeStack;
   readonly app: AppStack;
+  readonly recovery: RecoveryStack;
 }
 
 /** The Region CloudFront requires for its certificate and WebACL. */
@@ -28,11 +30,17 @@ export function buildBastion(app: App, baseDir: string = process.cwd()): Bastion
   const mirror = mirrorRateLimits(source.rules);
 
   const regional = { account: config.account, region: config.region };
+  const recovery = new RecoveryStack(app, 'BastionRecovery', {
+    env: { account: config.account, region: config.backupCopyRegion },
+    config,
+    description: 'Bastion: backup vault receiving database copies in a second Region (retained)',
+  });
   const stateful = new StatefulStack(app, 'BastionStateful', {
     env: regional,
     config,
     description: 'Bastion: keys, network, database, cache, buckets, user pool, secrets, audit (retained)',
   });
+  stateful.addStackDependency(recovery, 'the backup plan copies into the recovery vault');
   const edge = new EdgeStack(app, 'BastionEdge', {
     env: { account: config.account, region: EDGE_REGION },
     crossRegionReferences: true,
@@ -57,5 +65,5 @@ export function buildBastion(app: App, baseDir: string = process.cwd()): Bastion
   }
 
   addNagChecks(app);
-  return { config, rateLimits: { ...mirror, origin: source.origin }, stateful, edge, app: appStack };
+  return { config, rateLimits: { ...mirror, origin: source.origin }, stateful, edge, app: appStack, recovery };
 }

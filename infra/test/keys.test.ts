@@ -3,7 +3,7 @@ import { TRAIL_NAME } from '../lib/constructs/audit-trail.js';
 import { asList, type PolicyStatementJson } from './support/policies.js';
 import { synthBastion, type SynthesizedBastion } from './support/synth.js';
 
-type StackName = 'stateful' | 'edge' | 'app';
+type StackName = 'stateful' | 'edge' | 'app' | 'recovery';
 interface ResourceJson {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;

@@ -57,6 +57,13 @@ export interface BastionConfig {
   readonly securityServices: boolean;
   /** The SES domain identity is verified: Cognito then sends its mail through SES (mail.ts). */
   readonly sesVerified: boolean;
+  /** Second Region AWS Backup copies the database's recovery points to (must differ from `region`). */
+  readonly backupCopyRegion: string;
+  /**
+   * Lock the backup vaults: `governance` (operators with the right IAM permission can still lift it),
+   * `compliance` (after a 3-day grace nobody, AWS included, can delete a recovery point early), or `off`.
+   */
+  readonly backupVaultLock: 'off' | 'governance' | 'compliance';
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
 }
@@ -138,6 +145,15 @@ export function readConfig(read: ContextReader): BastionConfig {
     throw new ConfigError(`${PREFIX}dbInstanceClass: ${(error as Error).message}`);
   }
 
+  const backupCopyRegion = optionalString(read, 'backupCopyRegion') ?? (region === 'us-west-2' ? 'us-east-2' : 'us-west-2');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(backupCopyRegion) || backupCopyRegion === region) {
+    throw new ConfigError(`${PREFIX}backupCopyRegion must be an AWS Region other than ${region} (got "${backupCopyRegion}")`);
+  }
+  const backupVaultLock = optionalString(read, 'backupVaultLock') ?? 'off';
+  if (backupVaultLock !== 'off' && backupVaultLock !== 'governance' && backupVaultLock !== 'compliance') {
+    throw new ConfigError(`${PREFIX}backupVaultLock must be off, governance or compliance (got "${backupVaultLock}")`);
+  }
+
   return {
     account,
     region,
@@ -169,6 +185,8 @@ export function readConfig(read: ContextReader): BastionConfig {
     payments: payments ?? 'stripe',
     securityServices: optionalBoolean(read, 'securityServices') ?? true,
     sesVerified: optionalBoolean(read, 'sesVerified') ?? false,
+    backupCopyRegion,
+    backupVaultLock,
     appPort: 3000,
   };
 }

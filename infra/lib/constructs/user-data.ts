@@ -123,6 +123,11 @@ export function renderUserData(settings: UserDataSettings): string[] {
     `"$NODE_BIN" --version | grep -q '^v${NODE_MAJOR}\\.'`,
     'ln -sf "$NODE_BIN" /usr/local/bin/node && ln -sf "$NPM_BIN" /usr/local/bin/npm',
     'id bastion >/dev/null 2>&1 || useradd --system --home-dir /var/lib/bastion --shell /sbin/nologin bastion',
+    // Session Manager runs commands as ssm-user. Created here, before the SSM agent would create it with
+    // sudo to root, so its only sudo right is to run a task as the bastion user (access-roles.ts).
+    'id ssm-user >/dev/null 2>&1 || useradd --create-home --shell /bin/bash ssm-user',
+    "printf 'ssm-user ALL=(bastion) NOPASSWD: /opt/bastion/bin/with-env\\n' > /etc/sudoers.d/ssm-agent-users",
+    'chmod 0440 /etc/sudoers.d/ssm-agent-users && visudo -cf /etc/sudoers.d/ssm-agent-users',
     'install -d -o bastion -g bastion -m 0750 /var/lib/bastion /var/log/bastion',
     'install -d -m 0755 /opt/bastion/releases /opt/bastion/bin /etc/bastion',
 

@@ -103,6 +103,8 @@ export class StatefulStack extends Stack {
     this.backup = new DatabaseBackup(this, 'Backup', {
       database: this.database.instance,
       encryptionKey: this.keys.dataKey,
+      copyRegion: config.backupCopyRegion,
+      vaultLock: config.backupVaultLock,
     });
     this.security = new SecurityMonitoring(this, 'Security', {
       trailLogGroup: this.trail.logGroup,
@@ -110,7 +112,10 @@ export class StatefulStack extends Stack {
       configBucket: this.logBuckets.accessLogs,
       accountServices: config.securityServices,
     });
-    this.access = new AccessRoles(this, 'Access', { artifactBucket: this.artifacts.bucket });
+    this.access = new AccessRoles(this, 'Access', {
+      artifactBucket: this.artifacts.bucket,
+      deployRegions: [config.region, 'us-east-1', config.backupCopyRegion],
+    });
   }
 
   /** The configured zones, so nothing in this stack asks the account for them (synth stays offline). */

@@ -1,0 +1,83 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKUP_RETENTION, RECOVERY_VAULT_NAME } from '../lib/constructs/backup-plan.js';
+import { INSTANCE_TASKS, TASK_DOCUMENT_NAME } from '../lib/constructs/access-roles.js';
+import { inlineStatements, resourceText } from './support/policies.js';
+import { resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
+
+let bastion: SynthesizedBastion;
+beforeAll(() => {
+  bastion = synthBastion();
+});
+
+describe('backups in a second Region', () => {
+  it('copies every daily and monthly recovery point to the recovery vault in the other Region', () => {
+    expect(bastion.recovery.region).toBe('us-west-2');
+    const plan = Object.values(resourcesOf(bastion.templates.stateful, 'AWS::Backup::BackupPlan'))[0]?.Properties?.['BackupPlan'] as {
+      BackupPlanRule: { RuleName: string; CopyActions: { DestinationBackupVaultArn: string; Lifecycle: { DeleteAfterDays: number } }[] }[];
+    };
+    for (const rule of plan.BackupPlanRule) {
+      expect(rule.CopyActions, rule.RuleName).toHaveLength(1);
+      expect(rule.CopyActions[0]?.DestinationBackupVaultArn).toBe(`arn:aws:backup:us-west-2:123456789012:backup-vault:${RECOVERY_VAULT_NAME}`);
+    }
+    expect(plan.BackupPlanRule.map((rule) => rule.CopyActions[0]?.Lifecycle.DeleteAfterDays).sort()).toEqual(
+      [BACKUP_RETENTION.dailyDays, BACKUP_RETENTION.monthlyDays].sort(),
+    );
+    bastion.templates.recovery.hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: RECOVERY_VAULT_NAME,
+      EncryptionKeyArn: Match.anyValue(),
+    });
+    bastion.templates.recovery.hasResource('AWS::Backup::BackupVault', { DeletionPolicy: 'Retain' });
+    expect(bastion.recovery.terminationProtection).toBe(true);
+  });
+
+  it('locks both vaults when asked: governance without a grace period, compliance with one', () => {
+    bastion.templates.stateful.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: Match.absent() });
+    const governance = synthBastion({ 'bastion:backupVaultLock': 'governance' });
+    for (const t of [governance.templates.stateful, governance.templates.recovery]) {
+      t.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: { MinRetentionDays: 7, MaxRetentionDays: 365, ChangeableForDays: Match.absent() } });
+    }
+    const compliance = synthBastion({ 'bastion:backupVaultLock': 'compliance' });
+    compliance.templates.recovery.hasResourceProperties('AWS::Backup::BackupVault', { LockConfiguration: Match.objectLike({ ChangeableForDays: 3 }) });
+  });
+});
+
+describe('deploy role and Session Manager', () => {
+  it('lets the deploy role assume only the bootstrap deploy, publishing and lookup roles, never the execution role', () => {
+    const statements = inlineStatements(bastion.templates.stateful, 'AccessDeployRole');
+    const assume = statements.find((statement) => statement.Sid === 'AssumeCdkBootstrapRoles');
+    const resources = (assume?.Resource as string[]).map(resourceText);
+    // The shop Region is us-east-1 here, which is also the edge Region; the copy Region is us-west-2.
+    expect(resources.length).toBe(6);
+    for (const resource of resources) {
+      expect(resource).toMatch(/role\/cdk-hnb659fds-(deploy-role|file-publishing-role|lookup-role)-123456789012-(us-east-1|us-west-2)$/);
+      expect(resource).not.toContain('*');
+    }
+    expect(JSON.stringify(statements)).not.toContain('cfn-exec');
+  });
+
+  it('opens sessions only through the task document, as the bastion user, never a shell', () => {
+    const statements = inlineStatements(bastion.templates.stateful, 'AccessDeployRole');
+    const sessions = statements.filter((statement) => [statement.Action].flat().includes('ssm:StartSession'));
+    expect(JSON.stringify(sessions)).not.toMatch(/AWS-StartInteractiveCommand|SSM-SessionManagerRunShell|AWS-StartSSHSession/);
+    const instance = sessions.find((statement) => statement.Sid === 'SessionsOnAppInstances');
+    expect(instance?.Condition).toMatchObject({ Bool: { 'ssm:SessionDocumentAccessCheck': 'true' } });
+    const document = Object.values(resourcesOf(bastion.templates.stateful, 'AWS::SSM::Document'))[0]?.Properties as {
+      Name: string;
+      Content: { sessionType: string; parameters: { task: { allowedValues: string[] } }; properties: { linux: { commands: string; runAsElevated: boolean } } };
+    };
+    expect(document.Name).toBe(TASK_DOCUMENT_NAME);
+    expect(document.Content.sessionType).toBe('InteractiveCommands');
+    expect(document.Content.parameters.task.allowedValues).toEqual([...INSTANCE_TASKS]);
+    expect(document.Content.properties.linux).toEqual({
+      commands: 'sudo -n -u bastion /opt/bastion/bin/with-env npm run {{ task }} -- {{ args }}',
+      runAsElevated: false,
+    });
+  });
+
+  it('gives ssm-user on the instances sudo to the bastion user only', () => {
+    const launch = JSON.stringify(resourcesOf(bastion.templates.app, 'AWS::EC2::LaunchTemplate'));
+    expect(launch).toContain('ssm-user ALL=(bastion) NOPASSWD: /opt/bastion/bin/with-env');
+    expect(launch).not.toMatch(/ssm-user ALL=\(ALL\)/);
+  });
+});
