@@ -22,11 +22,9 @@ beforeAll(() => {
  */
 const ALLOWED_WILDCARD_STATEMENTS: Readonly<Record<string, string>> = {
   MediaObjects: 'the app owns every object of its own bucket',
-  ReleaseTarballs: 'read-only, limited to the releases/ prefix of the artifact bucket',
   MetricsInOwnNamespaces: 'PutMetricData has no resource type; a namespace condition limits it',
-  SessionManagerRegistration: 'instance ids are unknown before Auto Scaling launches them',
+  SessionManagerRegistration: 'instance ids are unknown before Auto Scaling launches them; a tag condition limits it',
   SessionManagerChannels: 'ssmmessages actions have no resource types',
-  SignalBootComplete: 'the stack id suffix is generated at creation',
 };
 
 describe('app stack', () => {

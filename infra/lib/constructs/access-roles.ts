@@ -122,13 +122,7 @@ export class AccessRoles extends Construct {
         resources: [`arn:${partition}:ssm:${region}:${account}:document/${taskDocument.ref}`],
       }),
     );
-    this.deployRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OwnSessionsOnly',
-        actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
-        resources: [`arn:${partition}:ssm:${region}:${account}:session/\${aws:userid}-*`],
-      }),
-    );
+    // No TerminateSession or ResumeSession: a task session ends when its command does.
     Validations.of(this.deployRole).acknowledge(
       {
         id: iam5Resource(releases),
@@ -137,10 +131,6 @@ export class AccessRoles extends Construct {
       {
         id: iam5Resource(`arn:${partition}:ec2:${region}:${account}:instance/*`),
         reason: 'Auto Scaling replaces instances, so ids are unknown; the ssm:resourceTag condition limits sessions to Bastion app instances.',
-      },
-      {
-        id: iam5Resource(`arn:${partition}:ssm:${region}:${account}:session/<aws:userid>-*`),
-        reason: 'Session ids are generated per session; the ${aws:userid} prefix limits the caller to sessions it started.',
       },
     );
 

@@ -110,7 +110,8 @@ export class AppStack extends Stack {
       secrets: [stateful.database.appSecret, stateful.cache.authToken, stateful.appSecrets.secret],
       logGroups: [stateful.appLogs.app, stateful.appLogs.metrics],
       distributionArn: distribution.distributionArn,
-      signalStackName: this.stackName,
+      signalStackId: this.stackId,
+      releaseKey: releaseObjectKey(config.releaseVersion),
     });
 
     this.fleet = new AppFleet(this, 'Fleet', {
