@@ -204,3 +204,18 @@ describe('security monitoring', () => {
     expect(rules.some((rule) => rule.includes('aws.securityhub'))).toBe(true);
   });
 });
+
+describe('rolling a release out', () => {
+  it('publishes instance refresh preferences that keep capacity and roll back on named alarms that exist', () => {
+    const outputs = bastion.templates.app.toJSON()['Outputs'] as Record<string, { Value: unknown }>;
+    const preferences = JSON.parse(String(outputs['InstanceRefreshPreferences']?.Value)) as {
+      MinHealthyPercentage: number;
+      AutoRollback: boolean;
+      AlarmSpecification: { Alarms: string[] };
+    };
+    expect(preferences).toMatchObject({ MinHealthyPercentage: 100, AutoRollback: true });
+    const alarmNames = Object.values(resourcesOf(bastion.templates.app, 'AWS::CloudWatch::Alarm')).map((alarm) => alarm.Properties?.['AlarmName']);
+    expect(preferences.AlarmSpecification.Alarms.length).toBeGreaterThanOrEqual(3);
+    for (const name of preferences.AlarmSpecification.Alarms) expect(alarmNames).toContain(name);
+  });
+});

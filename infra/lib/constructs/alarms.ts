@@ -19,6 +19,16 @@ export interface AlarmsProps {
   readonly regionalWafBlocked?: cloudwatch.IMetric | undefined;
 }
 
+/**
+ * Alarms a release must not trip: the instance refresh that rolls a release out watches them and rolls
+ * back when one fires. Named, so the pipeline and the refresh script can list them without a lookup.
+ */
+export const RELEASE_ALARM_NAMES = {
+  LoadBalancer5xx: 'bastion-release-alb-5xx',
+  App5xx: 'bastion-release-app-5xx',
+  LatencyP99: 'bastion-release-latency-p99',
+} as const;
+
 /** Oldest ready outbox job older than this (seconds) for 3 minutes: the worker is stuck, down or behind. */
 export const OUTBOX_MAX_READY_AGE_SECONDS = 300;
 /** WAF blocks per 5 minutes above which an attack (or a bad rule) deserves a look. */
@@ -39,7 +49,8 @@ export class Alarms extends Construct {
     const action = new actions.SnsAction(props.topic);
     const add = (name: string, metric: cloudwatch.Metric, options: Omit<cloudwatch.CreateAlarmOptions, 'alarmDescription'> & { description: string }): void => {
       const { description, ...rest } = options;
-      const alarm = metric.createAlarm(this, name, { alarmDescription: description, ...rest });
+      const alarmName = (RELEASE_ALARM_NAMES as Record<string, string>)[name];
+      const alarm = metric.createAlarm(this, name, { alarmDescription: description, ...(alarmName ? { alarmName } : {}), ...rest });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
       this.alarms.push(alarm);

@@ -11,8 +11,8 @@ import type { BastionConfig } from '../config/bastion-config.js';
 import { WEB_PROCESSES_PER_INSTANCE } from '../config/database-sizing.js';
 import type { WafRateRule } from '../config/rate-limits.js';
 import { Accelerator, REGIONAL_WEB_ACL_NAME } from '../constructs/accelerator.js';
-import { Alarms } from '../constructs/alarms.js';
-import { AppFleet } from '../constructs/app-fleet.js';
+import { Alarms, RELEASE_ALARM_NAMES } from '../constructs/alarms.js';
+import { AppFleet, instanceRefreshPreferences } from '../constructs/app-fleet.js';
 import { APP_METRICS_NAMESPACE, appMetrics } from '../constructs/app-metrics.js';
 import { artifactBucketName, releaseObjectKey } from '../constructs/artifact-bucket.js';
 import { certificateFor } from '../constructs/certificate.js';
@@ -24,6 +24,9 @@ import { mediaBucketName, PUBLIC_MEDIA_PREFIX } from '../constructs/media-bucket
 import { VPC_CIDR } from '../constructs/network.js';
 import { EDGE_WEB_ACL_NAME, type EdgeStack } from './edge-stack.js';
 import type { StatefulStack } from './stateful-stack.js';
+
+/** Seconds a new instance warms up (boot, release install, readiness) before a refresh counts it in service. */
+export const INSTANCE_WARMUP_SECONDS = 300;
 
 /** Failed sign-ins per 5 minutes across the shop before the FailedSignIns alarm fires. */
 export const AUTH_FAILURES_PER_5_MINUTES = 50;
@@ -248,6 +251,10 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'ArtifactBucketName', { value: artifacts.bucketName });
     new CfnOutput(this, 'ReleaseObjectKey', { value: releaseObjectKey(config.releaseVersion) });
     new CfnOutput(this, 'AutoScalingGroupName', { value: this.fleet.group.autoScalingGroupName });
+    // Read by the release pipeline and scripts/instance-refresh.sh: one definition of how a release rolls.
+    new CfnOutput(this, 'InstanceRefreshPreferences', {
+      value: JSON.stringify(instanceRefreshPreferences(Object.values(RELEASE_ALARM_NAMES), INSTANCE_WARMUP_SECONDS)),
+    });
     if (this.accelerator !== undefined) {
       new CfnOutput(this, 'AcceleratorDnsName', { value: this.accelerator.accelerator.dnsName });
     }
