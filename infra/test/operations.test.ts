@@ -219,3 +219,19 @@ describe('rolling a release out', () => {
     for (const name of preferences.AlarmSpecification.Alarms) expect(alarmNames).toContain(name);
   });
 });
+
+describe('media origin', () => {
+  it('reaches the media bucket through Origin Access Control, signed, with no legacy identity', () => {
+    const t = bastion.templates.app;
+    t.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+    });
+    const distribution = Object.values(resourcesOf(t, 'AWS::CloudFront::Distribution'))[0]?.Properties as {
+      DistributionConfig: { Origins: { S3OriginConfig?: { OriginAccessIdentity: string }; OriginAccessControlId?: unknown }[] };
+    };
+    const s3 = distribution.DistributionConfig.Origins.filter((origin) => origin.S3OriginConfig !== undefined);
+    expect(s3).toHaveLength(1);
+    expect(s3[0]?.OriginAccessControlId).toBeDefined();
+    expect(s3[0]?.S3OriginConfig?.OriginAccessIdentity).toBe('');
+  });
+});
