@@ -110,6 +110,15 @@ const NEEDS: Readonly<Record<string, (key: KeyJson, user: KeyUser) => void>> = {
     expect(JSON.stringify(user.resource.Properties)).toContain('KmsKeyArn');
   },
   'AWS::Backup::BackupVault': (key) => expect(delegatesToAccountIam(key)).toBe(true),
+  // CodeBuild encrypts with the key as the project's service role, which must hold exact kms actions.
+  'AWS::CodeBuild::Project': (key, user) => {
+    const roleRef = JSON.stringify(user.resource.Properties?.['ServiceRole']);
+    const roleId = /"([A-Za-z0-9]+Role[A-Za-z0-9]*)"/.exec(roleRef)?.[1] ?? '';
+    const grants = (users.get(key.logicalId) ?? []).filter(
+      (other) => other.type === 'AWS::IAM::Policy' && JSON.stringify(other.resource.Properties?.['Roles']).includes(roleId),
+    );
+    expect(grants.length, `${user.logicalId}'s role holds ${key.logicalId}`).toBeGreaterThan(0);
+  },
   // The instances are told the app key (KMS_KEY_ID); their role must then hold it.
   'AWS::EC2::LaunchTemplate': (key) => {
     expect((users.get(key.logicalId) ?? []).some((other) => other.type === 'AWS::IAM::Policy' && other.logicalId.startsWith('InstanceRole'))).toBe(true);
@@ -123,6 +132,7 @@ const NEEDS: Readonly<Record<string, (key: KeyJson, user: KeyUser) => void>> = {
       expect(actionsOf(statement).every((action) => action.startsWith('kms:') && action !== 'kms:*')).toBe(true);
       // The data key is used through S3 and Secrets Manager only; the app key directly (envelope encryption).
       if (key.logicalId.includes('DataKey')) expect(JSON.stringify(statement.Condition)).toContain('kms:ViaService');
+      expect(actionsOf(statement).some((action) => action.includes('*')), `${user.logicalId}: exact kms actions`).toBe(false);
     }
   },
 };

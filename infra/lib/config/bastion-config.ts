@@ -64,8 +64,23 @@ export interface BastionConfig {
    * `compliance` (after a 3-day grace nobody, AWS included, can delete a recovery point early), or `off`.
    */
   readonly backupVaultLock: 'off' | 'governance' | 'compliance';
+  /** Account whose release pipeline may release into this environment (this account by default). */
+  readonly pipelineAccount: string;
+  /**
+   * The release pipeline (pipeline-stack.ts), created when `bastion:repository` names the source:
+   * a CodeConnections connection, `owner/name` and branch, and the staging environment it deploys before
+   * production (`<account>/<region>/<domain>`).
+   */
+  readonly pipeline: PipelineConfig | undefined;
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
+}
+
+export interface PipelineConfig {
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly staging: { readonly account: string; readonly region: string; readonly domainName: string };
 }
 
 /** Reads one context value; `App.node.tryGetContext` fits. */
@@ -154,6 +169,32 @@ export function readConfig(read: ContextReader): BastionConfig {
     throw new ConfigError(`${PREFIX}backupVaultLock must be off, governance or compliance (got "${backupVaultLock}")`);
   }
 
+  const pipelineAccount = optionalString(read, 'pipelineAccount') ?? account;
+  if (!/^\d{12}$/.test(pipelineAccount)) throw new ConfigError(`${PREFIX}pipelineAccount must be a 12-digit AWS account id (got "${pipelineAccount}")`);
+  const repository = optionalString(read, 'repository');
+  let pipeline: PipelineConfig | undefined;
+  if (repository !== undefined) {
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new ConfigError(`${PREFIX}repository must be owner/name (got "${repository}")`);
+    const connectionArn = optionalString(read, 'connectionArn');
+    if (connectionArn === undefined || !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/.test(connectionArn)) {
+      throw new ConfigError(`${PREFIX}connectionArn must be the ARN of a CodeConnections connection to the repository's host`);
+    }
+    const staging = (optionalString(read, 'staging') ?? `${account}/${region === 'us-east-2' ? 'us-west-2' : 'us-east-2'}/staging.${domainName}`).split('/');
+    const [stagingAccount = '', stagingRegion = '', stagingDomain = ''] = staging;
+    if (staging.length !== 3 || !/^\d{12}$/.test(stagingAccount) || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(stagingRegion) || !/^[a-z0-9.-]+$/.test(stagingDomain)) {
+      throw new ConfigError(`${PREFIX}staging must be <account>/<region>/<domain> (got "${staging.join('/')}")`);
+    }
+    if (stagingAccount === account && stagingRegion === region) {
+      throw new ConfigError(`${PREFIX}staging must differ from production in account or Region: names are fixed per account and Region`);
+    }
+    pipeline = {
+      connectionArn,
+      repository,
+      branch: optionalString(read, 'branch') ?? 'main',
+      staging: { account: stagingAccount, region: stagingRegion, domainName: stagingDomain },
+    };
+  }
+
   return {
     account,
     region,
@@ -187,6 +228,8 @@ export function readConfig(read: ContextReader): BastionConfig {
     sesVerified: optionalBoolean(read, 'sesVerified') ?? false,
     backupCopyRegion,
     backupVaultLock,
+    pipelineAccount,
+    pipeline,
     appPort: 3000,
   };
 }

@@ -125,10 +125,6 @@ export class AccessRoles extends Construct {
     // No TerminateSession or ResumeSession: a task session ends when its command does.
     Validations.of(this.deployRole).acknowledge(
       {
-        id: iam5Resource(releases),
-        reason: 'Release tarballs are new objects with versioned names under releases/; the grant stops at that prefix.',
-      },
-      {
         id: iam5Resource(`arn:${partition}:ec2:${region}:${account}:instance/*`),
         reason: 'Auto Scaling replaces instances, so ids are unknown; the ssm:resourceTag condition limits sessions to Bastion app instances.',
       },
