@@ -3,7 +3,7 @@ import { TRAIL_NAME } from '../lib/constructs/audit-trail.js';
 import { asList, type PolicyStatementJson } from './support/policies.js';
 import { synthBastion, type SynthesizedBastion } from './support/synth.js';
 
-type StackName = 'stateful' | 'edge' | 'app' | 'recovery';
+type StackName = 'stateful' | 'edge' | 'app' | 'recovery' | 'pipeline';
 interface ResourceJson {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
@@ -26,8 +26,12 @@ let keys: KeyJson[];
 let users: Map<string, KeyUser[]>;
 
 beforeAll(() => {
-  bastion = synthBastion({ 'bastion:globalAccelerator': 'true' });
-  const templates = Object.entries(bastion.templates) as [StackName, (typeof bastion.templates)['app']][];
+  bastion = synthBastion({
+    'bastion:globalAccelerator': 'true',
+    'bastion:repository': 'example/bastion',
+    'bastion:connectionArn': 'arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-0000-4000-8000-000000000000',
+  });
+  const templates = Object.entries(bastion.templates).filter(([, template]) => template !== undefined) as [StackName, (typeof bastion.templates)['app']][];
   keys = templates.flatMap(([stack, template]) =>
     Object.entries(template.findResources('AWS::KMS::Key')).map(([logicalId, key]) => ({
       stack,
@@ -118,6 +122,10 @@ const NEEDS: Readonly<Record<string, (key: KeyJson, user: KeyUser) => void>> = {
       (other) => other.type === 'AWS::IAM::Policy' && JSON.stringify(other.resource.Properties?.['Roles']).includes(roleId),
     );
     expect(grants.length, `${user.logicalId}'s role holds ${key.logicalId}`).toBeGreaterThan(0);
+  },
+  // CodePipeline encrypts artifacts as its service role.
+  'AWS::CodePipeline::Pipeline': (key) => {
+    expect((users.get(key.logicalId) ?? []).some((other) => other.type === 'AWS::IAM::Policy' && other.logicalId.startsWith('PipelineRole'))).toBe(true);
   },
   // The instances are told the app key (KMS_KEY_ID); their role must then hold it.
   'AWS::EC2::LaunchTemplate': (key) => {
