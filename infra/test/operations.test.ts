@@ -235,3 +235,17 @@ describe('media origin', () => {
     expect(s3[0]?.S3OriginConfig?.OriginAccessIdentity).toBe('');
   });
 });
+
+describe('Redis AUTH token', () => {
+  it('rotates every 30 days with the ElastiCache ROTATE strategy, and instances live at most 14 days', () => {
+    const t = bastion.templates.stateful;
+    const schedules = Object.values(resourcesOf(t, 'AWS::SecretsManager::RotationSchedule')).filter((schedule) =>
+      JSON.stringify(schedule.Properties?.['SecretId']).includes('CacheAuthToken'),
+    );
+    expect(schedules).toHaveLength(1);
+    expect(schedules[0]?.Properties).toMatchObject({ RotationLambdaARN: { 'Fn::GetAtt': [expect.stringMatching(/^CacheRotationFunction/), 'Arn'] }, RotationRules: { ScheduleExpression: 'rate(30 days)' } });
+    const code = JSON.stringify(resourcesOf(t, 'AWS::Lambda::Function'));
+    expect(code).toContain("AuthTokenUpdateStrategy: 'ROTATE'");
+    bastion.templates.app.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MaxInstanceLifetime: 14 * 86_400 });
+  });
+});

@@ -60,7 +60,8 @@ describe('stateful stack', () => {
     });
     // Master, owner and app database roles, Redis AUTH, app settings; each database secret rotates.
     bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::Secret', 5);
-    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::RotationSchedule', 3);
+    // The three database secrets (hosted rotation) and the Redis AUTH token (rotation function, cache.ts).
+    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::RotationSchedule', 4);
     for (const secret of Object.values(resourcesOf(bastion.templates.stateful, 'AWS::SecretsManager::Secret'))) {
       expect(secret.Properties?.['KmsKeyId']).toBeDefined();
     }

@@ -9,6 +9,9 @@ import type { BastionConfig } from '../config/bastion-config.js';
 import { APP_INSTANCE_TAG } from './instance-tags.js';
 import { renderUserData, type UserDataSettings } from './user-data.js';
 
+/** Auto Scaling replaces an instance older than this. */
+export const MAX_INSTANCE_LIFETIME_DAYS = 14;
+
 export interface AppFleetProps {
   readonly config: BastionConfig;
   readonly vpc: ec2.IVpc;
@@ -75,6 +78,9 @@ export class AppFleet extends Construct {
       signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
       notifications: [{ topic: props.notifications }],
       defaultInstanceWarmup: Duration.minutes(3),
+      // Every instance is replaced within two weeks: it picks up the current Redis AUTH token (rotated every
+      // 30 days, cache.ts), patched packages, and nothing lives long enough to drift.
+      maxInstanceLifetime: Duration.days(MAX_INSTANCE_LIFETIME_DAYS),
     });
     this.group.attachToApplicationTargetGroup(props.targetGroup);
 

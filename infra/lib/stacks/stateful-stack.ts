@@ -85,6 +85,7 @@ export class StatefulStack extends Stack {
       vpc: this.network.vpc,
       securityGroup: this.network.redisSecurityGroup,
       encryptionKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
       nodeType: config.redisNodeType,
     });
     this.mail = new ShopMail(this, 'Mail', {
