@@ -3,6 +3,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
+import type { Database } from '../../src/db/schema.js';
 import { databaseRoleStatements } from '../../src/db/roles.js';
 import { testPostgresUrl, withDatabase } from '../support/postgres.js';
 
@@ -22,16 +23,16 @@ describe.runIf(url !== undefined)('owner and app roles on PostgreSQL', () => {
   const suffix = randomBytes(5).toString('hex');
   const name = `bastion_roles_${suffix}`;
   const roles = { database: name, owner: `bastion_owner_${suffix}`, app: `bastion_app_${suffix}`, ownerPassword: `o-${suffix}`, appPassword: `a-${suffix}` };
-  let admin: Kysely<any>;
-  let asOwner: Kysely<any>;
-  let asApp: Kysely<any>;
-  const connect = (user?: string, password?: string): Kysely<any> => {
+  let admin: Kysely<Database>;
+  let asOwner: Kysely<Database>;
+  let asApp: Kysely<Database>;
+  const connect = (user?: string, password?: string): Kysely<Database> => {
     const u = new URL(withDatabase(url!, name));
     if (user !== undefined) {
       u.username = user;
       u.password = password ?? '';
     }
-    return new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: u.toString(), max: 2 }) }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: u.toString(), max: 2 }) }) });
   };
   const applyRoles = async (): Promise<void> => {
     for (const statement of databaseRoleStatements(roles)) await sql.raw(statement).execute(admin);
@@ -46,7 +47,7 @@ describe.runIf(url !== undefined)('owner and app roles on PostgreSQL', () => {
     await applyRoles();
     asOwner = connect(roles.owner, roles.ownerPassword);
     // The deploy step: roles, migrations as the owner, roles again for the new tables.
-    await migrateToLatest(asOwner as never);
+    await migrateToLatest(asOwner);
     await applyRoles();
     asApp = connect(roles.app, roles.appPassword);
   });
