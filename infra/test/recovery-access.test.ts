@@ -81,3 +81,23 @@ describe('deploy role and Session Manager', () => {
     expect(launch).not.toMatch(/ssm-user ALL=\(ALL\)/);
   });
 });
+
+describe('restore runbook script', () => {
+  it('restores into a new instance and checks it through the database operations project', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { join } = await import('node:path');
+    const { INFRA_DIR } = await import('./support/synth.js');
+    const { OPS_PROJECT_NAME, RESTORE_CHECK_SECRET_NAME } = await import('../lib/constructs/release-operations.js');
+    const path = join(INFRA_DIR, 'scripts', 'restore-database.sh');
+    execFileSync('bash', ['-n', path]);
+    const script = readFileSync(path, 'utf8');
+    expect(script).toContain('restore-db-instance-to-point-in-time');
+    expect(script).toContain('restore-db-instance-from-db-snapshot');
+    expect(script).toContain(`--project-name ${OPS_PROJECT_NAME}`);
+    expect(script).toContain(`--secret-id ${RESTORE_CHECK_SECRET_NAME}`);
+    expect(script).toContain('OPS_TASK,value=restore-check');
+    // It never modifies or deletes the running database.
+    expect(script).not.toMatch(/(modify|delete)-db-instance --db-instance-identifier bastion-db\b/);
+  });
+});
