@@ -249,3 +249,11 @@ describe('Redis AUTH token', () => {
     bastion.templates.app.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MaxInstanceLifetime: 14 * 86_400 });
   });
 });
+
+describe('burstable instances', () => {
+  it('run t4g instances in unlimited mode, which the cost estimate prices at the CPU target', () => {
+    bastion.templates.app.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ CreditSpecification: { CpuCredits: 'unlimited' } }),
+    });
+  });
+});

@@ -9,6 +9,9 @@ import type { BastionConfig } from '../config/bastion-config.js';
 import { APP_INSTANCE_TAG } from './instance-tags.js';
 import { renderUserData, type UserDataSettings } from './user-data.js';
 
+/** The fleet's CPU target (target tracking); the cost estimate prices burstable credits at it. */
+export const CPU_TARGET_PERCENT = 60;
+
 /** Auto Scaling replaces an instance older than this. */
 export const MAX_INSTANCE_LIFETIME_DAYS = 14;
 
@@ -46,6 +49,9 @@ export class AppFleet extends Construct {
       securityGroup: props.securityGroup,
       userData,
       requireImdsv2: true,
+      // Burstable types (t4g) run unlimited: a busy hour costs CPU credits (priced by npm run cost)
+      // rather than throttling the shop to its baseline.
+      ...(/^t\d/.test(config.instanceType) ? { cpuCredits: ec2.CpuCredits.UNLIMITED } : {}),
       httpPutResponseHopLimit: 1,
       instanceMetadataTags: false,
       detailedMonitoring: true,
@@ -95,7 +101,7 @@ export class AppFleet extends Construct {
       }),
     );
 
-    this.group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    this.group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: CPU_TARGET_PERCENT });
     this.group.scaleOnRequestCount('Requests', { targetRequestsPerMinute: config.requestsPerTargetPerMinute });
 
     // Session Manager access (see access-roles.ts) is granted by this tag.
