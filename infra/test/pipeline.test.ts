@@ -56,7 +56,7 @@ describe('release pipeline', () => {
     });
     const build = order('npm run typecheck', 'npm run lint', 'npm test', 'npx vitest run --project infra', 'npm run release');
     expect([...build].sort((a, b) => a - b)).toEqual(build);
-    const deploy = order('inspector2 enable --resource-types EC2', 'cdk deploy BastionRecovery BastionStateful', 's3 cp "release/bastion-', 'run_ops migrate', 'cdk deploy BastionEdge BastionApp', 'run_ops refresh');
+    const deploy = order('cdk deploy BastionRecovery BastionStateful', 'inspector2 enable --resource-types EC2', 's3 cp "release/bastion-', 'run_ops migrate', 'cdk deploy BastionEdge BastionApp', 'run_ops refresh');
     expect([...deploy].sort((a, b) => a - b)).toEqual(deploy);
     expect(script).toContain(`--project-name ${OPS_PROJECT_NAME}`);
   });

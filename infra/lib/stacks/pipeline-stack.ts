@@ -230,9 +230,6 @@ case "$STEP" in
     target() { aws --profile target "$@"; }
     # The environment's context, as the positional parameters every cdk command below passes on.
     set -- -c "bastion:account=$STAGE_ACCOUNT" -c "bastion:region=$STAGE_REGION" -c "bastion:domainName=$STAGE_DOMAIN" -c "bastion:releaseVersion=$version"
-    # Account set-up AWS offers no CloudFormation resource for; both calls are idempotent.
-    target iam create-service-linked-role --aws-service-name config.amazonaws.com >/dev/null 2>&1 || true
-    target inspector2 enable --resource-types EC2 >/dev/null
     run_ops() {
       local overrides
       overrides="$(node -e 'const [task, version, ...pairs] = process.argv.slice(1);
@@ -246,6 +243,10 @@ case "$STEP" in
       done
     }
     (cd infra && npx cdk deploy BastionRecovery BastionStateful "$@" --require-approval never)
+    # Account set-up AWS offers no CloudFormation resource for; both calls are idempotent. (The very first
+    # deploy of an environment needs AWS Config's role before the stateful stack: docs/deploy-aws.md step 3.)
+    target iam create-service-linked-role --aws-service-name config.amazonaws.com >/dev/null 2>&1 || true
+    target inspector2 enable --resource-types EC2 >/dev/null
     target s3 cp "release/bastion-$version.tgz" "s3://bastion-artifacts-$STAGE_ACCOUNT-$STAGE_REGION/releases/bastion-$version.tgz"
     run_ops migrate "$version"
     (cd infra && npx cdk deploy BastionEdge BastionApp "$@" --require-approval never --outputs-file /tmp/outputs.json)
