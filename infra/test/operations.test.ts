@@ -257,3 +257,19 @@ describe('burstable instances', () => {
     });
   });
 });
+
+describe('docs/deploy-aws.md', () => {
+  it('shows the database connection figures the code derives, size by size', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { INFRA_DIR } = await import('./support/synth.js');
+    const doc = readFileSync(join(INFRA_DIR, '..', 'docs', 'deploy-aws.md'), 'utf8');
+    for (const size of Object.keys(SIZES) as SizeName[]) {
+      const preset = SIZES[size];
+      const sizing = databaseSizing(preset.dbInstanceClass, preset.maxCapacity);
+      expect(doc).toContain(
+        `| ${size} | db.${preset.dbInstanceClass} | ${sizing.maxConnections} | ${sizing.alarmThreshold} | ${sizing.processes} | ${sizing.poolSizePerProcess} |`,
+      );
+    }
+  });
+});
