@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { databaseSizing, maxConnectionsOf } from '../lib/config/database-sizing.js';
 import { SIZES, type SizeName } from '../lib/config/sizes.js';
 import { APP_METRICS_NAMESPACE } from '../lib/constructs/app-metrics.js';
 import { SECURITY_METRICS_NAMESPACE, TRAIL_METRIC_FILTERS } from '../lib/constructs/security-monitoring.js';
-import { resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
+import { INFRA_DIR, resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
 
 let bastion: SynthesizedBastion;
 beforeAll(() => {
@@ -259,10 +261,7 @@ describe('burstable instances', () => {
 });
 
 describe('docs/deploy-aws.md', () => {
-  it('shows the database connection figures the code derives, size by size', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { INFRA_DIR } = await import('./support/synth.js');
+  it('shows the database connection figures the code derives, size by size', () => {
     const doc = readFileSync(join(INFRA_DIR, '..', 'docs', 'deploy-aws.md'), 'utf8');
     for (const size of Object.keys(SIZES) as SizeName[]) {
       const preset = SIZES[size];

@@ -1,9 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_RETENTION, RECOVERY_VAULT_NAME } from '../lib/constructs/backup-plan.js';
 import { INSTANCE_TASKS, TASK_DOCUMENT_NAME } from '../lib/constructs/access-roles.js';
+import { OPS_PROJECT_NAME, RESTORE_CHECK_SECRET_NAME } from '../lib/constructs/release-operations.js';
 import { inlineStatements, resourceText } from './support/policies.js';
-import { resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
+import { INFRA_DIR, resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
 
 let bastion: SynthesizedBastion;
 beforeAll(() => {
@@ -83,12 +87,7 @@ describe('deploy role and Session Manager', () => {
 });
 
 describe('restore runbook script', () => {
-  it('restores into a new instance and checks it through the database operations project', async () => {
-    const { readFileSync } = await import('node:fs');
-    const { execFileSync } = await import('node:child_process');
-    const { join } = await import('node:path');
-    const { INFRA_DIR } = await import('./support/synth.js');
-    const { OPS_PROJECT_NAME, RESTORE_CHECK_SECRET_NAME } = await import('../lib/constructs/release-operations.js');
+  it('restores into a new instance and checks it through the database operations project', () => {
     const path = join(INFRA_DIR, 'scripts', 'restore-database.sh');
     execFileSync('bash', ['-n', path]);
     const script = readFileSync(path, 'utf8');
