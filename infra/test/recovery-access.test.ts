@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { cfnExecutionPolicy, SERVICE_PREFIXES } from '../lib/config/cfn-execution-policy.js';
 import { BACKUP_RETENTION, RECOVERY_VAULT_NAME } from '../lib/constructs/backup-plan.js';
 import { INSTANCE_TASKS, TASK_DOCUMENT_NAME } from '../lib/constructs/access-roles.js';
 import { OPS_PROJECT_NAME, RESTORE_CHECK_SECRET_NAME } from '../lib/constructs/release-operations.js';
@@ -98,5 +99,40 @@ describe('restore runbook script', () => {
     expect(script).toContain('OPS_TASK,value=restore-check');
     // It never modifies or deletes the running database.
     expect(script).not.toMatch(/(modify|delete)-db-instance --db-instance-identifier bastion-db\b/);
+  });
+});
+
+describe('CloudFormation execution policy for cdk bootstrap', () => {
+  it('covers every resource type the stacks deploy, and IAM only on the app\'s own names', () => {
+    const everything = synthBastion({
+      'bastion:globalAccelerator': 'true',
+      'bastion:hostedZoneId': 'Z0000000000000000000',
+      'bastion:repository': 'example/bastion',
+      'bastion:connectionArn': 'arn:aws:codeconnections:us-east-1:123456789012:connection/0a1b2c3d-0000-4000-8000-000000000000',
+    });
+    const namespaces = new Set<string>();
+    for (const template of Object.values(everything.templates)) {
+      if (template === undefined) continue;
+      for (const resource of Object.values(template.toJSON()['Resources'] as Record<string, { Type: string }>)) {
+        const [owner, namespace] = resource.Type.split('::');
+        if (owner === 'AWS' && namespace !== 'CDK' && namespace !== undefined) namespaces.add(namespace);
+      }
+    }
+    const policy = cfnExecutionPolicy('123456789012');
+    const allowed = new Set(
+      policy.Statement.filter((statement) => statement.Sid === 'AppServices').flatMap((statement) => [statement.Action].flat()),
+    );
+    for (const namespace of namespaces) {
+      if (namespace === 'IAM') continue;
+      const prefixes = SERVICE_PREFIXES[namespace];
+      expect(prefixes, `AWS::${namespace} has an IAM prefix in SERVICE_PREFIXES`).toBeDefined();
+      for (const prefix of prefixes ?? []) expect(allowed.has(`${prefix}:*`), prefix).toBe(true);
+    }
+    const iam = policy.Statement.find((statement) => statement.Sid === 'OwnRolesPoliciesAndUsers');
+    for (const resource of [iam?.Resource].flat()) expect(resource).toMatch(/:(role|policy|user|instance-profile)\/(Bastion|bastion|cdk-hnb659fds-)\*$/);
+    expect(allowed.has('iam:*')).toBe(false);
+    // Role names CDK generates start with the stack name, which the pattern covers.
+    const roleNames = Object.values(resourcesOf(everything.templates.stateful, 'AWS::IAM::Role')).map((role) => role.Properties?.['RoleName']).filter(Boolean);
+    for (const name of roleNames) expect(String(name)).toMatch(/^bastion/);
   });
 });
