@@ -129,10 +129,11 @@ export class Database extends Construct {
     this.appSecret = roleSecret('AppSecret', DATABASE_ROLES.app);
 
     // Hosted rotation: Secrets Manager runs the rotation function itself, so no Lambda code is bundled here.
-    const rotate = (id: string, secret: secretsmanager.ISecret): void => {
+    const rotate = (id: string, secret: secretsmanager.ISecret, rotateImmediatelyOnUpdate = true): void => {
       new secretsmanager.RotationSchedule(this, id, {
         secret,
         automaticallyAfter: Duration.days(30),
+        rotateImmediatelyOnUpdate,
         hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
           vpc: props.vpc,
           vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
@@ -142,8 +143,9 @@ export class Database extends Construct {
       });
     };
     rotate('Rotation', this.secret);
-    rotate('OwnerRotation', this.ownerSecret);
-    rotate('AppRotation', this.appSecret);
+    // The roles exist only once the migrate step has run `db:roles`; a rotation at creation would fail.
+    rotate('OwnerRotation', this.ownerSecret, false);
+    rotate('AppRotation', this.appSecret, false);
 
     Validations.of(this.instance).acknowledge(
       {
