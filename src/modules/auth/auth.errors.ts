@@ -50,3 +50,12 @@ export const sessionNotFound = (): AppError =>
 
 export const mfaCodeNeeded = (): AppError =>
   new AppError('AUTH_MFA_CODE_REQUIRED', 'invalid_data', 'Enter the code from your authenticator app, or a recovery code.');
+
+/** A change of factors, address or password, or a deletion, asked for without a recent re-authentication. */
+export const reauthRequired = (minutes: number): AppError =>
+  new AppError('AUTH_REAUTH_REQUIRED', 'forbidden', `Confirm it is you first: enter your password and code again (or use a passkey). This lasts ${minutes} minutes.`, {
+    reauthMinutes: minutes,
+  });
+
+export const reauthUnavailable = (): AppError =>
+  new AppError('AUTH_REAUTH_PASSWORD_UNAVAILABLE', 'invalid_data', 'This account has no password: confirm it is you with a passkey, or by signing in again.');

@@ -104,13 +104,22 @@ export function emailChangeLinkMail(brand: MailBrand, to: string, token: string,
   );
 }
 
-/** Sent to the current address when a change is asked for, whether or not the new one is free. */
-export function emailChangeRequestedMail(brand: MailBrand, to: string, newEmail: string): MailMessage {
-  return compose(brand, to, 'A change of e-mail address was asked for', [
-    `Someone signed in to your ${brand.shopName} account asked to change its e-mail address to ${newEmail}.`,
-    'Nothing changes until the link we sent to the new address is used.',
-    `If this was not you, change your password now at ${brand.publicUrl}/account/security/password, sign out on every device, and contact us.`,
-  ]);
+/**
+ * Sent to the current address when a change is asked for, whether or not the new one is free. Its link
+ * ("this was not me") cancels the change, signs out every device and mails a reset link here.
+ */
+export function emailChangeRequestedMail(brand: MailBrand, to: string, newEmail: string, cancelToken: string, hours: number): MailMessage {
+  return compose(
+    brand,
+    to,
+    'A change of e-mail address was asked for',
+    [
+      `Someone signed in to your ${brand.shopName} account asked to change its e-mail address to ${newEmail}. If this was not you, open this link:`,
+      `It cancels the change, signs out every device and sends a link to this address to choose a new password. It works once, for ${hours} hours.`,
+      'If it was you, nothing changes until the link we sent to the new address is used.',
+    ],
+    { url: `${brand.publicUrl}/account/email/cancel?token=${cancelToken}`, label: 'This was not me' },
+  );
 }
 
 /** Sent instead of a link when the new address already has an account, so the answer reveals nothing. */
@@ -127,5 +136,13 @@ export function emailChangedMail(brand: MailBrand, to: string, newEmail: string)
   return compose(brand, to, 'Your e-mail address was changed', [
     `The e-mail address of your ${brand.shopName} account is now ${newEmail}, and every other device was signed out. Mail about the account goes there from now on.`,
     'If this was not you, contact us now: someone may have taken over your account.',
+  ]);
+}
+
+/** Sent when new recovery codes replace the old ones. */
+export function recoveryCodesChangedMail(brand: MailBrand, to: string): MailMessage {
+  return compose(brand, to, 'New recovery codes were made', [
+    'New recovery codes were made for your account; the old ones no longer work.',
+    `If this was not you, reset your password now at ${brand.publicUrl}/account/reset and contact us.`,
   ]);
 }

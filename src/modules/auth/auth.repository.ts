@@ -65,13 +65,23 @@ export interface SessionRow {
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
+  reauthenticated_at: Date | null;
+  passkey_id: string | null;
 }
 
-const sessionColumns = ['id', 'user_id', 'mfa_verified', 'created_at', 'last_seen_at', 'expires_at'] as const;
+const sessionColumns = ['id', 'user_id', 'mfa_verified', 'created_at', 'last_seen_at', 'expires_at', 'reauthenticated_at', 'passkey_id'] as const;
 
 export function insertSession(
   db: Db,
-  session: { tokenHash: Uint8Array; userId: string; mfaVerified: boolean; now: Date; expiresAt: Date },
+  session: {
+    tokenHash: Uint8Array;
+    userId: string;
+    mfaVerified: boolean;
+    now: Date;
+    expiresAt: Date;
+    reauthenticatedAt?: Date | null;
+    passkeyId?: string | null;
+  },
 ): Promise<SessionRow> {
   return db
     .insertInto('user_session')
@@ -82,6 +92,8 @@ export function insertSession(
       created_at: session.now,
       last_seen_at: session.now,
       expires_at: session.expiresAt,
+      reauthenticated_at: session.reauthenticatedAt ?? null,
+      passkey_id: session.passkeyId ?? null,
     })
     .returning(sessionColumns)
     .executeTakeFirstOrThrow();
@@ -164,6 +176,12 @@ export function consumeToken(db: Db, tokenHash: Uint8Array, purpose: AuthTokenPu
 
 export async function deleteTokensOfUser(db: Db, userId: string, purpose: AuthTokenPurpose): Promise<void> {
   await db.deleteFrom('auth_token').where('user_id', '=', userId).where('purpose', '=', purpose).execute();
+}
+
+/** Deletes every single-use link of the user, whatever its purpose; returns how many there were. */
+export async function deleteAllTokensOfUser(db: Db, userId: string): Promise<number> {
+  const rows = await db.deleteFrom('auth_token').where('user_id', '=', userId).returning('purpose').execute();
+  return rows.length;
 }
 
 // --- MFA ------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { signInRequired } from './auth.errors.js';
 import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
-import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
+import { clearSessionCookie, reauthMinutes, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthRouteDeps {
   auth: AuthService;
@@ -153,6 +153,40 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
       return { status: 'email_changed', message: 'Your e-mail address is changed, and every other device is signed out.' };
     },
   );
+
+  app.post<{ Body: { token: string } }>(
+    '/api/v1/auth/email/cancel',
+    { schema: { tags, body: S.TokenBody, response: { 200: S.Accepted } } },
+    async (request, reply) => {
+      const userId = await auth.cancelEmailChange(request.body.token, requestContext(request));
+      logAuthEvent(request.log, 'auth.email_change_cancelled', { userId, clientIp: request.ip });
+      clearSessionCookie(request, reply);
+      return {
+        status: 'email_change_cancelled',
+        message: 'The change of address is cancelled and every device is signed out. We have sent you a link to choose a new password.',
+      };
+    },
+  );
+
+  app.post<{ Body: { password: string; code?: string; recoveryCode?: string } }>(
+    '/api/v1/auth/reauthenticate',
+    { schema: { tags, body: S.ReauthenticateBody, response: { 200: S.Reauthenticated } } },
+    async (request, reply) => {
+      const session = await fullSession(request);
+      await limitAccount(request, reply, `user:${session.userId}`);
+      const result = await auth.reauthenticate(session, request.body);
+      logAuthEvent(request.log, 'auth.reauthenticated', { userId: session.userId, clientIp: request.ip });
+      startSession(request, reply, result.token);
+      return { status: 'reauthenticated', validForMinutes: reauthMinutes };
+    },
+  );
+
+  app.post('/api/v1/auth/mfa/recovery-codes', { schema: { tags, body: S.EmptyBody, response: { 200: S.RecoveryCodes } } }, async (request) => {
+    const session = await fullSession(request);
+    const recoveryCodes = await auth.regenerateRecoveryCodes(session);
+    logAuthEvent(request.log, 'auth.recovery_codes_regenerated', { userId: session.userId, clientIp: request.ip });
+    return { status: 'recovery_codes_regenerated', recoveryCodes };
+  });
 
   app.get('/api/v1/me', { schema: { tags, response: { 200: S.Me } } }, async (request) => {
     const me = await auth.me(await fullSession(request));

@@ -25,6 +25,12 @@ export const MfaDisableBody = Type.Union([
   Type.Object({ password: Password, code: TotpCode }, strict),
   Type.Object({ password: Password, recoveryCode: RecoveryCode }, strict),
 ]);
+/** Re-authentication: the password, plus a current code or a recovery code when MFA is on. */
+export const ReauthenticateBody = Type.Object(
+  { password: Password, code: Type.Optional(TotpCode), recoveryCode: Type.Optional(RecoveryCode) },
+  strict,
+);
+export const Reauthenticated = Type.Object({ status: Type.String(), validForMinutes: Type.Integer() });
 /** Sign-out takes no input; an empty JSON object or no body at all. */
 export const EmptyBody = Type.Union([Type.Null(), Type.Undefined(), Type.Object({}, strict)]);
 

@@ -13,15 +13,27 @@ import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
-import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaCodeNeeded, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
-import { accountExistsMail, mfaChangedMail, passwordChangedMail, type MailBrand } from './auth.mails.js';
+import {
+  emailNotVerified,
+  invalidCredentials,
+  mfaCodeInvalid,
+  mfaCodeNeeded,
+  mfaNotEnabled,
+  mfaRequired,
+  reauthRequired,
+  reauthUnavailable,
+  sessionNotFound,
+  signInRequired,
+} from './auth.errors.js';
+import { accountExistsMail, mfaChangedMail, passwordChangedMail, recoveryCodesChangedMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
 import { createEmailChange, type RequestFacts } from './email-change.js';
 import { createEmailVerification, type EmailVerification } from './email-verification.js';
 import { createMfa, type Enrolment, type Mfa } from './mfa.js';
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
+import { cancelPendingChanges } from './recovery.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
-import { createSessions, type Session, type SessionOptions, type Sessions } from './sessions.js';
+import { createSessions, isRecentlyAuthenticated, reauthMinutes, type Session, type SessionOptions, type Sessions } from './sessions.js';
 import { createThrottle, type Throttle } from './throttle.js';
 
 export interface AuthDeps {
@@ -81,6 +93,18 @@ export interface AuthService {
   endSession(session: Session, sessionId: string): Promise<void>;
   /** The session of a token when it is fully signed in; AUTH_SIGN_IN_REQUIRED / AUTH_MFA_REQUIRED otherwise. */
   requireFull(session: Session | undefined): Session;
+  /**
+   * A full session whose holder re-authenticated within `reauthMinutes` (sessions.ts); AUTH_REAUTH_REQUIRED
+   * (403) otherwise. Asked before every change of factors, of address or password, and before deletion.
+   */
+  requireRecent(session: Session | undefined): Session;
+  /**
+   * Re-authenticates a signed-in session with the password and, when MFA is on, a second factor; the
+   * session gets a new token and counts as recent. Accounts without a password use a passkey instead.
+   */
+  reauthenticate(session: Session | undefined, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<{ token: string; session: Session }>;
+  /** Replaces the recovery codes (recent re-authentication needed); the owner is told by mail. */
+  regenerateRecoveryCodes(session: Session | undefined): Promise<string[]>;
   mfaEnrol(session: Session): Promise<Enrolment>;
   /** The enrolment awaiting its first code, if one was started. */
   mfaPendingEnrolment(session: Session): Promise<Enrolment | undefined>;
@@ -95,10 +119,17 @@ export interface AuthService {
   /** Uses a change-of-e-mail link and returns the account id; `current` stays signed in when it is that account's. */
   confirmEmailChange(token: string, current: Session | undefined, facts: RequestFacts): Promise<string>;
   /**
-   * Re-checks who is at the keyboard before something irreversible (deleting the account): the password,
-   * and a second factor when MFA is on (AUTH_MFA_CODE_REQUIRED when none was given). Throttled per account.
+   * Uses the "this was not me" link of the notice to the old address: cancels the change and every link,
+   * ends every session, and mails a reset link to the account's (unchanged) address. Returns the account id.
    */
-  confirmIdentity(session: Session, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<void>;
+  cancelEmailChange(token: string, facts: RequestFacts): Promise<string>;
+  /**
+   * Re-checks who is at the keyboard before something irreversible (deleting the account): a recent
+   * re-authentication of the session, or else the password and a second factor when MFA is on
+   * (AUTH_MFA_CODE_REQUIRED when none was given), throttled per account. With neither, AUTH_REAUTH_REQUIRED:
+   * an account without a password re-authenticates with a passkey or a fresh sign-in first.
+   */
+  confirmIdentity(session: Session, input: { password?: string | undefined; code?: string | undefined; recoveryCode?: string | undefined }): Promise<void>;
   /**
    * Deletes the account inside the caller's transaction: its sessions, tokens, MFA, pending e-mail change
    * and the account row. Returns the ended sessions' token hashes; once the transaction commits, none of
@@ -151,6 +182,18 @@ export function createAuthService(deps: AuthDeps): AuthService {
     await throttle.succeed(mfaKey(userId));
   };
 
+  /** The password and, when MFA is on, a second factor; shared by re-authentication and deletion. */
+  const checkEveryFactor = async (
+    account: { id: string; passwordHash: string | null },
+    input: { password: string; code?: string | undefined; recoveryCode?: string | undefined },
+  ): Promise<void> => {
+    await checkPassword(account, input.password);
+    if (!(await mfa.isEnabled(account.id))) return;
+    if (input.code !== undefined && input.code !== '') await checkSecondFactor(account.id, { code: input.code });
+    else if (input.recoveryCode !== undefined && input.recoveryCode !== '') await checkSecondFactor(account.id, { recoveryCode: input.recoveryCode });
+    else throw mfaCodeNeeded();
+  };
+
   const service: AuthService = {
     sessions,
     directory: createAccountDirectory({ db, now, accounts, passwords, throttle, mfa, accountKey }),
@@ -197,15 +240,21 @@ export function createAuthService(deps: AuthDeps): AuthService {
       // A session the request already had (signed in as anyone, or planted by an attacker) ends here.
       if (previous !== undefined) await sessions.end(previous.id);
       const mfaRequired = await mfa.isEnabled(account.id);
-      const { token, session } = await sessions.create(account.id, { mfaVerified: !mfaRequired });
+      // Without MFA the password was every factor, so the session starts recently authenticated.
+      const { token, session } = await sessions.create(account.id, { mfaVerified: !mfaRequired, reauthenticated: !mfaRequired });
       return { token, session, mfaRequired };
     },
 
     signOut: (session) => sessions.end(session.id),
-    signOutEverywhere: (session) => sessions.endAllOf(session.userId),
+    async signOutEverywhere(session) {
+      return db.transaction().execute(async (trx) => {
+        await cancelPendingChanges(trx, session.userId);
+        return (await repo.deleteSessionsOfUser(trx, session.userId)).length;
+      });
+    },
 
     async changePassword(session, { currentPassword, newPassword }) {
-      const account = await requireAccount(service.requireFull(session));
+      const account = await requireAccount(service.requireRecent(session));
       const key = `password:${account.id}`;
       await throttle.assertOpen(key);
       if (account.passwordHash === null || !(await passwords.verify(account.passwordHash, currentPassword))) {
@@ -217,7 +266,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const passwordHash = await passwords.hash(newPassword);
       await db.transaction().execute(async (trx) => {
         await repo.updatePasswordHash(trx, account.id, passwordHash, now());
-        await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
+        await cancelPendingChanges(trx, account.id);
         await repo.deleteSessionsOfUser(trx, account.id, session.id);
       });
       mail.enqueue(passwordChangedMail(brand, account.email, 'every other device'));
@@ -255,8 +304,29 @@ export function createAuthService(deps: AuthDeps): AuthService {
       return session;
     },
 
-    async mfaEnrol(session) {
+    requireRecent(session) {
+      const full = service.requireFull(session);
+      if (!isRecentlyAuthenticated(full, now())) throw reauthRequired(reauthMinutes);
+      return full;
+    },
+
+    async reauthenticate(session, input) {
       const account = await requireAccount(service.requireFull(session));
+      if (account.passwordHash === null) throw reauthUnavailable();
+      await checkEveryFactor(account, input);
+      return sessions.rotate(session!, { mfaVerified: true, reauthenticated: true });
+    },
+
+    async regenerateRecoveryCodes(session) {
+      const account = await requireAccount(service.requireRecent(session));
+      const codes = await mfa.regenerateRecoveryCodes(account.id);
+      await db.transaction().execute((trx) => cancelPendingChanges(trx, account.id));
+      mail.enqueue(recoveryCodesChangedMail(brand, account.email));
+      return codes;
+    },
+
+    async mfaEnrol(session) {
+      const account = await requireAccount(service.requireRecent(session));
       return mfa.enrol(account.id, account.email);
     },
 
@@ -266,7 +336,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
     },
 
     async mfaConfirm(session, code) {
-      const account = await requireAccount(service.requireFull(session));
+      const account = await requireAccount(service.requireRecent(session));
       await throttle.assertOpen(mfaKey(account.id));
       const recoveryCodes = await mfa.confirm(account.id, code);
       if (recoveryCodes === undefined) {
@@ -274,6 +344,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
         throw mfaCodeInvalid();
       }
       await throttle.succeed(mfaKey(account.id));
+      await db.transaction().execute((trx) => cancelPendingChanges(trx, account.id));
       mail.enqueue(mfaChangedMail(brand, account.email, true));
       const rotated = await sessions.rotate(session, { mfaVerified: true });
       return { recoveryCodes, ...rotated };
@@ -283,12 +354,12 @@ export function createAuthService(deps: AuthDeps): AuthService {
       // Already past the second factor: nothing to do, and no new token.
       if (session.mfaVerified) return { token: undefined, session, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
       await checkSecondFactor(session.userId, factor);
-      const rotated = await sessions.rotate(session, { mfaVerified: true });
+      const rotated = await sessions.rotate(session, { mfaVerified: true, reauthenticated: true });
       return { ...rotated, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
     },
 
     async mfaDisable(session, input) {
-      const account = await requireAccount(service.requireFull(session));
+      const account = await requireAccount(service.requireRecent(session));
       if (!(await mfa.isEnabled(account.id))) throw mfaNotEnabled();
       await throttle.assertOpen(mfaKey(account.id));
       if (account.passwordHash === null || !(await passwords.verify(account.passwordHash, input.password))) {
@@ -298,26 +369,33 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await checkSecondFactor(account.id, input);
       await mfa.disable(account.id);
       // A weaker sign-in from now on: sessions begun under the second factor elsewhere end, as with a password change.
-      await sessions.endAllOf(account.id, session.id);
+      await db.transaction().execute(async (trx) => {
+        await cancelPendingChanges(trx, account.id);
+        await repo.deleteSessionsOfUser(trx, account.id, session.id);
+      });
       mail.enqueue(mfaChangedMail(brand, account.email, false));
       return sessions.rotate(session, { mfaVerified: true });
     },
 
     async requestEmailChange(session, { password, newEmail }) {
-      const account = await requireAccount(service.requireFull(session));
+      const account = await requireAccount(service.requireRecent(session));
       await checkPassword(account, password);
       await emailChange.request(account, newEmail);
     },
 
     confirmEmailChange: (token, current, facts) => emailChange.confirm(token, current, facts),
 
+    async cancelEmailChange(token, facts) {
+      const { userId, email } = await emailChange.cancel(token, facts);
+      await reset.request(email);
+      return userId;
+    },
+
     async confirmIdentity(session, input) {
       const account = await requireAccount(service.requireFull(session));
-      await checkPassword(account, input.password);
-      if (!(await mfa.isEnabled(account.id))) return;
-      if (input.code !== undefined && input.code !== '') await checkSecondFactor(account.id, { code: input.code });
-      else if (input.recoveryCode !== undefined && input.recoveryCode !== '') await checkSecondFactor(account.id, { recoveryCode: input.recoveryCode });
-      else throw mfaCodeNeeded();
+      // Given, the password and second factor are a re-authentication on the spot; without them only a recent one will do.
+      if (input.password !== undefined && input.password !== '') return checkEveryFactor(account, { ...input, password: input.password });
+      service.requireRecent(session);
     },
 
     async eraseAccount(trx, userId) {

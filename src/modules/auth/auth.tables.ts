@@ -37,9 +37,13 @@ export interface UserSessionTable {
   created_at: Date;
   last_seen_at: Date;
   expires_at: Date;
+  /** When the holder last gave the password and second factor (or a user-verified passkey). */
+  reauthenticated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The passkey the session was started with; removing it deletes the session (foreign key cascade). */
+  passkey_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
-export type AuthTokenPurpose = 'email_verification' | 'password_reset' | 'email_change';
+export type AuthTokenPurpose = 'email_verification' | 'password_reset' | 'email_change' | 'email_change_cancel';
 
 /** A single-use token (verification or reset link), stored as its SHA-256 and deleted when used. */
 export interface AuthTokenTable {

@@ -9,6 +9,11 @@
  * - No enumeration: when the new address already has an account, nothing is stored, its owner gets a
  *   notice instead of a link, the old address gets the same notice as always, and the caller the same
  *   answer. Both paths seal the address and run one transaction, so they cost about the same.
+ * - The notice to the current address carries a "this was not me" link (its own single-use token, valid
+ *   as long as the change link): using it cancels the change and every other link, ends every session,
+ *   and the caller then mails a reset link to the current address (auth.service.ts).
+ * - A password change, a reset, signing out everywhere and any change of factors cancel a pending change
+ *   too (recovery.ts): whoever asked for it may be the thief those steps are meant to shut out.
  * - Confirming uses the token in one read-and-delete and, in the same transaction, puts the sealed
  *   address and its blind index on the account, ends every other session and every pending reset or
  *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
@@ -22,6 +27,7 @@ import type { FieldEncryption } from '../encryption/index.js';
 import { normaliseEmail, type Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { emailChangedMail, emailChangeLinkMail, emailChangeRequestedMail, emailInUseMail, type MailBrand } from './auth.mails.js';
+import { cancelPendingChanges } from './recovery.js';
 import * as repo from './auth.repository.js';
 import * as changes from './email-change.repository.js';
 import type { Session, Sessions } from './sessions.js';
@@ -43,6 +49,11 @@ export interface EmailChange {
    * the same account) stays signed in; every other session of the account ends. Returns the account id.
    */
   confirm(token: string, current: Session | undefined, facts: RequestFacts): Promise<string>;
+  /**
+   * Uses a "this was not me" link: the pending change and every link of the account are cancelled and
+   * every session ends. Returns the account (its current address gets the reset link the caller sends).
+   */
+  cancel(token: string, facts: RequestFacts): Promise<{ userId: string; email: string }>;
 }
 
 const pendingRef = (id: string) => ({ table: 'email_change_request', column: 'new_email_encrypted', rowId: id });
@@ -66,22 +77,26 @@ export function createEmailChange(deps: {
       const sealed = await fe.seal(pendingRef(id), address);
       const ownerId = await changes.findUserIdByEmailIndex(db, await accounts.indexOf(address));
       const token = generateToken();
+      const cancelToken = generateToken();
       const at = now();
+      const expiresAt = new Date(at.getTime() + emailChangeHours * 3_600_000);
       await db.transaction().execute(async (trx) => {
-        // Asking again (for any address) cancels the earlier link.
+        // Asking again (for any address) cancels the earlier link and its "not me" link.
         await repo.deleteTokensOfUser(trx, account.id, 'email_change');
+        await repo.deleteTokensOfUser(trx, account.id, 'email_change_cancel');
         await changes.takeEmailChange(trx, account.id);
+        await repo.insertToken(trx, { tokenHash: hashToken(cancelToken), purpose: 'email_change_cancel', userId: account.id, now: at, expiresAt });
         if (ownerId !== undefined) return;
         await repo.insertToken(trx, {
           tokenHash: hashToken(token),
           purpose: 'email_change',
           userId: account.id,
           now: at,
-          expiresAt: new Date(at.getTime() + emailChangeHours * 3_600_000),
+          expiresAt,
         });
         await changes.insertEmailChange(trx, { id, user_id: account.id, new_email_encrypted: sealed, created_at: at });
       });
-      mail.enqueue(emailChangeRequestedMail(brand, account.email, address));
+      mail.enqueue(emailChangeRequestedMail(brand, account.email, address, cancelToken, emailChangeHours));
       mail.enqueue(ownerId === undefined ? emailChangeLinkMail(brand, address, token, emailChangeHours) : emailInUseMail(brand, address));
     },
 
@@ -103,9 +118,8 @@ export function createEmailChange(deps: {
         if ((await changes.findUserIdByEmailIndex(trx, index)) !== undefined) return undefined;
         const oldEmail = await fe.open(accountRef(userId), account.email_encrypted);
         await changes.updateUserEmail(trx, userId, { encrypted: await fe.seal(accountRef(userId), newEmail), index }, at);
-        // Links already mailed to the old address must not outlive the change.
-        await repo.deleteTokensOfUser(trx, userId, 'password_reset');
-        await repo.deleteTokensOfUser(trx, userId, 'email_verification');
+        // Links already mailed to the old address (reset, verification, "not me") must not outlive the change.
+        await repo.deleteAllTokensOfUser(trx, userId);
         await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
         await deps.audit.record(trx, {
           actor: { type: 'customer', id: userId },
@@ -121,6 +135,31 @@ export function createEmailChange(deps: {
       if (outcome === 'expired') throw tokenExpired();
       mail.enqueue(emailChangedMail(brand, outcome.oldEmail, outcome.newEmail));
       return outcome.userId;
+    },
+
+    async cancel(token, facts) {
+      if (!isWellFormedToken(token)) throw tokenInvalid();
+      const at = now();
+      const outcome = await db.transaction().execute(async (trx) => {
+        const row = await repo.consumeToken(trx, hashToken(token), 'email_change_cancel');
+        if (row === undefined) return undefined;
+        if (row.expires_at <= at) return 'expired' as const;
+        const account = await repo.findUserById(trx, row.user_id);
+        if (account === undefined) return undefined;
+        await cancelPendingChanges(trx, row.user_id);
+        await repo.deleteSessionsOfUser(trx, row.user_id);
+        await deps.audit.record(trx, {
+          actor: { type: 'customer', id: row.user_id },
+          action: 'customer.email_change_cancelled',
+          target: { type: 'user_account', id: row.user_id },
+          clientIp: facts.clientIp ?? null,
+          requestId: facts.requestId ?? null,
+        });
+        return { userId: row.user_id, email: await fe.open(accountRef(row.user_id), account.email_encrypted) };
+      });
+      if (outcome === undefined) throw tokenInvalid();
+      if (outcome === 'expired') throw tokenExpired();
+      return outcome;
     },
   };
 }

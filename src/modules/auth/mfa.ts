@@ -45,6 +45,8 @@ export interface Mfa {
   /** True when the recovery code was unused; it is used up now. */
   useRecoveryCode(userId: string, code: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
+  /** Replaces every recovery code with ten new ones (shown once); AUTH_MFA_NOT_ENABLED when MFA is off. */
+  regenerateRecoveryCodes(userId: string): Promise<string[]>;
   disable(userId: string): Promise<void>;
 }
 
@@ -150,6 +152,14 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
     },
 
     remainingRecoveryCodes: (userId) => repo.countRecoveryCodes(db, userId),
+
+    async regenerateRecoveryCodes(userId) {
+      const row = await repo.findTotp(db, userId);
+      if (row === undefined || row.confirmed_at === null) throw mfaNotEnabled();
+      const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
+      await repo.replaceRecoveryCodes(db, userId, codes.map(hashRecoveryCode), now());
+      return codes;
+    },
 
     async disable(userId) {
       await db.transaction().execute(async (trx) => {

@@ -3,7 +3,7 @@
  * 256-bit token (tokens.ts), stored hashed, valid one hour; asking again replaces the earlier link.
  * Confirming checks the new password first (so a refused password does not burn the link), then uses the
  * token in one read-and-delete, stores the new hash, marks the address verified (the link proved it),
- * ends every session of the account and tells the owner by mail. It never signs the user in: with MFA on,
+ * cancels a pending change of e-mail and every other outstanding link (recovery.ts), ends every session of the account and tells the owner by mail. It never signs the user in: with MFA on,
  * a mailbox alone must not be enough to get in.
  */
 import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
@@ -12,6 +12,7 @@ import type { Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { passwordChangedMail, passwordResetMail, type MailBrand } from './auth.mails.js';
 import * as repo from './auth.repository.js';
+import { cancelPendingChanges } from './recovery.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import type { Sessions } from './sessions.js';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
@@ -61,6 +62,8 @@ export function createPasswordReset(deps: {
         if (row.expires_at <= at) return 'expired' as const;
         await repo.updatePasswordHash(trx, row.user_id, passwordHash, at);
         await repo.markEmailVerified(trx, row.user_id, at);
+        // A pending change of e-mail (perhaps a thief's address) and every other link end with the reset.
+        await cancelPendingChanges(trx, row.user_id);
         return { userId: row.user_id, endedSessions: await repo.deleteSessionsOfUser(trx, row.user_id) };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.

@@ -7,6 +7,11 @@
  *   since sign-in), NIST SP 800-63B AAL2 by default. `last_seen_at` is written at most once a minute.
  * - A new token at sign-in and at every privilege change (MFA passed, MFA turned on or off): the old row is
  *   deleted, so a token planted before sign-in (session fixation) is worthless afterwards.
+ * - Recent re-authentication: a session records when its holder last gave the password and the second
+ *   factor (sign-in itself, the MFA step, a re-check, or a user-verified passkey). Adding or removing a
+ *   factor, changing the address or password and deleting the account need that within
+ *   `reauthMinutes`, so a stolen cookie alone cannot change how the account is signed in to.
+ * - A session started with a passkey records which; removing the passkey deletes it (foreign key cascade).
  * - Sign-out ends this session; "sign out everywhere", a password reset and a password change end all.
  * - The database decides on every request: the session is one indexed read of `user_session`, so a row
  *   deleted by any path (sign-out, password change, role change, account deletion) is refused at once on
@@ -29,6 +34,25 @@ export interface Session {
   mfaVerified: boolean;
   createdAt: Date;
   expiresAt: Date;
+  /** When the holder last gave the password and second factor, or a user-verified passkey; null if never. */
+  reauthenticatedAt: Date | null;
+  /** The passkey the session was started with, if any. */
+  passkeyId: string | null;
+}
+
+/** How long a re-authentication counts as recent: long enough for one task, short enough that a cookie taken later is not enough. */
+export const reauthMinutes = 10;
+
+/** True when the session's holder re-authenticated within `reauthMinutes` of `at`. */
+export function isRecentlyAuthenticated(session: Session, at: Date): boolean {
+  return session.reauthenticatedAt !== null && at.getTime() - session.reauthenticatedAt.getTime() <= reauthMinutes * 60_000;
+}
+
+/** How a new session is started: `reauthenticated` when the holder has just proved every factor. */
+export interface StartOptions {
+  mfaVerified: boolean;
+  reauthenticated?: boolean;
+  passkeyId?: string;
 }
 
 export interface SessionOptions {
@@ -38,11 +62,14 @@ export interface SessionOptions {
 
 export interface Sessions {
   /** Starts a session and returns its token, for the cookie only. */
-  create(userId: string, options: { mfaVerified: boolean }): Promise<{ token: string; session: Session }>;
+  create(userId: string, options: StartOptions): Promise<{ token: string; session: Session }>;
   /** The live session for a token, sliding its idle expiry; undefined (and deleted) when expired. */
   validate(token: string): Promise<Session | undefined>;
-  /** Ends `old` and starts a new session for the same user: the token changes with the privilege. */
-  rotate(old: Session, options: { mfaVerified: boolean }): Promise<{ token: string; session: Session }>;
+  /**
+   * Ends `old` and starts a new session for the same user: the token changes with the privilege. The new
+   * one keeps the old one's re-authentication time and passkey unless `reauthenticated` says it is now.
+   */
+  rotate(old: Session, options: { mfaVerified: boolean; reauthenticated?: boolean }): Promise<{ token: string; session: Session }>;
   end(sessionId: string): Promise<void>;
   /** Ends every session of the user (except one, when given); returns how many ended. */
   endAllOf(userId: string, exceptSessionId?: string): Promise<number>;
@@ -65,9 +92,11 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
     mfaVerified: row.mfa_verified,
     createdAt: row.created_at,
     expiresAt: row.expires_at,
+    reauthenticatedAt: row.reauthenticated_at,
+    passkeyId: row.passkey_id,
   });
 
-  const create: Sessions['create'] = async (userId, options) => {
+  const insert = async (userId: string, options: { mfaVerified: boolean; reauthenticatedAt: Date | null; passkeyId: string | null }) => {
     const token = generateToken();
     const at = now();
     const row = await repo.insertSession(db, {
@@ -76,9 +105,14 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
       mfaVerified: options.mfaVerified,
       now: at,
       expiresAt: new Date(at.getTime() + absoluteMs),
+      reauthenticatedAt: options.reauthenticatedAt,
+      passkeyId: options.passkeyId,
     });
     return { token, session: toSession(row) };
   };
+
+  const create: Sessions['create'] = (userId, options) =>
+    insert(userId, { mfaVerified: options.mfaVerified, reauthenticatedAt: options.reauthenticated ? now() : null, passkeyId: options.passkeyId ?? null });
 
   return {
     create,
@@ -96,7 +130,11 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
     },
     async rotate(old, options) {
       await repo.deleteSession(db, old.id);
-      return create(old.userId, options);
+      return insert(old.userId, {
+        mfaVerified: options.mfaVerified,
+        reauthenticatedAt: options.reauthenticated ? now() : old.reauthenticatedAt,
+        passkeyId: old.passkeyId,
+      });
     },
     async end(sessionId) {
       await repo.deleteSession(db, sessionId);

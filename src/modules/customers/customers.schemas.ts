@@ -84,10 +84,13 @@ export const Profile = Type.Object({
   updatedAt: Nullable(Type.String()),
 });
 
-/** Deleting the account: the password, and a second factor when MFA is on. */
+/**
+ * Deleting the account: the password, and a second factor when MFA is on; or nothing, after a recent
+ * re-authentication (an account without a password re-authenticates with a passkey or a fresh sign-in).
+ */
 export const DeleteAccountBody = Type.Object(
   {
-    password: Type.String({ minLength: 1, maxLength: 1024 }),
+    password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     code: Type.Optional(Type.String({ minLength: 1, maxLength: 16 })),
     recoveryCode: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   },

@@ -70,7 +70,10 @@ export interface StaffService {
   revokeInvitation(actor: StaffPrincipal, invitationId: string, context: ActionContext): Promise<void>;
   /** What accepting an invitation would mean, without using it up; STAFF_INVITATION_* when it cannot be used. */
   describeInvitation(token: string): Promise<{ email: string; role: StaffRole; hasAccount: boolean }>;
-  /** Proves or creates the invited account with `password`, makes it staff and uses the link up. */
+  /**
+   * Proves or creates the invited account with `password`, makes it staff and uses the link up. Every
+   * session the account had ends: one of them may be stolen, and none was started under the new role.
+   */
   acceptInvitation(token: string, password: string, context: ActionContext): Promise<{ userId: string; role: StaffRole }>;
   changeRole(actor: StaffPrincipal, userId: string, role: StaffRole, context: ActionContext): Promise<void>;
   revoke(actor: StaffPrincipal, userId: string, context: ActionContext): Promise<void>;
@@ -239,6 +242,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
         });
         return row.role;
       });
+      // After the commit: the sessions table is the auth module's, reached through its service.
+      await sessions.endAllOf(userId);
       return { userId, role };
     },
 

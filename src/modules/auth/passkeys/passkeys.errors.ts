@@ -10,6 +10,7 @@ export type PasskeyRefusal =
   | 'challenge_expired'
   | 'challenge_other_account'
   | 'credential_unknown'
+  | 'credential_other_account'
   | 'credential_taken'
   | 'credential_id_too_long'
   | 'user_handle_mismatch'

@@ -66,6 +66,11 @@ export async function deletePasskeyOfUser(db: Db, userId: string, id: string): P
   return row?.name;
 }
 
+/** Renames a passkey only if it belongs to the user (object-level check in the statement itself). */
+export function renamePasskeyOfUser(db: Db, userId: string, id: string, name: string): Promise<PasskeyRow | undefined> {
+  return db.updateTable('passkey_credential').set({ name }).where('id', '=', id).where('user_id', '=', userId).returning(passkeyColumns).executeTakeFirst();
+}
+
 // --- challenges -----------------------------------------------------------------------------------
 
 export type ChallengePurpose = 'registration' | 'authentication';

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { AppError } from '../../../kernel/errors.js';
 import type { RateLimiter } from '../../../http/rate-limit.js';
 import { logAuthEvent } from '../auth.events.js';
-import { setSessionCookie, type Session } from '../sessions.js';
+import { clearSessionCookie, reauthMinutes, setSessionCookie, type Session } from '../sessions.js';
 import * as S from './passkeys.schemas.js';
 import { passkeyLimit, type Passkey, type PasskeyService } from './passkeys.service.js';
 
@@ -84,8 +84,39 @@ export function registerPasskeyRoutes(app: FastifyInstance, deps: PasskeyRouteDe
 
   app.delete<{ Params: { id: string } }>('/api/v1/me/passkeys/:id', { schema: { tags, params: S.PasskeyParams } }, async (request, reply) => {
     const session = await sessionOf(request);
-    await passkeys.remove(session, request.params.id);
+    const { endedCurrent } = await passkeys.remove(session, request.params.id);
     logAuthEvent(request.log, 'auth.passkey_removed', { userId: session?.userId, clientIp: request.ip });
+    if (endedCurrent) clearSessionCookie(request, reply);
     return reply.code(204).send();
   });
+
+  app.patch<{ Params: { id: string }; Body: { name: string } }>(
+    '/api/v1/me/passkeys/:id',
+    { schema: { tags, params: S.PasskeyParams, body: S.RenameBody, response: { 200: S.PasskeyItem } } },
+    async (request) => {
+      const session = await sessionOf(request);
+      const passkey = await passkeys.rename(session, request.params.id, request.body.name);
+      logAuthEvent(request.log, 'auth.passkey_renamed', { userId: session?.userId, clientIp: request.ip });
+      return toItem(passkey);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/passkeys/reauthenticate/options',
+    { schema: { tags, body: S.EmptyBody, response: { 200: S.CeremonyOptions } } },
+    async (request) => ({ options: await passkeys.reauthenticationOptions(await sessionOf(request)) }),
+  );
+
+  app.post<{ Body: { response: AuthenticationResponseJSON } }>(
+    '/api/v1/auth/passkeys/reauthenticate/verify',
+    { schema: { tags, body: S.SignInBody, response: { 200: S.Reauthenticated } }, onError: logRefusal },
+    async (request, reply) => {
+      const session = await sessionOf(request);
+      if (session !== undefined) await limitAccount(request, reply, `user:${session.userId}`);
+      const result = await passkeys.reauthenticate(session, request.body.response);
+      setSessionCookie(request, reply, result.token, deps.cookieMaxAgeSeconds);
+      logAuthEvent(request.log, 'auth.reauthenticated', { userId: result.session.userId, clientIp: request.ip });
+      return { status: 'reauthenticated', validForMinutes: reauthMinutes };
+    },
+  );
 }

@@ -57,6 +57,7 @@ export const AuthenticationResponse = Type.Object(
 
 export const RegisterBody = Type.Object({ name: Type.String({ maxLength: 256 }), response: RegistrationResponse }, strict);
 export const SignInBody = Type.Object({ response: AuthenticationResponse }, strict);
+export const RenameBody = Type.Object({ name: Type.String({ maxLength: 256 }) }, strict);
 /** The options calls take no input; an empty JSON object or no body at all. */
 export const EmptyBody = Type.Union([Type.Null(), Type.Undefined(), Type.Object({}, strict)]);
 
@@ -74,3 +75,5 @@ export const PasskeyItem = Type.Object({
 export const PasskeyList = Type.Object({ items: Type.Array(PasskeyItem), limit: Type.Integer() });
 export const SignedIn = Type.Object({ status: Type.String() });
 export const PasskeyParams = Type.Object({ id: B64url(credentialIdMax) }, strict);
+
+export const Reauthenticated = Type.Object({ status: Type.String(), validForMinutes: Type.Integer() });

@@ -37,6 +37,8 @@ import { emailNotVerified, signInRequired } from '../auth.errors.js';
 import type { MailBrand } from '../auth.mails.js';
 import { createEmailVerification } from '../email-verification.js';
 import type { Session, Sessions } from '../sessions.js';
+import * as authRepo from '../auth.repository.js';
+import { cancelPendingChanges } from '../recovery.js';
 import { generateToken, hashToken, isWellFormedToken } from '../tokens.js';
 import { passkeyAddedMail, passkeyRemovedMail } from './passkeys.mails.js';
 import { passkeyInvalid, passkeyLimitReached, passkeyNameInvalid, passkeyNotAdded, passkeyNotFound } from './passkeys.errors.js';
@@ -77,8 +79,8 @@ export interface PasskeyDeps {
   db: Db;
   now: () => Date;
   fieldEncryption: FieldEncryption;
-  /** The auth service's sessions and its full-session check. */
-  auth: { sessions: Sessions; requireFull(session: Session | undefined): Session };
+  /** The auth service's sessions and its full-session and recent-re-authentication checks. */
+  auth: { sessions: Sessions; requireFull(session: Session | undefined): Session; requireRecent(session: Session | undefined): Session };
   mail: MailDispatcher;
   brand: MailBrand;
   relyingParty: RelyingParty;
@@ -95,8 +97,18 @@ export interface PasskeyService {
   signIn(response: AuthenticationResponseJSON, previous: Session | undefined): Promise<{ token: string; session: Session }>;
   /** The account's passkeys, in the order they were added. */
   list(session: Session | undefined): Promise<Passkey[]>;
-  /** Removes one of the account’s passkeys and ends its other sessions; AUTH_PASSKEY_NOT_FOUND for any other id. */
-  remove(session: Session | undefined, id: string): Promise<void>;
+  /**
+   * Removes one of the account’s passkeys (recent re-authentication needed): the sessions it started end
+   * (the current one too, when it is one of them; `endedCurrent` says so), and so do the account's other
+   * sessions. AUTH_PASSKEY_NOT_FOUND for any other id.
+   */
+  remove(session: Session | undefined, id: string): Promise<{ endedCurrent: boolean }>;
+  /** Renames one of the account's passkeys; AUTH_PASSKEY_NOT_FOUND for any other id. */
+  rename(session: Session | undefined, id: string, name: string): Promise<Passkey>;
+  /** Options for a re-authentication: the account's own passkeys only, user verification required. */
+  reauthenticationOptions(session: Session | undefined): Promise<PublicKeyCredentialRequestOptionsJSON>;
+  /** Checks an assertion by one of the session's own passkeys; the session gets a new token and counts as recent. */
+  reauthenticate(session: Session | undefined, response: AuthenticationResponseJSON): Promise<{ token: string; session: Session }>;
 }
 
 /** The WebAuthn user handle of an account: its UUID's 16 bytes (no personal data, stable, unique). */
@@ -161,10 +173,40 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
   };
 
   const requireAccount = async (session: Session | undefined) => {
-    const full = auth.requireFull(session);
+    const full = auth.requireRecent(session);
     const account = await accounts.findById(full.userId);
     if (account === undefined) throw signInRequired();
     return account;
+  };
+
+  /** Uses the challenge and checks the assertion, its user verification and its counter; the passkey and its account. */
+  const verifyAssertion = async (response: AuthenticationResponseJSON) => {
+    const used = await useChallenge(response.response.clientDataJSON, 'authentication');
+    if ('refused' in used) throw passkeyInvalid(used.refused);
+    if (response.id !== response.rawId) throw passkeyInvalid('malformed');
+    const passkey = await repo.findPasskey(db, response.id);
+    if (passkey === undefined) throw passkeyInvalid('credential_unknown');
+    const handle = response.response.userHandle;
+    if (handle !== undefined && handle !== Buffer.from(userHandleOf(passkey.user_id)).toString('base64url')) throw passkeyInvalid('user_handle_mismatch');
+    let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    try {
+      verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: used.challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: Number(passkey.counter), transports: passkey.transports },
+        requireUserVerification: true,
+      });
+    } catch {
+      throw passkeyInvalid('verification_failed');
+    }
+    if (!verified.verified) throw passkeyInvalid('verification_failed');
+    const account = await accounts.findById(passkey.user_id);
+    if (account === undefined) throw passkeyInvalid('account_gone');
+    const info = verified.authenticationInfo;
+    if (!(await repo.advancePasskeyCounter(db, passkey.id, info.newCounter, info.credentialBackedUp, now()))) throw passkeyInvalid('counter_not_advanced');
+    return { account, passkey };
   };
 
   return {
@@ -225,6 +267,7 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
       if (outcome === 'limit') throw passkeyLimitReached(passkeyLimit);
       if (outcome === 'no_account') throw signInRequired();
       if (outcome === 'taken') throw passkeyNotAdded('credential_taken');
+      await db.transaction().execute((trx) => cancelPendingChanges(trx, account.id));
       mail.enqueue(passkeyAddedMail(brand, account.email, name));
       return toPasskey({ ...row, counter: String(row.counter), last_used_at: null });
     },
@@ -241,40 +284,34 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
     },
 
     async signIn(response, previous) {
-      const used = await useChallenge(response.response.clientDataJSON, 'authentication');
-      if ('refused' in used) throw passkeyInvalid(used.refused);
-      if (response.id !== response.rawId) throw passkeyInvalid('malformed');
-      const passkey = await repo.findPasskey(db, response.id);
-      if (passkey === undefined) throw passkeyInvalid('credential_unknown');
-      const handle = response.response.userHandle;
-      if (handle !== undefined && handle !== Buffer.from(userHandleOf(passkey.user_id)).toString('base64url')) throw passkeyInvalid('user_handle_mismatch');
-      let verified: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
-      try {
-        verified = await verifyAuthenticationResponse({
-          response,
-          expectedChallenge: used.challenge,
-          expectedOrigin: rp.origin,
-          expectedRPID: rp.id,
-          credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: Number(passkey.counter), transports: passkey.transports },
-          requireUserVerification: true,
-        });
-      } catch {
-        // Includes a counter that did not move forward (a possible clone): the library refuses it.
-        throw passkeyInvalid('verification_failed');
-      }
-      if (!verified.verified) throw passkeyInvalid('verification_failed');
-      const account = await accounts.findById(passkey.user_id);
-      if (account === undefined) throw passkeyInvalid('account_gone');
-      // The same rule as a password sign-in: an address that was never confirmed gets a new link.
+      const { account, passkey } = await verifyAssertion(response);
       if (account.emailVerifiedAt === null) {
         await verification.send(account);
         throw emailNotVerified();
       }
-      const info = verified.authenticationInfo;
-      if (!(await repo.advancePasskeyCounter(db, passkey.id, info.newCounter, info.credentialBackedUp, now()))) throw passkeyInvalid('counter_not_advanced');
-      // A session the request already had (signed in as anyone, or planted by an attacker) ends here.
       if (previous !== undefined) await auth.sessions.end(previous.id);
-      return auth.sessions.create(account.id, { mfaVerified: true });
+      // A user-verified passkey is every factor at once: the session starts recently authenticated.
+      return auth.sessions.create(account.id, { mfaVerified: true, reauthenticated: true, passkeyId: passkey.id });
+    },
+
+    async reauthenticationOptions(session) {
+      const full = auth.requireFull(session);
+      const own = await repo.findPasskeysOfUser(db, full.userId);
+      return generateAuthenticationOptions({
+        rpID: rp.id,
+        challenge: await newChallenge('authentication', null),
+        timeout: timeoutMs,
+        userVerification: 'required',
+        allowCredentials: own.map((p) => ({ id: p.id, transports: p.transports })),
+      });
+    },
+
+    async reauthenticate(session, response) {
+      const full = auth.requireFull(session);
+      const { account } = await verifyAssertion(response);
+      // Someone else's passkey proves nothing about this session's holder.
+      if (account.id !== full.userId) throw passkeyInvalid('credential_other_account');
+      return auth.sessions.rotate(full, { mfaVerified: true, reauthenticated: true });
     },
 
     async list(session) {
@@ -284,11 +321,28 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
 
     async remove(session, id) {
       const account = await requireAccount(session);
-      const name = await repo.deletePasskeyOfUser(db, account.id, id);
+      const current = auth.requireFull(session);
+      const endedCurrent = current.passkeyId === id;
+      const name = await db.transaction().execute(async (trx) => {
+        // The sessions this passkey started go with it (user_session.passkey_id cascades, the current one
+        // too); a removed passkey is often a lost device, so the account's other sessions end as well.
+        const removed = await repo.deletePasskeyOfUser(trx, account.id, id);
+        if (removed === undefined) return undefined;
+        await cancelPendingChanges(trx, account.id);
+        await authRepo.deleteSessionsOfUser(trx, account.id, endedCurrent ? undefined : current.id);
+        return removed;
+      });
       if (name === undefined) throw passkeyNotFound();
-      // A removed passkey is often a lost device: whatever it signed in elsewhere ends with it.
-      await auth.sessions.endAllOf(account.id, auth.requireFull(session).id);
       mail.enqueue(passkeyRemovedMail(brand, account.email, name));
+      return { endedCurrent };
+    },
+
+    async rename(session, id, input) {
+      const full = auth.requireFull(session);
+      const name = normalisePasskeyName(input);
+      const row = await repo.renamePasskeyOfUser(db, full.userId, id, name);
+      if (row === undefined) throw passkeyNotFound();
+      return toPasskey(row);
     },
   };
 }
