@@ -631,7 +631,7 @@ describe('accounts without a password, with the built-in provider', () => {
     const email = newEmail('federated');
     const accounts = createAccounts({ db: t.database.db, fieldEncryption: t.fieldEncryption, now: () => t.clock.now });
     const account = (await accounts.create(email, null, { emailVerified: true }))!;
-    const { token } = await t.auth.sessions.create(account.id, { mfaVerified: true });
+    const { token } = await t.auth.sessions.create(account.id, { mfaVerified: true, reauthenticated: true });
     return { email, account, cookie: `session=${token}` };
   };
 

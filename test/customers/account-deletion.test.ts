@@ -73,10 +73,10 @@ describe('delete my account', () => {
     const otherDevice = await signIn(t, c.email);
     await api(t, 'PUT', '/api/v1/me/profile', c.cookie, { fullName: 'Leaving Person', phone: '01632 960 001', marketingOptIn: true });
     await api(t, 'POST', '/api/v1/me/addresses', c.cookie, sampleAddress);
-    // A pending e-mail change and a reset link: tokens that must go too.
+    // A pending e-mail change (its link and the notice's "not me" link) and a reset link: tokens that must go too.
     await post(t, '/api/v1/auth/email', { password: goodPassword, newEmail: `elsewhere.${c.userId}@example.com` }, c.cookie);
     await post(t, '/api/v1/auth/password-reset/request', { email: c.email });
-    expect(await rowsOf(c.userId)).toMatchObject({ auth_token: 2, email_change_request: 1, user_session: 2 });
+    expect(await rowsOf(c.userId)).toMatchObject({ auth_token: 3, email_change_request: 1, user_session: 2 });
 
     const res = await api(t, 'POST', '/api/v1/me/delete', c.cookie, { password: goodPassword });
     expect(res.statusCode).toBe(200);

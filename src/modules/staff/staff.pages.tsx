@@ -222,11 +222,11 @@ export function registerStaffPages(app: FastifyInstance, shell: AdminShell, deps
         if (errors.length === 0) {
           try {
             const { userId } = await staff.acceptInvitation(token, password, requestContext(request));
-            // A new session for the new privilege: whatever session the browser had ends here.
+            // Every session of the account ended when it joined; this one, just proved by the password, takes their place.
             const previous = await deps.sessionOf(request);
             if (previous !== undefined) await auth.signOut(previous);
             const mfaOn = await auth.directory.mfaEnabled(userId);
-            const { token: sessionToken } = await auth.sessions.create(userId, { mfaVerified: !mfaOn });
+            const { token: sessionToken } = await auth.sessions.create(userId, { mfaVerified: !mfaOn, reauthenticated: !mfaOn });
             logAuthEvent(request.log, 'auth.sign_in', { userId, clientIp: request.ip });
             startSession(request, reply, sessionToken);
             return reply.redirect(mfaOn ? '/admin/mfa' : '/admin/mfa-setup', 303);

@@ -135,7 +135,8 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
     async startSession(userId, previous) {
       // A session the request already had (signed in as anyone, or planted by an attacker) ends here.
       if (previous !== undefined) await sessions.end(previous.id);
-      return sessions.create(userId, { mfaVerified: true });
+      // A fresh sign-in at the pool is this account's re-authentication: the session starts recent.
+      return sessions.create(userId, { mfaVerified: true, reauthenticated: true });
     },
   };
 }
