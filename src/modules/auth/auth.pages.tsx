@@ -26,7 +26,7 @@ import {
   SignUpPage,
   VerifyEmailPage,
 } from './pages/account-pages.js';
-import { ChangeEmailPage, ConfirmEmailChangePage } from './pages/email-change-pages.js';
+import { CancelEmailChangePage, ChangeEmailPage, ConfirmEmailChangePage } from './pages/email-change-pages.js';
 import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthPageDeps {
@@ -374,6 +374,33 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     } catch (err) {
       const [error] = formErrors(err, reply);
       return send(reply, <MessagePage ctx={await ctxOf(request)} title="This link cannot be used" message={error!.message} link={{ href: '/account/security/email', label: 'Ask for a new link' }} />);
+    }
+  });
+
+  // The "this was not me" link: a page with a button, like the confirm link.
+  app.get<{ Querystring: { token?: string } }>(
+    '/account/email/cancel',
+    { schema: { ...hide, querystring: Type.Object({ token: Type.Optional(Type.String({ maxLength: 128 })) }) } },
+    async (request, reply) => send(reply, <CancelEmailChangePage ctx={await ctxOf(request)} csrf={csrf.token(request)} token={request.query.token ?? ''} />),
+  );
+
+  app.post<{ Body: { token?: string } }>('/account/email/cancel', { schema: { ...hide, body: TokenForm } }, async (request, reply) => {
+    try {
+      const userId = await auth.cancelEmailChange(request.body.token ?? '', requestContext(request));
+      logAuthEvent(request.log, 'auth.email_change_cancelled', { userId, clientIp: request.ip });
+      clearSessionCookie(request, reply);
+      return send(
+        reply,
+        <MessagePage
+          ctx={await ctxOf(request)}
+          title="The change is cancelled"
+          message="Every device is signed out. We have sent you a link to choose a new password: use it before you sign in again."
+          link={{ href: '/account/sign-in', label: 'Sign in' }}
+        />,
+      );
+    } catch (err) {
+      const [error] = formErrors(err, reply);
+      return send(reply, <MessagePage ctx={await ctxOf(request)} title="This link cannot be used" message={error!.message} link={{ href: '/account/reset', label: 'Reset your password' }} />);
     }
   });
 

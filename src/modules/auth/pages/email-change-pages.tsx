@@ -49,3 +49,22 @@ export function ConfirmEmailChangePage(props: { ctx: PageContext; csrf: string; 
     </AccountShell>
   );
 }
+
+/** The "this was not me" link of the notice to the old address opens this page; only its button uses the token. */
+export function CancelEmailChangePage(props: { ctx: PageContext; csrf: string; token: string }) {
+  return (
+    <AccountShell ctx={props.ctx} title="Stop the change of e-mail address">
+      <h1>Stop the change of e-mail address</h1>
+      <p>
+        Pressing the button cancels the change, signs out every device (yours too), and sends a link to this address so you can choose a new
+        password.
+      </p>
+      <PostForm action="/account/email/cancel" csrf={props.csrf}>
+        <input type="hidden" name="token" value={props.token} />
+        <button class="button" type="submit">
+          This was not me
+        </button>
+      </PostForm>
+    </AccountShell>
+  );
+}
