@@ -10,7 +10,7 @@ import type { AuthService } from './auth.service.js';
 import type { FormError } from '../../web/forms/fields.js';
 import { formErrorsOf } from '../../web/forms/page-replies.js';
 import { sendPrivatePage } from '../../web/html-reply.js';
-import { fullSessionOr as fullSessionOrRedirect } from './auth.http.js';
+import { fullSessionOr as fullSessionOrRedirect, recentSessionOr as recentSessionOrRedirect, safeNext } from './auth.http.js';
 import {
   AccountPage,
   ChangePasswordPage,
@@ -27,7 +27,8 @@ import {
   VerifyEmailPage,
 } from './pages/account-pages.js';
 import { CancelEmailChangePage, ChangeEmailPage, ConfirmEmailChangePage } from './pages/email-change-pages.js';
-import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
+import { ReauthPage } from './pages/reauth-page.js';
+import { clearSessionCookie, reauthMinutes, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthPageDeps {
   auth: AuthService;
@@ -84,6 +85,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
   const fullSessionOr = fullSessionOrRedirect(sessionOf);
+  const recentSessionOr = recentSessionOrRedirect(sessionOf, auth);
 
   // --- sign-in ---------------------------------------------------------------------------------------
   app.get<{ Querystring: { done?: string } }>(
@@ -270,7 +272,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
 
   // --- password change -------------------------------------------------------------------------------
   app.get('/account/security/password', { schema: hide }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    const session = await recentSessionOr(request, reply, '/account/security/password');
     if (session === undefined) return reply;
     return send(reply, <ChangePasswordPage ctx={await ctxOf(request)} csrf={csrf.token(request)} />);
   });
@@ -279,7 +281,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     '/account/security/password',
     { schema: { ...hide, body: Type.Object({ currentPassword: text(1024), newPassword: text(1024) }, strict) } },
     async (request, reply) => {
-      const session = await fullSessionOr(request, reply);
+      const session = await recentSessionOr(request, reply, '/account/security/password');
       if (session === undefined) return reply;
       const { currentPassword = '', newPassword = '' } = request.body;
       let errors = [...required(currentPassword, 'currentPassword', 'Enter your current password'), ...required(newPassword, 'newPassword', 'Enter a new password')];
@@ -321,7 +323,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
 
   // --- change of e-mail (email-change.ts) ------------------------------------------------------------
   app.get('/account/security/email', { schema: hide }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    const session = await recentSessionOr(request, reply, '/account/security/email');
     if (session === undefined) return reply;
     const me = await auth.me(session);
     return send(reply, <ChangeEmailPage ctx={await ctxOf(request)} csrf={csrf.token(request)} currentEmail={me.email} />);
@@ -331,7 +333,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     '/account/security/email',
     { schema: { ...hide, body: Type.Object({ newEmail: text(320), password: text(1024) }, strict) } },
     async (request, reply) => {
-      const session = await fullSessionOr(request, reply);
+      const session = await recentSessionOr(request, reply, '/account/security/email');
       if (session === undefined) return reply;
       const { newEmail = '', password = '' } = request.body;
       let errors = [...required(newEmail, 'newEmail', 'Enter the new e-mail address'), ...required(password, 'password', 'Enter your password')];
@@ -404,9 +406,50 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     }
   });
 
+  // --- re-authentication -----------------------------------------------------------------------------
+  app.get<{ Querystring: { next?: string } }>(
+    '/account/security/confirm',
+    { schema: { ...hide, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 200 })) }) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const options = await auth.reauthOptions(session);
+      return send(reply, <ReauthPage ctx={await ctxOf(request)} csrf={csrf.token(request)} next={safeNext(request.query.next)} minutes={reauthMinutes} {...options} />);
+    },
+  );
+
+  app.post<{ Body: { next?: string; password?: string; code?: string; recoveryCode?: string } }>(
+    '/account/security/confirm',
+    { schema: { ...hide, body: Type.Object({ next: text(200), password: text(1024), code: text(16), recoveryCode: text(64) }, strict) } },
+    async (request, reply) => {
+      const session = await fullSessionOr(request, reply);
+      if (session === undefined) return reply;
+      const next = safeNext(request.body.next);
+      const options = await auth.reauthOptions(session);
+      const { password = '', code = '', recoveryCode = '' } = request.body;
+      let errors = [
+        ...required(password, 'password', 'Enter your password'),
+        ...(options.mfa && code.trim() === '' && recoveryCode.trim() === '' ? [{ field: 'code', message: 'Enter the code from your authenticator app' }] : []),
+      ];
+      if (errors.length === 0) {
+        try {
+          await limitAccount(request, reply, `user:${session.userId}`);
+          const result = await auth.reauthenticate(session, { password, code: code.replace(/\s/g, ''), recoveryCode });
+          logAuthEvent(request.log, 'auth.reauthenticated', { userId: session.userId, clientIp: request.ip });
+          startSession(request, reply, result.token);
+          return reply.redirect(next, 303);
+        } catch (err) {
+          errors = formErrors(err, reply, (c) => (c === 'AUTH_INVALID_CREDENTIALS' ? 'password' : c.startsWith('AUTH_MFA_') ? 'code' : undefined));
+          if (err instanceof AppError && err.code === 'AUTH_INVALID_CREDENTIALS') errors = [{ field: 'password', message: 'Your password is not right' }];
+        }
+      } else reply.code(400);
+      return send(reply, <ReauthPage ctx={await ctxOf(request)} csrf={csrf.token(request)} next={next} minutes={reauthMinutes} {...options} errors={errors} />);
+    },
+  );
+
   // --- MFA set-up and removal ------------------------------------------------------------------------
   app.post('/account/security/mfa', { schema: { ...hide, body: EmptyForm } }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    const session = await recentSessionOr(request, reply, '/account');
     if (session === undefined) return reply;
     const enrolment = await auth.mfaEnrol(session);
     return send(reply, <MfaEnrolPage ctx={await ctxOf(request)} csrf={csrf.token(request)} enrolment={enrolment} />);
@@ -416,7 +459,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     '/account/security/mfa/confirm',
     { schema: { ...hide, body: Type.Object({ code: text(16) }, strict) } },
     async (request, reply) => {
-      const session = await fullSessionOr(request, reply);
+      const session = await recentSessionOr(request, reply, '/account');
       if (session === undefined) return reply;
       const code = (request.body.code ?? '').replace(/\s/g, '');
       let errors = required(code, 'code', 'Enter the code from your authenticator app');
@@ -437,7 +480,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
   );
 
   app.get('/account/security/mfa/disable', { schema: hide }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    const session = await recentSessionOr(request, reply, '/account/security/mfa/disable');
     if (session === undefined) return reply;
     return send(reply, <MfaDisablePage ctx={await ctxOf(request)} csrf={csrf.token(request)} />);
   });
@@ -446,7 +489,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     '/account/security/mfa/disable',
     { schema: { ...hide, body: PasswordCodeForm } },
     async (request, reply) => {
-      const session = await fullSessionOr(request, reply);
+      const session = await recentSessionOr(request, reply, '/account/security/mfa/disable');
       if (session === undefined) return reply;
       const { password = '', code = '' } = request.body;
       let errors = [...required(password, 'password', 'Enter your password'), ...required(code, 'code', 'Enter the code from your authenticator app')];

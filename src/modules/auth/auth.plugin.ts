@@ -32,5 +32,5 @@ export async function authPlugin(app: FastifyInstance, options: AuthPluginOption
     registerPasskeyRoutes(api, { passkeys, rateLimiter, sessionOf, cookieMaxAgeSeconds });
   });
   registerAuthPages(app, { auth, rateLimiter, cookieMaxAgeSeconds, sessionOf, csrf, pageContext });
-  registerPasskeyPages(app, { passkeys, csrf, pageContext, sessionOf });
+  registerPasskeyPages(app, { passkeys, auth, csrf, pageContext, sessionOf });
 }

@@ -31,6 +31,7 @@ import { createEmailChange, type RequestFacts } from './email-change.js';
 import { createEmailVerification, type EmailVerification } from './email-verification.js';
 import { createMfa, type Enrolment, type Mfa } from './mfa.js';
 import { createPasswordReset, type PasswordReset } from './password-reset.js';
+import * as passkeyRepo from './passkeys/passkeys.repository.js';
 import { cancelPendingChanges } from './recovery.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import { createSessions, isRecentlyAuthenticated, reauthMinutes, type Session, type SessionOptions, type Sessions } from './sessions.js';
@@ -98,11 +99,15 @@ export interface AuthService {
    * (403) otherwise. Asked before every change of factors, of address or password, and before deletion.
    */
   requireRecent(session: Session | undefined): Session;
+  /** True when the session's holder re-authenticated within `reauthMinutes`. */
+  isRecent(session: Session): boolean;
   /**
    * Re-authenticates a signed-in session with the password and, when MFA is on, a second factor; the
    * session gets a new token and counts as recent. Accounts without a password use a passkey instead.
    */
   reauthenticate(session: Session | undefined, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<{ token: string; session: Session }>;
+  /** What a re-authentication of this account can use: its password, whether a code is asked, its passkeys. */
+  reauthOptions(session: Session): Promise<{ password: boolean; mfa: boolean; passkeys: number }>;
   /** Replaces the recovery codes (recent re-authentication needed); the owner is told by mail. */
   regenerateRecoveryCodes(session: Session | undefined): Promise<string[]>;
   mfaEnrol(session: Session): Promise<Enrolment>;
@@ -310,11 +315,19 @@ export function createAuthService(deps: AuthDeps): AuthService {
       return full;
     },
 
+    isRecent: (session) => isRecentlyAuthenticated(session, now()),
+
     async reauthenticate(session, input) {
       const account = await requireAccount(service.requireFull(session));
       if (account.passwordHash === null) throw reauthUnavailable();
       await checkEveryFactor(account, input);
       return sessions.rotate(session!, { mfaVerified: true, reauthenticated: true });
+    },
+
+    async reauthOptions(session) {
+      const account = await requireAccount(service.requireFull(session));
+      const [mfaOn, keys] = await Promise.all([mfa.isEnabled(account.id), passkeyRepo.findPasskeysOfUser(db, account.id)]);
+      return { password: account.passwordHash !== null, mfa: mfaOn, passkeys: keys.length };
     },
 
     async regenerateRecoveryCodes(session) {

@@ -2,7 +2,7 @@
 export { type AccountDirectory } from './account-directory.js';
 export { normaliseEmail } from './accounts.js';
 export { logAuthEvent } from './auth.events.js';
-export { createSessionReader, fullSessionOr } from './auth.http.js';
+export { createSessionReader, fullSessionOr, recentSessionOr } from './auth.http.js';
 export { compose, type MailBrand } from './auth.mails.js';
 export { createAuthService, type AuthService } from './auth.service.js';
 export { registerCognitoAuth, type CognitoAuthDeps } from './cognito/cognito.routes.js';

@@ -11,14 +11,14 @@ import type { FormError } from '../../web/forms/fields.js';
 import { clearSessionCookie, type Session } from '../auth/index.js';
 import { formErrorsOf } from '../../web/forms/page-replies.js';
 import { sendPrivatePage } from '../../web/html-reply.js';
-import { fullSessionOr as fullSessionOrRedirect } from '../auth/index.js';
+import { fullSessionOr as fullSessionOrRedirect, recentSessionOr as recentSessionOrRedirect } from '../auth/index.js';
 import { fieldProblemsOf } from './customers.errors.js';
 import { maxAddresses, type AddressInput, type CustomersService } from './customers.service.js';
 import { AddressesPage, AddressFormPage, DeleteAccountPage, DeleteAddressPage, ProfilePage } from './pages/customer-pages.js';
 
 export interface CustomerPageDeps {
   customers: CustomersService;
-  auth: Pick<AuthService, 'me'>;
+  auth: Pick<AuthService, 'me' | 'requireRecent' | 'reauthOptions'>;
   csrf: Csrf;
   pageContext: (path: string) => Promise<PageContext>;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
@@ -91,6 +91,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDe
   const send = sendPrivatePage;
   const ctxOf = (request: FastifyRequest) => pageContext(request.url);
   const fullSessionOr = fullSessionOrRedirect(sessionOf);
+  const recentSessionOr = recentSessionOrRedirect(sessionOf, deps.auth);
 
   // --- profile ---------------------------------------------------------------------------------------
   app.get<{ Querystring: { done?: string } }>('/account/profile', { schema: { ...hide, querystring: DoneQuery } }, async (request, reply) => {
@@ -199,24 +200,30 @@ export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDe
   });
 
   // --- account deletion ------------------------------------------------------------------------------
+  // An account with a password confirms on this page; one without (passkey-only, Cognito) re-authenticates first.
   app.get('/account/delete', { schema: hide }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    let session = await fullSessionOr(request, reply);
     if (session === undefined) return reply;
-    const me = await deps.auth.me(session);
-    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={me.mfaEnabled} />);
+    const options = await deps.auth.reauthOptions(session);
+    if (!options.password) session = await recentSessionOr(request, reply, '/account/delete');
+    if (session === undefined) return reply;
+    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={options.mfa} password={options.password} />);
   });
 
   app.post<{ Body: { password?: string; code?: string } }>('/account/delete', { schema: { ...hide, body: DeleteAccountForm } }, async (request, reply) => {
-    const session = await fullSessionOr(request, reply);
+    let session = await fullSessionOr(request, reply);
+    if (session === undefined) return reply;
+    const options = await deps.auth.reauthOptions(session);
+    if (!options.password) session = await recentSessionOr(request, reply, '/account/delete');
     if (session === undefined) return reply;
     const password = request.body.password ?? '';
     const code = (request.body.code ?? '').trim();
-    let errors: FormError[] = password === '' ? [{ field: 'password', message: 'Enter your password' }] : [];
+    let errors: FormError[] = options.password && password === '' ? [{ field: 'password', message: 'Enter your password' }] : [];
     if (errors.length === 0) {
       try {
         // Six digits are an app code; anything else typed there is a recovery code.
         const factor = code === '' ? {} : /^[0-9\s]{6,8}$/.test(code) ? { code: code.replace(/\s/g, '') } : { recoveryCode: code };
-        await customers.deleteAccount(session, { password, ...factor }, requestContext(request));
+        await customers.deleteAccount(session, options.password ? { password, ...factor } : {}, requestContext(request));
         logAuthEvent(request.log, 'auth.account_deleted', { userId: session.userId, clientIp: request.ip });
         clearSessionCookie(request, reply);
         return reply.redirect('/account/deleted', 303);
@@ -229,8 +236,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDe
         }
       }
     } else reply.code(400);
-    const me = await deps.auth.me(session);
-    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={me.mfaEnabled} errors={errors} />);
+    return send(reply, <DeleteAccountPage ctx={await ctxOf(request)} csrf={csrf.token(request)} mfaEnabled={options.mfa} password={options.password} errors={errors} />);
   });
 
   app.get('/account/deleted', { schema: hide }, async (request, reply) =>

@@ -106,7 +106,8 @@ export interface PersonalDataExport {
 }
 
 export interface DeleteAccountInput {
-  password: string;
+  /** Absent after a recent re-authentication (the only way for an account without a password). */
+  password?: string | undefined;
   code?: string | undefined;
   recoveryCode?: string | undefined;
 }

@@ -133,6 +133,30 @@
     });
   });
 
+  // --- re-authentication with one of the account's passkeys ----------------------------------------
+  document.querySelectorAll('[data-passkey-reauth]').forEach(function (box) {
+    var button = box.querySelector('[data-passkey-reauth-button]');
+    box.hidden = false;
+    button.addEventListener('click', function () {
+      hideError(box);
+      button.disabled = true;
+      post('/api/v1/auth/passkeys/reauthenticate/options', {})
+        .then(function (answer) {
+          return lib.startAuthentication({ optionsJSON: answer.options });
+        })
+        .then(function (response) {
+          return post('/api/v1/auth/passkeys/reauthenticate/verify', { response: response });
+        })
+        .then(function () {
+          location.assign(box.getAttribute('data-next') || '/account');
+        })
+        .catch(function (error) {
+          button.disabled = false;
+          showError(box, browserMessage(error, 'Confirming with a passkey was cancelled or timed out. Try again, or use your password.'));
+        });
+    });
+  });
+
   // --- adding a passkey ------------------------------------------------------------------------------
   document.querySelectorAll('[data-passkey-register]').forEach(function (form) {
     var box = form.closest('[data-passkey-register-box]');

@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../web/page-context.js';
-import { AccountShell, Field, Notice, PostForm } from '../../../web/forms/fields.js';
+import { AccountShell, Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import type { Passkey } from './passkeys.service.js';
 
 /**
@@ -55,14 +55,39 @@ export function PasskeySignIn({ next }: { next: string }) {
   );
 }
 
+/** "Confirm with a passkey" for the re-authentication page: one of the account's own passkeys, user-verified. */
+export function PasskeyReauth({ next }: { next: string }) {
+  return (
+    <section class="form passkey-sign-in" aria-labelledby="passkey-reauth-title">
+      <h2 class="form-subhead" id="passkey-reauth-title">
+        Or use a passkey
+      </h2>
+      <noscript>
+        <p>Confirming with a passkey needs JavaScript, which is turned off in this browser. You can use your password.</p>
+      </noscript>
+      <p data-passkey-unsupported hidden>
+        This browser cannot use passkeys.
+      </p>
+      <div data-passkey-reauth data-next={next} hidden>
+        <ScriptErrorSummary id="passkey-reauth-error" />
+        <button class="button button--secondary" type="button" data-passkey-reauth-button>
+          Confirm with a passkey
+        </button>
+      </div>
+    </section>
+  );
+}
+
 export interface PasskeysPageProps {
   ctx: PageContext;
   passkeys: Passkey[];
   limit: number;
   notice?: string | undefined;
+  /** True when the session re-authenticated recently; adding a passkey needs that. */
+  recent: boolean;
 }
 
-export function PasskeysPage({ ctx, passkeys, limit, notice }: PasskeysPageProps) {
+export function PasskeysPage({ ctx, passkeys, limit, notice, recent }: PasskeysPageProps) {
   const day = (d: Date) => d.toLocaleDateString(ctx.locale, { dateStyle: 'medium' });
   return (
     <AccountShell ctx={ctx} title="Passkeys" scripts={passkeyScriptsOf(ctx)}>
@@ -88,9 +113,14 @@ export function PasskeysPage({ ctx, passkeys, limit, notice }: PasskeysPageProps
                   {p.deviceType === 'multiDevice' ? ' · synced between your devices' : ''}
                 </span>
               </p>
-              <a class="button button--secondary" href={`/account/security/passkeys/${p.id}/remove`}>
-                Remove<span class="visually-hidden"> the passkey {p.name}</span>
-              </a>
+              <div class="button-row">
+                <a class="button button--secondary" href={`/account/security/passkeys/${p.id}/rename`}>
+                  Rename<span class="visually-hidden"> the passkey {p.name}</span>
+                </a>
+                <a class="button button--secondary" href={`/account/security/passkeys/${p.id}/remove`}>
+                  Remove<span class="visually-hidden"> the passkey {p.name}</span>
+                </a>
+              </div>
             </li>
           ))}
         </ul>
@@ -99,6 +129,10 @@ export function PasskeysPage({ ctx, passkeys, limit, notice }: PasskeysPageProps
       {passkeys.length >= limit ? (
         <p>
           You have {limit} passkeys, the most an account can have. Remove one to add another.
+        </p>
+      ) : !recent ? (
+        <p>
+          Adding a passkey changes how you sign in, so first <a href="/account/security/confirm?next=%2Faccount%2Fsecurity%2Fpasskeys">confirm it is you</a>.
         </p>
       ) : (
         <div class="form">
@@ -141,6 +175,23 @@ export function RemovePasskeyPage({ ctx, csrf, passkey }: { ctx: PageContext; cs
           Cancel
         </a>
       </div>
+    </AccountShell>
+  );
+}
+
+export function RenamePasskeyPage(props: { ctx: PageContext; csrf: string; passkey: Passkey; name: string; errors?: FormError[] }) {
+  return (
+    <AccountShell ctx={props.ctx} title="Rename a passkey" errors={props.errors}>
+      <h1>Rename the passkey “{props.passkey.name}”</h1>
+      <PostForm action={`/account/security/passkeys/${props.passkey.id}/rename`} csrf={props.csrf} novalidate>
+        <Field name="name" label="Name" hint="So you can tell your passkeys apart, for example “Phone” or “Work laptop”." autocomplete="off" value={props.name} errors={props.errors} />
+        <button class="button" type="submit">
+          Save the name
+        </button>
+      </PostForm>
+      <p class="form-links">
+        <a href="/account/security/passkeys">Back to your passkeys</a>
+      </p>
     </AccountShell>
   );
 }

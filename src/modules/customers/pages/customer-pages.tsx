@@ -167,7 +167,7 @@ export function DeleteAddressPage(props: FormPageProps & { address: Address }) {
   );
 }
 
-export function DeleteAccountPage(props: FormPageProps & { mfaEnabled: boolean }) {
+export function DeleteAccountPage(props: FormPageProps & { mfaEnabled: boolean; /** False for an account without a password: it re-authenticated before this page. */ password: boolean }) {
   return (
     <AccountShell ctx={props.ctx} title="Delete your account" errors={props.errors}>
       <h1>Delete your account</h1>
@@ -186,8 +186,10 @@ export function DeleteAccountPage(props: FormPageProps & { mfaEnabled: boolean }
         You may want to <a href="/api/v1/me/export">download your data</a> first.
       </p>
       <PostForm action="/account/delete" csrf={props.csrf} novalidate>
-        <Field name="password" label="Your password" hint="To check it is you." type="password" autocomplete="current-password" errors={props.errors} />
-        {props.mfaEnabled ? (
+        {props.password ? (
+          <Field name="password" label="Your password" hint="To check it is you." type="password" autocomplete="current-password" errors={props.errors} />
+        ) : null}
+        {props.password && props.mfaEnabled ? (
           <Field
             name="code"
             label="Code from your authenticator app"
