@@ -221,6 +221,60 @@ describe('recent re-authentication before changing how the account is signed in 
   });
 });
 
+describe('the re-authentication page, without JavaScript', () => {
+  it('sends a stale session from a security page to confirm, then back to the page', async () => {
+    const c = await signedInCustomer(t, 'pages');
+    const b = new FormBrowser(t.app);
+    b.cookies.set('session', c.cookie.split('=')[1]!);
+    t.clock.advance(11 * 60_000);
+    const page = await b.get('/account/security/email');
+    expect(page.statusCode).toBe(303);
+    expect(page.headers.location).toBe('/account/security/confirm?next=%2Faccount%2Fsecurity%2Femail');
+    const confirm = await b.get(page.headers.location as string);
+    expect(confirm.statusCode).toBe(200);
+    expect(confirm.body).toContain('Confirm it is you');
+    const wrong = await b.post('/account/security/confirm', { next: '/account/security/email', password: 'not-the-password-at-all' });
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('Your password is not right');
+    await b.get('/account/security/confirm?next=%2Faccount%2Fsecurity%2Femail');
+    const ok = await b.post('/account/security/confirm', { next: '/account/security/email', password: goodPassword });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/account/security/email');
+    expect((await b.get('/account/security/email')).statusCode).toBe(200);
+  });
+
+  it('goes back only to an account page (no open redirect)', async () => {
+    const c = await signedInCustomer(t, 'redirect');
+    const b = new FormBrowser(t.app);
+    b.cookies.set('session', c.cookie.split('=')[1]!);
+    await b.get('/account/security/confirm?next=https%3A%2F%2Fevil.example%2F');
+    const ok = await b.post('/account/security/confirm', { next: '//evil.example/account', password: goodPassword });
+    expect(ok.statusCode).toBe(303);
+    expect(ok.headers.location).toBe('/account');
+  });
+});
+
+describe('the session list', () => {
+  it('names each device by browser and system from its User-Agent, and keeps nothing else of the header', async () => {
+    const email = await createVerifiedAccount(t, newEmail('devices'));
+    const firefox = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+    const desk = await signIn(t, email);
+    const phone = await signIn(t, email);
+    const as = (cookie: string, ua: string) => t.app.inject({ url: '/api/v1/me/sessions', headers: { cookie, 'user-agent': ua } });
+    await as(phone, iphone);
+    const list = (await as(desk, firefox)).json<{ items: { device: string | null; current: boolean }[] }>().items;
+    expect(list.find((s) => s.current)?.device).toBe('Firefox on Linux');
+    expect(list.find((s) => !s.current)?.device).toBe('Safari on iOS');
+    // A later request with another header does not rename the device.
+    await as(desk, 'curl/8.0');
+    expect((await as(desk, firefox)).json<{ items: { device: string | null; current: boolean }[] }>().items.find((s) => s.current)?.device).toBe('Firefox on Linux');
+    const page = await t.app.inject({ url: '/account', headers: { cookie: desk, accept: 'text/html' } });
+    expect(page.body).toContain('Firefox on Linux (this device)');
+    expect(page.body).toContain('Safari on iOS');
+  });
+});
+
 describe('joining the staff', () => {
   it('ends every session of the account, so a stolen one gains no back-office access', async () => {
     const email = await createVerifiedAccount(t, newEmail('joiner'));

@@ -10,6 +10,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createVerifiedAccount, mailsTo, newEmail, post, sessionCookie, signIn, totp } from '../support/accounts.js';
+import { FormBrowser } from '../support/form-browser.js';
 
 const publicUrl = 'http://localhost:3000';
 const origin = 'http://localhost:3000';
@@ -441,6 +442,73 @@ describe('removing a passkey', () => {
     expect(codeOf(res)).toBe('AUTH_PASSKEY_NOT_FOUND');
     expect(await passkeysOf(owner.cookie)).toHaveLength(1);
     expect((await del(`/api/v1/me/passkeys/${owner.credentialId}`)).statusCode).toBe(401);
+  });
+});
+
+describe('passkeys and recent re-authentication', () => {
+  const eleven = 11 * 60_000;
+  const patch = (url: string, payload: unknown, cookie?: string) =>
+    t.app.inject({ method: 'PATCH', url, payload: payload as Record<string, unknown>, headers: { ...(cookie ? { cookie } : {}) } });
+
+  it('a stolen, non-recent session can neither add nor remove a passkey; nothing changes', async () => {
+    const { cookie, credentialId } = await accountWithPasskey('Laptop');
+    t.clock.advance(eleven);
+    const options = await post(t, '/api/v1/auth/passkeys/registration/options', {}, cookie);
+    expect(options.statusCode).toBe(403);
+    expect(codeOf(options)).toBe('AUTH_REAUTH_REQUIRED');
+    const removed = await del(`/api/v1/me/passkeys/${credentialId}`, cookie);
+    expect(removed.statusCode).toBe(403);
+    expect(codeOf(removed)).toBe('AUTH_REAUTH_REQUIRED');
+    expect((await passkeysOf(cookie)).map((p) => p.id)).toEqual([credentialId]);
+  });
+
+  it('a user-verified passkey of the account re-authenticates the session; another account’s passkey does not', async () => {
+    const { cookie, authenticator, credentialId } = await accountWithPasskey('Laptop');
+    const other = await accountWithPasskey('Other');
+    t.clock.advance(eleven);
+    const optionsOf = async (c: string) => json(await post(t, '/api/v1/auth/passkeys/reauthenticate/options', {}, c)).options as PublicKeyCredentialRequestOptionsJSON;
+    const foreign = await post(t, '/api/v1/auth/passkeys/reauthenticate/verify', { response: other.authenticator.assert(await optionsOf(cookie), other.credentialId) }, cookie);
+    expect(foreign.statusCode).toBe(401);
+    expect(codeOf(foreign)).toBe('AUTH_PASSKEY_INVALID');
+    const options = await optionsOf(cookie);
+    expect(options.allowCredentials?.map((c) => c.id)).toEqual([credentialId]);
+    const ok = await post(t, '/api/v1/auth/passkeys/reauthenticate/verify', { response: authenticator.assert(options, credentialId) }, cookie);
+    expect(ok.statusCode, ok.body).toBe(200);
+    const fresh = sessionCookie(ok)!;
+    expect((await post(t, '/api/v1/auth/passkeys/registration/options', {}, fresh)).statusCode).toBe(200);
+  });
+
+  it('removing a passkey ends the sessions it started, the current one included', async () => {
+    const { cookie, authenticator, credentialId } = await accountWithPasskey('Lost phone');
+    const viaPasskey = sessionCookie(await post(t, '/api/v1/auth/passkeys/sign-in/verify', { response: authenticator.assert(await signInOptions(), credentialId) }))!;
+    const res = await del(`/api/v1/me/passkeys/${credentialId}`, viaPasskey);
+    expect(res.statusCode).toBe(204);
+    expect(String(res.headers['set-cookie'])).toMatch(/session=; Path=\/; Max-Age=0/);
+    expect((await get('/api/v1/me', viaPasskey)).statusCode).toBe(401);
+    expect((await get('/api/v1/me', cookie)).statusCode).toBe(401);
+  });
+
+  it('renames a passkey of one’s own (API and page); another account’s is 404 and keeps its name', async () => {
+    const { cookie, credentialId } = await accountWithPasskey('Laptop');
+    const renamed = await patch(`/api/v1/me/passkeys/${credentialId}`, { name: '  Work   laptop ' }, cookie);
+    expect(renamed.statusCode).toBe(200);
+    expect(json(renamed)).toMatchObject({ id: credentialId, name: 'Work laptop' });
+    const empty = await patch(`/api/v1/me/passkeys/${credentialId}`, { name: '   ' }, cookie);
+    expect(empty.statusCode).toBe(400);
+    expect(codeOf(empty)).toBe('AUTH_PASSKEY_NAME_INVALID');
+    const intruder = await signIn(t, await createVerifiedAccount(t, newEmail('intruder')));
+    const theirs = await patch(`/api/v1/me/passkeys/${credentialId}`, { name: 'Mine now' }, intruder);
+    expect(theirs.statusCode).toBe(404);
+    expect(codeOf(theirs)).toBe('AUTH_PASSKEY_NOT_FOUND');
+    expect((await passkeysOf(cookie))[0]!.name).toBe('Work laptop');
+
+    const b = new FormBrowser(t.app);
+    b.cookies.set('session', cookie.split('=')[1]!);
+    const page = await b.get(`/account/security/passkeys/${credentialId}/rename`);
+    expect(page.statusCode).toBe(200);
+    const saved = await b.post(`/account/security/passkeys/${credentialId}/rename`, { name: 'Desk' });
+    expect(saved.statusCode).toBe(303);
+    expect((await passkeysOf(cookie))[0]!.name).toBe('Desk');
   });
 });
 

@@ -10,7 +10,14 @@ export function createSessionReader(auth: AuthService): (request: FastifyRequest
     let found = resolved.get(request);
     if (found === undefined) {
       const token = readSessionToken(request);
-      found = token === undefined ? Promise.resolve(undefined) : auth.sessions.validate(token);
+      found =
+        token === undefined
+          ? Promise.resolve(undefined)
+          : auth.sessions.validate(token).then(async (session) => {
+              // The first request made with a session names its device for the session list (once).
+              if (session !== undefined && session.device === null) await auth.sessions.recordDevice(session, request.headers['user-agent']);
+              return session;
+            });
       resolved.set(request, found);
     }
     return found;

@@ -67,9 +67,10 @@ export interface SessionRow {
   expires_at: Date;
   reauthenticated_at: Date | null;
   passkey_id: string | null;
+  device: string | null;
 }
 
-const sessionColumns = ['id', 'user_id', 'mfa_verified', 'created_at', 'last_seen_at', 'expires_at', 'reauthenticated_at', 'passkey_id'] as const;
+const sessionColumns = ['id', 'user_id', 'mfa_verified', 'created_at', 'last_seen_at', 'expires_at', 'reauthenticated_at', 'passkey_id', 'device'] as const;
 
 export function insertSession(
   db: Db,
@@ -81,6 +82,7 @@ export function insertSession(
     expiresAt: Date;
     reauthenticatedAt?: Date | null;
     passkeyId?: string | null;
+    device?: string | null;
   },
 ): Promise<SessionRow> {
   return db
@@ -94,6 +96,7 @@ export function insertSession(
       expires_at: session.expiresAt,
       reauthenticated_at: session.reauthenticatedAt ?? null,
       passkey_id: session.passkeyId ?? null,
+      device: session.device ?? null,
     })
     .returning(sessionColumns)
     .executeTakeFirstOrThrow();
@@ -105,6 +108,11 @@ export function findSessionByTokenHash(db: Db, tokenHash: Uint8Array): Promise<S
 
 export async function touchSession(db: Db, id: string, now: Date): Promise<void> {
   await db.updateTable('user_session').set({ last_seen_at: now }).where('id', '=', id).where('last_seen_at', '<', now).execute();
+}
+
+/** Names the device of a session once (the first request that carries it); later requests change nothing. */
+export async function recordSessionDevice(db: Db, id: string, device: string): Promise<void> {
+  await db.updateTable('user_session').set({ device }).where('id', '=', id).where('device', 'is', null).execute();
 }
 
 /** Deletes a session; returns its token hash (for the cache) when it existed. */

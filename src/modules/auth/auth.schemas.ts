@@ -49,6 +49,15 @@ export const MfaVerified = Type.Object({ status: Type.String(), recoveryCodesLef
 export const SessionsEnded = Type.Object({ status: Type.String(), sessionsEnded: Type.Integer() });
 
 export const SessionList = Type.Object({
-  items: Type.Array(Type.Object({ id: Type.String(), createdAt: Type.String(), lastSeenAt: Type.String(), current: Type.Boolean() })),
+  items: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      createdAt: Type.String(),
+      lastSeenAt: Type.String(),
+      current: Type.Boolean(),
+      /** "Firefox on Linux", from the User-Agent of the browser holding the session; null until it has made a request. */
+      device: Type.Union([Type.String(), Type.Null()]),
+    }),
+  ),
 });
 export const SessionParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, strict);

@@ -89,7 +89,7 @@ export interface AuthService {
   confirmPasswordReset(token: string, password: string): Promise<void>;
   me(session: Session): Promise<Me>;
   /** The account's signed-in devices, this one marked. */
-  listSessions(session: Session): Promise<{ id: string; createdAt: Date; lastSeenAt: Date; current: boolean }[]>;
+  listSessions(session: Session): Promise<{ id: string; createdAt: Date; lastSeenAt: Date; current: boolean; device: string | null }[]>;
   /** Signs out one of the account's own sessions; AUTH_SESSION_NOT_FOUND for any other id. */
   endSession(session: Session, sessionId: string): Promise<void>;
   /** The session of a token when it is fully signed in; AUTH_SIGN_IN_REQUIRED / AUTH_MFA_REQUIRED otherwise. */
@@ -295,7 +295,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
     async listSessions(session) {
       service.requireFull(session);
       const all = await sessions.listOf(session.userId);
-      return all.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, current: s.id === session.id }));
+      return all.map((s) => ({ id: s.id, createdAt: s.createdAt, lastSeenAt: s.lastSeenAt, current: s.id === session.id, device: s.device }));
     },
 
     async endSession(session, sessionId) {

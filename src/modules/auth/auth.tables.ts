@@ -41,6 +41,8 @@ export interface UserSessionTable {
   reauthenticated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The passkey the session was started with; removing it deletes the session (foreign key cascade). */
   passkey_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** "Firefox on Linux": the browser and system of the client holding the session (devices.ts); never the raw header. */
+  device: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type AuthTokenPurpose = 'email_verification' | 'password_reset' | 'email_change' | 'email_change_cancel';

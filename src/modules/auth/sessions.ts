@@ -25,6 +25,7 @@ import type { Db } from '../../db/database.js';
 import { readCookie } from '../../http/csrf.js';
 import { isSecureRequest } from '../../http/proxy-trust.js';
 import * as repo from './auth.repository.js';
+import { describeDevice } from './devices.js';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
 
 export interface Session {
@@ -38,6 +39,8 @@ export interface Session {
   reauthenticatedAt: Date | null;
   /** The passkey the session was started with, if any. */
   passkeyId: string | null;
+  /** "Firefox on Linux" (devices.ts), once the browser holding the session has made a request. */
+  device: string | null;
 }
 
 /** How long a re-authentication counts as recent: long enough for one task, short enough that a cookie taken later is not enough. */
@@ -77,6 +80,8 @@ export interface Sessions {
   listOf(userId: string): Promise<(Session & { lastSeenAt: Date })[]>;
   /** Ends one of the user's sessions; false when no such session is theirs. */
   endOneOf(userId: string, sessionId: string): Promise<boolean>;
+  /** Names the session's device from the User-Agent of the first request that carries it (devices.ts). */
+  recordDevice(session: Session, userAgent: string | undefined): Promise<void>;
 }
 
 const touchEveryMs = 60_000;
@@ -94,9 +99,10 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
     expiresAt: row.expires_at,
     reauthenticatedAt: row.reauthenticated_at,
     passkeyId: row.passkey_id,
+    device: row.device,
   });
 
-  const insert = async (userId: string, options: { mfaVerified: boolean; reauthenticatedAt: Date | null; passkeyId: string | null }) => {
+  const insert = async (userId: string, options: { mfaVerified: boolean; reauthenticatedAt: Date | null; passkeyId: string | null; device?: string | null }) => {
     const token = generateToken();
     const at = now();
     const row = await repo.insertSession(db, {
@@ -107,6 +113,7 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
       expiresAt: new Date(at.getTime() + absoluteMs),
       reauthenticatedAt: options.reauthenticatedAt,
       passkeyId: options.passkeyId,
+      device: options.device ?? null,
     });
     return { token, session: toSession(row) };
   };
@@ -134,6 +141,7 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
         mfaVerified: options.mfaVerified,
         reauthenticatedAt: options.reauthenticated ? now() : old.reauthenticatedAt,
         passkeyId: old.passkeyId,
+        device: old.device,
       });
     },
     async end(sessionId) {
@@ -151,6 +159,12 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
     },
     async endOneOf(userId, sessionId) {
       return (await repo.deleteSessionOfUser(db, userId, sessionId)).length > 0;
+    },
+    async recordDevice(session, userAgent) {
+      if (session.device !== null) return;
+      const device = describeDevice(userAgent);
+      await repo.recordSessionDevice(db, session.id, device);
+      session.device = device;
     },
   };
 }

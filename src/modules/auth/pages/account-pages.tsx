@@ -169,6 +169,7 @@ export interface DeviceRow {
   createdAt: Date;
   lastSeenAt: Date;
   current: boolean;
+  device: string | null;
 }
 
 export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; devices: DeviceRow[]; notice?: string | undefined }) {
@@ -224,7 +225,7 @@ export function AccountPage(props: { ctx: PageContext; csrf: string; me: Me; dev
         {props.devices.map((d) => (
           <li key={d.id}>
             <p>
-              {d.current ? <strong>This device</strong> : 'Another device'}
+              {d.current ? <strong>{d.device ?? 'This device'} (this device)</strong> : <strong>{d.device ?? 'Another device'}</strong>}
               <span class="device-list__meta">
                 {' '}
                 · signed in {when(d.createdAt)} · last active {when(d.lastSeenAt)}
