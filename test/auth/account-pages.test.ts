@@ -26,7 +26,7 @@ describe('account pages', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['cache-control']).toBe('private, no-store');
     expect(res.body).toContain('<label class="field__label" for="email">E-mail address</label>');
-    expect(res.body).toMatch(/<input[^>]*id="email"[^>]*autocomplete="email"/);
+    expect(res.body).toMatch(/<input[^>]*id="email"[^>]*autocomplete="email webauthn"/);
     expect(res.body).toMatch(/<input[^>]*id="password"[^>]*type="password"[^>]*autocomplete="current-password"/);
     expect(res.body).not.toMatch(/onpaste|placeholder="Password/);
     expect(res.body).toContain('href="/account/reset"');

@@ -133,6 +133,33 @@
     });
   });
 
+  // --- autofill (conditional UI): the browser offers the site's passkeys in the e-mail field's list ---
+  // Only where the page marks a field `autocomplete="... webauthn"` and the browser supports it; the
+  // request waits quietly until a passkey is picked, and the button above still works (starting it
+  // aborts this one). A challenge lasts five minutes, so a pick after that is refused and shown as such.
+  var autofillField = document.querySelector('input[autocomplete$="webauthn"]');
+  var autofillBox = document.querySelector('[data-passkey-sign-in]');
+  if (autofillField && autofillBox && typeof lib.browserSupportsWebAuthnAutofill === 'function') {
+    lib.browserSupportsWebAuthnAutofill().then(function (available) {
+      if (!available) return;
+      post('/api/v1/auth/passkeys/sign-in/options', {})
+        .then(function (answer) {
+          return lib.startAuthentication({ optionsJSON: answer.options, useBrowserAutofill: true });
+        })
+        .then(function (response) {
+          return post('/api/v1/auth/passkeys/sign-in/verify', { response: response });
+        })
+        .then(function () {
+          location.assign(autofillBox.getAttribute('data-next') || '/');
+        })
+        .catch(function (error) {
+          // Aborted because the button started its own request: nothing to say.
+          if (error && (error.name === 'AbortError' || error.code === 'ERROR_CEREMONY_ABORTED')) return;
+          showError(autofillBox, browserMessage(error, 'Signing in with a passkey was cancelled or timed out. Try again, or sign in with your password.'));
+        });
+    });
+  }
+
   // --- re-authentication with one of the account's passkeys ----------------------------------------
   document.querySelectorAll('[data-passkey-reauth]').forEach(function (box) {
     var button = box.querySelector('[data-passkey-reauth-button]');

@@ -16,7 +16,8 @@ export function SignInPage(props: FormPageProps & { email?: string; notice?: str
       {props.notice ? <Notice>{props.notice}</Notice> : null}
       <h1>Sign in</h1>
       <PostForm action="/account/sign-in" csrf={props.csrf} novalidate>
-        <Field name="email" label="E-mail address" type="email" autocomplete="email" inputMode="email" spellcheck={false} autoCapitalize="none" value={props.email} errors={props.errors} />
+        {/* "webauthn": browsers that can offer this site's passkeys in the field's suggestions do so (passkeys.js). */}
+        <Field name="email" label="E-mail address" type="email" autocomplete="email webauthn" inputMode="email" spellcheck={false} autoCapitalize="none" value={props.email} errors={props.errors} />
         <Field name="password" label="Password" type="password" autocomplete="current-password" errors={props.errors} />
         <button class="button" type="submit">
           Sign in
