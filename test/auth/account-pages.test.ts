@@ -208,7 +208,7 @@ describe('signed-in devices on the account page', () => {
     const other = await signedInBrowser(email);
     const b = await signedInBrowser(email);
     const page = await b.get('/account');
-    expect(page.body).toContain('<strong>This device</strong>');
+    expect(page.body).toContain('(this device)</strong>');
     const action = /action="(\/account\/sessions\/[0-9a-f-]{36}\/sign-out)"/.exec(page.body)![1]!;
     const res = await b.post(action, {});
     expect(res.headers.location).toBe('/account?done=device');

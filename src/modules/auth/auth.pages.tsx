@@ -94,8 +94,12 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     async (request, reply) => {
       const session = await sessionOf(request);
       if (session?.mfaVerified) return reply.redirect('/account', 303);
-      const notice =
-        request.query.done === 'reset' ? 'Your password is changed. Sign in with the new one.' : request.query.done === 'verified' ? 'Your e-mail address is confirmed. You can sign in now.' : undefined;
+      const notices: Record<string, string> = {
+        reset: 'Your password is changed. Sign in with the new one.',
+        verified: 'Your e-mail address is confirmed. You can sign in now.',
+        'passkey-removed': 'The passkey is removed. This device had signed in with it, so it is signed out too.',
+      };
+      const notice = request.query.done === undefined ? undefined : notices[request.query.done];
       return send(reply, <SignInPage ctx={await ctxOf(request)} csrf={csrf.token(request)} {...(notice ? { notice } : {})} />);
     },
   );

@@ -110,7 +110,7 @@ export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps
       }
       logAuthEvent(request.log, 'auth.passkey_removed', { userId: session.userId, clientIp: request.ip });
       // This browser signed in with the passkey just removed: its session went with it.
-      if (endedCurrent) return reply.redirect('/account/sign-in', 303);
+      if (endedCurrent) return reply.redirect('/account/sign-in?done=passkey-removed', 303);
       return reply.redirect('/account/security/passkeys?done=removed', 303);
     },
   );
