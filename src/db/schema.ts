@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { OutboxJobTable } from '../modules/outbox/outbox.tables.js';
 
 /** Row types of every table, by table name. Each module owns its tables; see its repository. */
 export interface Database {
@@ -25,6 +26,7 @@ export interface Database {
   staff_invitation: StaffInvitationTable;
   passkey_credential: PasskeyCredentialTable;
   webauthn_challenge: WebauthnChallengeTable;
+  outbox_job: OutboxJobTable;
 }
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;

@@ -14,7 +14,7 @@ interface RouteWindow {
 export interface EmfPublisher {
   recordRequest(sample: { route: string; method: string; status: number; ms: number }): void;
   /** A business event, written at once: OrdersPlaced, PaymentFailures, CheckoutLatency, ... */
-  recordEvent(name: string, value: number, unit: 'Count' | 'Milliseconds' | 'None', dimensions?: Record<string, string>): Promise<void>;
+  recordEvent(name: string, value: number, unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None', dimensions?: Record<string, string>): Promise<void>;
   /** Writes the HTTP figures gathered since the last flush (also done every `intervalMs`). */
   flush(): Promise<void>;
   stop(): Promise<void>;
