@@ -6,7 +6,6 @@ import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import { createRedisKeyValueStore } from './adapters/cache/redis-key-value.js';
 import { registerDevMailboxRoutes } from './adapters/mail/dev-mailbox.routes.js';
-import { createMailDispatcher, type MailDispatcher } from './adapters/mail/mail-dispatcher.js';
 import type { Mailer } from './adapters/mail/mailer.js';
 import { isDevMailer, openMailer } from './adapters/mail/open-mailer.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
@@ -50,6 +49,7 @@ import { createCatalogService, type CatalogService } from './modules/catalog/cat
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/field-encryption.js';
 import { registerContentRoutes } from './modules/content/content.routes.js';
 import { mediaUrl, registerMediaRoutes } from './modules/media/media.routes.js';
+import { createMailQueue, createOutbox, registerMailHandler, registerOutboxRoutes, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
 import { createPageContextFactory } from './web/page-context.js';
@@ -91,8 +91,10 @@ export interface BuiltApp {
   /** The request's live session (read once per request); other modules get the signed-in customer here. */
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   mailer: Mailer;
-  /** Sends mail off the request path; `idle()` resolves when everything queued was handed over. */
-  mail: MailDispatcher;
+  /** Mail as outbox jobs, written in the transaction of the change they tell about. */
+  mail: MailQueue;
+  /** The transactional outbox: `enqueue(trx, job)`, handlers, its worker; tests call `drain()` to run due jobs now. */
+  outbox: Outbox;
   /** Staff roles and invitations (src/modules/staff). */
   staff: StaffService;
   /** Profile, addresses, data export and account deletion (src/modules/customers). */
@@ -181,9 +183,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   const mailer = deps.mailer ?? openMailer(config);
   if (mailer.kind === 'dev' && config.nodeEnv === 'production') app.log.warn('SMTP_URL is not set: mail is stored under DATA_DIR/mailbox, not sent');
-  const mail = createMailDispatcher(mailer, app.log);
+  // After-commit work (mail first) goes through the outbox; its worker runs here unless OUTBOX_WORKER=off
+  // leaves it to `npm run worker`. Closing the app stops the worker before the mailer and the database.
+  const outbox = createOutbox({
+    db: deps.database.db, fieldEncryption, audit, log: app.log, registry: metrics.registry, emf, settings: config.outbox, ...(deps.now ? { now: deps.now } : {}),
+  });
+  registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
+  const mail = createMailQueue(outbox);
+  if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   app.addHook('onClose', async () => {
-    await mail.idle();
+    await outbox.worker.stop(config.shutdownTimeoutMs);
+    await outbox.metrics.stop();
     if (!deps.mailer) await mailer.close();
   });
   if (isDevMailer(mailer)) registerDevMailboxRoutes(app, { mailer, pageContext, nodeEnv: config.nodeEnv });
@@ -242,6 +252,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // user pool owns the second factor (the advisor warns to make it required there).
   const staffGuard = createStaffGuard({ db: deps.database.db, sessionOf, staff, directory: auth.directory, audit, mfaEnforcedHere: config.auth.provider === 'local' });
   registerStaffRoutes(app, { staff, guard: staffGuard });
+  registerOutboxRoutes(app, { outbox, requireOperator: (request) => staffGuard.require(request, 'outbox.manage') });
   registerStaffPages(app, {
     auth, staff, guard: staffGuard, csrf: security.csrf, rateLimiter: security.rateLimiter, shopName: config.shop.name, stylesheet: assets.stylesheet,
     cookieMaxAgeSeconds, sessionOf, countAuditEvents: () => audit.count(), identityProvider: config.auth.provider,
@@ -253,5 +264,5 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     stylesheet: assets.stylesheet, csrf: security.csrf, emailOf: (userId) => auth.directory.emailOf(userId), ...(deps.now ? { now: deps.now } : {}),
   });
 
-  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, sessionOf, mailer, mail, staff, staffGuard, customers };
+  return { app, catalog, metrics, businessMetrics, security, audit, fieldEncryption, keyRing, auth, sessionOf, mailer, mail, outbox, staff, staffGuard, customers };
 }

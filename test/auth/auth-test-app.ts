@@ -99,7 +99,7 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
 
 /** Mails to one address, newest first, once everything queued was delivered. */
 export async function mailsTo(t: AuthTestApp, to: string): Promise<StoredMail[]> {
-  await t.mail.idle();
+  await t.outbox.drain();
   return (await t.mailbox.list()).filter((m) => m.to === to);
 }
 

@@ -48,9 +48,8 @@ export function createOutbox(deps: {
   const now = deps.now ?? (() => new Date());
   const { db, log } = deps;
   // The metrics read the queue through the service, which is made just below; the events go the other way.
-  let service: OutboxService | undefined;
-  const metrics = createOutboxMetrics({ registry: deps.registry, emf: deps.emf, counts: () => service!.counts(), now, log });
-  service = createOutboxService({
+  const metrics = createOutboxMetrics({ registry: deps.registry, emf: deps.emf, counts: () => service.counts(), now, log });
+  const service: OutboxService = createOutboxService({
     db,
     fieldEncryption: deps.fieldEncryption,
     audit: deps.audit,
