@@ -10,6 +10,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('outbox_job')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
+    // Order of writing: jobs due at the same moment run in the order they were enqueued.
+    .addColumn('seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('key', 'text', (c) => c.notNull().unique())
     .addColumn('payload_encrypted', 'bytea')
@@ -23,7 +25,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('outbox_job_ready_idx').on('outbox_job').column('run_at').where(sql.ref('status'), '=', 'ready').execute();
+  await db.schema.createIndex('outbox_job_ready_idx').on('outbox_job').columns(['run_at', 'seq']).where(sql.ref('status'), '=', 'ready').execute();
   await db.schema.createIndex('outbox_job_running_idx').on('outbox_job').column('locked_until').where(sql.ref('status'), '=', 'running').execute();
   await db.schema.createIndex('outbox_job_dead_idx').on('outbox_job').column('updated_at').where(sql.ref('status'), '=', 'dead').execute();
 }

@@ -27,12 +27,11 @@ export function createOutboxMetrics(deps: {
   emfIntervalMs?: number;
 }): OutboxMetrics {
   const { registry, emf, now, log } = deps;
-  // One query per scrape, however many gauges read it.
-  let snapshot: { at: number; value: Promise<OutboxCounts> } | undefined;
+  // One query per scrape, however many gauges read it: a scrape collects every gauge at once.
+  let pending: Promise<OutboxCounts> | undefined;
   const current = (): Promise<OutboxCounts> => {
-    const t = Date.now();
-    if (snapshot === undefined || t - snapshot.at > 1_000) snapshot = { at: t, value: deps.counts() };
-    return snapshot.value;
+    pending ??= deps.counts().finally(() => (pending = undefined));
+    return pending;
   };
   const ageSeconds = (counts: OutboxCounts): number =>
     counts.oldestDueAt === null ? 0 : Math.max(0, (now().getTime() - counts.oldestDueAt.getTime()) / 1000);

@@ -37,7 +37,7 @@ export async function insertJob(
  *
  *   update outbox_job set status = 'running', attempts = attempts + 1, locked_until = $lease, locked_by = $claim
  *   where id in (select id from outbox_job where type in (...) and ((status = 'ready' and run_at <= $now)
- *     or (status = 'running' and locked_until <= $now)) order by run_at limit $limit for update skip locked)
+ *     or (status = 'running' and locked_until <= $now)) order by run_at, seq limit $limit for update skip locked)
  *   returning *
  */
 export function claimDueJobs(
@@ -67,6 +67,7 @@ export function claimDueJobs(
           ]),
         )
         .orderBy('run_at')
+        .orderBy('seq')
         .limit(limit)
         .forUpdate()
         .skipLocked(),
@@ -133,7 +134,7 @@ export function lockJob(db: Db, id: string): Promise<OutboxJobRow | undefined> {
 export function listDeadJobs(db: Db, limit: number): Promise<Omit<OutboxJobRow, 'payload_encrypted'>[]> {
   return db
     .selectFrom('outbox_job')
-    .select(['id', 'type', 'key', 'status', 'attempts', 'max_attempts', 'run_at', 'locked_until', 'locked_by', 'last_error', 'created_at', 'updated_at'])
+    .select(['id', 'seq', 'type', 'key', 'status', 'attempts', 'max_attempts', 'run_at', 'locked_until', 'locked_by', 'last_error', 'created_at', 'updated_at'])
     .where('status', '=', 'dead')
     .orderBy('updated_at', 'desc')
     .orderBy('id')

@@ -72,7 +72,10 @@ export interface OutboxService {
   runDue(limit: number): Promise<number>;
   /** Resolves when every job this process is running has finished. */
   idle(): Promise<void>;
-  /** Runs every job that is due now, including jobs those jobs enqueue, until none is left (tests, CLIs). */
+  /**
+   * Runs every job that is due now, one at a time in the order they were written, including jobs those
+   * jobs enqueue, until none is left (tests, CLIs).
+   */
   drain(): Promise<void>;
   listDead(limit?: number): Promise<DeadJob[]>;
   /** Puts a dead job back to ready with a fresh set of attempts; audited in the same transaction. */
@@ -246,9 +249,9 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     async drain() {
       for (;;) {
         await service.idle();
-        if ((await service.runDue(20)) > 0) continue;
+        if ((await service.runDue(1)) > 0) continue;
         await service.idle();
-        if ((await service.runDue(20)) === 0) return;
+        if ((await service.runDue(1)) === 0) return;
       }
     },
 

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Where a job is in its life: waiting (or waiting to retry), claimed by a worker, finished, or parked. */
 export type OutboxJobStatus = 'ready' | 'running' | 'done' | 'dead';
@@ -12,6 +12,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
  */
 export interface OutboxJobTable {
   id: string;
+  /** Order of writing (identity): jobs due at the same moment run in the order they were enqueued. */
+  seq: Generated<string>;
   type: string;
   /** Idempotency key: a second job with the same key is not written. */
   key: string;
