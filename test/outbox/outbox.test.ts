@@ -98,6 +98,22 @@ describe('enqueue', () => {
     expect(await jobByKey(k)).toMatchObject({ status: 'done', payload_encrypted: null, attempts: 1 });
   });
 
+  it('forgets a done job after 30 days: its key may then be written again', async () => {
+    const k = key('old');
+    await t.outbox.enqueue(t.database.db, { type: 'test.enqueue', key: k, payload: {} });
+    await t.outbox.drain();
+    t.clock.advance(29 * 24 * 3_600_000);
+    await t.outbox.pruneDone();
+    expect(await jobByKey(k)).toMatchObject({ status: 'done' });
+    expect(await t.outbox.enqueue(t.database.db, { type: 'test.enqueue', key: k, payload: {} })).toBe(false);
+    t.clock.advance(2 * 24 * 3_600_000);
+    expect(await t.outbox.pruneDone()).toBeGreaterThanOrEqual(1);
+    expect(await jobByKey(k)).toBeUndefined();
+    expect(await t.outbox.enqueue(t.database.db, { type: 'test.enqueue', key: k, payload: {} })).toBe(true);
+    await t.outbox.drain();
+    expect(seen.runs.get(k)).toBe(2);
+  });
+
   it('refuses a job it could not run: a bad type, an empty key, a payload that is not JSON', async () => {
     expect(await codeOf(t.outbox.enqueue(t.database.db, { type: 'Bad Type', key: key('bad'), payload: {} }))).toBe('OUTBOX_INVALID_JOB');
     expect(await codeOf(t.outbox.enqueue(t.database.db, { type: 'test.enqueue', key: '', payload: {} }))).toBe('OUTBOX_INVALID_JOB');

@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 /**
  * The transactional outbox's one table. Workers claim with `for update skip locked` on two partial
  * indexes: ready jobs by run_at, and running jobs by lease expiry (a crashed worker's job). Done jobs keep
- * their key (so enqueueing it again stays a no-op) without their payload.
+ * their key (so enqueueing it again stays a no-op) without their payload, until the worker prunes them.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
@@ -27,6 +27,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('outbox_job_ready_idx').on('outbox_job').columns(['run_at', 'seq']).where(sql.ref('status'), '=', 'ready').execute();
   await db.schema.createIndex('outbox_job_running_idx').on('outbox_job').column('locked_until').where(sql.ref('status'), '=', 'running').execute();
+  await db.schema.createIndex('outbox_job_done_idx').on('outbox_job').column('updated_at').where(sql.ref('status'), '=', 'done').execute();
   await db.schema.createIndex('outbox_job_dead_idx').on('outbox_job').column('updated_at').where(sql.ref('status'), '=', 'dead').execute();
 }
 

@@ -1,6 +1,6 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { OutboxJobStatus, OutboxJobTable } from './outbox.tables.js';
+import type { OutboxJobTable } from './outbox.tables.js';
 
 /** The outbox's SQL: the only place that touches `outbox_job`. */
 
@@ -184,12 +184,14 @@ export async function countJobs(db: Db, now: Date): Promise<OutboxCounts> {
   };
 }
 
-/** Counts of jobs by status, for tests and the admin view. */
-export function countByStatus(db: Db, status: OutboxJobStatus): Promise<number> {
-  return db
-    .selectFrom('outbox_job')
-    .select(sql<string>`count(*)`.as('n'))
-    .where('status', '=', status)
-    .executeTakeFirstOrThrow()
-    .then((r) => Number(r.n));
+/** Deletes up to `limit` done jobs last touched before `before`; returns how many went. */
+export async function deleteDoneJobs(db: Db, before: Date, limit: number): Promise<number> {
+  const rows = await db
+    .deleteFrom('outbox_job')
+    .where('id', 'in', (eb) =>
+      eb.selectFrom('outbox_job').select('id').where('status', '=', 'done').where('updated_at', '<', before).limit(limit).forUpdate().skipLocked(),
+    )
+    .returning('id')
+    .execute();
+  return rows.length;
 }

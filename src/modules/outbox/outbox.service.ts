@@ -83,7 +83,12 @@ export interface OutboxService {
   /** Gives up on a dead job: it is marked done and its payload dropped; audited in the same transaction. */
   discardDead(id: string, by: OutboxActor): Promise<void>;
   counts(): Promise<repo.OutboxCounts>;
+  /** Deletes done jobs older than `doneRetentionMs` (their keys stop guarding against a repeat then). */
+  pruneDone(): Promise<number>;
 }
+
+/** How long a done job's key keeps a repeat of it from being written: far longer than any retry of a caller. */
+export const doneRetentionMs = 30 * 24 * 3_600_000;
 
 export interface OutboxDeps {
   db: Db;
@@ -262,6 +267,16 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     retryDead: (id, by) => actOnDead(id, by, 'outbox.job_retried'),
     discardDead: (id, by) => actOnDead(id, by, 'outbox.job_discarded'),
     counts: () => repo.countJobs(db, now()),
+
+    async pruneDone() {
+      const before = new Date(now().getTime() - doneRetentionMs);
+      let total = 0;
+      for (;;) {
+        const deleted = await repo.deleteDoneJobs(db, before, 1_000);
+        total += deleted;
+        if (deleted < 1_000) return total;
+      }
+    },
   };
   return service;
 }

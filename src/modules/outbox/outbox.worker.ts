@@ -39,6 +39,15 @@ export function createOutboxWorker(outbox: OutboxService, options: OutboxWorkerO
       sleepers.add(wake);
     });
 
+  // Done jobs are pruned at start and then hourly; any worker may do it (skip locked keeps them apart).
+  let pruner: NodeJS.Timeout | undefined;
+  const prune = (): void => {
+    outbox.pruneDone().then(
+      (deleted) => (deleted > 0 ? log.info({ deleted }, 'outbox: old done jobs pruned') : undefined),
+      (err: unknown) => log.warn({ error: describeFailure(err) }, 'outbox: pruning done jobs failed'),
+    );
+  };
+
   const slot = async (): Promise<void> => {
     while (!stopping) {
       let ran = 0;
@@ -57,11 +66,15 @@ export function createOutboxWorker(outbox: OutboxService, options: OutboxWorkerO
       if (slots.length > 0) return;
       stopping = false;
       slots = Array.from({ length: options.concurrency }, () => slot());
+      prune();
+      pruner = setInterval(prune, 3_600_000);
+      pruner.unref();
       log.info({ concurrency: options.concurrency, pollMs: options.pollMs }, 'outbox worker started');
     },
     async stop(timeoutMs) {
       if (slots.length === 0) return;
       stopping = true;
+      clearInterval(pruner);
       for (const wake of [...sleepers]) wake();
       let timer: NodeJS.Timeout | undefined;
       const finished = await Promise.race([
