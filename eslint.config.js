@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/', 'infra/cdk.out/', 'test-results/', '.tmp/'] },
+  { ignores: ['dist/', 'data/', 'coverage/', 'node_modules/', 'infra/cdk.out/', 'test-results/', '.tmp/', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

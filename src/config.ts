@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey } from './adapters/keys/key-config.js';
+import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey, type KeysConfig } from './adapters/keys/key-config.js';
+
+export type { KeysConfig } from './adapters/keys/key-config.js';
+export type { DatabaseConfig } from './db/database-config.js';
+import type { DatabaseConfig } from './db/database-config.js';
 import { parseIpRanges, type IpRange } from './http/ip-ranges.js';
 import { defaultRateLimitsFile, loadRateLimitRules, type RateLimitRules } from './http/rate-limit-rules.js';
 
@@ -86,28 +90,6 @@ export interface HttpSecurityConfig {
   jsonMaxDepth: number;
   jsonMaxKeys: number;
 }
-
-export type KeysConfig =
-  | {
-      kind: 'local';
-      /** LOCAL_MASTER_KEY; absent: a key file under DATA_DIR/keys, created on first start. */
-      masterKey: EnvMasterKey | undefined;
-      previousKeys: EnvMasterKey[];
-      masterKeyCreatedAt: Date | undefined;
-      maxAgeDays: number;
-    }
-  | { kind: 'aws-kms'; keyArn: string; previousKeyArns: string[]; region: string | undefined; endpoint: string | undefined; maxAgeDays: number };
-
-export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string | undefined }
-  | {
-      kind: 'postgres';
-      url: string;
-      poolSize: number;
-      sslCaFile: string | undefined;
-      /** RDS secret whose password the pool fetches per new connection (rotation without restart). */
-      passwordSecretArn?: string;
-    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -8,7 +8,7 @@ import { createLocalObjectStore } from './adapters/storage/local.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import { seedDemoCatalog, type SeedResult } from './modules/catalog/demo/seed-demo.js';
+import { seedDemoCatalog, type SeedResult } from './modules/catalog/index.js';
 
 /** The adapters a process opens once and closes on shutdown. */
 export interface Runtime {

@@ -3,13 +3,13 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { migrateToLatest } from '../db/migrate.js';
 import { loadConfigWithSecrets } from '../load-config.js';
-import { createAuditService } from '../modules/audit/audit.service.js';
-import { createAuthService } from '../modules/auth/auth.service.js';
-import { createPasswordHasher } from '../modules/auth/passwords.js';
-import { createFieldEncryption } from '../modules/encryption/field-encryption.js';
+import { createAuditService } from '../modules/audit/index.js';
+import { createAuthService } from '../modules/auth/index.js';
+import { createPasswordHasher } from '../modules/auth/index.js';
+import { createFieldEncryption } from '../modules/encryption/index.js';
+import { isStaffRole, staffRoles } from '../kernel/permissions.js';
 import { createMailQueue, createOutbox } from '../modules/outbox/index.js';
-import { isStaffRole, staffRoles } from '../modules/staff/permissions.js';
-import { createStaffService } from '../modules/staff/staff.service.js';
+import { createStaffService } from '../modules/staff/index.js';
 import { openRuntime } from '../runtime.js';
 
 /**

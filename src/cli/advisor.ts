@@ -1,7 +1,7 @@
 import { describeKeys } from '../adapters/keys/open-key-ring.js';
 import { ConfigError } from '../config.js';
 import { loadConfigWithSecrets } from '../load-config.js';
-import { formatReport, runAdvisor } from '../modules/advisor/advisor.service.js';
+import { formatReport, runAdvisor } from '../modules/advisor/index.js';
 
 /**
  * `npm run advisor`: checks the configuration this process would run with and prints pass/warn/fail

@@ -1,6 +1,6 @@
 import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
-import { createAuditService } from '../modules/audit/audit.service.js';
+import { createAuditService } from '../modules/audit/index.js';
 
 /**
  * `npm run audit:verify`: walks the audit hash chain and reports the first broken link (an edited,

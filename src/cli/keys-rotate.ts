@@ -6,9 +6,9 @@ import { countPrivateObjectsByKey, reencryptPrivateObjects } from '../adapters/s
 import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { createAuditService } from '../modules/audit/audit.service.js';
-import { encryptedColumns } from '../modules/encryption/encrypted-columns.js';
-import { countCiphertextsByKey, reencryptColumns } from '../modules/encryption/key-rotation.service.js';
+import { createAuditService } from '../modules/audit/index.js';
+import { encryptedColumns } from '../modules/encryption/index.js';
+import { countCiphertextsByKey, reencryptColumns } from '../modules/encryption/index.js';
 
 /**
  * `npm run keys:rotate`: makes a new master key current and re-encrypts every registered column and

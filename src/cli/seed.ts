@@ -1,6 +1,6 @@
 import { loadConfigWithSecrets } from '../load-config.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { seedDemoCatalog } from '../modules/catalog/demo/seed-demo.js';
+import { seedDemoCatalog } from '../modules/catalog/index.js';
 import { openRuntime } from '../runtime.js';
 
 /** `npm run seed`: creates the demo catalog on an empty database (on any database, including PostgreSQL). */

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCategory } from './app-error.js';
+import { AppError } from '../kernel/errors.js';
+import { privateNoStore, statusOfCategory } from './answers.js';
 import { sendProblem, type Problem } from './problem.js';
 
 type ProblemInput = Omit<Problem, 'type' | 'instance' | 'requestId'>;
@@ -17,16 +18,6 @@ function wantsHtml(request: FastifyRequest): boolean {
   );
 }
 
-const statusOf: Record<ErrorCategory, number> = {
-  invalid_data: 400,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-};
 
 const titleOf: Record<number, string> = {
   400: 'Bad Request',
@@ -93,7 +84,7 @@ export function registerErrorHandler(app: FastifyInstance, options: { html?: Htm
     if (options.html && wantsHtml(request)) {
       try {
         const html = await options.html(request, problem);
-        return reply.code(problem.status).header('cache-control', 'private, no-store').type('text/html; charset=utf-8').send(html);
+        return reply.code(problem.status).header('cache-control', privateNoStore).type('text/html; charset=utf-8').send(html);
       } catch (err) {
         request.log.error({ err }, 'error page failed; falling back to problem+json');
       }
@@ -112,7 +103,7 @@ export function registerErrorHandler(app: FastifyInstance, options: { html?: Htm
 
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError) {
-      const status = statusOf[error.category];
+      const status = statusOfCategory[error.category];
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       const retryAfter = error.details?.retryAfterSeconds;
       if (error.category === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { AppError } from './app-error.js';
+import { AppError } from '../kernel/errors.js';
 
 export interface HttpMetrics {
   registry: Registry;

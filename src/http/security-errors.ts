@@ -1,4 +1,4 @@
-import { AppError } from './app-error.js';
+import { AppError } from '../kernel/errors.js';
 
 /** The stable codes of the in-app edge controls (tests assert these, never the wording). */
 export const rateLimited = (retryAfterSeconds: number): AppError =>

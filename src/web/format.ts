@@ -1,4 +1,4 @@
-import type { Money } from '../modules/catalog/catalog.types.js';
+import type { Money } from '../kernel/money.js';
 
 interface MoneyFormat {
   formatter: Intl.NumberFormat;

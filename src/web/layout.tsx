@@ -1,5 +1,4 @@
 import type { ComponentChildren } from 'preact';
-import { contentPages } from '../modules/content/content.data.js';
 import { Icon, LogoMark } from './icons.js';
 import type { PageContext } from './page-context.js';
 
@@ -110,11 +109,11 @@ function Footer({ ctx }: { ctx: PageContext }) {
           <section key={group.id} aria-labelledby={`footer-${group.id}`}>
             <h2 id={`footer-${group.id}`}>{group.title}</h2>
             <ul>
-              {contentPages
-                .filter((p) => p.group === group.id)
-                .map((p) => (
-                  <li key={p.slug}>
-                    <a href={`/pages/${p.slug}`}>{p.title}</a>
+              {ctx.footerLinks
+                .filter((link) => link.group === group.id)
+                .map((link) => (
+                  <li key={link.href}>
+                    <a href={link.href}>{link.title}</a>
                   </li>
                 ))}
             </ul>

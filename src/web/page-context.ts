@@ -7,7 +7,15 @@ export interface PageContext {
   scripts?: { webauthn: string; passkeys: string };
   currentPath: string;
   categories: { slug: string; name: string }[];
+  /** The information pages the footer links to, by group. */
+  footerLinks: readonly FooterLink[];
   cartCount: number;
+}
+
+export interface FooterLink {
+  group: 'help' | 'policies';
+  href: string;
+  title: string;
 }
 
 export interface PageContextDeps {
@@ -16,6 +24,7 @@ export interface PageContextDeps {
   stylesheet: string;
   scripts?: { webauthn: string; passkeys: string };
   listCategories: () => Promise<{ slug: string; name: string }[]>;
+  footerLinks: readonly FooterLink[];
 }
 
 /** Builds the per-request layout context. */
@@ -27,6 +36,7 @@ export function createPageContextFactory(deps: PageContextDeps): (path: string) 
     ...(deps.scripts ? { scripts: deps.scripts } : {}),
     currentPath: path.split('?')[0] ?? '/',
     categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name })),
+    footerLinks: deps.footerLinks,
     cartCount: 0,
   });
 }

@@ -3,16 +3,16 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createSignedInStaff } from '../support/staff.js';
-import { createAuthTestApp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe.runIf(hasChromium)('the audit trail in a real browser', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   let browser: Browser;
   let base: string;
   let cookie: string;
 
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
     cookie = (await createSignedInStaff(t, 'auditor')).cookie;
     const admin = randomUUID();
     const customer = randomUUID();

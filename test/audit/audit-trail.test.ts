@@ -5,8 +5,8 @@ import { auditCsv, csvCell } from '../../src/modules/audit/audit.csv.js';
 import { parseAuditQuery, parseTimeFilter, type AuditEventView } from '../../src/modules/audit/audit.query.js';
 import { likePrefix } from '../../src/modules/audit/audit.repository.js';
 import type { AuditEventInput } from '../../src/modules/audit/audit.types.js';
-import type { StaffRole } from '../../src/modules/staff/permissions.js';
-import { createAuthTestApp, type AuthTestApp } from '../auth/auth-test-app.js';
+import type { StaffRole } from '../../src/kernel/permissions.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createSignedInStaff, type SignedInStaff } from '../support/staff.js';
 
 interface Item {
@@ -31,7 +31,7 @@ interface List {
   totalExact: boolean;
 }
 
-let t: AuthTestApp;
+let t: TestApp;
 const staff = {} as Record<StaffRole, SignedInStaff>;
 const staffA = randomUUID();
 const customerB = randomUUID();
@@ -86,7 +86,7 @@ function parseCsv(text: string): string[][] {
 }
 
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
   for (const role of ['owner', 'admin', 'auditor', 'catalog_manager', 'order_manager', 'support'] as const) staff[role] = await createSignedInStaff(t, role);
 
   await seed([
@@ -295,7 +295,7 @@ describe('CSV export', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe('attachment; filename="audit-2026-11-27.csv"');
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     const rows = parseCsv(res.body);
     expect(rows[0]).toEqual(['seq', 'occurred_at', 'actor_type', 'actor_id', 'actor_role', 'action', 'target_type', 'target_id', 'outcome', 'changes', 'client_ip', 'request_id', 'prev_hash', 'hash']);
     expect(rows).toHaveLength(4);
@@ -361,7 +361,7 @@ describe('access', () => {
     const cookie = staff[role].cookie;
     const res = await api('?action=trailtest.', cookie);
     expect(res.statusCode).toBe(200);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     expect((await csv('?action=trailtest.', cookie)).statusCode).toBe(200);
     expect((await page('', cookie)).statusCode).toBe(200);
   });

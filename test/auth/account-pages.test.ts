@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FormBrowser } from '../support/form-browser.js';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, mailsTo, newEmail, tokenFromMail, totp, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, tokenFromMail, totp } from '../support/accounts.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();

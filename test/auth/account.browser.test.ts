@@ -1,15 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
-import { createAuthTestApp, newEmail, totp, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { newEmail, totp } from '../support/accounts.js';
 
 describe.runIf(hasChromium)('account pages in a real browser', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
     ({ browser, base } = await openBrowserOn(t.app));
   });
   afterAll(async () => {

@@ -1,21 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import {
-  createAuthTestApp,
-  createVerifiedAccount,
-  goodPassword,
-  mailsTo,
-  newEmail,
-  post,
-  sessionCookie,
-  signIn,
-  tokenFromMail,
-  type AuthTestApp,
-} from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail } from '../support/accounts.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();
@@ -184,7 +174,7 @@ describe('sessions', () => {
   });
 
   it('names the cookie __Host-session and marks it Secure under HTTPS', async () => {
-    const secure = await createAuthTestApp({ TRUST_PROXY: '127.0.0.1', PUBLIC_URL: 'https://shop.example' }, { database: t.database, keyRing: t.keyRing });
+    const secure = await createTestApp({ TRUST_PROXY: '127.0.0.1', PUBLIC_URL: 'https://shop.example' }, { database: t.database, keyRing: t.keyRing });
     try {
       const email = await createVerifiedAccount(secure);
       const res = await secure.app.inject({
@@ -354,7 +344,7 @@ describe('abuse resistance', () => {
 
 describe('per-IP and per-account request limits', () => {
   it('limits sign-in attempts per account across many client addresses', async () => {
-    const limited = await createAuthTestApp({}, { database: t.database, keyRing: t.keyRing, rules: [{ name: 'api-auth', class: 'auth', pathPrefix: '/api/v1/auth/', limit: 3, windowSeconds: 60 }] });
+    const limited = await createTestApp({}, { database: t.database, keyRing: t.keyRing, rules: [{ name: 'api-auth', class: 'auth', pathPrefix: '/api/v1/auth/', limit: 3, windowSeconds: 60 }] });
     try {
       const email = newEmail('target');
       const statuses: number[] = [];

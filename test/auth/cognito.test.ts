@@ -7,9 +7,10 @@ import { registerCognitoAuth } from '../../src/modules/auth/cognito/cognito.rout
 import { createIdTokenVerifier } from '../../src/modules/auth/cognito/id-token.js';
 import { cognitoServerMetadata } from '../../src/modules/auth/cognito/oidc-client.js';
 import { staffRoleFromGroups } from '../../src/modules/auth/cognito/staff-role.js';
-import type { StaffRole } from '../../src/modules/staff/permissions.js';
+import type { StaffRole } from '../../src/kernel/permissions.js';
 import { signJwt, startTestIssuer, type TestIssuer } from '../support/oidc-issuer.js';
-import { createAuthTestApp, goodPassword, newEmail, totp, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { goodPassword, newEmail, totp } from '../support/accounts.js';
 
 const clientId = '4bastionwebclient7test';
 const poolId = 'us-east-1_TestPool1';
@@ -83,7 +84,7 @@ const isCallback = (u: string) => /\/(account|admin)\/oauth\/callback/.test(u);
 
 interface Harness {
   issuer: TestIssuer;
-  t: AuthTestApp;
+  t: TestApp;
   base: string;
 }
 
@@ -94,7 +95,7 @@ async function problemCode(res: Response): Promise<string> {
 describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer on loopback', () => {
   let h: Harness;
   let syncCalls: { userId: string; role: StaffRole | null }[];
-  let staffApp: AuthTestApp;
+  let staffApp: TestApp;
   let staffBase: string;
 
   beforeAll(async () => {
@@ -112,14 +113,14 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       COGNITO_DOMAIN: issuer.issuer,
       COGNITO_ISSUER: issuer.issuer,
     };
-    const t = await createAuthTestApp({ ...env, PUBLIC_URL: base });
+    const t = await createTestApp({ ...env, PUBLIC_URL: base });
     await t.app.listen({ port, host: '127.0.0.1' });
     h = { issuer, t, base };
 
     // A second app on the same database, wired by hand the way app.ts will once the staff module passes
     // its role store: here a recorder, to see what the sign-in hands over.
     syncCalls = [];
-    staffApp = await createAuthTestApp({ PUBLIC_URL: staffBase }, { database: t.database, keyRing: t.keyRing });
+    staffApp = await createTestApp({ PUBLIC_URL: staffBase }, { database: t.database, keyRing: t.keyRing });
     registerCognitoAuth(staffApp.app, {
       config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: staffBase, ...env }),
       db: t.database.db,
@@ -127,7 +128,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       auth: staffApp.auth,
       sessionOf: staffApp.sessionOf,
       cookieMaxAgeSeconds: 3600,
-      pageContext: async (path) => ({ shopName: 'Test', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], cartCount: 0 }),
+      pageContext: async (path) => ({ shopName: 'Test', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], footerLinks: [], cartCount: 0 }),
       syncStaffRole: async (userId, role) => void syncCalls.push({ userId, role }),
       now: () => staffApp.clock.now,
     });
@@ -548,9 +549,9 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
 });
 
 describe('accounts without a password, with the built-in provider', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
   });
   afterAll(async () => {
     await t?.close();

@@ -6,9 +6,10 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevMailer } from '../../src/adapters/mail/dev.js';
 import { createSmtpMailer } from '../../src/adapters/mail/smtp.js';
-import { AppError } from '../../src/http/app-error.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { passwordResetMail } from '../../src/modules/auth/auth.mails.js';
-import { createAuthTestApp, newEmail, post, tokenFromMail, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { newEmail, post, tokenFromMail } from '../support/accounts.js';
 
 interface Received {
   from: string;
@@ -88,7 +89,7 @@ describe('SMTP mailer', () => {
 
   it('is what the app uses when SMTP_URL is set: a sign-up link arrives over SMTP', async () => {
     const smtp = await startSmtp();
-    const t = await createAuthTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'no-reply@shop.example' });
+    const t = await createTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'no-reply@shop.example' });
     try {
       expect(t.mailer.kind).toBe('smtp');
       const email = newEmail();
@@ -105,9 +106,9 @@ describe('SMTP mailer', () => {
 });
 
 describe('dev mailer and mailbox page', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
   });
   afterAll(async () => {
     await t?.close();
@@ -140,7 +141,7 @@ describe('dev mailer and mailbox page', () => {
   });
 
   it('does not exist when NODE_ENV=production', async () => {
-    const prod = await createAuthTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
+    const prod = await createTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
     try {
       const res = await prod.app.inject({ url: '/dev/mailbox' });
       expect(res.statusCode).toBe(404);

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, mailsTo, post, sessionCookie, signIn, totp, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, mailsTo, post, sessionCookie, signIn, totp } from '../support/accounts.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();

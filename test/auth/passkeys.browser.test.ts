@@ -4,7 +4,8 @@ import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchBrowser, runAxe, seriousViolations } from '../support/browser.js';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, newEmail, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, newEmail } from '../support/accounts.js';
 
 /** A free loopback port, so PUBLIC_URL (the relying party) can name it before the app is built. */
 async function freePort(): Promise<number> {
@@ -18,14 +19,14 @@ async function freePort(): Promise<number> {
 // WebAuthn needs a secure context and an RP ID that is a domain: http://localhost is both (an IP
 // address is not a valid RP ID), so the app's PUBLIC_URL and the pages opened are http://localhost:<port>.
 describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authenticator)', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     const port = await freePort();
     base = `http://localhost:${port}`;
-    t = await createAuthTestApp({ PUBLIC_URL: base });
+    t = await createTestApp({ PUBLIC_URL: base });
     await t.app.listen({ port, host: '127.0.0.1' });
     await mkdir('test-results', { recursive: true });
     browser = await launchBrowser();

@@ -8,7 +8,8 @@ import type {
 import { isoCBOR } from '@simplewebauthn/server/helpers';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, createVerifiedAccount, mailsTo, newEmail, post, sessionCookie, signIn, totp, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, mailsTo, newEmail, post, sessionCookie, signIn, totp } from '../support/accounts.js';
 
 const publicUrl = 'http://localhost:3000';
 const origin = 'http://localhost:3000';
@@ -98,9 +99,9 @@ class SoftAuthenticator {
   }
 }
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp({ PUBLIC_URL: publicUrl });
+  t = await createTestApp({ PUBLIC_URL: publicUrl });
 });
 afterAll(async () => {
   await t?.close();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../src/http/app-error.js';
+import { AppError } from '../../src/kernel/errors.js';
 import { normaliseEmail } from '../../src/modules/auth/accounts.js';
 import { normaliseRecoveryCode } from '../../src/modules/auth/mfa.js';
 import { assertAcceptablePassword, createPasswordHasher, isCommonPassword, owaspArgon2id } from '../../src/modules/auth/passwords.js';

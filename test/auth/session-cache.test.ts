@@ -1,16 +1,17 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, newEmail, post, signIn, tokenFromMail, type AuthTestApp } from './auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, newEmail, post, signIn, tokenFromMail } from '../support/accounts.js';
 
 const redisUrl = process.env.REDIS_URL;
 
 describe.runIf(redisUrl !== undefined)('sessions cached in Redis (REDIS_URL)', () => {
   const prefix = `bastion-test-${randomBytes(4).toString('hex')}:`;
-  let t: AuthTestApp;
+  let t: TestApp;
   let redis: Redis;
   beforeAll(async () => {
-    t = await createAuthTestApp({ REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
+    t = await createTestApp({ REDIS_URL: redisUrl!, REDIS_PREFIX: prefix });
     redis = new Redis(redisUrl!);
   });
   afterAll(async () => {
@@ -68,7 +69,7 @@ describe.runIf(redisUrl !== undefined)('sessions cached in Redis (REDIS_URL)', (
   });
 
   it('falls back to the database when Redis cannot be reached', async () => {
-    const down = await createAuthTestApp({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }, { database: t.database, keyRing: t.keyRing });
+    const down = await createTestApp({ REDIS_URL: 'redis://127.0.0.1:1', REDIS_PREFIX: prefix }, { database: t.database, keyRing: t.keyRing });
     try {
       const email = newEmail();
       await post(down, '/api/v1/auth/sign-up', { email, password: goodPassword });

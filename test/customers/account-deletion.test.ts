@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/database.js';
 import { createCustomersService, type PersonalDataContributor } from '../../src/modules/customers/customers.service.js';
-import { createAuthTestApp, goodPassword, mailsTo, post, sessionCookie, signIn, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { goodPassword, mailsTo, post, sessionCookie, signIn, totp } from '../support/accounts.js';
 import { codeOf } from '../support/error-code.js';
 import { api, sampleAddress, signedInCustomer, withMfa } from './customers-test-helpers.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { api, sampleAddress, signedInCustomer, type Customer } from './customers-test-helpers.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();

@@ -1,10 +1,11 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { createVerifiedAccount, goodPassword, newEmail, post, signIn, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, newEmail, post, signIn, totp } from '../support/accounts.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A JSON API call with the session cookie. */
-export function api(t: AuthTestApp, method: Method, url: string, cookie?: string, payload?: unknown): Promise<LightMyRequestResponse> {
+export function api(t: TestApp, method: Method, url: string, cookie?: string, payload?: unknown): Promise<LightMyRequestResponse> {
   return t.app.inject({
     method,
     url,
@@ -20,7 +21,7 @@ export interface Customer {
 }
 
 /** A verified account, signed in through the API. */
-export async function signedInCustomer(t: AuthTestApp, label = 'customer'): Promise<Customer> {
+export async function signedInCustomer(t: TestApp, label = 'customer'): Promise<Customer> {
   const email = await createVerifiedAccount(t, newEmail(label));
   const cookie = await signIn(t, email);
   const me = await api(t, 'GET', '/api/v1/me', cookie);
@@ -28,7 +29,7 @@ export async function signedInCustomer(t: AuthTestApp, label = 'customer'): Prom
 }
 
 /** Turns MFA on for a signed-in customer; returns the secret and the new (rotated) cookie. */
-export async function withMfa(t: AuthTestApp, customer: Customer): Promise<{ secret: string; cookie: string }> {
+export async function withMfa(t: TestApp, customer: Customer): Promise<{ secret: string; cookie: string }> {
   const enrol = await post(t, '/api/v1/auth/mfa/enrol', {}, customer.cookie);
   const { secret } = enrol.json<{ secret: string }>();
   const confirmed = await post(t, '/api/v1/auth/mfa/confirm', { code: await totp(t, secret) }, customer.cookie);

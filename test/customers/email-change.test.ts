@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail, type AuthTestApp } from '../auth/auth-test-app.js';
-import { createAuthTestApp } from '../auth/auth-test-app.js';
+import { type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail } from '../support/accounts.js';
+import { createTestApp } from '../support/test-app.js';
 import { api, signedInCustomer } from './customers-test-helpers.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
 });
 afterAll(async () => {
   await t?.close();

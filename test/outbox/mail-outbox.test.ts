@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAuthTestApp, goodPassword, mailsTo, newEmail, post, type AuthTestApp } from '../auth/auth-test-app.js';
+import { goodPassword, mailsTo, newEmail, post } from '../support/accounts.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { startLoopbackSmtp, unQuotedPrintable } from '../support/smtp-server.js';
 
-const mailJobs = (t: AuthTestApp) => t.database.db.selectFrom('outbox_job').selectAll().where('type', '=', 'mail.send').orderBy('seq').execute();
+const mailJobs = (t: TestApp) => t.database.db.selectFrom('outbox_job').selectAll().where('type', '=', 'mail.send').orderBy('seq').execute();
 
 describe('mail through the outbox', () => {
   it('reaches a mail server that was down once it is back, exactly once', async () => {
@@ -10,7 +11,7 @@ describe('mail through the outbox', () => {
     const first = await startLoopbackSmtp();
     const port = first.port;
     await first.close();
-    const t = await createAuthTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'no-reply@shop.example', OUTBOX_WORKER: 'off' });
+    const t = await createTestApp({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'no-reply@shop.example', OUTBOX_WORKER: 'off' });
     let smtp: Awaited<ReturnType<typeof startLoopbackSmtp>> | undefined;
     try {
       const email = newEmail();
@@ -43,9 +44,9 @@ describe('mail through the outbox', () => {
 });
 
 describe('account mails are written with their change', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   beforeAll(async () => {
-    t = await createAuthTestApp({ OUTBOX_WORKER: 'off' });
+    t = await createTestApp({ OUTBOX_WORKER: 'off' });
   });
   afterAll(async () => {
     await t?.close();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { goodPassword, newEmail } from '../auth/auth-test-app.js';
+import { goodPassword, newEmail } from '../support/accounts.js';
 import { testPostgresUrl } from '../support/postgres.js';
 import { startLoopbackSmtp, unQuotedPrintable, type LoopbackSmtp } from '../support/smtp-server.js';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';

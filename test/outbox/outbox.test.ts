@@ -1,18 +1,19 @@
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { AppError } from '../../src/http/app-error.js';
-import { createAuditService } from '../../src/modules/audit/audit.service.js';
+import { AppError } from '../../src/kernel/errors.js';
+import { createAuditService } from '../../src/modules/audit/index.js';
 import { createFieldEncryption, fieldContext } from '../../src/modules/encryption/field-encryption.js';
 import { backoffMs, createOutbox, type Outbox } from '../../src/modules/outbox/index.js';
-import { createAuthTestApp, post, type AuthTestApp } from '../auth/auth-test-app.js';
+import { post } from '../support/accounts.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
 import { codeOf } from '../support/error-code.js';
 import { createSignedInStaff } from '../support/staff.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 beforeAll(async () => {
   // The worker is off: each test runs due jobs itself with drain() or runDue(), at the app's clock.
-  t = await createAuthTestApp({ OUTBOX_WORKER: 'off', OUTBOX_LEASE_SECONDS: '3600' });
+  t = await createTestApp({ OUTBOX_WORKER: 'off', OUTBOX_LEASE_SECONDS: '3600' });
 });
 afterAll(async () => {
   await t?.close();

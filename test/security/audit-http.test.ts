@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requestContext } from '../../src/modules/audit/audit.context.js';
+import { requestContext } from '../../src/kernel/request-context.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;

@@ -5,7 +5,7 @@ import { counterValue } from './security-helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example' });
+  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example' }, { rules: 'shipped' });
   t.app.get('/test/pay', { config: { csp: { payments: ['stripe'] } } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><p>pay</p>'));
 });
 afterAll(async () => t.close());

@@ -116,7 +116,7 @@ describe('rate limits by route class', () => {
   });
 
   it('keeps the existing API tests far below the shipped limits', async () => {
-    const shipped = await createTestApp({}, { database });
+    const shipped = await createTestApp({}, { database, rules: 'shipped' });
     try {
       for (let i = 0; i < 40; i++) expect((await shipped.app.inject({ url: '/api/v1/categories' })).statusCode).toBe(200);
     } finally {
@@ -172,7 +172,7 @@ describe('rate-limit keys and stores', () => {
     const built = await buildApp(config, { database, store: createLocalObjectStore(inject('objectsDir')), counterStore: broken, logStream: { write: (l) => void logs.push(l) } });
     try {
       for (let i = 0; i < 5; i++) expect((await built.app.inject({ method: 'POST', url: '/account/sign-in' })).statusCode).not.toBe(429);
-      expect(await counterValue(built.metrics.registry, 'rate_limit_store_errors_total')).toBe(5);
+      expect(await counterValue(built.metrics.http.registry, 'rate_limit_store_errors_total')).toBe(5);
       expect(logs.filter((l) => l.includes('rate-limit store failed'))).toHaveLength(5);
     } finally {
       await built.app.close();

@@ -1,16 +1,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goodPassword, newEmail, totp, type AuthTestApp, createAuthTestApp } from '../auth/auth-test-app.js';
+import { type TestApp, createTestApp } from '../support/test-app.js';
+import { goodPassword, newEmail, totp } from '../support/accounts.js';
 import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { joinStaff, tokenOf } from './staff-support.js';
 
 describe.runIf(hasChromium)('the back office in a real browser', () => {
-  let t: AuthTestApp;
+  let t: TestApp;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    t = await createAuthTestApp();
+    t = await createTestApp();
     ({ browser, base } = await openBrowserOn(t.app));
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
-import type { StaffRole } from '../../src/modules/staff/permissions.js';
-import { goodPassword, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import type { StaffRole } from '../../src/kernel/permissions.js';
+import { type TestApp } from '../support/test-app.js';
+import { goodPassword, totp } from '../support/accounts.js';
 import { FormBrowser } from '../support/form-browser.js';
 import { createSignedInStaff } from '../support/staff.js';
 
@@ -19,7 +20,7 @@ export const tokenOf = (link: string): string => new URL(link).searchParams.get(
  * signed-in session in a FormBrowser. The clock moves past the TOTP step used, so the next code is fresh.
  * The page flow of joining is tested on its own in staff.test.ts.
  */
-export async function joinStaff(t: AuthTestApp, role: StaffRole, email?: string): Promise<JoinedStaff> {
+export async function joinStaff(t: TestApp, role: StaffRole, email?: string): Promise<JoinedStaff> {
   const staff = await createSignedInStaff(t, role, email);
   t.clock.advance(30_000);
   const browser = new FormBrowser(t.app);
@@ -29,7 +30,7 @@ export async function joinStaff(t: AuthTestApp, role: StaffRole, email?: string)
 }
 
 /** Signs a staff member in again through the pages (password, then a fresh TOTP step) when their session ended. */
-export async function keepSignedIn(t: AuthTestApp, member: JoinedStaff): Promise<void> {
+export async function keepSignedIn(t: TestApp, member: JoinedStaff): Promise<void> {
   if ((await member.browser.api('GET', '/api/v1/admin/me')).statusCode === 200) return;
   const browser = new FormBrowser(t.app);
   await browser.get('/admin/sign-in');

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { can, permissions, rolePermissions, staffRoles } from '../../src/modules/staff/permissions.js';
-import { createAuthTestApp, createVerifiedAccount, goodPassword, mailsTo, newEmail, signIn, tokenFromMail, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import { can, permissions, rolePermissions, staffRoles } from '../../src/kernel/permissions.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, signIn, tokenFromMail, totp } from '../support/accounts.js';
 import { FormBrowser } from '../support/form-browser.js';
 import { joinStaff, keepSignedIn, tokenOf, type JoinedStaff } from './staff-support.js';
 
-let t: AuthTestApp;
+let t: TestApp;
 let owner: JoinedStaff;
 beforeAll(async () => {
-  t = await createAuthTestApp();
+  t = await createTestApp();
   owner = await joinStaff(t, 'owner');
 });
 afterAll(async () => {
@@ -286,7 +287,7 @@ describe('permissions on every request', () => {
 
 describe('deleting a staff account', () => {
   it('refuses to delete the last owner\'s account, and removes (and audits) the role of anyone else', async () => {
-    const solo = await createAuthTestApp();
+    const solo = await createTestApp();
     try {
       const only = await joinStaff(solo, 'owner');
       const refused = await only.browser.api('POST', '/api/v1/me/delete', { password: goodPassword, code: await totp(solo, only.secret) });

@@ -1,5 +1,6 @@
-import type { StaffRole } from '../../src/modules/staff/permissions.js';
-import { goodPassword, newEmail, post, sessionCookie, signIn, totp, type AuthTestApp } from '../auth/auth-test-app.js';
+import type { StaffRole } from '../../src/kernel/permissions.js';
+import { type TestApp } from './test-app.js';
+import { goodPassword, newEmail, post, sessionCookie, signIn, totp } from './accounts.js';
 
 /** A staff member signed in with a second factor, as the back office requires. */
 export interface SignedInStaff {
@@ -18,7 +19,7 @@ export interface SignedInStaff {
  * it: fully signed in with MFA on, so `staffGuard.require` sees a staff member. Each call makes a new
  * account, so tests do not share sessions.
  */
-export async function createSignedInStaff(t: AuthTestApp, role: StaffRole, email = newEmail(role.replaceAll('_', '-'))): Promise<SignedInStaff> {
+export async function createSignedInStaff(t: TestApp, role: StaffRole, email = newEmail(role.replaceAll('_', '-'))): Promise<SignedInStaff> {
   const { link } = await t.staff.inviteFromCommandLine({ email, role });
   const token = new URL(link).searchParams.get('token');
   if (token === null) throw new Error(`invitation link without a token: ${link}`);
@@ -39,6 +40,6 @@ export async function createSignedInStaff(t: AuthTestApp, role: StaffRole, email
 }
 
 /** The cookie header of a fresh, fully signed-in staff member of `role` with MFA on. */
-export async function signedInStaff(t: AuthTestApp, role: StaffRole): Promise<string> {
+export async function signedInStaff(t: TestApp, role: StaffRole): Promise<string> {
   return (await createSignedInStaff(t, role)).cookie;
 }

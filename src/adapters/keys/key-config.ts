@@ -5,6 +5,18 @@ import { createHash } from 'node:crypto';
  * cheap. The adapters (local.ts, aws-kms.ts) take the parsed values.
  */
 
+/** KEYS and its companions, as parsed by config.ts. */
+export type KeysConfig =
+  | {
+      kind: 'local';
+      /** LOCAL_MASTER_KEY; absent: a key file under DATA_DIR/keys, created on first start. */
+      masterKey: EnvMasterKey | undefined;
+      previousKeys: EnvMasterKey[];
+      masterKeyCreatedAt: Date | undefined;
+      maxAgeDays: number;
+    }
+  | { kind: 'aws-kms'; keyArn: string; previousKeyArns: string[]; region: string | undefined; endpoint: string | undefined; maxAgeDays: number };
+
 /** A master key given in the environment: `<id>:<base64 of 32 bytes>`, or just the base64. */
 export interface EnvMasterKey {
   id: string;

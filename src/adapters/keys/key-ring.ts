@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 /**
  * What a ciphertext is bound to. Every entry is authenticated with the ciphertext (the AWS Encryption

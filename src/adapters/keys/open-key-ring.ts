@@ -1,10 +1,16 @@
-import type { Config } from '../../config.js';
 import { openAwsKmsKeyRing } from './aws-kms.js';
+import type { KeysConfig } from './key-config.js';
 import type { KeyInfo, KeyRing } from './key-ring.js';
+
+/** Where the keys come from, and the data folder a local key file lives in. */
+export interface KeySettings {
+  keys: KeysConfig;
+  dataDir: string;
+}
 import { describeLocalKeyFile, openLocalKeyRing } from './local.js';
 
 /** The key port from KEYS: local master keys (file under DATA_DIR or LOCAL_MASTER_KEY) or AWS KMS. */
-export async function openKeyRing(config: Pick<Config, 'keys' | 'dataDir'>): Promise<KeyRing> {
+export async function openKeyRing(config: KeySettings): Promise<KeyRing> {
   const keys = config.keys;
   if (keys.kind === 'aws-kms') {
     return openAwsKmsKeyRing({ keyArn: keys.keyArn, previousKeyArns: keys.previousKeyArns, region: keys.region, endpoint: keys.endpoint });
@@ -18,7 +24,7 @@ export async function openKeyRing(config: Pick<Config, 'keys' | 'dataDir'>): Pro
 }
 
 /** The configured keys and what is known of them, without opening a key ring or creating a key file. */
-export async function describeKeys(config: Pick<Config, 'keys' | 'dataDir'>): Promise<KeyInfo[]> {
+export async function describeKeys(config: KeySettings): Promise<KeyInfo[]> {
   const keys = config.keys;
   if (keys.kind === 'aws-kms') {
     return [keys.keyArn, ...keys.previousKeyArns].map((id, i) => ({ id, current: i === 0, createdAt: undefined, source: 'kms' as const }));

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 /** A mail could not be handed over; the cause is logged, never shown (it may name the SMTP host). */
 export const mailSendFailed = (cause: unknown): AppError => {

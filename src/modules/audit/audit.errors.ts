@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 export const auditNeedsTransaction = (): AppError =>
   new AppError('AUDIT_NEEDS_TRANSACTION', 'internal', 'audit.record must run inside the transaction of the change it records.');

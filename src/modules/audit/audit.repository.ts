@@ -1,6 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Selectable, type SqlBool } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { AuditEventTable, Database } from '../../db/schema.js';
+import type { Database } from '../../db/schema.js';
+import type { AuditEventTable } from './audit.tables.js';
 import type { AuditEvent } from './audit.types.js';
 
 /** SQL of the audit module: the only code that touches audit_event and audit_chain_head. */

@@ -1,10 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Csrf } from '../../http/csrf.js';
 import { sendProblem } from '../../http/problem.js';
-import type { AdminContextDeps } from '../staff/admin-context.js';
-import { createAdminPageGuard, sendAdminPage } from '../staff/admin-pages.js';
-import type { StaffGuard } from '../staff/staff.guard.js';
+import { sendAdminPage, type AdminShell } from '../../backoffice/index.js';
 import { auditCsv } from './audit.csv.js';
 import { auditExportMaxRows, parseAuditQuery, type AuditEventView, type AuditFilterError, type AuditQuery, type AuditQueryInput, type AuditSearch } from './audit.query.js';
 import * as S from './audit.schemas.js';
@@ -12,15 +9,9 @@ import { auditTrailPage } from './pages/audit-page.js';
 
 export interface AuditRouteDeps {
   query: AuditQuery;
-  guard: StaffGuard;
-  shopName: string;
   /** SHOP_LOCALE: how the page writes times and counts. */
   locale: string;
-  stylesheet: string;
-  csrf: Csrf;
-  emailOf: AdminContextDeps['emailOf'];
-  /** The clock, for the export's file name. */
-  now?: () => Date;
+  now: () => Date;
 }
 
 const tags = ['audit'];
@@ -57,9 +48,9 @@ function invalidFilters(request: FastifyRequest, reply: FastifyReply, errors: Au
  * under /api/v1/admin, and the page at /admin/audit. Every route asks the staff guard first, so a refused
  * attempt is audited (by the guard) before any filter is even read; reading itself records nothing.
  */
-export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps): void {
-  const { query, guard } = deps;
-  const now = deps.now ?? (() => new Date());
+export function registerAuditRoutes(app: FastifyInstance, shell: AdminShell, deps: AuditRouteDeps): void {
+  const { query, now } = deps;
+  const { guard, pages } = shell;
 
   /** Validated filters, or undefined after answering 400. */
   const searchOf = (request: FastifyRequest<{ Querystring: AuditQueryInput }>, reply: FastifyReply): AuditSearch | undefined => {
@@ -74,7 +65,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
     { schema: { tags, summary: 'Audit events, newest first, filtered; 50 a page (keyset by seq)', querystring: S.AuditEventsQuery, response: { 200: S.AuditEventList } } },
     async (request, reply) => {
       await guard.require(request, 'audit.read');
-      reply.header('cache-control', 'no-store');
       const search = searchOf(request, reply);
       if (search === undefined) return reply;
       const page = await query.page(search);
@@ -93,7 +83,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
     },
     async (request, reply) => {
       await guard.require(request, 'audit.read');
-      reply.header('cache-control', 'no-store');
       const search = searchOf(request, reply);
       if (search === undefined) return reply;
       const batches = query.batches(search.filter, { limit: auditExportMaxRows + 1, ...(search.before !== undefined ? { before: search.before } : {}) });
@@ -106,7 +95,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
   );
 
   // --- the page ---------------------------------------------------------------------------------------
-  const pages = createAdminPageGuard(deps);
   const send = sendAdminPage;
   const contextOf = pages.contextOf;
   const staffOr = (request: FastifyRequest, reply: FastifyReply) => pages.staffOr(request, reply, 'audit.read');

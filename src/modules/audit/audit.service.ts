@@ -21,6 +21,8 @@ import type { AuditEvent, AuditEventInput, ChainVerification } from './audit.typ
 export interface AuditService {
   /** Appends one event to the chain; throws AUDIT_NEEDS_TRANSACTION outside a transaction. */
   record(trx: Db, event: AuditEventInput): Promise<{ seq: number; hash: string }>;
+  /** Appends one event in a transaction of its own, for events that accompany no change (a refusal). */
+  recordAlone(event: AuditEventInput): Promise<{ seq: number; hash: string }>;
   /** Walks the whole chain and reports the first broken link (an edited, deleted or relinked row). */
   verify(options?: { batchSize?: number }): Promise<ChainVerification>;
   /** How many events the trail holds (the chain head's sequence number). */
@@ -34,7 +36,8 @@ const action = /^[a-z][a-z0-9_.-]{1,99}$/;
 export function createAuditService(deps: { db: Db; now?: () => Date }): AuditService {
   const now = deps.now ?? (() => new Date());
 
-  return {
+  const service: AuditService = {
+    recordAlone: (input) => deps.db.transaction().execute((trx) => service.record(trx, input)),
     async record(trx, input) {
       if (!trx.isTransaction) throw auditNeedsTransaction();
       if (!action.test(input.action)) throw auditInvalidEvent(`action "${input.action.slice(0, 100)}" is not a dotted lower-case verb`);
@@ -105,4 +108,5 @@ export function createAuditService(deps: { db: Db; now?: () => Date }): AuditSer
 
     listForTarget: (targetType, targetId, limit = 50) => repo.findEventsForTarget(deps.db, targetType, targetId, limit),
   };
+  return service;
 }

@@ -1,9 +1,11 @@
-export type ActorType = 'staff' | 'customer' | 'system' | 'anonymous';
+import type { Actor, ActorType } from '../../kernel/request-context.js';
+
+export type { ActorType };
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
 /** What a caller hands to `audit.record`: who did what to which thing, and how it went. */
 export interface AuditEventInput {
-  actor: { type: ActorType; id?: string | null; role?: string | null };
+  actor: Actor;
   /** A dotted verb, e.g. `product.update`, `staff.sign_in`, `keys.rotate`. */
   action: string;
   target?: { type: string; id: string } | null;

@@ -2,9 +2,9 @@
  * Account records with their e-mail address sealed: the address is personal data, so the table keeps
  * its ciphertext (field encryption, bound to the row) and a blind index (HMAC) for the lookup by address.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { invalidEmail } from './auth.errors.js';
 import * as repo from './auth.repository.js';
 
@@ -73,7 +73,7 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
     },
     async create(email, passwordHash, options = {}) {
       const address = normaliseEmail(email);
-      const id = randomUUID();
+      const id = newId();
       const at = now();
       const inserted = await repo.insertUser(options.trx ?? db, {
         id,
@@ -86,7 +86,7 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
       return inserted ? { id, email: address, passwordHash, emailVerifiedAt: options.emailVerified === true ? at : null, createdAt: at } : undefined;
     },
     async sealThrowaway(email) {
-      await fe.seal(sealRef(randomUUID()), normaliseEmail(email));
+      await fe.seal(sealRef(newId()), normaliseEmail(email));
     },
   };
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 /**
  * The auth module's errors, each with a stable code (tests assert the code, never the wording). The
@@ -28,11 +28,7 @@ export const tokenInvalid = (): AppError =>
 export const tokenExpired = (): AppError =>
   new AppError('AUTH_TOKEN_EXPIRED', 'invalid_data', 'This link has expired. Ask for a new one.');
 
-export const signInRequired = (): AppError =>
-  new AppError('AUTH_SIGN_IN_REQUIRED', 'unauthorized', 'Sign in to continue.');
-
-export const mfaRequired = (): AppError =>
-  new AppError('AUTH_MFA_REQUIRED', 'unauthorized', 'Enter the code from your authenticator app to finish signing in.');
+export { mfaRequired, signInRequired } from '../../kernel/errors.js';
 
 export const mfaCodeInvalid = (): AppError =>
   new AppError('AUTH_MFA_CODE_INVALID', 'unauthorized', 'That code is not right, or it has been used already. Wait for a new code and try again.');

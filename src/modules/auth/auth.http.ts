@@ -1,4 +1,4 @@
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthService } from './auth.service.js';
 import { readSessionToken, type Session } from './sessions.js';
 
@@ -13,5 +13,16 @@ export function createSessionReader(auth: AuthService): (request: FastifyRequest
       resolved.set(request, found);
     }
     return found;
+  };
+}
+
+/** The fully signed-in session of an account page, or undefined after a redirect to sign-in or the MFA step. */
+export function fullSessionOr(sessionOf: (request: FastifyRequest) => Promise<Session | undefined>) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
+    const session = await sessionOf(request);
+    if (session === undefined) void reply.redirect('/account/sign-in', 303);
+    else if (!session.mfaVerified) void reply.redirect('/account/mfa', 303);
+    else return session;
+    return undefined;
   };
 }

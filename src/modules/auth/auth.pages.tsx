@@ -1,14 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
-import { requestContext } from '../audit/audit.context.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
-import type { FormError } from './pages/forms.js';
-import { formErrorsOf, fullSessionOr as fullSessionOrRedirect, sendPrivatePage } from './pages/page-replies.js';
+import type { FormError } from '../../web/forms/fields.js';
+import { formErrorsOf } from '../../web/forms/page-replies.js';
+import { sendPrivatePage } from '../../web/html-reply.js';
+import { fullSessionOr as fullSessionOrRedirect } from './auth.http.js';
 import {
   AccountPage,
   ChangePasswordPage,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { AuthTokenPurpose } from '../../db/schema.js';
+import type { AuthTokenPurpose } from './auth.tables.js';
 
 /** Every query of the auth module's tables. Plain functions taking `db` (or a transaction) first. */
 

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { AppError } from '../../http/app-error.js';
-import { requestContext } from '../audit/audit.context.js';
+import { storeNothing } from '../../http/answers.js';
+import { AppError } from '../../kernel/errors.js';
+import { requestContext } from '../../kernel/request-context.js';
 import { signInRequired } from './auth.errors.js';
 import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';
@@ -35,19 +36,15 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  const isAuthPath = (url: string) => url.startsWith('/api/v1/auth/') || /^\/api\/v1\/me(\/|\?|$)/.test(url);
   // Every refused auth decision is logged with its code (never the address or the secret that was tried).
   app.addHook('onError', async (request, _reply, error) => {
-    if (isAuthPath(request.url) && error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
+    if (error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
       logAuthEvent(request.log, 'auth.failure', { code: error.code, clientIp: request.ip, userId: (await sessionOf(request))?.userId });
     }
   });
 
   // Nothing an auth endpoint answers may be stored by a browser or proxy.
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (isAuthPath(request.url)) reply.header('cache-control', 'no-store');
-    return payload;
-  });
+  storeNothing(app);
 
   app.post<{ Body: { email: string; password: string } }>(
     '/api/v1/auth/sign-up',

@@ -9,8 +9,8 @@
  */
 import type { KeyValueStore } from '../../adapters/cache/key-value-store.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import type { MailQueue } from '../outbox/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';

@@ -14,10 +14,10 @@
  *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
  *   trail; the notice to the old address is queued (src/modules/outbox) in that same transaction.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import type { MailQueue } from '../outbox/index.js';
 import { normaliseEmail, type Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
@@ -62,7 +62,7 @@ export function createEmailChange(deps: {
   return {
     async request(account, newEmail) {
       const address = normaliseEmail(newEmail);
-      const id = randomUUID();
+      const id = newId();
       const sealed = await fe.seal(pendingRef(id), address);
       const ownerId = await changes.findUserIdByEmailIndex(db, await accounts.indexOf(address));
       const token = generateToken();

@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify as verifyTotp } from 'otplib';
 import QRCode from 'qrcode';
 import type { Db } from '../../db/database.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { mfaAlreadyEnabled, mfaNotEnabled, mfaNotEnrolling } from './auth.errors.js';
 import * as repo from './auth.repository.js';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 export const productNotFound = (ref: string): AppError =>
   new AppError('CATALOG_PRODUCT_NOT_FOUND', 'not_found', `No product matches "${ref.slice(0, 80)}".`);

@@ -1,16 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
-import type {
-  CategoryRow,
-  CategoryTable,
-  ProductImageRow,
-  ProductImageTable,
-  ProductRow,
-  ProductTable,
-  ProductVariantRow,
-  ProductVariantTable,
-} from '../../db/schema.js';
+import type { CategoryRow, CategoryTable, ProductImageRow, ProductImageTable, ProductRow, ProductTable, ProductVariantRow, ProductVariantTable } from './catalog.tables.js';
 
 /** One row per product for listings: the cheapest variant's price and the first image. */
 export interface ProductSummaryRow {

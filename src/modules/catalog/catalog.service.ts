@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { ProductImageRow, ProductVariantRow } from '../../db/schema.js';
+import type { ProductImageRow, ProductVariantRow } from './catalog.tables.js';
 import { categoryNotFound, productNotFound } from './catalog.errors.js';
 import * as repo from './catalog.repository.js';
 import type { CategorySummary, ImageRef, Page, ProductDetail, ProductSummary, ProductVariant, StockLevel } from './catalog.types.js';

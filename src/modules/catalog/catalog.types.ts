@@ -1,8 +1,4 @@
-/** Money: an integer count of minor units plus its ISO 4217 currency. */
-export interface Money {
-  amount: number;
-  currency: string;
-}
+import type { Money } from '../../kernel/money.js';
 
 export interface ImageRef {
   url: string;

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
 import type { PageContext } from '../../web/page-context.js';
-import { SlugParams } from '../catalog/catalog.schemas.js';
+import { SlugParams } from '../catalog/index.js';
 import { ContentPageView } from './content-page.js';
 import { contentBySlug } from './content.data.js';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 /** One problem with one input field, so a form can show it beside that field. */
 export interface FieldProblem {

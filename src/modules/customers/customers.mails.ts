@@ -1,5 +1,5 @@
 import type { MailMessage } from '../../adapters/mail/mailer.js';
-import { compose, type MailBrand } from '../auth/auth.mails.js';
+import { compose, type MailBrand } from '../auth/index.js';
 
 /** The customers module's mails, in the auth mails' plain-text-first style and brand. */
 export function accountDeletedMail(brand: MailBrand, to: string): MailMessage {

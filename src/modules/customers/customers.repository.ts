@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { CustomerAddressTable } from '../../db/schema.js';
+import type { CustomerAddressTable } from './customers.tables.js';
 
 /**
  * Every query of the customers module's tables (customer_profile, customer_address). Plain functions

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { requestContext } from '../audit/audit.context.js';
-import { logAuthEvent } from '../auth/auth.events.js';
-import { clearSessionCookie, type Session } from '../auth/sessions.js';
+import { requestContext } from '../../kernel/request-context.js';
+import { storeNothing } from '../../http/answers.js';
+import { logAuthEvent } from '../auth/index.js';
+import { clearSessionCookie, type Session } from '../auth/index.js';
 import * as S from './customers.schemas.js';
 import { maxAddresses, type Address, type AddressInput, type CustomersService, type DeleteAccountInput, type Profile, type ProfileInput } from './customers.service.js';
 
@@ -17,11 +18,12 @@ const profileDto = (p: Profile) => ({ ...p, updatedAt: p.updatedAt === null ? nu
 
 /**
  * The customer API under /api/v1/me (docs/auth.md): profile, addresses, data export and account
- * deletion. Routes read the session and call the service, which checks it; the auth module's hook
- * already marks every /api/v1/me answer `no-store`.
+ * deletion. Routes read the session and call the service, which checks it. Nothing here is ever stored
+ * by a browser or a proxy.
  */
 export function registerCustomerRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
   const { customers, sessionOf } = deps;
+  storeNothing(app);
 
   app.get('/api/v1/me/profile', { schema: { tags, response: { 200: S.Profile } } }, async (request) =>
     profileDto(await customers.getProfile(await sessionOf(request))),

@@ -11,14 +11,14 @@
  * - Later modules holding personal data (orders, carts) plug into export and deletion as
  *   PersonalDataContributors, without changes here.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { MailBrand } from '../auth/auth.mails.js';
-import type { AuthService } from '../auth/auth.service.js';
-import type { RequestFacts } from '../auth/email-change.js';
-import type { Session } from '../auth/sessions.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { MailBrand } from '../auth/index.js';
+import type { AuthService } from '../auth/index.js';
+import type { RequestFacts } from '../auth/index.js';
+import type { Session } from '../auth/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import type { MailQueue } from '../outbox/index.js';
 import { isCountryCode } from './countries.js';
 import { addressInvalid, addressLimitReached, addressNotFound, profileInvalid, type FieldProblem } from './customers.errors.js';
@@ -296,7 +296,7 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
     async addAddress(session, input) {
       const userId = userOf(session);
       const { fields, label } = validAddress({ ...input });
-      const id = randomUUID();
+      const id = newId();
       const sealed = await sealAddress(id, fields);
       const at = now();
       return db.transaction().execute(async (trx) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ObjectStore } from '../../adapters/storage/object-store.js';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 const publicKey = /^media\/[a-z0-9][a-z0-9/._-]{0,200}$/;
 

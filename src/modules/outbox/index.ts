@@ -1,20 +1,21 @@
 /**
  * The transactional outbox, the module's public face. Other modules write jobs in their own
  * transactions (`enqueue(trx, job)`), register handlers by job type, and send mail through `MailQueue`;
- * app.ts builds it, starts its worker (or leaves that to `npm run worker`) and mounts the staff API.
+ * app.ts builds it, starts its worker (or leaves that to `npm run worker`) and hands its back-office
+ * contribution (dead jobs: page and API) to the shell.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EmfPublisher } from '../../adapters/metrics/emf.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { createOutboxMetrics, type OutboxMetrics } from './outbox.metrics.js';
 import { createOutboxService, type OutboxService } from './outbox.service.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox.worker.js';
 
 export { createMailQueue, mailJobType, registerMailHandler, type MailQueue } from './outbox.mail.js';
-export { registerOutboxRoutes, type RequireOperator } from './outbox.routes.js';
+export { outboxAdmin } from './outbox.admin.js';
 export { backoffMs, defaultMaxAttempts } from './outbox.backoff.js';
 export type { DeadJob, JobContext, JobHandler, OutboxActor, OutboxJob, OutboxService } from './outbox.service.js';
 export type { OutboxWorker } from './outbox.worker.js';

@@ -1,4 +1,4 @@
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 
 /** The outbox's errors, each with a stable code; tests assert the code, never the wording. */
 

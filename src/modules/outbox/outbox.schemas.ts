@@ -19,3 +19,8 @@ export const DeadJob = Type.Object({
 });
 
 export const DeadJobList = Type.Object({ jobs: Type.Array(DeadJob) });
+
+/** The page's one message after a retry or discard. */
+export const PageQuery = Type.Object({ done: Type.Optional(Type.Union([Type.Literal('retried'), Type.Literal('discarded')])) }, { additionalProperties: false });
+/** A page form carries only its CSRF token. */
+export const FormBody = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
-import { AppError } from '../../http/app-error.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { AuditEventInput } from '../audit/audit.types.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import { AppError } from '../../kernel/errors.js';
+import type { Actor } from '../../kernel/request-context.js';
+import type { AuditService } from '../audit/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
 import { backoffMs, defaultMaxAttempts } from './outbox.backoff.js';
 import { outboxInvalidJob, outboxJobNotDead, outboxJobNotFound } from './outbox.errors.js';
 import * as repo from './outbox.repository.js';
@@ -50,7 +50,7 @@ export interface DeadJob {
 
 /** Who acts on a dead job (a staff member) and the request facts for the audit trail. */
 export interface OutboxActor {
-  actor: AuditEventInput['actor'];
+  actor: Actor;
   clientIp?: string | null;
   requestId?: string | null;
 }

@@ -31,3 +31,7 @@ export interface OutboxJobTable {
   created_at: ColumnType<Date, Date | string, never>;
   updated_at: Timestamp;
 }
+
+export interface OutboxTables {
+  outbox_job: OutboxJobTable;
+}

@@ -1,13 +1,6 @@
-import { AppError } from '../../http/app-error.js';
-import type { Permission } from './permissions.js';
+import { AppError } from '../../kernel/errors.js';
 
 /** The staff module's errors, each with a stable code; tests assert the code, never the wording. */
-
-export const staffAccessDenied = (permission?: Permission): AppError =>
-  new AppError('STAFF_ACCESS_DENIED', 'forbidden', 'Your role does not allow this.', permission ? { permission } : undefined);
-
-export const staffMfaEnrolmentRequired = (): AppError =>
-  new AppError('STAFF_MFA_ENROLMENT_REQUIRED', 'forbidden', 'Staff accounts need two-step verification: set it up to continue.');
 
 export const staffNotFound = (): AppError => new AppError('STAFF_NOT_FOUND', 'not_found', 'There is no such staff member.');
 

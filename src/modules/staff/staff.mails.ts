@@ -1,6 +1,6 @@
 import type { MailMessage } from '../../adapters/mail/mailer.js';
-import { compose, type MailBrand } from '../auth/auth.mails.js';
-import { roleLabels, type StaffRole } from './permissions.js';
+import { compose, type MailBrand } from '../auth/index.js';
+import { roleLabels, type StaffRole } from '../../kernel/permissions.js';
 
 export function invitationMail(brand: MailBrand, to: string, link: string, role: StaffRole, hours: number): MailMessage {
   return compose(

@@ -1,33 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../http/app-error.js';
+import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import { requestContext } from '../audit/audit.context.js';
-import { logAuthEvent } from '../auth/auth.events.js';
-import type { AuthService } from '../auth/auth.service.js';
-import type { FormError } from '../auth/pages/forms.js';
-import { formErrorsOf } from '../auth/pages/page-replies.js';
-import { clearSessionCookie, setSessionCookie, type Session } from '../auth/sessions.js';
-import { can, isStaffRole, staffRoles, type StaffRole } from './permissions.js';
-import { AdminMfaPage, AdminMfaSetupPage, AdminRecoveryCodesPage, AdminSignInPage, GateMessagePage, InvitationPage } from './pages/admin-auth-pages.js';
-import { AdminHomePage, RemoveStaffPage, StaffPage } from './pages/staff-pages.js';
-import { createAdminPageGuard, sendAdminPage } from './admin-pages.js';
-import type { StaffGuard } from './staff.guard.js';
-import type { StaffPrincipal, StaffService } from './staff.service.js';
+import { requestContext } from '../../kernel/request-context.js';
+import type { FormError } from '../../web/forms/fields.js';
+import { formErrorsOf } from '../../web/forms/page-replies.js';
+import { clearSessionCookie, logAuthEvent, setSessionCookie, type AuthService, type Session } from '../auth/index.js';
+import { isStaffRole, staffRoles, type StaffRole } from '../../kernel/permissions.js';
+import { AdminMfaPage, AdminMfaSetupPage, AdminRecoveryCodesPage, AdminSignInPage, InvitationPage } from './pages/admin-auth-pages.js';
+import { RemoveStaffPage, StaffPage } from './pages/staff-pages.js';
+import { GateMessagePage, sendAdminPage, type AdminShell } from '../../backoffice/index.js';
+import type { StaffPrincipal } from '../../kernel/permissions.js';
+import type { StaffService } from './staff.service.js';
 
 export interface StaffPageDeps {
   auth: AuthService;
   staff: StaffService;
-  guard: StaffGuard;
   csrf: Csrf;
   rateLimiter: RateLimiter;
   shopName: string;
   stylesheet: string;
   cookieMaxAgeSeconds: number;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
-  /** Number of audit events, for the home page of roles that read the trail. */
-  countAuditEvents: () => Promise<number>;
   /** Hashed URLs of the passkey scripts: the sign-in page offers a passkey beside the password. */
   passkeyScripts?: readonly string[];
   /** Cognito mode: sign-in and MFA belong to the user pool, and its groups set the roles. */
@@ -63,8 +58,9 @@ const notices: Record<string, string> = {
  * checked by the staff guard on the server: no session → sign-in; MFA pending → the code step; no MFA →
  * enrolment; no role or not the page's permission → 403.
  */
-export function registerStaffPages(app: FastifyInstance, deps: StaffPageDeps): void {
-  const { auth, staff, guard, csrf } = deps;
+export function registerStaffPages(app: FastifyInstance, shell: AdminShell, deps: StaffPageDeps): void {
+  const { auth, staff, csrf } = deps;
+  const { guard } = shell;
   const local = deps.identityProvider === 'local';
   const send = sendAdminPage;
   const gate = (request: FastifyRequest) => ({ shopName: deps.shopName, stylesheet: deps.stylesheet, csrf: csrf.token(request) });
@@ -72,8 +68,7 @@ export function registerStaffPages(app: FastifyInstance, deps: StaffPageDeps): v
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  const pages = createAdminPageGuard({ guard, csrf, shopName: deps.shopName, stylesheet: deps.stylesheet, emailOf: (userId) => auth.directory.emailOf(userId) });
-  const { contextOf, staffOr } = pages;
+  const { contextOf, staffOr } = shell.pages;
 
   // --- sign-in, the second factor and enrolment ------------------------------------------------------
   if (local) {
@@ -153,7 +148,7 @@ export function registerStaffPages(app: FastifyInstance, deps: StaffPageDeps): v
     /** Only a staff member who still needs a second factor comes here; everyone else is sent on. */
     const enrollingSession = async (request: FastifyRequest, reply: FastifyReply): Promise<Session | undefined> => {
       const standing = await guard.standing(request);
-      if (standing.kind === 'mfa_enrolment_required') return standing.session;
+      if (standing.kind === 'mfa_enrolment_required') return deps.sessionOf(request);
       await reply.redirect(standing.kind === 'staff' ? '/admin' : standing.kind === 'mfa_pending' ? '/admin/mfa' : '/admin/sign-in', 303);
       return undefined;
     };
@@ -255,20 +250,7 @@ export function registerStaffPages(app: FastifyInstance, deps: StaffPageDeps): v
     return reply.redirect('/admin/sign-in?done=signed-out', 303);
   });
 
-  // --- the back office --------------------------------------------------------------------------------
-  app.get('/admin', { schema: hide }, async (request, reply) => {
-    const principal = await staffOr(request, reply);
-    if (principal === undefined) return reply;
-    const counts: { staff?: number; invitations?: number; auditEvents?: number } = {};
-    if (can(principal.role, 'staff.read')) {
-      const { members, invitations } = await staff.list(principal);
-      counts.staff = members.length;
-      counts.invitations = invitations.filter((i) => !i.expired).length;
-    }
-    if (can(principal.role, 'audit.read')) counts.auditEvents = await deps.countAuditEvents();
-    return send(reply, <AdminHomePage ctx={await contextOf(request, principal)} counts={counts} />);
-  });
-
+  // --- the staff page --------------------------------------------------------------------------------
   const renderStaffPage = async (request: FastifyRequest, reply: FastifyReply, principal: StaffPrincipal, extra: { notice?: string; errors?: FormError[]; invite?: { email?: string; role?: StaffRole } } = {}) => {
     const { members, invitations } = await staff.list(principal);
     return send(reply, <StaffPage ctx={await contextOf(request, principal)} members={members} invitations={invitations} rolesFromIdentityProvider={!local} {...extra} />);

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { StaffRole } from './permissions.js';
+import type { StaffRole } from '../../kernel/permissions.js';
 
 /** Every query of the staff tables. Plain functions taking `db` (or a transaction) first. */
 

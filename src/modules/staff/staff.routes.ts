@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { requestContext } from '../audit/audit.context.js';
-import { rolePermissions, type StaffRole } from './permissions.js';
+import { requestContext } from '../../kernel/request-context.js';
+import { rolePermissions, type StaffRole } from '../../kernel/permissions.js';
 import * as S from './staff.schemas.js';
-import type { StaffGuard } from './staff.guard.js';
+import type { AdminShell } from '../../backoffice/index.js';
 import type { InvitationView, StaffService } from './staff.service.js';
 
 const tags = ['staff'];
@@ -14,13 +14,8 @@ const invitationDto = (i: InvitationView) => ({ ...i, createdAt: i.createdAt.toI
  * forced sign-out. Each route names its permission and the guard checks it before the service runs (the
  * service checks again, and adds the owner and self rules).
  */
-export function registerStaffRoutes(app: FastifyInstance, deps: { staff: StaffService; guard: StaffGuard }): void {
-  const { staff, guard } = deps;
-
-  app.addHook('onSend', async (request, reply, payload) => {
-    if (request.url.startsWith('/api/v1/admin/')) reply.header('cache-control', 'no-store');
-    return payload;
-  });
+export function registerStaffRoutes(app: FastifyInstance, shell: AdminShell, staff: StaffService): void {
+  const { guard } = shell;
 
   app.get('/api/v1/admin/me', { schema: { tags, response: { 200: S.Principal } } }, async (request) => {
     const principal = await guard.require(request);

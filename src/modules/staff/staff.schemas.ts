@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { permissions, staffRoles } from './permissions.js';
+import { permissions, staffRoles } from '../../kernel/permissions.js';
 
 /** Request and response shapes of the staff API; bodies refuse unknown fields. */
 const strict = { additionalProperties: false } as const;

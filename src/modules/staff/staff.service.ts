@@ -7,17 +7,18 @@
  * - the shop keeps at least one owner (the owner rows are locked while one is removed or demoted).
  * A role change or removal ends every session of that person: the next request signs in afresh.
  */
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { AccountDirectory } from '../auth/account-directory.js';
-import { normaliseEmail } from '../auth/accounts.js';
-import type { MailBrand } from '../auth/auth.mails.js';
-import type { Sessions } from '../auth/sessions.js';
-import { generateToken, hashToken, isWellFormedToken } from '../auth/tokens.js';
-import type { FieldEncryption } from '../encryption/field-encryption.js';
+import type { AuditService } from '../audit/index.js';
+import type { AccountDirectory } from '../auth/index.js';
+import { normaliseEmail } from '../auth/index.js';
+import type { MailBrand } from '../auth/index.js';
+import type { Sessions } from '../auth/index.js';
+import { generateToken, hashToken, isWellFormedToken } from '../auth/index.js';
+import type { FieldEncryption } from '../encryption/index.js';
+import { can, type Permission, type StaffPrincipal, type StaffRole } from '../../kernel/permissions.js';
+import { staffAccessDenied } from '../../backoffice/index.js';
 import type { MailQueue } from '../outbox/index.js';
-import { can, type Permission, type StaffRole } from './permissions.js';
 import {
   alreadyStaff,
   invitationExpired,
@@ -27,7 +28,6 @@ import {
   managedByIdentityProvider,
   notOnSelf,
   ownerOnly,
-  staffAccessDenied,
   staffNotFound,
 } from './staff.errors.js';
 import { invitationMail, roleChangedMail } from './staff.mails.js';
@@ -36,12 +36,6 @@ import * as repo from './staff.repository.js';
 export const invitationHours = 72;
 
 /** The signed-in staff member a request acts as. */
-export interface StaffPrincipal {
-  userId: string;
-  role: StaffRole;
-  sessionId: string;
-}
-
 /** Request facts an audit event carries. */
 export interface ActionContext {
   clientIp?: string | null;
@@ -132,7 +126,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
     const address = normaliseEmail(input.email);
     const existing = await directory.idOf(address);
     if (existing !== undefined && (await repo.findStaff(db, existing)) !== undefined) throw alreadyStaff();
-    const id = randomUUID();
+    const id = newId();
     const token = generateToken();
     const at = now();
     const expiresAt = new Date(at.getTime() + hoursMs);

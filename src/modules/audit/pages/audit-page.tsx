@@ -1,7 +1,7 @@
 // The filter inputs' attributes are assembled as data, which preact's JSX types (keyed by input type) cannot follow.
 import { h, type VNode } from 'preact';
-import { AdminLayout, type AdminContext } from '../../staff/pages/admin-layout.js';
-import { isStaffRole, roleLabels } from '../../staff/permissions.js';
+import { AdminLayout, type AdminContext } from '../../../backoffice/index.js';
+import { isStaffRole, roleLabels } from '../../../kernel/permissions.js';
 import { auditQueryString, type AuditEventView, type AuditFilterError, type AuditPage, type AuditSearch } from '../audit.query.js';
 import type { ActorType, AuditOutcome } from '../audit.types.js';
 

@@ -1,4 +1,4 @@
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 
 /**
  * Errors of the sign-in through the Cognito user pool, each with a stable code (tests assert the code).

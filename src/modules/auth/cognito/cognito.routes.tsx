@@ -1,14 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/database.js';
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 import { readCookie } from '../../../http/csrf.js';
 import { isSecureRequest } from '../../../http/proxy-trust.js';
 import { normalisePath } from '../../../http/rate-limit-rules.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { renderPage } from '../../../web/render.js';
-import type { FieldEncryption } from '../../encryption/field-encryption.js';
-import type { StaffRole } from '../../staff/permissions.js';
+import { sendPrivatePage } from '../../../web/html-reply.js';
+import type { FieldEncryption } from '../../encryption/index.js';
+import type { StaffRole } from '../../../kernel/permissions.js';
 import { createAccounts } from '../accounts.js';
 import { logAuthEvent } from '../auth.events.js';
 import type { AuthService } from '../auth.service.js';
@@ -217,10 +217,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
 
     app.get(`/${flow}/oauth/signed-out`, { schema: { hide: true } }, async (request, reply) => {
       const ctx = await deps.pageContext(request.url);
-      return reply
-        .header('cache-control', 'private, no-store')
-        .type('text/html; charset=utf-8')
-        .send(renderPage(<SignedOutPage ctx={ctx} logoutUrl={logoutUrl(flow)} />));
+      return sendPrivatePage(reply, <SignedOutPage ctx={ctx} logoutUrl={logoutUrl(flow)} />);
     });
   }
 }

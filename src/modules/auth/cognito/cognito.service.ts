@@ -15,7 +15,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../../db/database.js';
-import type { StaffRole } from '../../staff/permissions.js';
+import type { StaffRole } from '../../../kernel/permissions.js';
 import { normaliseEmail, type Accounts } from '../accounts.js';
 import * as repo from '../auth.repository.js';
 import type { Session, Sessions } from '../sessions.js';

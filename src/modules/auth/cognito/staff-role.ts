@@ -1,4 +1,4 @@
-import { staffRoles, type StaffRole } from '../../staff/permissions.js';
+import { staffRoles, type StaffRole } from '../../../kernel/permissions.js';
 
 /**
  * The staff role a user's `cognito:groups` give: the groups named like a role (infra's STAFF_GROUPS), and

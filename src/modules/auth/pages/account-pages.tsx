@@ -2,7 +2,7 @@ import type { PageContext } from '../../../web/page-context.js';
 import type { Me } from '../auth.service.js';
 import type { Enrolment } from '../mfa.js';
 import { PasskeySignIn, passkeyScriptsOf } from '../passkeys/passkeys-views.js';
-import { AccountShell, Field, Notice, PostForm, type FormError } from './forms.js';
+import { AccountShell, Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 
 interface FormPageProps {
   ctx: PageContext;

@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../web/page-context.js';
-import { AccountShell, Field, PostForm, type FormError } from './forms.js';
+import { AccountShell, Field, PostForm, type FormError } from '../../../web/forms/fields.js';
 
 /** The change-of-e-mail form: the new address and the password (email-change.ts). */
 export function ChangeEmailPage(props: { ctx: PageContext; csrf: string; currentEmail: string; newEmail?: string; errors?: FormError[] }) {

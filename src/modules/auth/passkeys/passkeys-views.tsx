@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../web/page-context.js';
-import { AccountShell, Field, Notice, PostForm } from '../pages/forms.js';
+import { AccountShell, Field, Notice, PostForm } from '../../../web/forms/fields.js';
 import type { Passkey } from './passkeys.service.js';
 
 /**

@@ -1,4 +1,4 @@
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 
 /**
  * Why a passkey ceremony was refused. Logged (never shown): the caller always gets the one generic code,

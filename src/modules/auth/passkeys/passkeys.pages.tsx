@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 import type { Csrf } from '../../../http/csrf.js';
 import type { PageContext } from '../../../web/page-context.js';
 import { logAuthEvent } from '../auth.events.js';
-import { fullSessionOr as fullSessionOrRedirect, sendPrivatePage } from '../pages/page-replies.js';
+import { sendPrivatePage } from '../../../web/html-reply.js';
+import { fullSessionOr as fullSessionOrRedirect } from '../auth.http.js';
 import type { Session } from '../sessions.js';
 import { PasskeyGonePage, PasskeysPage, RemovePasskeyPage } from './passkeys-views.js';
 import { credentialIdMax, passkeyLimit, type PasskeyService } from './passkeys.service.js';

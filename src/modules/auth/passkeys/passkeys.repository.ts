@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../../db/database.js';
-import type { PasskeyCredentialTable } from '../../../db/schema.js';
+import type { PasskeyCredentialTable } from '../auth.tables.js';
 
 /** Every query of the passkey tables (`passkey_credential`, `webauthn_challenge`). Plain functions taking `db` first. */
 

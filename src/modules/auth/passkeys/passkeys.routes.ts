@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuthenticationResponseJSON, RegistrationResponseJSON } from '@simplewebauthn/server';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../../../http/app-error.js';
+import { AppError } from '../../../kernel/errors.js';
 import type { RateLimiter } from '../../../http/rate-limit.js';
 import { logAuthEvent } from '../auth.events.js';
 import { setSessionCookie, type Session } from '../sessions.js';

@@ -30,7 +30,7 @@ import {
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { Db } from '../../../db/database.js';
-import type { FieldEncryption } from '../../encryption/field-encryption.js';
+import type { FieldEncryption } from '../../encryption/index.js';
 import type { MailQueue } from '../../outbox/index.js';
 import { createAccounts } from '../accounts.js';
 import { emailNotVerified, signInRequired } from '../auth.errors.js';

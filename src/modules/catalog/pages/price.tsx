@@ -1,5 +1,5 @@
 import { formatMoney } from '../../../web/format.js';
-import type { Money } from '../catalog.types.js';
+import type { Money } from '../../../kernel/money.js';
 
 /** Price with a struck-through compare-at price and hidden "Sale price" text for screen readers. */
 export function Price({ price, compareAt, locale, from = false }: { price: Money; compareAt: Money | null; locale: string; from?: boolean }) {

@@ -1,7 +1,7 @@
 // Form controls the auth pages do not need (a select list, checkboxes), in the same GOV.UK pattern as
 // src/modules/auth/pages/forms.tsx: label first, hint and inline error tied by aria-describedby.
 import type { ComponentChildren } from 'preact';
-import { FieldFrame, type FormError } from '../../auth/pages/forms.js';
+import { FieldFrame, type FormError } from '../../../web/forms/fields.js';
 
 /** A labelled select list with its hint and inline error. */
 export function SelectField(props: {

@@ -1,5 +1,5 @@
 import type { PageContext } from '../../../web/page-context.js';
-import { AccountShell, Field, Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
+import { AccountShell, Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import { countryOptions } from '../countries.js';
 import type { Address, AddressFields } from '../customers.service.js';
 import { Checkbox, Checkboxes, SelectField } from './controls.js';

@@ -1,9 +1,9 @@
-import type { Enrolment } from '../../auth/mfa.js';
-import { MfaEnrolSteps, RecoveryCodeList } from '../../auth/pages/account-pages.js';
-import { PasskeySignIn } from '../../auth/passkeys/passkeys-views.js';
-import { Field, Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
-import { roleLabels, type StaffRole } from '../permissions.js';
-import { AdminGate } from './admin-layout.js';
+import type { Enrolment } from '../../auth/index.js';
+import { MfaEnrolSteps, RecoveryCodeList } from '../../auth/index.js';
+import { PasskeySignIn } from '../../auth/index.js';
+import { Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
+import { roleLabels, type StaffRole } from '../../../kernel/permissions.js';
+import { AdminGate } from '../../../backoffice/index.js';
 
 /** What the pages before the back office opens need. */
 export interface GateProps {
@@ -102,20 +102,6 @@ export function InvitationPage(props: GateProps & { token: string; email: string
           Accept the invitation
         </button>
       </PostForm>
-    </AdminGate>
-  );
-}
-
-export function GateMessagePage(props: Omit<GateProps, 'csrf'> & { title: string; message: string; link: { href: string; label: string } }) {
-  return (
-    <AdminGate {...props} title={props.title}>
-      <h1>{props.title}</h1>
-      <p>{props.message}</p>
-      <p class="form-links">
-        <a class="button" href={props.link.href}>
-          {props.link.label}
-        </a>
-      </p>
     </AdminGate>
   );
 }

@@ -1,7 +1,7 @@
-import { Notice, PostForm, type FormError } from '../../auth/pages/forms.js';
-import { can, roleLabels, staffRoles, type StaffRole } from '../permissions.js';
+import { Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
+import { can, roleLabels, staffRoles, type StaffRole } from '../../../kernel/permissions.js';
 import type { InvitationView, StaffMemberView } from '../staff.service.js';
-import { AdminLayout, adminSections, type AdminContext } from './admin-layout.js';
+import { AdminLayout, type AdminContext } from '../../../backoffice/index.js';
 
 const dateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 const formatDate = (d: Date) => dateFormat.format(d);
@@ -23,63 +23,6 @@ function RoleSelect({ id, name, roles, selected, label, hidden }: { id: string; 
         ))}
       </select>
     </>
-  );
-}
-
-export function AdminHomePage(props: { ctx: AdminContext; counts: { staff?: number; invitations?: number; auditEvents?: number } }) {
-  const { ctx, counts } = props;
-  const cards = adminSections.filter((s) => s.href !== '/admin' && (s.permission === undefined || can(ctx.staff.role, s.permission)));
-  return (
-    <AdminLayout ctx={ctx} title="Home">
-      <div class="admin-head">
-        <h1>Home</h1>
-        <p>Signed in as {roleLabels[ctx.staff.role]}. Orders, products and customers arrive here as those parts of the shop are built.</p>
-      </div>
-      <ul class="kpis">
-        {counts.staff !== undefined ? (
-          <li class="kpi">
-            <p class="kpi__label">Staff members</p>
-            <p class="kpi__value tabular">{counts.staff}</p>
-            <p class="kpi__note">{counts.invitations ? `${counts.invitations} invitation${counts.invitations === 1 ? '' : 's'} waiting` : 'No invitations waiting'}</p>
-          </li>
-        ) : null}
-        {counts.auditEvents !== undefined ? (
-          <li class="kpi">
-            <p class="kpi__label">Audit events</p>
-            <p class="kpi__value tabular">{counts.auditEvents.toLocaleString('en-GB')}</p>
-            <p class="kpi__note">Hash-chained; check with npm run audit:verify</p>
-          </li>
-        ) : null}
-      </ul>
-      {cards.length > 0 ? (
-        <section class="admin-card" aria-labelledby="sections-title">
-          <h2 id="sections-title">Your sections</h2>
-          <ul class="admin-links">
-            {cards.map((s) => (
-              <li key={s.href}>
-                <a href={s.href}>{s.label}</a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-    </AdminLayout>
-  );
-}
-
-export function ForbiddenPage({ ctx }: { ctx: AdminContext }) {
-  return (
-    <AdminLayout ctx={ctx} title="No access">
-      <div class="admin-head">
-        <h1>You do not have access to this page</h1>
-        <p>Your role ({roleLabels[ctx.staff.role]}) does not include it. An owner or administrator can change your role.</p>
-      </div>
-      <p>
-        <a class="button button--secondary" href="/admin">
-          Back to the back office home
-        </a>
-      </p>
-    </AdminLayout>
   );
 }
 

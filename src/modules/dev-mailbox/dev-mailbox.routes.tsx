@@ -4,7 +4,7 @@ import type { VNode } from 'preact';
 import { renderPage } from '../../web/render.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/page-context.js';
-import type { DevMailer, StoredMail } from './dev.js';
+import type { DevMailer, StoredMail } from '../../adapters/mail/dev.js';
 
 export interface DevMailboxDeps {
   mailer: DevMailer;

@@ -1,8 +1,8 @@
 // The input's attributes are assembled as data, which preact's JSX types (keyed by input type) cannot follow.
 import { h, type ComponentChildren } from 'preact';
-import { CsrfField } from '../../../web/csrf-field.js';
-import { Layout } from '../../../web/layout.js';
-import type { PageContext } from '../../../web/page-context.js';
+import { CsrfField } from './csrf-field.js';
+import { Layout } from '../layout.js';
+import type { PageContext } from '../page-context.js';
 
 /** One problem with a form, tied to the field it is about (or to none). */
 export interface FormError {

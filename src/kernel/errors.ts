@@ -24,3 +24,10 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/** A request that needs a signed-in visitor (any module's route, and the back office, may refuse so). */
+export const signInRequired = (): AppError => new AppError('AUTH_SIGN_IN_REQUIRED', 'unauthorized', 'Sign in to continue.');
+
+/** A signed-in visitor who has not yet given the second factor of this session. */
+export const mfaRequired = (): AppError =>
+  new AppError('AUTH_MFA_REQUIRED', 'unauthorized', 'Enter the code from your authenticator app to finish signing in.');

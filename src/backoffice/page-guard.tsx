@@ -1,14 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
-import { AppError } from '../../http/app-error.js';
-import { sendPrivatePage } from '../auth/pages/page-replies.js';
+import { AppError } from '../kernel/errors.js';
+import { sendPrivatePage } from '../web/html-reply.js';
 import { adminContextOf, type AdminContextDeps } from './admin-context.js';
-import { GateMessagePage } from './pages/admin-auth-pages.js';
-import type { AdminContext } from './pages/admin-layout.js';
-import { ForbiddenPage } from './pages/staff-pages.js';
-import type { Permission } from './permissions.js';
-import type { StaffGuard } from './staff.guard.js';
-import type { StaffPrincipal } from './staff.service.js';
+import type { Permission, StaffPrincipal } from '../kernel/permissions.js';
+import type { AdminContext } from './admin-layout.js';
+import type { StaffGuard } from './guard.js';
+import { ForbiddenPage, GateMessagePage } from './shell-pages.js';
 
 /** Back-office pages hold personal data and form tokens: private, never stored, never indexed. */
 export function sendAdminPage(reply: FastifyReply, page: VNode): FastifyReply {
@@ -25,7 +23,7 @@ export interface AdminPageGuard {
   contextOf: (request: FastifyRequest, principal: StaffPrincipal) => Promise<AdminContext>;
 }
 
-/** The one page-side use of the staff guard, shared by every back-office page module. */
+/** The one page-side use of the staff guard, shared by every contributed back-office page. */
 export function createAdminPageGuard(deps: AdminContextDeps & { guard: StaffGuard }): AdminPageGuard {
   const contextOf = (request: FastifyRequest, principal: StaffPrincipal) => adminContextOf(deps, request, principal);
   return {

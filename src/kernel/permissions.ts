@@ -9,6 +9,13 @@
 export const staffRoles = ['owner', 'admin', 'catalog_manager', 'order_manager', 'support', 'auditor'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
+/** A signed-in staff member as every back-office request sees them: the account, its role, its session. */
+export interface StaffPrincipal {
+  userId: string;
+  role: StaffRole;
+  sessionId: string;
+}
+
 export const permissions = [
   'catalog.read',
   'catalog.write',

@@ -1,20 +1,22 @@
 import type { FastifyRequest } from 'fastify';
-import type { Csrf } from '../../http/csrf.js';
-import type { AdminContext } from './pages/admin-layout.js';
-import type { StaffPrincipal } from './staff.service.js';
+import type { Csrf } from '../http/csrf.js';
+import { can, type StaffPrincipal } from '../kernel/permissions.js';
+import type { AdminContext, AdminNavEntry } from './admin-layout.js';
 
-/** What a back-office page module needs to build the shell's context. */
+/** What the shell needs to build a page's context. */
 export interface AdminContextDeps {
   shopName: string;
   stylesheet: string;
   csrf: Csrf;
+  /** Every contributed section, in sidebar order. */
+  navigation: readonly AdminNavEntry[];
   /** The signed-in staff member's address, for the top bar (the account directory's `emailOf`). */
   emailOf: (userId: string) => Promise<string | undefined>;
 }
 
 /**
- * The AdminContext of a back-office page (`AdminLayout`'s `ctx`), as staff.pages.tsx builds it: the
- * current path for the navigation's aria-current, the form token for sign-out, who is signed in.
+ * The AdminContext of a back-office page (`AdminLayout`'s `ctx`): the current path for the navigation's
+ * aria-current, the form token for sign-out, who is signed in, and the sections their role may open.
  */
 export async function adminContextOf(deps: AdminContextDeps, request: FastifyRequest, principal: StaffPrincipal): Promise<AdminContext> {
   return {
@@ -23,5 +25,6 @@ export async function adminContextOf(deps: AdminContextDeps, request: FastifyReq
     currentPath: request.url.split('?')[0] ?? '/admin',
     csrf: deps.csrf.token(request),
     staff: { ...principal, email: (await deps.emailOf(principal.userId)) ?? '' },
+    navigation: deps.navigation.filter((s) => s.permission === undefined || can(principal.role, s.permission)),
   };
 }

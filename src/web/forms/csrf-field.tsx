@@ -1,4 +1,4 @@
-import { csrfFieldName } from '../http/csrf.js';
+import { csrfFieldName } from '../../http/csrf.js';
 
 /**
  * The hidden CSRF token every POST form carries. Get the token from `csrf.token(request)` (BuiltApp's

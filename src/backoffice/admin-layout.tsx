@@ -1,9 +1,8 @@
 import type { ComponentChildren } from 'preact';
-import { CsrfField } from '../../../web/csrf-field.js';
-import { LogoMark } from '../../../web/icons.js';
-import { ErrorSummary, type FormError } from '../../auth/pages/forms.js';
-import { can, roleLabels, type Permission } from '../permissions.js';
-import type { StaffPrincipal } from '../staff.service.js';
+import { CsrfField } from '../web/forms/csrf-field.js';
+import { LogoMark } from '../web/icons.js';
+import { ErrorSummary, type FormError } from '../web/forms/fields.js';
+import { roleLabels, type Permission, type StaffPrincipal } from '../kernel/permissions.js';
 
 /** What every back-office page's shell needs. */
 export interface AdminContext {
@@ -12,18 +11,19 @@ export interface AdminContext {
   currentPath: string;
   csrf: string;
   staff: StaffPrincipal & { email: string };
+  /** The sections this staff member's role may open, in sidebar order. Hiding a link is a courtesy; the
+   * server checks the same permission on the page itself. */
+  navigation: readonly AdminNavEntry[];
 }
 
-/**
- * The back office's sections. A section shows only to roles that hold its permission; the server checks
- * the same permission on the page itself, so hiding a link is a courtesy, never the control.
- * Later issues add Orders, Products, Customers, Discounts and Settings here.
- */
-export const adminSections: readonly { href: string; label: string; permission?: Permission }[] = [
-  { href: '/admin', label: 'Home' },
-  { href: '/admin/staff', label: 'Staff', permission: 'staff.read' },
-  { href: '/admin/audit', label: 'Audit trail', permission: 'audit.read' },
-];
+/** A section of the sidebar, as a module contributes it; shown only to roles holding its permission. */
+export interface AdminNavEntry {
+  href: string;
+  label: string;
+  permission?: Permission;
+  /** Sidebar position: Home 0, then Orders, Products, Customers, Discounts, Settings, Staff, Audit. */
+  order: number;
+}
 
 function isCurrent(href: string, path: string): boolean {
   return href === '/admin' ? path === '/admin' : path === href || path.startsWith(`${href}/`);
@@ -33,7 +33,6 @@ function isCurrent(href: string, path: string): boolean {
 export function AdminLayout(props: { ctx: AdminContext; title: string; errors?: FormError[]; children: ComponentChildren }) {
   const { ctx } = props;
   const hasErrors = (props.errors?.length ?? 0) > 0;
-  const sections = adminSections.filter((s) => s.permission === undefined || can(ctx.staff.role, s.permission));
   return (
     <html lang="en">
       <head>
@@ -68,7 +67,7 @@ export function AdminLayout(props: { ctx: AdminContext; title: string; errors?: 
         <div class="admin-frame">
           <nav class="admin-nav" aria-label="Back office">
             <ul>
-              {sections.map((s) => (
+              {ctx.navigation.map((s) => (
                 <li key={s.href}>
                   <a href={s.href} aria-current={isCurrent(s.href, ctx.currentPath) ? 'page' : undefined}>
                     {s.label}

@@ -5,15 +5,19 @@
  * permission refusals are written to the audit trail (outcome "denied"), so probing shows up.
  */
 import type { FastifyRequest } from 'fastify';
-import type { AuditService } from '../audit/audit.service.js';
-import { requestContext } from '../audit/audit.context.js';
-import type { AccountDirectory } from '../auth/account-directory.js';
-import { mfaRequired, signInRequired } from '../auth/auth.errors.js';
-import type { Session } from '../auth/sessions.js';
-import { can, type Permission, type StaffRole } from './permissions.js';
-import { staffAccessDenied, staffMfaEnrolmentRequired } from './staff.errors.js';
-import type { StaffPrincipal, StaffService } from './staff.service.js';
-import type { Db } from '../../db/database.js';
+import { can, type Permission, type StaffPrincipal, type StaffRole } from '../kernel/permissions.js';
+import { requestContext, type Actor, type RequestContext } from '../kernel/request-context.js';
+import { mfaRequired, signInRequired } from '../kernel/errors.js';
+import { staffAccessDenied, staffMfaEnrolmentRequired } from './backoffice.errors.js';
+
+/** What the guard reads of the request's session (the auth module's Session has these and more). */
+export interface SessionFacts {
+  id: string;
+  userId: string;
+  mfaVerified: boolean;
+}
+
+type Session = SessionFacts;
 
 /** Where a request stands with the back office. */
 export type StaffStanding =
@@ -29,24 +33,34 @@ export interface StaffGuard {
   require(request: FastifyRequest, permission?: Permission): Promise<StaffPrincipal>;
 }
 
-export function createStaffGuard(deps: {
-  db: Db;
+/** A refused permission, as the audit trail records it (in a transaction of its own: nothing else changes). */
+export interface AccessDenial extends RequestContext {
+  actor: Actor;
+  action: 'staff.access_denied';
+  target: { type: 'permission'; id: Permission };
+  outcome: 'denied';
+}
+
+export interface StaffGuardDeps {
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
-  staff: StaffService;
-  directory: AccountDirectory;
-  audit: AuditService;
+  /** The account's staff role, read from the database on every request. */
+  roleOf: (userId: string) => Promise<StaffRole | undefined>;
+  mfaEnabled: (userId: string) => Promise<boolean>;
+  recordDenial: (denial: AccessDenial) => Promise<void>;
   /** Local accounts: staff must have MFA on. With Cognito the user pool owns the second factor. */
   mfaEnforcedHere: boolean;
-}): StaffGuard {
+}
+
+export function createStaffGuard(deps: StaffGuardDeps): StaffGuard {
   const resolved = new WeakMap<FastifyRequest, Promise<StaffStanding>>();
 
   const resolve = async (request: FastifyRequest): Promise<StaffStanding> => {
     const session = await deps.sessionOf(request);
     if (session === undefined) return { kind: 'signed_out' };
     if (!session.mfaVerified) return { kind: 'mfa_pending', session };
-    const role = await deps.staff.roleOf(session.userId);
+    const role = await deps.roleOf(session.userId);
     if (role === undefined) return { kind: 'not_staff', session };
-    if (deps.mfaEnforcedHere && !(await deps.directory.mfaEnabled(session.userId))) return { kind: 'mfa_enrolment_required', session, role };
+    if (deps.mfaEnforcedHere && !(await deps.mfaEnabled(session.userId))) return { kind: 'mfa_enrolment_required', session, role };
     return { kind: 'staff', principal: { userId: session.userId, role, sessionId: session.id } };
   };
 
@@ -75,15 +89,13 @@ export function createStaffGuard(deps: {
         case 'staff':
           if (permission !== undefined && !can(standing.principal.role, permission)) {
             request.log.warn({ staffEvent: 'staff.denied', userId: standing.principal.userId, role: standing.principal.role, permission }, 'permission denied');
-            await deps.db.transaction().execute((trx) =>
-              deps.audit.record(trx, {
-                actor: { type: 'staff', id: standing.principal.userId, role: standing.principal.role },
-                action: 'staff.access_denied',
-                target: { type: 'permission', id: permission },
-                outcome: 'denied',
-                ...requestContext(request),
-              }),
-            );
+            await deps.recordDenial({
+              actor: { type: 'staff', id: standing.principal.userId, role: standing.principal.role },
+              action: 'staff.access_denied',
+              target: { type: 'permission', id: permission },
+              outcome: 'denied',
+              ...requestContext(request),
+            });
             throw staffAccessDenied(permission);
           }
           return standing.principal;

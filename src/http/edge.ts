@@ -1,0 +1,86 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { CounterStore } from '../adapters/cache/counter-store.js';
+import { createBusinessMetrics, type BusinessMetrics } from '../adapters/metrics/business-metrics.js';
+import { createEmfPublisher, type EmfPublisher } from '../adapters/metrics/emf.js';
+import type { Config } from '../config.js';
+import { registerHttpSecurity, type HttpSecurity } from './http-security.js';
+import { loggerOptions } from './logger.js';
+import { createMetrics, registerHttpMetrics, type HttpMetrics } from './metrics.js';
+import { registerOpenApi } from './openapi.js';
+import { requestIdFrom } from './request-id.js';
+import { createSecurityMetrics, type SecurityMetrics } from './security-metrics.js';
+import { serverOptions } from './server-options.js';
+import { validatorCompiler } from './validation.js';
+
+export interface HttpEdge {
+  app: FastifyInstance;
+  metrics: HttpMetrics;
+  securityMetrics: SecurityMetrics;
+  /** Orders, payment failures, checkout latency: for the checkout and payment modules. */
+  businessMetrics: BusinessMetrics;
+  /** The CloudWatch EMF publisher when METRICS=emf, for modules' own figures (the outbox's queue). */
+  emf: EmfPublisher | undefined;
+  /** CSRF tokens for forms, the rate limiter, the HTTPS redirect listener. */
+  security: HttpSecurity;
+}
+
+export interface HttpEdgeDeps {
+  /** Where log lines go (stdout by default); tests capture them. */
+  logStream?: { write(line: string): void } | undefined;
+  /** Rate-limit counters (default: Redis when REDIS_URL is set, else in process). */
+  counterStore?: CounterStore | undefined;
+  /** A stable key of the request's session, for CSRF binding and rate limits. */
+  sessionKeyOf: NonNullable<Parameters<typeof registerHttpSecurity>[2]['sessionKeyOf']>;
+}
+
+/**
+ * The Fastify instance with everything a request meets before any route: request ids and the access log,
+ * the in-app edge (IP lists, request and rate limits, CSRF, CORS, security headers), metrics and OpenAPI.
+ */
+export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promise<HttpEdge> {
+  const metrics = createMetrics();
+  const securityMetrics = createSecurityMetrics(metrics.registry);
+  const app = Fastify({
+    // HTTPS or HTTP, TRUST_PROXY, header size limit (431): docs/security-http.md.
+    ...serverOptions(config, securityMetrics),
+    logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) },
+    genReqId: requestIdFrom,
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    // Slow clients cannot hold a socket forever (slowloris); the ALB's idle timeout is 60 s.
+    requestTimeout: 30_000,
+    keepAliveTimeout: 65_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', String(request.id));
+    done();
+  });
+  // One access-log line per request (instead of Fastify's two) keeps logging cheap under load.
+  app.addHook('onResponse', (request, reply, done) => {
+    request.log.info(
+      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      'request',
+    );
+    done();
+  });
+
+  // The in-app edge comes before every route, so nothing is reachable around it.
+  const security = await registerHttpSecurity(app, config, {
+    metrics: securityMetrics,
+    sessionKeyOf: deps.sessionKeyOf,
+    ...(deps.counterStore ? { counterStore: deps.counterStore } : {}),
+  });
+  await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });
+
+  const emf =
+    config.metrics.mode === 'emf'
+      ? createEmfPublisher({ namespace: config.metrics.namespace, serviceName: config.shop.name, agentEndpoint: config.metrics.agentEndpoint })
+      : undefined;
+  if (emf) app.addHook('onClose', async () => emf.stop().catch((err: unknown) => app.log.warn({ err }, 'could not flush EMF metrics')));
+  registerHttpMetrics(app, metrics, emf ? (sample) => emf.recordRequest(sample) : undefined);
+  const businessMetrics = createBusinessMetrics(metrics.registry, emf);
+  return { app, metrics, securityMetrics, businessMetrics, emf, security };
+}

@@ -1,0 +1,12 @@
+import type { FastifyInstance } from 'fastify';
+import type { FooterLink, PageContext } from '../../web/page-context.js';
+import { contentPages } from './content.data.js';
+import { registerContentRoutes } from './content.routes.js';
+
+/** The shop's information pages (delivery, returns, policies) under /pages/:slug. */
+export async function contentPlugin(app: FastifyInstance, options: { pageContext: (path: string) => Promise<PageContext> }): Promise<void> {
+  registerContentRoutes(app, options);
+}
+
+/** The footer's links to the information pages. */
+export const contentFooterLinks: readonly FooterLink[] = contentPages.map((p) => ({ group: p.group, href: `/pages/${p.slug}`, title: p.title }));

@@ -1,0 +1,3 @@
+/** The customers module's public face: what other modules, the back office and app.ts may use. */
+export { customersPlugin } from './customers.plugin.js';
+export { createCustomersService, type CustomersService } from './customers.service.js';

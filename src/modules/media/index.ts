@@ -1,0 +1,10 @@
+import type { FastifyInstance } from 'fastify';
+import type { ObjectStore } from '../../adapters/storage/object-store.js';
+import { registerMediaRoutes } from './media.routes.js';
+
+/** Product images and other public media, served from the object store. */
+export async function mediaPlugin(app: FastifyInstance, options: { store: ObjectStore }): Promise<void> {
+  registerMediaRoutes(app, options);
+}
+
+export { mediaUrl } from './media.routes.js';
