@@ -8,6 +8,7 @@ import { backoffMs, createOutbox, type Outbox } from '../../src/modules/outbox/i
 import { post } from '../support/accounts.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { codeOf } from '../support/error-code.js';
+import { FormBrowser } from '../support/form-browser.js';
 import { createSignedInStaff } from '../support/staff.js';
 
 let t: TestApp;
@@ -279,6 +280,12 @@ describe('two workers on one database', () => {
 describe('dead jobs in the staff API', () => {
   let owner: string;
   let support: string;
+  const browserOf = (cookie: string): FormBrowser => {
+    const browser = new FormBrowser(t.app);
+    const [name = '', value = ''] = cookie.split('=');
+    browser.cookies.set(name, value);
+    return browser;
+  };
   beforeAll(async () => {
     t.outbox.handle('test.doomed', async () => Promise.reject(new AppError('TEST_DOOMED', 'internal', 'It always fails.')), { maxAttempts: 1 });
     owner = (await createSignedInStaff(t, 'owner')).cookie;
@@ -295,7 +302,7 @@ describe('dead jobs in the staff API', () => {
     const id = await doomed();
     const list = await t.app.inject({ url: '/api/v1/admin/outbox/dead-jobs', headers: { cookie: owner } });
     expect(list.statusCode).toBe(200);
-    expect(list.headers['cache-control']).toBe('no-store');
+    expect(list.headers['cache-control']).toBe('private, no-store');
     const job = list.json<{ jobs: Record<string, unknown>[] }>().jobs.find((j) => j.id === id);
     expect(job).toMatchObject({ type: 'test.doomed', attempts: 1, maxAttempts: 1, lastError: 'TEST_DOOMED: It always fails.' });
     expect(Object.keys(job!)).not.toContain('payload');
@@ -352,5 +359,46 @@ describe('dead jobs in the staff API', () => {
     expect(again.json()).toMatchObject({ code: 'OUTBOX_JOB_NOT_DEAD' });
     expect(await jobByKey(before!.key)).toEqual(done);
     expect((await t.audit.listForTarget('outbox_job', id)).map((e) => e.action)).toEqual(['outbox.job_discarded']);
+  });
+
+  it('shows dead jobs on /admin/outbox, where a retry and a discard are plain forms, each audited', async () => {
+    const first = await doomed();
+    const second = await doomed();
+    const browser = browserOf(owner);
+    const page = await browser.get('/admin/outbox');
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['cache-control']).toBe('private, no-store');
+    expect(page.body).toContain('TEST_DOOMED: It always fails.');
+    expect(page.body).toContain(`action="/admin/outbox/dead-jobs/${first}/retry"`);
+    expect(page.body).toContain('href="/admin/outbox"');
+    expect(page.body).not.toContain('secret');
+
+    const retried = await browser.post(`/admin/outbox/dead-jobs/${first}/retry`, {});
+    expect(retried.statusCode).toBe(303);
+    expect(retried.headers.location).toBe('/admin/outbox?done=retried');
+    expect((await t.audit.listForTarget('outbox_job', first)).map((e) => e.action)).toEqual(['outbox.job_retried']);
+    await browser.get('/admin/outbox');
+    const discarded = await browser.post(`/admin/outbox/dead-jobs/${second}/discard`, {});
+    expect(discarded.headers.location).toBe('/admin/outbox?done=discarded');
+    expect((await t.database.db.selectFrom('outbox_job').select('status').where('id', '=', second).executeTakeFirstOrThrow()).status).toBe('done');
+    expect((await browser.get('/admin/outbox?done=discarded')).body).toContain('The job was discarded');
+  });
+
+  it('refuses the page and its forms to a role without outbox.manage, and a form without its CSRF token, changing nothing', async () => {
+    const id = await doomed();
+    const row = () => t.database.db.selectFrom('outbox_job').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const before = await row();
+    const supportBrowser = browserOf(support);
+    expect((await supportBrowser.get('/admin/outbox')).statusCode).toBe(403);
+    expect((await supportBrowser.post(`/admin/outbox/dead-jobs/${id}/retry`, {})).statusCode).toBe(403);
+    const ownerBrowser = browserOf(owner);
+    await ownerBrowser.get('/admin/outbox');
+    const forged = await ownerBrowser.post(`/admin/outbox/dead-jobs/${id}/discard`, {}, { csrf: false });
+    expect(forged.statusCode).toBe(403);
+    expect(await row()).toEqual(before);
+    expect(await t.audit.listForTarget('outbox_job', id)).toEqual([]);
+    // The sidebar offers the page to those who may open it, and only to them.
+    expect((await ownerBrowser.get('/admin')).body).toContain('href="/admin/outbox"');
+    expect((await supportBrowser.get('/admin')).body).not.toContain('href="/admin/outbox"');
   });
 });
