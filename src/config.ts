@@ -52,7 +52,7 @@ export interface Config {
   auth: {
     sessionIdleMinutes: number;
     sessionAbsoluteHours: number;
-    /** Staff need a second factor before the back office opens; not a setting (issue 4: required for every staff account). */
+    /** Staff need a second factor before the back office opens; not a setting: required for every staff account. */
     staffMfaRequired: true;
     /** Who signs people in (AUTH_PROVIDER): the built-in accounts, or an Amazon Cognito user pool. */
     provider: 'local' | 'cognito';

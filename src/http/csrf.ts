@@ -13,7 +13,7 @@ export interface CsrfOptions {
   /** CORS_ORIGINS: cross-origin API calls from these are allowed when they carry no cookie. */
   corsOrigins: readonly string[];
   metrics: SecurityMetrics;
-  /** The session a token is bound to, once sessions exist (the accounts issue); absent: unbound. */
+  /** The session a token is bound to, when the request has one; absent: unbound. */
   bindingOf?: (request: FastifyRequest) => string | undefined;
 }
 

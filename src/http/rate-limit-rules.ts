@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
  * One rate-limit rule from `config/rate-limits.json`. A request whose path starts with `pathPrefix`
  * (any method, query string ignored) counts against the rule, per client IP and, where the account is
  * known, per account. Every matching rule counts, exactly as every AWS WAF rate-based rule does, so the
- * infra issue can mirror the file into WAF without changing what a rule means.
+ * CDK app (infra/) can mirror the file into WAF without changing what a rule means.
  */
 export interface RateLimitRule {
   /** Unique; also the counter's key namespace. */

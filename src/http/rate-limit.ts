@@ -28,7 +28,7 @@ export interface RateLimitOptions {
   /** IP_ALLOWLIST: never counted. */
   allowlist: IpMatcher;
   metrics: SecurityMetrics;
-  /** The signed-in account of a request, when the session layer knows it (added by the accounts issue). */
+  /** The signed-in account of a request, when the session layer knows it. */
   accountOf?: (request: FastifyRequest) => string | undefined;
 }
 

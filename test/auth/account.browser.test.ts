@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { newEmail, totp } from '../support/accounts.js';
 
@@ -19,7 +19,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
   });
 
   it('signs up, confirms by the mailed link, signs in, turns on MFA, signs out, and signs in with a code', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const email = newEmail('browser');
     const password = 'quiet harbour lantern';
@@ -80,16 +80,16 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(await page.locator('.summary-list').textContent()).toContain('On');
     await page.screenshot({ path: 'test-results/account.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('reflows the sign-in page at 320 px without horizontal scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+    const context = await newStrictContext(browser, { viewport: { width: 320, height: 800 } });
     const page = await context.newPage();
     for (const path of ['/account/sign-in', '/account/sign-up', '/account/reset']) {
       await page.goto(`${base}${path}`);
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), path).toBeLessThanOrEqual(0);
     }
-    await context.close();
+    await closeStrictContext(context);
   });
 });

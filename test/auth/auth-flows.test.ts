@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail } from '../support/accounts.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail, totp } from '../support/accounts.js';
+import { expectSealedFor } from '../support/sealed-field.js';
+import { FormBrowser } from '../support/form-browser.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -112,10 +114,15 @@ describe('sign-up and e-mail verification', () => {
     expect(res.json()).toMatchObject({ code: 'AUTH_EMAIL_INVALID' });
   });
 
-  it('stores the address sealed, never in plain text', async () => {
+  it('stores the address sealed in an envelope bound to its own row, never in plain text', async () => {
     const email = await createVerifiedAccount(t);
+    const other = await createVerifiedAccount(t);
     const rows = await t.database.db.selectFrom('user_account').selectAll().execute();
     expect(JSON.stringify(rows.map((r) => ({ ...r, e: Buffer.from(r.email_encrypted).toString('latin1') })))).not.toContain(email);
+    const id = (await me(await signIn(t, email))).json<{ id: string }>().id;
+    const otherId = (await me(await signIn(t, other))).json<{ id: string }>().id;
+    const row = rows.find((r) => r.id === id)!;
+    expect(await expectSealedFor(t.keyRing, row.email_encrypted, { table: 'user_account', column: 'email_encrypted', rowId: id }, { otherRowId: otherId, otherColumn: 'password_hash' })).toBe(email);
   });
 });
 
@@ -197,6 +204,83 @@ describe('sessions', () => {
     expect(fresh).not.toBe(planted);
     expect((await me(planted)).statusCode).toBe(401);
     expect((await me(fresh)).statusCode).toBe(200);
+  });
+
+  describe('a session cookie planted by someone else before the victim signs in (session fixation)', () => {
+    const sessionRowOf = (cookie: string) =>
+      t.database.db
+        .selectFrom('user_session')
+        .select(['user_id', 'mfa_verified'])
+        .where('token_hash', '=', createHash('sha256').update(cookie.slice(cookie.indexOf('=') + 1), 'utf8').digest())
+        .executeTakeFirst();
+    const idOf = async (cookie: string) => (await me(cookie)).json<{ id: string }>().id;
+
+    /** The planted cookie after the victim signed in through it: ended, not the victim's, showing nothing of theirs. */
+    const expectPlantedGrantsNothing = async (planted: string, victim: { email: string; id: string; cookie: string | undefined }) => {
+      expect(victim.cookie).toBeDefined();
+      expect(victim.cookie).not.toBe(planted);
+      const asAttacker = await me(planted);
+      expect([asAttacker.statusCode, asAttacker.json<{ code: string }>().code]).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
+      expect(asAttacker.body).not.toContain(victim.email);
+      expect(await sessionRowOf(planted)).toBeUndefined();
+      expect((await t.app.inject({ url: '/api/v1/me/sessions', headers: { cookie: planted } })).statusCode).toBe(401);
+      // The victim has exactly the one new session, under the new cookie.
+      expect(await sessionRowOf(victim.cookie!)).toMatchObject({ user_id: victim.id });
+      const sessions = await t.app.inject({ url: '/api/v1/me/sessions', headers: { cookie: victim.cookie! } });
+      expect(sessions.json<{ items: { current: boolean }[] }>().items).toEqual([expect.objectContaining({ current: true })]);
+      expect((await me(victim.cookie)).json()).toMatchObject({ id: victim.id, email: victim.email });
+    };
+
+    it("gives the victim a new session id when the attacker planted his own signed-in cookie, and the planted one opens nothing of the victim's", async () => {
+      const attacker = await createVerifiedAccount(t, newEmail('attacker'));
+      const planted = await signIn(t, attacker);
+      const attackerId = await idOf(planted);
+      expect(await sessionRowOf(planted)).toMatchObject({ user_id: attackerId });
+
+      const victimEmail = await createVerifiedAccount(t, newEmail('victim'));
+      const res = await post(t, '/api/v1/auth/sign-in', { email: victimEmail, password: goodPassword }, planted);
+      expect(res.statusCode).toBe(200);
+      const victimCookie = sessionCookie(res);
+      const victimId = await idOf(victimCookie!);
+      expect(victimId).not.toBe(attackerId);
+      await expectPlantedGrantsNothing(planted, { email: victimEmail, id: victimId, cookie: victimCookie });
+    });
+
+    it('does the same through the sign-in page, with a pre-auth (code step pending) cookie of the attacker planted in the browser', async () => {
+      // The attacker's account has MFA, so his password alone gives a session still waiting for the code.
+      const attacker = await createVerifiedAccount(t, newEmail('attacker-mfa'));
+      const attackerSession = await signIn(t, attacker);
+      const enrol = await post(t, '/api/v1/auth/mfa/enrol', {}, attackerSession);
+      const { secret } = enrol.json<{ secret: string }>();
+      expect((await post(t, '/api/v1/auth/mfa/confirm', { code: await totp(t, secret) }, attackerSession)).statusCode).toBe(200);
+      t.clock.advance(30_000);
+      const preAuth = await post(t, '/api/v1/auth/sign-in', { email: attacker, password: goodPassword });
+      expect(preAuth.json()).toMatchObject({ mfaRequired: true });
+      const planted = sessionCookie(preAuth)!;
+      expect(await sessionRowOf(planted)).toMatchObject({ mfa_verified: false });
+
+      const victimEmail = await createVerifiedAccount(t, newEmail('victim-page'));
+      const browser = new FormBrowser(t.app);
+      const [name = '', value = ''] = planted.split('=');
+      browser.cookies.set(name, value);
+      await browser.get('/account/sign-in');
+      const signedIn = await browser.post('/account/sign-in', { email: victimEmail, password: goodPassword });
+      expect(signedIn.statusCode).toBe(303);
+      const victimCookie = browser.cookies.has(name) ? `${name}=${browser.cookies.get(name)!}` : undefined;
+      await expectPlantedGrantsNothing(planted, { email: victimEmail, id: await idOf(victimCookie!), cookie: victimCookie });
+      // The attacker cannot finish his own code step on it either: it is gone.
+      const code = await post(t, '/api/v1/auth/mfa/verify', { code: await totp(t, secret) }, planted);
+      expect([code.statusCode, code.json<{ code: string }>().code]).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
+    });
+
+    it('never adopts a session id the attacker made up: the victim gets one the server chose', async () => {
+      const invented = `session=${'f'.repeat(43)}`;
+      const victimEmail = await createVerifiedAccount(t, newEmail('victim-invented'));
+      const res = await post(t, '/api/v1/auth/sign-in', { email: victimEmail, password: goodPassword }, invented);
+      expect(res.statusCode).toBe(200);
+      const victimCookie = sessionCookie(res);
+      await expectPlantedGrantsNothing(invented, { email: victimEmail, id: await idOf(victimCookie!), cookie: victimCookie });
+    });
   });
 
   it('ends a session after the idle timeout, and after the absolute one however active it is', async () => {

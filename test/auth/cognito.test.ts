@@ -1,4 +1,4 @@
-import { generateKeyPairSync, createHmac, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
@@ -92,8 +92,35 @@ async function problemCode(res: Response): Promise<string> {
   return ((await res.json()) as { code: string }).code;
 }
 
+/**
+ * The issuer's public key in each form an attacker can get without any secret: PEM (SubjectPublicKeyInfo
+ * and PKCS#1, as `openssl` prints them, with and without the final newline) and JWK JSON exactly as the
+ * JWKS endpoint serves it. Each one is used below as an HMAC secret.
+ */
+let h: Harness;
+async function publicKeyForms(): Promise<[string, string][]> {
+  const publicKey = createPublicKey(h.issuer.privateKey);
+  const spki = publicKey.export({ format: 'pem', type: 'spki' }).toString();
+  const pkcs1 = publicKey.export({ format: 'pem', type: 'pkcs1' }).toString();
+  const jwks = (await (await fetch(h.issuer.jwksUri)).json()) as { keys: Record<string, unknown>[] };
+  const published = jwks.keys.find((k) => k.kid === h.issuer.kid);
+  if (published === undefined || 'd' in published) throw new Error('the JWKS does not publish the public key alone');
+  return [
+    ['PEM (spki)', spki],
+    ['PEM (spki) without the final newline', spki.trimEnd()],
+    ['PEM (pkcs1)', pkcs1],
+    ['JWK as served by the JWKS', JSON.stringify(published)],
+    ['JWK of the bare key', JSON.stringify(publicKey.export({ format: 'jwk' }))],
+  ];
+}
+
+/** A JWT with header `alg: HS256` and the issuer's kid, its HMAC-SHA256 keyed with `secret`. */
+function hs256WithPublicKey(payload: Record<string, unknown>, secret: string): string {
+  const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: h.issuer.kid })).toString('base64url')}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  return `${input}.${createHmac('sha256', secret).update(input).digest('base64url')}`;
+}
+
 describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer on loopback', () => {
-  let h: Harness;
   let syncCalls: { userId: string; role: StaffRole | null }[];
   let staffApp: TestApp;
   let staffBase: string;
@@ -157,6 +184,9 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
   const externalIdentities = (sub: string) =>
     h.t.database.db.selectFrom('external_identity').select(['user_id', 'provider']).where('subject', '=', sub).execute();
 
+  const countRows = async (table: 'user_account' | 'user_session') =>
+    Number((await h.t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
   describe('staff roles from the pool groups, as app.ts wires them', () => {
     it('makes a member of the auditor group an auditor at sign-in, audits it, and takes the role away when the group is left', async () => {
       const { sub } = poolUser({ groups: ['auditor'] });
@@ -176,7 +206,8 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       h.issuer.nextLogin = sub;
       const again = await signInThroughPool(new CookieJar(), 'admin');
       expect(await h.t.staff.roleOf(userId)).toBeUndefined();
-      expect((await visit(again.jar, `${h.base}/api/v1/admin/me`)).status).toBe(403);
+      const refused = await visit(again.jar, `${h.base}/api/v1/admin/me`);
+      expect([refused.status, await problemCode(refused)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
       expect((await h.t.audit.listForTarget('staff_member', userId)).map((e) => e.action)).toEqual(['staff.role_synced', 'staff.role_synced']);
     });
   });
@@ -237,6 +268,27 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       const old = await fetch(`${h.base}/api/v1/me`, { headers: { cookie: `session=${first}` } });
       expect(old.status).toBe(401);
       expect(await externalIdentities(sub)).toHaveLength(1);
+    });
+
+    it('ends a session cookie an attacker planted before the victim signed in through the pool, and gives the victim a new one', async () => {
+      poolUser();
+      const attacker = await signInThroughPool();
+      const planted = attacker.jar.get(h.base, 'session')!;
+      const attackerId = ((await (await visit(attacker.jar, `${h.base}/api/v1/me`)).json()) as { id: string }).id;
+
+      const { sub, email } = poolUser();
+      const victimJar = new CookieJar();
+      victimJar.set(h.base, 'session', planted);
+      await signInThroughPool(victimJar);
+      const issued = victimJar.get(h.base, 'session');
+      expect(issued).toBeDefined();
+      expect(issued).not.toBe(planted);
+      const victim = (await (await visit(victimJar, `${h.base}/api/v1/me`)).json()) as { id: string; email: string };
+      expect(victim).toMatchObject({ email });
+      expect(victim.id).not.toBe(attackerId);
+      expect(await externalIdentities(sub)).toEqual([{ user_id: victim.id, provider: 'cognito' }]);
+      const withPlanted = await fetch(`${h.base}/api/v1/me`, { headers: { cookie: `session=${planted}` } });
+      expect([withPlanted.status, await problemCode(withPlanted)]).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
     });
 
     it('links an existing account by a verified address, keeping its id', async () => {
@@ -420,6 +472,22 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       };
       await expectRefused(await visit(jar, callback), 401, 'AUTH_OIDC_TOKEN_INVALID', jar, user.sub);
     });
+
+    it('refuses, through the real callback, an HS256 ID token keyed with the issuer’s public key (PEM or JWK), creating no account and no session', async () => {
+      for (const [form, secret] of await publicKeyForms()) {
+        const { jar, callback, user } = await untilCallback();
+        const [accountsBefore, sessionsBefore] = [await countRows('user_account'), await countRows('user_session')];
+        h.issuer.tamperNextIdToken = (token) => hs256WithPublicKey(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>, secret);
+        const res = await visit(jar, callback);
+        expect(h.issuer.tamperNextIdToken, form).toBeUndefined();
+        expect(res.status, form).toBe(401);
+        expect(await problemCode(res), form).toBe('AUTH_OIDC_TOKEN_INVALID');
+        expect(jar.get(h.base, 'session'), form).toBeUndefined();
+        expect((await visit(jar, `${h.base}/api/v1/me`)).status, form).toBe(401);
+        expect(await externalIdentities(user.sub), form).toEqual([]);
+        expect([await countRows('user_account'), await countRows('user_session')], form).toEqual([accountsBefore, sessionsBefore]);
+      }
+    });
   });
 
   describe('the ID-token verifier', () => {
@@ -480,10 +548,12 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       await refused([header, forged, signature].join('.'));
     });
 
-    it('refuses HS256 signed with the public key as the secret (algorithm confusion)', async () => {
-      const publicPem = h.issuer.privateKey.export({ format: 'pem', type: 'pkcs1' });
-      const input = `${Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: h.issuer.kid })).toString('base64url')}.${Buffer.from(JSON.stringify(claims())).toString('base64url')}`;
-      await refused(`${input}.${createHmac('sha256', publicPem).update(input).digest('base64url')}`);
+    it('refuses HS256 tokens whose HMAC secret is the issuer’s public key, in every form an attacker can fetch (algorithm confusion)', async () => {
+      const secrets = await publicKeyForms();
+      expect(secrets.length).toBe(5);
+      for (const [form, secret] of secrets) {
+        await expect(verifier().verify(hs256WithPublicKey(claims(), secret), { nonce: 'the-nonce' }), form).rejects.toMatchObject({ code: 'AUTH_OIDC_TOKEN_INVALID' });
+      }
     });
 
     it('refuses garbage', () => refused('not.a.jwt'));

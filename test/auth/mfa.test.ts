@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createVerifiedAccount, goodPassword, mailsTo, post, sessionCookie, signIn, totp } from '../support/accounts.js';
+import { expectSealedFor } from '../support/sealed-field.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -45,6 +46,11 @@ describe('enrolling in TOTP', () => {
     expect(body.qrSvg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*viewBox/);
     const rows = await t.database.db.selectFrom('mfa_totp').select('secret_encrypted').execute();
     expect(rows.map((r) => Buffer.from(r.secret_encrypted).toString('latin1')).join()).not.toContain(body.secret);
+    // An envelope bound to this account's row, which opens to the secret shown and nowhere else.
+    const { id } = (await me(cookie)).json<{ id: string }>();
+    const row = await t.database.db.selectFrom('mfa_totp').select('secret_encrypted').where('user_id', '=', id).executeTakeFirstOrThrow();
+    const otherAccount = '00000000-0000-4000-8000-000000000001';
+    expect(await expectSealedFor(t.keyRing, row.secret_encrypted, { table: 'mfa_totp', column: 'secret_encrypted', rowId: id }, { otherRowId: otherAccount, otherColumn: 'recovery_code' })).toBe(body.secret);
     // Not on until confirmed.
     expect((await me(cookie)).json()).toMatchObject({ mfaEnabled: false });
   });

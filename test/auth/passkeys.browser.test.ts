@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, ConsoleMessage } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, launchBrowser, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, launchBrowser, newStrictContext, runAxe, seriousViolations } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createVerifiedAccount, goodPassword, newEmail } from '../support/accounts.js';
 
@@ -38,7 +38,7 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
 
   it('adds a passkey, signs out, and signs in with it under the strict CSP', async () => {
     // No bypassCSP here: the ceremony must work with script-src 'self' and nothing inline.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m: ConsoleMessage) => {
@@ -105,11 +105,11 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     expect(await page.getByText('You have not added a passkey yet.').isVisible()).toBe(true);
 
     expect(problems).toEqual([]);
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('says plainly when the server refuses a passkey it does not know', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send('WebAuthn.enable');
@@ -133,12 +133,12 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     await expect.poll(() => page.locator('.passkey-sign-in .error-summary').textContent()).toContain('That passkey could not sign you in');
     expect(page.url()).toBe(`${base}/account/sign-in`);
     await page.screenshot({ path: 'test-results/passkeys-sign-in-refused.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('passes axe on the passkey pages', async () => {
     // axe is injected, which the CSP forbids: this context bypasses it (the CSP is proved above).
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/account/sign-in`);
     await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
@@ -155,13 +155,13 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     await page.getByRole('button', { name: 'Add a passkey' }).click();
     await page.locator('.error-summary').waitFor();
     expect(seriousViolations(await runAxe(page))).toEqual([]);
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('without JavaScript, keeps the passkey button hidden and the password sign-in working', async () => {
     // Playwright turns scripts off without changing the HTML parser's scripting flag, so <noscript> is not
     // rendered here; the HTTP tests check its words are in the page.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 }, javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${base}/account/sign-in`);
     expect(await page.locator('noscript').first().textContent()).toContain('Signing in with a passkey needs JavaScript');
@@ -175,11 +175,11 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     await page.goto(`${base}/account/security/passkeys`);
     expect(await page.getByRole('button', { name: 'Add a passkey' }).isVisible()).toBe(false);
     await page.screenshot({ path: 'test-results/passkeys-no-js.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('reflows the passkeys page at 320 px without horizontal scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+    const context = await newStrictContext(browser, { viewport: { width: 320, height: 800 } });
     const page = await context.newPage();
     const email = await createVerifiedAccount(t, newEmail('narrow-passkey'));
     await page.goto(`${base}/account/sign-in`);
@@ -190,6 +190,6 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     await page.goto(`${base}/account/security/passkeys`);
     expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
     await page.screenshot({ path: 'test-results/passkeys-320.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

@@ -133,7 +133,11 @@ describe('delete my account', () => {
         headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', cookie: `${c.cookie}; ${csrfCookie}` },
       });
 
-    expect((await submit({ password: goodPassword }, false)).statusCode).toBe(403);
+    const withoutToken = await submit({ password: goodPassword }, false);
+    expect(withoutToken.statusCode).toBe(403);
+    expect(withoutToken.json()).toMatchObject({ status: 403, code: 'CSRF_REJECTED' });
+    expect((await rowsOf(c.userId)).user_account).toBe(1);
+    expect((await api(t, 'GET', '/api/v1/me', c.cookie)).statusCode).toBe(200);
     const wrong = await submit({ password: 'still-not-it' });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.body).toContain('Your password is not right');

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { createVerifiedAccount, goodPassword, newEmail } from '../support/accounts.js';
 
@@ -20,7 +20,7 @@ describe.runIf(hasChromium)('customer account pages in a real browser', () => {
 
   it('adds, changes and deletes an address through the forms, accessibly', async () => {
     const email = await createVerifiedAccount(t, newEmail('browser-addr'));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
 
     await page.goto(`${base}/account/sign-in`);
@@ -88,6 +88,6 @@ describe.runIf(hasChromium)('customer account pages in a real browser', () => {
     await page.goto(`${base}/account/delete`);
     expect(seriousViolations(await runAxe(page))).toEqual([]);
     await page.screenshot({ path: 'test-results/delete-account.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { expectSealedFor } from '../support/sealed-field.js';
 import { api, sampleAddress, signedInCustomer, type Customer } from './customers-test-helpers.js';
 
 let t: TestApp;
@@ -43,6 +44,11 @@ describe('profile', () => {
     const stored = Buffer.concat([Buffer.from(raw.full_name_encrypted!), Buffer.from(raw.phone_encrypted!)]).toString('latin1');
     expect(stored).not.toContain('Grace');
     expect(stored).not.toContain('555 0143');
+    // Each value is an envelope bound to its own column of this customer's row, not an encoding of it.
+    const someoneElse = await signedInCustomer(t, 'profile-other');
+    const place = { table: 'customer_profile', rowId: c.userId };
+    expect(await expectSealedFor(t.keyRing, raw.full_name_encrypted!, { ...place, column: 'full_name_encrypted' }, { otherRowId: someoneElse.userId, otherColumn: 'phone_encrypted' })).toBe('Grace Hopper');
+    expect(await expectSealedFor(t.keyRing, raw.phone_encrypted!, { ...place, column: 'phone_encrypted' }, { otherRowId: someoneElse.userId, otherColumn: 'full_name_encrypted' })).toBe('+1 202 555 0143');
 
     const cleared = await api(t, 'PUT', '/api/v1/me/profile', c.cookie, { fullName: null, phone: '', marketingOptIn: false });
     expect(cleared.json()).toMatchObject({ fullName: null, phone: null, marketingOptIn: false });
@@ -95,19 +101,34 @@ describe('addresses', () => {
     expect(((await api(t, 'GET', '/api/v1/me/addresses', c.cookie)).json<{ items: unknown[] }>()).items).toHaveLength(1);
   });
 
-  it('are sealed at rest: the raw row holds none of the address', async () => {
+  it('are sealed at rest in an envelope bound to their row, which refuses to open when moved to another row', async () => {
     const c = await signedInCustomer(t, 'sealed');
     const a = await addAddress(c);
+    const other = await addAddress(c, { ...sampleAddress, label: 'Other' });
     const raw = await t.database.db.selectFrom('customer_address').selectAll().where('id', '=', a.id).executeTakeFirstOrThrow();
     const bytes = Buffer.from(raw.address_encrypted);
     for (const plain of ['Ada Lovelace', 'Marlowe Crescent', 'Bristol', 'BS8 1TQ', '7700 900 982']) {
       expect(bytes.toString('latin1')).not.toContain(plain);
       expect(bytes.toString('utf8')).not.toContain(plain);
     }
-    // Bound to its row: the same ciphertext moved to another row does not open.
-    const other = await addAddress(c, { ...sampleAddress, label: 'Other' });
+    const opened = await expectSealedFor(t.keyRing, raw.address_encrypted, { table: 'customer_address', column: 'address_encrypted', rowId: a.id }, { otherRowId: other.id, otherColumn: 'full_name_encrypted' });
+    for (const plain of ['Ada Lovelace', '12 Marlowe Crescent', 'Bristol', 'BS8 1TQ', '+44 7700 900 982']) expect(opened).toContain(plain);
+
+    // The same ciphertext moved to another row does not open there: the read fails closed, shows none of
+    // the address, and the original row still opens where it belongs.
+    const otherBefore = await t.database.db.selectFrom('customer_address').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow();
     await t.database.db.updateTable('customer_address').set({ address_encrypted: raw.address_encrypted }).where('id', '=', other.id).execute();
-    expect((await api(t, 'GET', `/api/v1/me/addresses/${other.id}`, c.cookie)).statusCode).toBeGreaterThanOrEqual(400);
+    const moved = await api(t, 'GET', `/api/v1/me/addresses/${other.id}`, c.cookie);
+    expect(moved.statusCode).toBe(500);
+    expect(moved.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(moved.json()).toMatchObject({ status: 500, code: 'KEYS_CONTEXT_MISMATCH', detail: 'Something went wrong on our side.' });
+    expect(moved.body).not.toContain('Marlowe');
+    const list = await api(t, 'GET', '/api/v1/me/addresses', c.cookie);
+    expect([list.statusCode, list.json<{ code: string }>().code]).toEqual([500, 'KEYS_CONTEXT_MISMATCH']);
+    expect(list.body).not.toContain('Marlowe');
+    expect(await t.database.db.selectFrom('customer_address').selectAll().where('id', '=', other.id).executeTakeFirstOrThrow()).toEqual({ ...otherBefore, address_encrypted: raw.address_encrypted });
+    await t.database.db.updateTable('customer_address').set({ address_encrypted: otherBefore.address_encrypted }).where('id', '=', other.id).execute();
+    expect((await api(t, 'GET', `/api/v1/me/addresses/${a.id}`, c.cookie)).json()).toMatchObject({ id: a.id, line1: sampleAddress.line1 });
   });
 
   it("answer another customer's address id with 404 for GET, PATCH and DELETE, and change nothing", async () => {

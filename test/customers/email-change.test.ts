@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp } from '../support/test-app.js';
 import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, sessionCookie, signIn, tokenFromMail } from '../support/accounts.js';
 import { createTestApp } from '../support/test-app.js';
+import { expectSealedFor } from '../support/sealed-field.js';
 import { api, signedInCustomer } from './customers-test-helpers.js';
 
 let t: TestApp;
@@ -34,6 +35,8 @@ describe('change of e-mail', () => {
     const { pending } = await emailChangeRows(customer.userId);
     expect(pending).toHaveLength(1);
     expect(Buffer.from(pending[0]!.new_email_encrypted).toString('latin1')).not.toContain(next);
+    const request = { table: 'email_change_request', column: 'new_email_encrypted', rowId: pending[0]!.id };
+    expect(await expectSealedFor(t.keyRing, pending[0]!.new_email_encrypted, request, { otherRowId: customer.userId, otherColumn: 'email_encrypted' })).toBe(next);
 
     const token = await tokenFromMail(t, next, confirmPath);
     // Opening the link shows a button and uses nothing up.
@@ -54,6 +57,9 @@ describe('change of e-mail', () => {
     expect((await mailsTo(t, customer.email))[0]!.subject).toContain('Your e-mail address was changed');
     const raw = await t.database.db.selectFrom('user_account').select('email_encrypted').where('id', '=', customer.userId).executeTakeFirstOrThrow();
     expect(Buffer.from(raw.email_encrypted).toString('latin1')).not.toContain(next);
+    // The account's row now holds the new address in an envelope of its own, not the request's moved over.
+    expect(Buffer.from(raw.email_encrypted).equals(Buffer.from(pending[0]!.new_email_encrypted))).toBe(false);
+    expect(await expectSealedFor(t.keyRing, raw.email_encrypted, { table: 'user_account', column: 'email_encrypted', rowId: customer.userId }, { otherRowId: pending[0]!.id, otherColumn: 'new_email_encrypted' })).toBe(next);
     expect(await emailChangeRows(customer.userId)).toEqual({ tokens: [], pending: [] });
     const events = await t.audit.listForTarget('user_account', customer.userId);
     expect(events.map((e) => e.action)).toContain('customer.email_changed');

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 describe.runIf(hasChromium)('storefront in a real browser', () => {
@@ -18,7 +18,7 @@ describe.runIf(hasChromium)('storefront in a real browser', () => {
   });
 
   it('shows the home page with products and images, and passes axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const res = await page.goto(`${base}/`, { waitUntil: 'load' });
     expect(res?.status()).toBe(200);
@@ -29,22 +29,22 @@ describe.runIf(hasChromium)('storefront in a real browser', () => {
     await page.screenshot({ path: 'test-results/home.png', fullPage: true });
     const violations = await runAxe(page);
     expect(seriousViolations(violations)).toEqual([]);
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('offers a skip link as the first stop for keyboard users', async () => {
-    const context = await browser.newContext();
+    const context = await newStrictContext(browser);
     const page = await context.newPage();
     await page.goto(`${base}/`);
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Skip to content');
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => location.hash)).toBe('#main');
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('reflows at 320 px without horizontal scrolling', async () => {
-    const context = await browser.newContext({ viewport: { width: 320, height: 800 } });
+    const context = await newStrictContext(browser, { viewport: { width: 320, height: 800 } });
     const page = await context.newPage();
     for (const path of ['/', '/c/apparel', '/p/organic-cotton-tee']) {
       await page.goto(`${base}${path}`);
@@ -52,11 +52,11 @@ describe.runIf(hasChromium)('storefront in a real browser', () => {
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await page.screenshot({ path: 'test-results/home-320.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 
   it('shows category and product pages that pass axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     for (const path of ['/c/apparel', '/p/organic-cotton-tee', '/pages/returns', '/no-such-page']) {
       await page.goto(`${base}${path}`);
@@ -64,6 +64,6 @@ describe.runIf(hasChromium)('storefront in a real browser', () => {
     }
     await page.goto(`${base}/p/pocket-tee`);
     await page.screenshot({ path: 'test-results/product.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

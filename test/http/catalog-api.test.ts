@@ -78,7 +78,9 @@ describe('bad input', () => {
   });
 
   it('rejects an out-of-range limit', async () => {
-    expect((await t.app.inject({ url: '/api/v1/products?limit=1000' })).statusCode).toBe(400);
+    const res = await t.app.inject({ url: '/api/v1/products?limit=1000' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED', errors: [{ field: 'querystring.limit' }] });
   });
 
   it('rejects an unknown query parameter on the API', async () => {
@@ -103,11 +105,15 @@ describe('bad input', () => {
   it('does not coerce types in a body', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload: { slugs: 'organic-cotton-tee' } });
     expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 
   it('rejects an empty body object and a non-uuid id', async () => {
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload: {} })).statusCode).toBe(400);
-    expect((await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload: { ids: ['1 or 1=1'] } })).statusCode).toBe(400);
+    for (const payload of [{}, { ids: ['1 or 1=1'] }]) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload });
+      expect(res.statusCode, JSON.stringify(payload)).toBe(400);
+      expect(res.json(), JSON.stringify(payload)).toMatchObject({ code: 'VALIDATION_FAILED' });
+    }
   });
 
   it('rejects an oversized body with 413 before parsing it', async () => {
@@ -120,6 +126,7 @@ describe('bad input', () => {
   it('rejects a body of the wrong media type', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', headers: { 'content-type': 'text/xml' }, payload: '<a/>' });
     expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ status: 415, code: 'UNSUPPORTED_MEDIA_TYPE' });
   });
 
   it('answers an unknown API route with a 404 problem', async () => {
@@ -128,10 +135,29 @@ describe('bad input', () => {
     expect(res.json()).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
   });
 
-  it('changes nothing when input is refused', async () => {
-    const before = await t.database.db.selectFrom('product').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload: { slugs: ['x'], status: 'active' } });
-    const after = await t.database.db.selectFrom('product').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(after.n).toBe(before.n);
+  it('refuses a batch body that tries to set product fields with 400 VALIDATION_FAILED naming them, and changes no product', async () => {
+    const snapshot = () => t.database.db.selectFrom('product').selectAll().orderBy('id').execute();
+    const before = await snapshot();
+    expect(before.find((p) => p.slug === 'organic-cotton-tee')?.status).toBe('active');
+    const attempts: Record<string, unknown>[] = [
+      { slugs: ['organic-cotton-tee'], status: 'draft' },
+      { slugs: ['organic-cotton-tee'], price: { amount: 1, currency: 'GBP' } },
+      { ids: [before[0]!.id], name: 'Renamed by a stranger' },
+    ];
+    for (const payload of attempts) {
+      const res = await t.app.inject({ method: 'POST', url: '/api/v1/products/batch', payload });
+      const field = Object.keys(payload).find((k) => k !== 'slugs' && k !== 'ids')!;
+      expect(res.statusCode, field).toBe(400);
+      expect(res.headers['content-type'], field).toMatch(/^application\/problem\+json/);
+      expect(res.json(), field).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+      expect(JSON.stringify(res.json<{ errors: unknown }>().errors), field).toContain(field);
+    }
+    // No other method on the batch path does anything either.
+    for (const method of ['PUT', 'PATCH', 'DELETE'] as const) {
+      const res = await t.app.inject({ method, url: '/api/v1/products/batch', payload: { slugs: ['organic-cotton-tee'], status: 'draft' } });
+      expect(res.statusCode, method).toBe(404);
+      expect(res.json(), method).toMatchObject({ code: 'ROUTE_NOT_FOUND' });
+    }
+    expect(await snapshot()).toEqual(before);
   });
 });

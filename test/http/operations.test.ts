@@ -91,8 +91,13 @@ describe('metrics access outside development', () => {
     const token = 'a-long-enough-metrics-token-1234';
     const prod = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: token, CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
     try {
-      expect((await prod.app.inject({ url: '/metrics' })).statusCode).toBe(403);
-      expect((await prod.app.inject({ url: '/metrics', headers: { authorization: 'Bearer wrong-token-wrong-token-12' } })).statusCode).toBe(403);
+      for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-12' }, { authorization: token }, { authorization: `Basic ${token}` }]) {
+        const refused = await prod.app.inject({ url: '/metrics', headers });
+        expect(refused.statusCode, JSON.stringify(headers)).toBe(403);
+        expect(refused.headers['content-type'], JSON.stringify(headers)).toMatch(/^application\/problem\+json/);
+        expect(refused.json(), JSON.stringify(headers)).toMatchObject({ status: 403, code: 'METRICS_FORBIDDEN' });
+        expect(refused.body, JSON.stringify(headers)).not.toContain('http_requests_total');
+      }
       const ok = await prod.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${token}` } });
       expect(ok.statusCode).toBe(200);
     } finally {

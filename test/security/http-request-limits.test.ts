@@ -61,6 +61,7 @@ describe('forms, URLs and headers', () => {
     const ok = await t.app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: '__proto__=x&a=1&a=2' });
     // No CSRF cookie: the form parsed, then the token check refused it.
     expect(ok.statusCode).toBe(403);
+    expect(ok.json()).toMatchObject({ code: 'CSRF_REJECTED' });
     const many = Array.from({ length: 300 }, (_, i) => `f${i}=1`).join('&');
     const res = await t.app.inject({ method: 'POST', url: '/test/echo', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: many });
     expect(res.statusCode).toBe(400);

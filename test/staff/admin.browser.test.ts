@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestApp, createTestApp } from '../support/test-app.js';
 import { goodPassword, newEmail, totp } from '../support/accounts.js';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { joinStaff, tokenOf } from './staff-support.js';
 
 describe.runIf(hasChromium)('the back office in a real browser', () => {
@@ -20,7 +20,7 @@ describe.runIf(hasChromium)('the back office in a real browser', () => {
   });
 
   it('takes an invited owner through joining and MFA set-up to the staff page, and invites a colleague', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 860 } });
     const page = await context.newPage();
     const email = newEmail('owner');
     const { link } = await t.staff.inviteFromCommandLine({ email, role: 'owner' });
@@ -73,6 +73,6 @@ describe.runIf(hasChromium)('the back office in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in to the back office' }).waitFor();
     expect(seriousViolations(await runAxe(page))).toEqual([]);
     await page.screenshot({ path: 'test-results/admin-sign-in.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -30,8 +31,9 @@ export interface AxeViolation {
 }
 
 /**
- * Runs axe-core in the page. The page's CSP forbids injected scripts, so the context that runs axe
- * must be created with bypassCSP (the CSP itself is tested elsewhere).
+ * Runs axe-core in the page, under the page's own CSP: `page.evaluate` runs it through the DevTools
+ * protocol, which the CSP does not govern (an injected <script> tag would be refused), and axe needs no
+ * eval. test/security/csp.browser.test.ts shows both.
  */
 export async function runAxe(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
@@ -57,4 +59,45 @@ export async function openBrowserOn(app: FastifyInstance): Promise<{ browser: Br
   const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   await mkdir('test-results', { recursive: true });
   return { browser: await launchBrowser(), base };
+}
+
+const violationsByContext = new WeakMap<BrowserContext, string[]>();
+
+/**
+ * A browser context under the pages' real CSP (never `bypassCSP`) that records every CSP violation any
+ * of its pages meets, from two independent sources: the `securitypolicyviolation` event, listened to by a
+ * script the DevTools protocol adds before any page script runs, and Chromium's console message
+ * ("Refused to ... because it violates the following Content Security Policy directive").
+ */
+export async function newStrictContext(browser: Browser, options: Omit<BrowserContextOptions, 'bypassCSP'> = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, bypassCSP: false });
+  const violations: string[] = [];
+  violationsByContext.set(context, violations);
+  await context.exposeBinding('__cspViolation', (_source, report: string) => void violations.push(`event: ${report}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      const report = (globalThis as unknown as { __cspViolation?: (r: string) => void }).__cspViolation;
+      report?.(`${e.effectiveDirective} refused ${e.blockedURI || '(inline)'} on ${e.documentURI} ${e.sample}`.trim());
+    });
+  });
+  const watch = (page: Page) =>
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(`console: ${m.text()}`);
+    });
+  context.on('page', watch);
+  return context;
+}
+
+/** The CSP violations a strict context's pages met so far. */
+export function cspViolationsOf(context: BrowserContext): string[] {
+  const found = violationsByContext.get(context);
+  if (found === undefined) throw new Error('not a context from newStrictContext');
+  return found;
+}
+
+/** Fails the test if any page of the context met a CSP violation, then closes the context. */
+export async function closeStrictContext(context: BrowserContext): Promise<void> {
+  const violations = [...cspViolationsOf(context)];
+  await context.close();
+  expect(violations, 'CSP violations in the browser').toEqual([]);
 }

@@ -24,7 +24,7 @@ export interface AdvisorInput {
 export type CheckGroup = (input: AdvisorInput) => CheckResult[];
 
 /**
- * Reads a setting the configuration may or may not have yet (features arrive with later issues), so a
+ * Reads a setting the configuration may or may not have yet (settings arrive as features do), so a
  * check never breaks on an older or newer Config shape.
  */
 export function setting(config: Config, path: string): unknown {

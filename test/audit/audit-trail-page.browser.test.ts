@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasChromium, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
+import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { createSignedInStaff } from '../support/staff.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -47,7 +47,7 @@ describe.runIf(hasChromium)('the audit trail in a real browser', () => {
   });
 
   it('opens the trail as an auditor, filters it, pages it, and passes axe', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const [name, ...rest] = cookie.split('=');
     await context.addCookies([{ name: name!, value: rest.join('='), url: base }]);
     const page = await context.newPage();
@@ -103,6 +103,6 @@ describe.runIf(hasChromium)('the audit trail in a real browser', () => {
     expect(wide).toEqual([]);
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: 'test-results/audit-trail-narrow.png', fullPage: true });
-    await context.close();
+    await closeStrictContext(context);
   });
 });

@@ -392,8 +392,11 @@ describe('access', () => {
   });
 
   it('checks access before the filters, so a refused caller learns nothing from them', async () => {
-    expect((await api('?outcome=maybe', staff.support.cookie)).statusCode).toBe(403);
-    expect((await t.app.inject({ url: '/api/v1/admin/audit-events?outcome=maybe' })).statusCode).toBe(401);
+    const refused = await api('?outcome=maybe', staff.support.cookie);
+    expect([refused.statusCode, refused.json<{ code: string }>().code]).toEqual([403, 'STAFF_ACCESS_DENIED']);
+    expect(refused.body).not.toContain('outcome');
+    const anonymous = await t.app.inject({ url: '/api/v1/admin/audit-events?outcome=maybe' });
+    expect([anonymous.statusCode, anonymous.json<{ code: string }>().code]).toEqual([401, 'AUTH_SIGN_IN_REQUIRED']);
   });
 
   it('records nothing when the trail is read', async () => {
