@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { Mailer, MailMessage } from '../../adapters/mail/mailer.js';
 import type { Db } from '../../db/database.js';
 import type { OutboxService } from './outbox.service.js';
@@ -18,7 +18,7 @@ export function createMailQueue(outbox: OutboxService): MailQueue {
   return {
     async enqueue(db, message) {
       // Each call is one mail: its own key. A rolled-back transaction takes the job with it.
-      await outbox.enqueue(db, { type: mailJobType, key: `mail:${randomUUID()}`, payload: message });
+      await outbox.enqueue(db, { type: mailJobType, key: `mail:${newId()}`, payload: message });
     },
   };
 }

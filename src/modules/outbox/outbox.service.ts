@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../kernel/ids.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
 import { AppError } from '../../kernel/errors.js';
@@ -155,10 +155,8 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
       if (handler === undefined || row.payload_encrypted === null) throw outboxInvalidJob('no handler or no payload');
       const payload: unknown = JSON.parse(await fe.open(payloadRef(row.id), row.payload_encrypted));
       await handler.run(payload, { id: row.id, key: row.key, attempt: row.attempts });
-      clearInterval(heartbeat);
       if (!(await repo.markDone(db, row.id, claimId, now()))) log.warn({ jobId: row.id, type: row.type }, 'outbox job finished after its claim was lost');
     } catch (err) {
-      clearInterval(heartbeat);
       const lastError = describeFailure(err);
       const dead = row.attempts >= row.max_attempts;
       const at = now();
@@ -209,7 +207,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
     async enqueue(target, job) {
       if (!typePattern.test(job.type)) throw outboxInvalidJob('the type must be a short dotted lower-case name');
       if (job.key.length === 0 || job.key.length > 200) throw outboxInvalidJob('the key must be 1 to 200 characters');
-      const id = randomUUID();
+      const id = newId();
       const json = JSON.stringify(job.payload);
       if (json === undefined) throw outboxInvalidJob('the payload is not JSON');
       const at = now();
@@ -232,7 +230,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
     async runDue(limit) {
       const at = now();
-      const claimId = randomUUID();
+      const claimId = newId();
       const rows = await repo.claimDueJobs(db, { types: [...handlers.keys()], now: at, lockedUntil: new Date(at.getTime() + leaseMs), claimId, limit });
       const runs = rows.map((row) => {
         const run = runOne(row, claimId).catch((err: unknown) =>
