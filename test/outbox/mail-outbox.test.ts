@@ -43,6 +43,23 @@ describe('mail through the outbox', () => {
   });
 });
 
+describe('the worker in the web process (OUTBOX_WORKER=on, the default outside tests)', () => {
+  it('starts when the app is ready, sends without being asked, and stops when the app closes', async () => {
+    const t = await createTestApp({ OUTBOX_WORKER: 'on', OUTBOX_POLL_MS: '20' });
+    try {
+      await t.app.ready();
+      expect(t.outbox.worker.running).toBe(true);
+      const email = newEmail();
+      expect((await post(t, '/api/v1/auth/sign-up', { email, password: goodPassword })).statusCode).toBe(202);
+      while (!(await t.mailbox.list()).some((m) => m.to === email)) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      await t.close();
+    }
+    expect(t.outbox.worker.running).toBe(false);
+    expect(t.logs.some((l) => l.msg === 'outbox worker stopped')).toBe(true);
+  });
+});
+
 describe('account mails are written with their change', () => {
   let t: TestApp;
   beforeAll(async () => {

@@ -14,7 +14,7 @@ import { createSignedInStaff } from '../support/staff.js';
 let t: TestApp;
 beforeAll(async () => {
   // The worker is off: each test runs due jobs itself with drain() or runDue(), at the app's clock.
-  t = await createTestApp({ OUTBOX_WORKER: 'off', OUTBOX_LEASE_SECONDS: '3600' });
+  t = await createTestApp({ OUTBOX_LEASE_SECONDS: '3600' });
 });
 afterAll(async () => {
   await t?.close();
