@@ -18,6 +18,15 @@ trap 'rm -rf "$work"' EXIT
 stage="$work/package"
 mkdir -p "$stage"
 cp -r dist config package-lock.json "$stage/"
+# The RDS CA bundle travels in the release (certs/), so instances download nothing at boot. Fetched here,
+# at build time, unless RDS_CA_BUNDLE names a copy already at hand.
+mkdir -p "$stage/certs"
+if [ -n "${RDS_CA_BUNDLE:-}" ]; then
+  cp "$RDS_CA_BUNDLE" "$stage/certs/rds-global-bundle.pem"
+else
+  curl -fsSL --retry 3 -o "$stage/certs/rds-global-bundle.pem" https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem
+fi
+grep -q 'BEGIN CERTIFICATE' "$stage/certs/rds-global-bundle.pem" || { echo "certs/rds-global-bundle.pem is not a PEM bundle" >&2; exit 1; }
 # The release's package.json: runtime dependencies only, no workspaces or scripts that need the sources.
 node -e '
   const p = require("./package.json");

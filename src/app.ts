@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { CounterStore } from './adapters/cache/counter-store.js';
-import { createRedisKeyValueStore } from './adapters/cache/redis-key-value.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import type { Mailer } from './adapters/mail/mailer.js';
@@ -103,10 +102,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const now = deps.now ?? systemClock;
   const brand = { shopName: config.shop.name, publicUrl: config.publicUrl };
 
-  // --- Adapters: keys, mail, the shared session cache -------------------------------------------------
+  // --- Adapters: keys, mail ----------------------------------------------------------------------------
   const keyRing = deps.keyRing ?? (await openKeyRing(config));
   const mailer = deps.mailer ?? openMailer(config);
-  const sessionCache = config.redis ? createRedisKeyValueStore(config.redis) : undefined;
 
   // --- The HTTP edge: limits, CSRF, headers, metrics, OpenAPI ------------------------------------------
   const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf });
@@ -115,7 +113,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     await outbox.worker.stop(config.shutdownTimeoutMs);
     await outbox.metrics.stop();
     if (!deps.mailer) await mailer.close();
-    await sessionCache?.close();
   });
   if (mailer.kind === 'dev' && config.nodeEnv === 'production') app.log.warn('SMTP_URL is not set: mail is stored under DATA_DIR/mailbox, not sent');
 
@@ -131,7 +128,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mail = createMailQueue(outbox);
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
-    db, sessionCache, fieldEncryption, audit, mail, brand, now,
+    db, fieldEncryption, audit, mail, brand, now,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
   });

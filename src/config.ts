@@ -3,8 +3,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { isKmsKeyArn, parseEnvMasterKey, type EnvMasterKey, type KeysConfig } from './adapters/keys/key-config.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
-export type { DatabaseConfig } from './db/database-config.js';
-import type { DatabaseConfig } from './db/database-config.js';
+export type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
 import { parseIpRanges, type IpRange } from './http/ip-ranges.js';
 import { defaultRateLimitsFile, loadRateLimitRules, type RateLimitRules } from './http/rate-limit-rules.js';
 
@@ -23,6 +23,8 @@ export interface Config {
   database: DatabaseConfig;
   webConcurrency: number;
   shutdownTimeoutMs: number;
+  /** On SIGTERM, how long /readyz fails while the server still serves, before it stops accepting. */
+  shutdownReadinessDelayMs: number;
   bodyLimitBytes: number;
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
@@ -87,6 +89,10 @@ export interface HttpSecurityConfig {
   csrfSecret: string | undefined;
   maxUrlLength: number;
   maxHeaderBytes: number;
+  /** HTTP_HEADERS_TIMEOUT_MS: the whole header block must arrive within this (slowloris). */
+  headersTimeoutMs: number;
+  /** HTTP_REQUEST_TIMEOUT_MS: headers and body must arrive within this (slow POST). */
+  requestTimeoutMs: number;
   jsonMaxDepth: number;
   jsonMaxKeys: number;
 }
@@ -125,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const shutdownTimeoutMs = read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, { min: 0, max: 600_000 });
+  // One ALB health-check interval (infra/lib/constructs/load-balancer.ts) in production; nothing waits locally.
+  const shutdownReadinessDelayMs = read.integer('SHUTDOWN_READINESS_DELAY_MS', nodeEnv === 'production' ? 15_000 : 0, { min: 0, max: 600_000 });
   const bodyLimitBytes = read.integer('BODY_LIMIT_BYTES', 100 * 1024, { min: 1024, max: 50 * 1024 * 1024 });
   const metricsToken = read.optionalString('METRICS_TOKEN');
   if (metricsToken !== undefined && metricsToken.length < 24) {
@@ -177,7 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
   return {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
-    shutdownTimeoutMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
+    shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth,
   };
 }
@@ -278,6 +286,9 @@ function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Conf
   if (csrfSecret === undefined && (ctx.nodeEnv === 'production' || ctx.webConcurrency > 1)) {
     problems.push('CSRF_SECRET: required in production and with WEB_CONCURRENCY > 1, so every process signs the same form tokens (32+ random characters)');
   }
+  const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 });
+  const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 });
+  if (headersTimeoutMs > requestTimeoutMs) problems.push('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
   return {
     corsOrigins,
     rateLimits: { enabled, file, rules: loaded.rules },
@@ -286,6 +297,8 @@ function readHttpSecurity(read: Reader, problems: string[], ctx: { nodeEnv: Conf
     csrfSecret,
     maxUrlLength: read.integer('MAX_URL_LENGTH', 4096, { min: 256, max: 65_536 }),
     maxHeaderBytes: read.integer('MAX_HEADER_BYTES', 16_384, { min: 4096, max: 131_072 }),
+    headersTimeoutMs,
+    requestTimeoutMs,
     jsonMaxDepth: read.integer('JSON_MAX_DEPTH', 20, { min: 2, max: 256 }),
     jsonMaxKeys: read.integer('JSON_MAX_KEYS', 1000, { min: 10, max: 100_000 }),
   };
@@ -335,14 +348,19 @@ function readDatabase(read: Reader, dataDir: string): DatabaseConfig {
   const poolSize = read.integer('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 });
   const sslCaFile = read.optionalString('DATABASE_SSL_CA');
   const passwordSecretArn = read.optionalString('DATABASE_SECRET_ARN');
-  if (url === undefined) return { kind: 'pglite', dataDir: resolve(dataDir, 'pg') };
-  if (url === 'memory://') return { kind: 'pglite', dataDir: undefined };
+  const timeouts: DatabaseTimeouts = {
+    statementMs: read.integer('DATABASE_STATEMENT_TIMEOUT_MS', 5_000, { min: 100, max: 600_000 }),
+    lockMs: read.integer('DATABASE_LOCK_TIMEOUT_MS', 2_000, { min: 50, max: 600_000 }),
+    poolMs: read.integer('DATABASE_POOL_TIMEOUT_MS', 3_000, { min: 50, max: 600_000 }),
+  };
+  if (url === undefined) return { kind: 'pglite', dataDir: resolve(dataDir, 'pg'), timeouts };
+  if (url === 'memory://') return { kind: 'pglite', dataDir: undefined, timeouts };
   if (url.startsWith('file://')) {
     const path = url.slice('file://'.length);
-    return { kind: 'pglite', dataDir: isAbsolute(path) ? path : resolve(path) };
+    return { kind: 'pglite', dataDir: isAbsolute(path) ? path : resolve(path), timeouts };
   }
   const parsed = read.url('DATABASE_URL', url, ['postgres:', 'postgresql:']);
-  return { kind: 'postgres', url: parsed, poolSize, sslCaFile, ...(passwordSecretArn ? { passwordSecretArn } : {}) };
+  return { kind: 'postgres', url: parsed, poolSize, sslCaFile, timeouts, ...(passwordSecretArn ? { passwordSecretArn } : {}) };
 }
 
 /** Small typed readers that record a problem and return a harmless default instead of throwing. */

@@ -8,6 +8,12 @@ import { loadConfigWithSecrets } from './load-config.js';
 import { openRuntime, prepareDatabase } from './runtime.js';
 import { createShutdown } from './shutdown.js';
 
+/**
+ * `MIGRATE_ON_START=false` (the AWS stack sets it): the release pipeline migrates once, as the owner role,
+ * before instances roll; an instance only serves. Unset or anything else: migrate (and seed) at start.
+ */
+const migrateOnStart = process.env.MIGRATE_ON_START !== 'false';
+
 /** Process entry: validate config, prepare the database, then serve with one or N workers. */
 async function main(): Promise<void> {
   let config: Config;
@@ -28,7 +34,7 @@ async function main(): Promise<void> {
   if (process.env.BASTION_PREPARE_ONLY === '1') return prepareOnly(config);
   if (cluster.isPrimary && config.webConcurrency > 1) return runPrimary(config);
   if (isFreshEmbeddedDatabase(config)) await prepareInChildProcess();
-  await runWorker(config, cluster.isPrimary);
+  await runWorker(config, cluster.isPrimary && migrateOnStart);
 }
 
 function isFreshEmbeddedDatabase(config: Config): boolean {
@@ -55,10 +61,12 @@ async function prepareOnly(config: Config): Promise<void> {
 
 /** The primary migrates once, then forks workers that share the listening port; it forwards signals. */
 async function runPrimary(config: Config): Promise<void> {
-  const runtime = await openRuntime(config);
-  const prepared = await prepareDatabase(config, runtime);
-  await runtime.database.close();
-  process.stdout.write(`${JSON.stringify({ level: 30, msg: 'database ready', migrations: prepared.migrations, workers: config.webConcurrency })}\n`);
+  if (migrateOnStart) {
+    const runtime = await openRuntime(config);
+    const prepared = await prepareDatabase(config, runtime);
+    await runtime.database.close();
+    process.stdout.write(`${JSON.stringify({ level: 30, msg: 'database ready', migrations: prepared.migrations, workers: config.webConcurrency })}\n`);
+  }
 
   let stopping = false;
   for (let i = 0; i < config.webConcurrency; i++) cluster.fork();
@@ -74,7 +82,7 @@ async function runPrimary(config: Config): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
-    setTimeout(() => process.exit(1), config.shutdownTimeoutMs + 5_000).unref();
+    setTimeout(() => process.exit(1), config.shutdownReadinessDelayMs + config.shutdownTimeoutMs + 5_000).unref();
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
@@ -87,6 +95,7 @@ async function runWorker(config: Config, prepare: boolean): Promise<void> {
   const { shutdown, isShuttingDown } = createShutdown({
     app,
     closeResources: () => runtime.database.close(),
+    readinessDelayMs: config.shutdownReadinessDelayMs,
     timeoutMs: config.shutdownTimeoutMs,
     exit: (code) => process.exit(code),
   });

@@ -5,6 +5,8 @@ import { loadRateLimitRules, mirrorRateLimits, type RateLimitMirror } from './co
 import { addNagChecks } from './nag.js';
 import { AppStack } from './stacks/app-stack.js';
 import { EdgeStack } from './stacks/edge-stack.js';
+import { PipelineStack } from './stacks/pipeline-stack.js';
+import { RecoveryStack } from './stacks/recovery-stack.js';
 import { StatefulStack } from './stacks/stateful-stack.js';
 
 export interface BastionStacks {
@@ -13,6 +15,9 @@ export interface BastionStacks {
   readonly stateful: StatefulStack;
   readonly edge: EdgeStack;
   readonly app: AppStack;
+  readonly recovery: RecoveryStack;
+  /** Present when `bastion:repository` names the source (see PipelineConfig). */
+  readonly pipeline: PipelineStack | undefined;
 }
 
 /** The Region CloudFront requires for its certificate and WebACL. */
@@ -28,11 +33,17 @@ export function buildBastion(app: App, baseDir: string = process.cwd()): Bastion
   const mirror = mirrorRateLimits(source.rules);
 
   const regional = { account: config.account, region: config.region };
+  const recovery = new RecoveryStack(app, 'BastionRecovery', {
+    env: { account: config.account, region: config.backupCopyRegion },
+    config,
+    description: 'Bastion: backup vault receiving database copies in a second Region (retained)',
+  });
   const stateful = new StatefulStack(app, 'BastionStateful', {
     env: regional,
     config,
     description: 'Bastion: keys, network, database, cache, buckets, user pool, secrets, audit (retained)',
   });
+  stateful.addStackDependency(recovery, 'the backup plan copies into the recovery vault');
   const edge = new EdgeStack(app, 'BastionEdge', {
     env: { account: config.account, region: EDGE_REGION },
     crossRegionReferences: true,
@@ -50,6 +61,17 @@ export function buildBastion(app: App, baseDir: string = process.cwd()): Bastion
     description: 'Bastion: load balancer, app fleet, CDN, alarms, dashboard (stateless)',
   });
 
+  const pipeline =
+    config.pipeline === undefined
+      ? undefined
+      : new PipelineStack(app, 'BastionPipeline', {
+          env: regional,
+          config,
+          pipeline: config.pipeline,
+          accessLogs: stateful.logBuckets.accessLogs,
+          description: 'Bastion: release pipeline (build and test, staging, approval, production)',
+        });
+
   for (const rule of mirror.skipped) {
     Annotations.of(edge).addInfo(
       `Rate limit "${rule.name}" (${rule.windowSeconds}s window) is enforced by the app only: WAF windows are 60/120/300/600s.`,
@@ -57,5 +79,5 @@ export function buildBastion(app: App, baseDir: string = process.cwd()): Bastion
   }
 
   addNagChecks(app);
-  return { config, rateLimits: { ...mirror, origin: source.origin }, stateful, edge, app: appStack };
+  return { config, rateLimits: { ...mirror, origin: source.origin }, stateful, edge, app: appStack, recovery, pipeline };
 }

@@ -39,6 +39,24 @@ export interface PriceTable {
   readonly s3StandardPerGbMonth: number;
   readonly cognitoPlusPerMau: number;
   readonly route53HostedZonePerMonth: number;
+  /** Surplus CPU credits of burstable instances in unlimited mode, per vCPU-hour above the baseline. */
+  readonly cpuCreditPerVcpuHour: number;
+  readonly burstable: Readonly<Record<string, { readonly vcpus: number; readonly baselinePercent: number }>>;
+  readonly ec2Vcpus: Readonly<Record<string, number>>;
+  /** Vended log delivery: VPC flow logs to S3, WAF logs to CloudWatch Logs. */
+  readonly vendedLogsToS3PerGb: number;
+  readonly vendedLogsToCloudWatchPerGb: number;
+  readonly guardDutyManagementEventsPerMillion: number;
+  readonly guardDutyFlowAndDnsLogsPerGb: number;
+  readonly guardDutyRuntimePerVcpuMonth: number;
+  readonly inspectorEc2PerInstanceMonth: number;
+  readonly securityHubPerCheck: number;
+  readonly configPerItemRecorded: number;
+  readonly configPerRuleEvaluation: number;
+  readonly backupCrossRegionTransferPerGb: number;
+  readonly sesPer1000Emails: number;
+  readonly codePipelineV2PerActionMinute: number;
+  readonly codeBuildArmLargePerMinute: number;
   readonly usage: Readonly<Record<SizeName, Usage>>;
 }
 
@@ -56,6 +74,13 @@ export interface Usage {
   readonly kmsMillionRequests: number;
   readonly cognitoMau: number;
   readonly appCustomMetrics: number;
+  readonly flowLogsGb: number;
+  readonly wafLogsGb: number;
+  readonly trailEventsMillions: number;
+  readonly securityHubChecks: number;
+  readonly configItems: number;
+  readonly emailsThousands: number;
+  readonly releasesPerMonth: number;
 }
 
 /** What the stacks deploy that the estimate must count, besides the size preset. */
@@ -69,6 +94,10 @@ export interface Deployment {
   readonly alarms: number;
   readonly wafRules: number;
   readonly globalAccelerator: boolean;
+  /** Average CPU the fleet is scaled to (the CPU target-tracking policy). */
+  readonly cpuTargetPercent: number;
+  /** Price the release pipeline (BastionPipeline) too. */
+  readonly pipeline: boolean;
 }
 
 export interface CostLine {
@@ -138,6 +167,62 @@ export function estimateMonthlyCost(prices: PriceTable, deployment: Deployment):
     { service: 'Cognito', item: `${u.cognitoMau} monthly active users (Plus tier)`, monthly: u.cognitoMau * prices.cognitoPlusPerMau },
     { service: 'Route 53', item: '1 hosted zone', monthly: prices.route53HostedZonePerMonth },
   ];
+  const burst = prices.burstable[p.instanceType];
+  if (burst !== undefined) {
+    const surplus = Math.max(0, deployment.cpuTargetPercent - burst.baselinePercent) / 100;
+    lines.push({
+      service: 'EC2',
+      item: `CPU credits, unlimited mode at the ${deployment.cpuTargetPercent}% target (baseline ${burst.baselinePercent}%)`,
+      monthly: n * burst.vcpus * surplus * h * prices.cpuCreditPerVcpuHour,
+    });
+  }
+  const vcpus = n * priceOf(prices.ec2Vcpus, p.instanceType, 'vCPU');
+  lines.push(
+    {
+      service: 'Log delivery',
+      item: `VPC flow logs ${u.flowLogsGb} GB to S3, WAF logs ${u.wafLogsGb} GB to CloudWatch`,
+      monthly: u.flowLogsGb * prices.vendedLogsToS3PerGb + u.wafLogsGb * (prices.vendedLogsToCloudWatchPerGb + prices.cloudWatchLogsStoragePerGbMonth),
+    },
+    {
+      service: 'GuardDuty',
+      item: `${u.trailEventsMillions} M events, ${u.flowLogsGb} GB flow/DNS logs, runtime on ${vcpus} vCPUs`,
+      monthly:
+        u.trailEventsMillions * prices.guardDutyManagementEventsPerMillion +
+        u.flowLogsGb * prices.guardDutyFlowAndDnsLogsPerGb +
+        vcpus * prices.guardDutyRuntimePerVcpuMonth,
+    },
+    { service: 'Inspector', item: `EC2 scanning of ${n} instances`, monthly: n * prices.inspectorEc2PerInstanceMonth },
+    {
+      service: 'Security Hub',
+      item: `${u.securityHubChecks} FSBP control checks`,
+      monthly: u.securityHubChecks * prices.securityHubPerCheck,
+    },
+    {
+      service: 'AWS Config',
+      item: `${u.configItems} configuration items, 1 rule`,
+      monthly: u.configItems * prices.configPerItemRecorded + 30 * prices.configPerRuleEvaluation,
+    },
+    {
+      service: 'CloudTrail',
+      item: `~${u.trailEventsMillions} GB of events to CloudWatch Logs`,
+      monthly: u.trailEventsMillions * (prices.cloudWatchLogsIngestPerGb + prices.cloudWatchLogsStoragePerGbMonth),
+    },
+    {
+      service: 'AWS Backup',
+      item: `~${p.dbAllocatedStorageGiB} GiB copied to the recovery Region`,
+      monthly: p.dbAllocatedStorageGiB * (prices.backupStoragePerGbMonth + prices.backupCrossRegionTransferPerGb),
+    },
+    { service: 'SES', item: `${u.emailsThousands}k emails`, monthly: u.emailsThousands * prices.sesPer1000Emails },
+  );
+  if (deployment.pipeline) {
+    // A release: about 40 minutes of build and test, 25 per environment deploy; the pipeline bills action minutes.
+    const buildMinutes = 40 + 2 * 25;
+    lines.push({
+      service: 'CodePipeline',
+      item: `${u.releasesPerMonth} releases, ~${buildMinutes} CodeBuild minutes each`,
+      monthly: u.releasesPerMonth * buildMinutes * (prices.codeBuildArmLargePerMinute + prices.codePipelineV2PerActionMinute),
+    });
+  }
   if (deployment.globalAccelerator) {
     lines.push({
       service: 'Global Accelerator',

@@ -1,12 +1,13 @@
 /**
  * Prints an itemised monthly estimate for a size preset from the dated price table:
- *   npm run cost -- --size small|medium|large [--global-accelerator]
+ *   npm run cost -- --size small|medium|large [--global-accelerator] [--pipeline] [--az-count 3]
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isSizeName, SIZES } from '../lib/config/sizes.js';
+import { CPU_TARGET_PERCENT } from '../lib/constructs/app-fleet.js';
 import { loadRateLimitRules, mirrorRateLimits } from '../lib/config/rate-limits.js';
 import { estimateMonthlyCost, totalOf, type PriceTable } from './cost-model.js';
 import { deploymentCounts } from './deployment-counts.js';
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: 'small' },
     'global-accelerator': { type: 'boolean', default: false },
     'az-count': { type: 'string', default: '2' },
+    pipeline: { type: 'boolean', default: false },
   },
 });
 const size = values.size;
@@ -40,13 +42,15 @@ const lines = estimateMonthlyCost(prices, {
   preset: SIZES[size],
   azCount,
   globalAccelerator: values['global-accelerator'],
+  cpuTargetPercent: CPU_TARGET_PERCENT,
+  pipeline: values.pipeline,
   ...deploymentCounts(mirrored),
 });
 
 const money = (amount: number): string => amount.toFixed(2).padStart(10);
 const serviceWidth = Math.max(...lines.map((line) => line.service.length));
 const itemWidth = Math.max(...lines.map((line) => line.item.length));
-print(`Bastion monthly estimate: size ${size}, ${azCount} AZs${values['global-accelerator'] ? ', Global Accelerator' : ''}`);
+print(`Bastion monthly estimate: size ${size}, ${azCount} AZs${values['global-accelerator'] ? ', Global Accelerator' : ''}${values.pipeline ? ', release pipeline' : ''}`);
 print(`${prices.region} on-demand prices as of ${prices.pricesAsOf}, ${prices.currency}`);
 print();
 for (const line of lines) {

@@ -22,11 +22,9 @@ beforeAll(() => {
  */
 const ALLOWED_WILDCARD_STATEMENTS: Readonly<Record<string, string>> = {
   MediaObjects: 'the app owns every object of its own bucket',
-  ReleaseTarballs: 'read-only, limited to the releases/ prefix of the artifact bucket',
   MetricsInOwnNamespaces: 'PutMetricData has no resource type; a namespace condition limits it',
-  SessionManagerRegistration: 'instance ids are unknown before Auto Scaling launches them',
+  SessionManagerRegistration: 'instance ids are unknown before Auto Scaling launches them; a tag condition limits it',
   SessionManagerChannels: 'ssmmessages actions have no resource types',
-  SignalBootComplete: 'the stack id suffix is generated at creation',
 };
 
 describe('app stack', () => {
@@ -56,10 +54,10 @@ describe('app stack', () => {
     expect(listeners).toHaveLength(2);
   });
 
-  it('checks instance health on /readyz', () => {
+  it('checks instance health on the liveness path /healthz, which never touches the database', () => {
     bastion.templates.app.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 3000,
-      HealthCheckPath: '/readyz',
+      HealthCheckPath: '/healthz',
     });
   });
 
@@ -78,18 +76,18 @@ describe('app stack', () => {
     const userData = userDataOf(bastion.templates.app);
     expect(userData).toContain('releases/bastion-0.1.0.tgz');
     expect(userData).toContain('/etc/systemd/system/bastion.service');
-    expect(userData).toContain('systemctl enable --now bastion.service');
+    expect(userData).toContain('systemctl enable --now bastion.service bastion-worker.service bastion-audit-check.timer');
     for (const setting of ['NODE_ENV=production', 'STORAGE=s3', 'S3_BUCKET=', 'KEYS=aws-kms', 'KMS_KEY_ID=', 'AUTH_PROVIDER=cognito',
       'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=', 'BACKUP_PLAN_ID=']) {
       expect(userData).toContain(setting);
     }
     // The database password is never put in the environment: the app fetches it per connection.
     expect(userData).not.toContain('DATABASE_URL=');
-    expect(userData).toContain('DATABASE_SSL_CA=/opt/bastion/certs/rds-global-bundle.pem');
+    expect(userData).toContain('DATABASE_SSL_CA=/opt/bastion/current/certs/rds-global-bundle.pem');
     expect(userData).toContain('rediss://');
   });
 
-  it('scales on CPU and on requests per target, and rolls updates one instance at a time', () => {
+  it('scales on CPU and on requests per target, and leaves rolling a release to the instance refresh', () => {
     const t = bastion.templates.app;
     t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       TargetTrackingConfiguration: Match.objectLike({
@@ -103,10 +101,7 @@ describe('app stack', () => {
     });
     t.hasResource('AWS::AutoScaling::AutoScalingGroup', {
       Properties: Match.objectLike({ HealthCheckType: 'ELB', MinSize: '2', MaxSize: '4' }),
-      UpdatePolicy: {
-        AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 2, WaitOnResourceSignals: true }),
-        AutoScalingScheduledAction: Match.anyValue(),
-      },
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.absent(), AutoScalingScheduledAction: Match.anyValue() },
       CreationPolicy: Match.objectLike({ ResourceSignal: Match.objectLike({ Count: 2 }) }),
     });
   });

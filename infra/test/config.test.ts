@@ -47,6 +47,12 @@ describe('configuration from CDK context', () => {
     [{ 'bastion:alarmEmail': 'not-an-email' }, /alarmEmail/],
     [{ 'bastion:releaseVersion': '1.0; rm -rf /' }, /releaseVersion/],
     [{ 'bastion:cognitoDomainPrefix': 'my-aws-shop' }, /cognitoDomainPrefix/],
+    [{ 'bastion:backupCopyRegion': 'us-east-1' }, /backupCopyRegion/],
+    [{ 'bastion:backupVaultLock': 'forever' }, /backupVaultLock/],
+    [{ 'bastion:dbInstanceClass': 'x9.huge' }, /DB_CLASS_MEMORY_GIB/],
+    [{ 'bastion:maxCapacity': '400' }, /cannot serve/],
+    [{ 'bastion:securityServices': 'maybe' }, /securityServices/],
+    [{ 'bastion:pipelineAccount': '12' }, /pipelineAccount/],
   ])('rejects %o', (overrides, message) => {
     expect(() => read(overrides)).toThrow(ConfigError);
     expect(() => read(overrides)).toThrow(message);

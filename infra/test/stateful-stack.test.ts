@@ -58,7 +58,10 @@ describe('stateful stack', () => {
       HostedRotationLambda: Match.objectLike({ RotationType: 'PostgreSQLSingleUser' }),
       RotationRules: { ScheduleExpression: 'rate(30 days)' },
     });
-    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::Secret', 3);
+    // Master, owner and app database roles, Redis AUTH, app settings; each database secret rotates.
+    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::Secret', 5);
+    // The three database secrets (hosted rotation) and the Redis AUTH token (rotation function, cache.ts).
+    bastion.templates.stateful.resourceCountIs('AWS::SecretsManager::RotationSchedule', 4);
     for (const secret of Object.values(resourcesOf(bastion.templates.stateful, 'AWS::SecretsManager::Secret'))) {
       expect(secret.Properties?.['KmsKeyId']).toBeDefined();
     }
@@ -139,10 +142,11 @@ describe('stateful stack', () => {
     });
     t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       AllowedOAuthFlows: ['code'],
+      CallbackURLs: ['https://shop.example.com/account/oauth/callback'],
       GenerateSecret: false,
       PreventUserExistenceErrors: 'ENABLED',
     });
-    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 1);
+    t.resourceCountIs('AWS::Cognito::UserPoolDomain', 2);
     t.resourceCountIs('AWS::Cognito::IdentityPool', 0);
     const groups = Object.values(resourcesOf(t, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties?.['GroupName']);
     expect(groups.sort()).toEqual([...STAFF_GROUPS].sort());

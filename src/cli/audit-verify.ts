@@ -1,3 +1,5 @@
+import { createAwsSecretStore } from '../adapters/secrets/aws.js';
+import { databasePasswordProvider } from '../adapters/secrets/environment.js';
 import { loadConfigWithSecrets } from '../load-config.js';
 import { openDatabase } from '../db/database.js';
 import { createAuditService } from '../modules/audit/index.js';
@@ -9,7 +11,9 @@ import { createAuditService } from '../modules/audit/index.js';
  * WORM bucket) to detect a wholesale rewrite of the chain later.
  */
 const config = (await loadConfigWithSecrets()).config;
-const database = await openDatabase(config.database);
+// On AWS the password comes from DATABASE_SECRET_ARN, as for the server (the scheduled check runs there).
+const secretArn = config.database.kind === 'postgres' ? config.database.passwordSecretArn : undefined;
+const database = await openDatabase(config.database, secretArn !== undefined ? { password: databasePasswordProvider(createAwsSecretStore(), secretArn) } : {});
 let exitCode = 0;
 try {
   const result = await createAuditService({ db: database.db }).verify();

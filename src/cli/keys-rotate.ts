@@ -1,5 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createAwsSecretStore } from '../adapters/secrets/aws.js';
+import { databasePasswordProvider } from '../adapters/secrets/environment.js';
 import { addLocalKey, retireLocalKey } from '../adapters/keys/local.js';
 import { openKeyRing } from '../adapters/keys/open-key-ring.js';
 import { countPrivateObjectsByKey, reencryptPrivateObjects } from '../adapters/storage/local.js';
@@ -40,7 +42,9 @@ const out = (line: string): boolean => process.stdout.write(`${line}\n`);
 if (config.database.kind === 'pglite') {
   out('Embedded PGlite database: make sure the shop is stopped; one process at a time may open DATA_DIR/pg.');
 }
-const database = await openDatabase(config.database);
+// With DATABASE_SECRET_ARN (on AWS) the password is fetched from the secret, as the server does.
+const secretArn = config.database.kind === 'postgres' ? config.database.passwordSecretArn : undefined;
+const database = await openDatabase(config.database, secretArn !== undefined ? { password: databasePasswordProvider(createAwsSecretStore(), secretArn) } : {});
 const objectsRoot = join(config.dataDir, 'objects');
 const fileMode = config.keys.kind === 'local' && config.keys.masterKey === undefined;
 let exitCode = 0;

@@ -5,7 +5,8 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import type { DatabaseConfig } from './database-config.js';
+import type { DatabaseConfig, DatabaseTimeouts } from './database-config.js';
+import { withAcquireTimeout } from './acquire-timeout.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -16,6 +17,9 @@ export type Db = Kysely<Database>;
  * the demo database and running 500 joins (docs/benchmarks.md). Table files still sit in the OS cache.
  */
 const embeddedSettings = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'].join('\n');
+
+/** The bounds a request's queries get when the configuration names none (see docs/configuration.md). */
+export const defaultDatabaseTimeouts: DatabaseTimeouts = { statementMs: 5_000, lockMs: 2_000, poolMs: 3_000 };
 
 /** An open database: the Kysely handle plus what the process needs to know about it. */
 export interface DatabaseHandle {
@@ -31,10 +35,13 @@ export interface DatabaseHandle {
  * uses a `pg` pool. Both speak the same SQL, so the rest of the code never asks which one it got.
  */
 export async function openDatabase(config: DatabaseConfig, options: { password?: () => Promise<string> } = {}): Promise<DatabaseHandle> {
-  if (config.kind === 'pglite') return fromPglite(await openPglite(config.dataDir));
+  if (config.kind === 'pglite') return fromPglite(await openPglite(config.dataDir), config.timeouts);
   const pool = new pg.Pool({ ...poolConfig(config), ...(options.password ? { password: options.password } : {}) });
   // A dropped idle connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
+  // Nor may one dropped while checked out between two statements (pg-pool listens only to idle clients):
+  // the statement in progress, or the next one, fails and is answered 503; the pool discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,
@@ -61,21 +68,35 @@ async function openPglite(dataDir: string | undefined): Promise<PGlite> {
 }
 
 /**
- * pg pool settings. With DATABASE_SSL_CA the connection must use TLS and the server certificate must
+ * pg pool settings. Every connection starts with `statement_timeout` and `lock_timeout`, and a request
+ * waits at most `poolMs` for a connection (or to open one), so a slow or locked database answers 503
+ * within those bounds instead of holding requests forever. With DATABASE_SSL_CA the connection must use TLS and the server certificate must
  * chain to that CA and match the host name (verify-full, as RDS needs). Any sslmode in the URL is dropped
  * then, because pg lets URL parameters override the `ssl` object and could silently weaken it.
  */
 export function poolConfig(config: Extract<DatabaseConfig, { kind: 'postgres' }>): pg.PoolConfig {
-  const base: pg.PoolConfig = { max: config.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 };
+  const timeouts = config.timeouts ?? defaultDatabaseTimeouts;
+  const base: pg.PoolConfig = {
+    max: config.poolSize,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: timeouts.poolMs,
+    statement_timeout: timeouts.statementMs,
+    lock_timeout: timeouts.lockMs,
+  };
   if (config.sslCaFile === undefined) return { ...base, connectionString: config.url };
   const url = new URL(config.url);
   for (const param of ['sslmode', 'sslrootcert', 'sslcert', 'sslkey', 'ssl', 'uselibpqcompat']) url.searchParams.delete(param);
   return { ...base, connectionString: url.toString(), ssl: { ca: readFileSync(config.sslCaFile, 'utf8'), rejectUnauthorized: true } };
 }
 
-/** Wraps an already-open PGlite instance (tests load one from a template dump). */
-export function fromPglite(pglite: PGlite): DatabaseHandle {
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
+/**
+ * Wraps an already-open PGlite instance (tests load one from a template dump). PGlite has one connection
+ * and no other session to wait for locks from; what bounds a request is its wait for that connection.
+ * (`statement_timeout` needs a timer signal the WASM build does not deliver, so a long statement is not
+ * cut short there.)
+ */
+export function fromPglite(pglite: PGlite, timeouts: DatabaseTimeouts = defaultDatabaseTimeouts): DatabaseHandle {
+  const db = new Kysely<Database>({ dialect: withAcquireTimeout(new PGliteDialect(pglite), timeouts.poolMs) });
   return {
     db,
     kind: 'pglite',

@@ -1,4 +1,4 @@
-import { Migrator, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import { migrations } from './migrations/index.js';
 
@@ -12,7 +12,18 @@ export function createMigrator(db: Db): Migrator {
  * each migration runs exactly once.
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
-  const result: MigrationResultSet = await createMigrator(db).migrateToLatest();
+  // The request bounds (DATABASE_STATEMENT_TIMEOUT_MS, DATABASE_LOCK_TIMEOUT_MS) do not apply: a migration
+  // may build an index for minutes, and an instance starting beside another waits for its advisory lock.
+  const result: MigrationResultSet = await db.connection().execute(async (conn) => {
+    await sql`set statement_timeout = 0`.execute(conn);
+    await sql`set lock_timeout = 0`.execute(conn);
+    try {
+      return await createMigrator(conn).migrateToLatest();
+    } finally {
+      await sql`reset statement_timeout`.execute(conn);
+      await sql`reset lock_timeout`.execute(conn);
+    }
+  });
   if (result.error !== undefined) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(`Migration ${failed} failed`, { cause: result.error });

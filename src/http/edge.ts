@@ -47,8 +47,8 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
     genReqId: requestIdFrom,
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
-    // Slow clients cannot hold a socket forever (slowloris); the ALB's idle timeout is 60 s.
-    requestTimeout: 30_000,
+    // Slow clients are bounded in serverOptions (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS); the
+    // ALB's idle timeout is 60 s, so keep-alive outlasts it.
     keepAliveTimeout: 65_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   });

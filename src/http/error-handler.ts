@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '../db/database-errors.js';
 import { AppError } from '../kernel/errors.js';
 import { privateNoStore, statusOfCategory } from './answers.js';
 import { sendProblem, type Problem } from './problem.js';
@@ -17,6 +18,9 @@ function wantsHtml(request: FastifyRequest): boolean {
     String(request.headers.accept ?? '').includes('text/html')
   );
 }
+
+/** Retry-After on a 503: long enough for a lock to clear or a database to fail over, short enough to matter. */
+export const unavailableRetryAfterSeconds = 5;
 
 
 const titleOf: Record<number, string> = {
@@ -139,6 +143,18 @@ export function registerErrorHandler(app: FastifyInstance, options: { html?: Htm
         code: 'BAD_REQUEST',
         title: titleOf[status] ?? 'Bad Request',
         detail: error.message,
+      });
+    }
+    if (isDatabaseUnavailable(error)) {
+      // Slow, locked or unreachable: the request was bounded (docs/configuration.md, DATABASE_*_TIMEOUT_MS)
+      // and the client may try again; no internal detail leaves the process.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(unavailableRetryAfterSeconds));
+      return respond(request, reply, {
+        status: 503,
+        code: 'SERVICE_UNAVAILABLE',
+        title: 'Service Unavailable',
+        detail: 'The shop is briefly unavailable. Please try again in a moment.',
       });
     }
     request.log.error({ err: error }, 'unhandled error');

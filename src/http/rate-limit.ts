@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { CounterStore } from '../adapters/cache/counter-store.js';
+import { createMemoryCounterStore } from '../adapters/cache/memory.js';
 import { unmapIpv4, type IpMatcher } from './ip-ranges.js';
 import { matchingRules, normalisePath, type RateLimitRule, type RateLimitRules } from './rate-limit-rules.js';
 import { rateLimited } from './security-errors.js';
@@ -25,6 +26,8 @@ export interface RateLimiter {
 export interface RateLimitOptions {
   rules: RateLimitRules;
   store: CounterStore;
+  /** Where requests are counted while `store` fails (default: in process). */
+  fallback?: CounterStore;
   /** IP_ALLOWLIST: never counted. */
   allowlist: IpMatcher;
   metrics: SecurityMetrics;
@@ -54,12 +57,15 @@ function clientKey(ip: string): string {
 
 /**
  * Rate limits by route class from config/rate-limits.json (see rate-limit-rules.ts), counted in the
- * CounterStore: in process by default, in Redis when REDIS_URL is set. If the store fails the request
- * is let through (logged and counted): a Redis outage must not take the shop down, and AWS WAF still
- * enforces the same rules at the edge.
+ * CounterStore: in process by default, in Redis when REDIS_URL is set. If the store fails, the request is
+ * counted in process instead (logged and counted in rate_limit_store_errors_total): never let through
+ * uncounted, so a Redis outage cannot turn off the limits that guard credentials, and never refused for
+ * the outage alone, so it does not take the shop down either. Each instance then counts on its own until
+ * Redis answers again.
  */
 export function registerRateLimits(app: FastifyInstance, options: RateLimitOptions): RateLimiter {
   const { store, metrics } = options;
+  const fallback = options.fallback ?? createMemoryCounterStore();
   const exempt = options.rules.exempt.map((p) => p.toLowerCase());
   // Keys already counted for a request: a route calling check() again with the account adds the
   // account's count without counting the client address twice.
@@ -80,8 +86,8 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
       results = await store.hit(entries);
     } catch (err) {
       metrics.counterStoreError();
-      request.log.warn({ err }, 'rate-limit store failed; request let through');
-      return;
+      request.log.warn({ err }, 'rate-limit store failed; counted in process');
+      results = await fallback.hit(entries);
     }
     let worst: { rule: RateLimitRule; resetMs: number } | undefined;
     results.forEach((r, i) => {

@@ -32,6 +32,25 @@ export function httpsServerOptions(tls: NonNullable<Config['tls']>, maxHeaderSiz
 }
 
 /**
+ * Node's bounds on a slow client: the header block within `headersTimeout` (slowloris), headers and body
+ * within `requestTimeout` (slow POST), whatever the pace of the bytes; past them the client gets 408 and
+ * the socket is closed. Node checks them every `connectionsCheckingInterval` (30 s by default, which let a
+ * 30 s bound run to 60 s), so the check runs at a quarter of the shorter bound, at most once a second.
+ */
+export function slowClientBounds(http: Pick<Config['http'], 'headersTimeoutMs' | 'requestTimeoutMs'>): {
+  headersTimeout: number;
+  requestTimeout: number;
+  connectionsCheckingInterval: number;
+} {
+  const shorter = Math.min(http.headersTimeoutMs, http.requestTimeoutMs);
+  return {
+    headersTimeout: http.headersTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    connectionsCheckingInterval: Math.max(25, Math.min(1_000, Math.floor(shorter / 4))),
+  };
+}
+
+/**
  * The Fastify constructor options that decide how the socket is served: HTTPS or plain HTTP, which peers'
  * X-Forwarded-* headers are believed (TRUST_PROXY), the header size limit (431 beyond it) and the answer
  * to requests Node's parser refuses, as problem+json like every other error.
@@ -39,22 +58,21 @@ export function httpsServerOptions(tls: NonNullable<Config['tls']>, maxHeaderSiz
 export function serverOptions(config: Config, metrics: SecurityMetrics): Pick<FastifyServerOptions, 'trustProxy' | 'serverFactory' | 'clientErrorHandler'> {
   const maxHeaderSize = config.http.maxHeaderBytes;
   const tls = config.tls ? httpsServerOptions(config.tls, maxHeaderSize) : undefined;
+  const bounds = slowClientBounds(config.http);
   return {
     trustProxy: trustProxyFunction(config.trustProxy),
     serverFactory: (handler, options) => {
-      const server = tls ? https.createServer(tls, handler) : http.createServer({ maxHeaderSize }, handler);
-      // Fastify applies these only to servers it creates itself: keep the slowloris bound and the
-      // keep-alive longer than the load balancer's idle timeout.
+      const server = tls ? https.createServer({ ...tls, ...bounds }, handler) : http.createServer({ maxHeaderSize, ...bounds }, handler);
+      // Fastify applies these only to servers it creates itself: keep the keep-alive longer than the load
+      // balancer's idle timeout.
       const number = (name: string): number | undefined => {
         const value = options[name];
         return typeof value === 'number' ? value : undefined;
       };
       const keepAlive = number('keepAliveTimeout');
-      const request = number('requestTimeout');
       const connection = number('connectionTimeout');
       const perSocket = number('maxRequestsPerSocket');
       if (keepAlive !== undefined) server.keepAliveTimeout = keepAlive;
-      if (request !== undefined) server.requestTimeout = request;
       if (connection !== undefined) server.setTimeout(connection);
       if (perSocket) server.maxRequestsPerSocket = perSocket;
       return server;

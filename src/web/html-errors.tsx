@@ -9,6 +9,18 @@ import { renderPage } from './render.js';
 export function htmlErrorRenderer(deps: { pageContext: (path: string) => Promise<PageContext>; stylesheet: string }): HtmlErrorRenderer {
   return async (request: FastifyRequest, problem) => {
     if (problem.status === 404) return renderPage(<NotFoundPage ctx={await deps.pageContext(request.url)} />);
+    // The static page, with nothing read from the database (which is what is unavailable).
+    if (problem.status === 503) {
+      return renderPage(
+        <ErrorPage
+          status={503}
+          title="We will be right back"
+          message="The shop is briefly unavailable. Please try again in a moment."
+          reference={String(request.id)}
+          stylesheet={deps.stylesheet}
+        />,
+      );
+    }
     const serverSide = problem.status >= 500;
     return renderPage(
       <ErrorPage

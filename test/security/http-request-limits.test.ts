@@ -77,6 +77,7 @@ describe('forms, URLs and headers', () => {
 
   it('keeps the server timeouts Fastify was given (slowloris bound, keep-alive beyond the ALB idle timeout)', () => {
     expect(t.app.server.requestTimeout).toBe(30_000);
+    expect(t.app.server.headersTimeout).toBe(10_000);
     expect(t.app.server.keepAliveTimeout).toBe(65_000);
   });
 

@@ -22,11 +22,18 @@ describe('configuration', () => {
   });
 
   it('takes memory:// as an in-memory PGlite and a postgres URL as a pool', () => {
-    expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toEqual({ kind: 'pglite', dataDir: undefined });
+    expect(loadConfig({ DATABASE_URL: 'memory://' }).database).toMatchObject({ kind: 'pglite', dataDir: undefined });
     expect(loadConfig({ DATABASE_URL: 'postgres://app@db:5432/shop', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({
       kind: 'postgres',
       poolSize: 25,
     });
+  });
+
+  it('bounds database waits by default, and takes other bounds from DATABASE_*_TIMEOUT_MS', () => {
+    expect(loadConfig({}).database.timeouts).toEqual({ statementMs: 5_000, lockMs: 2_000, poolMs: 3_000 });
+    const env = { DATABASE_URL: 'postgres://app@db:5432/shop', DATABASE_STATEMENT_TIMEOUT_MS: '8000', DATABASE_LOCK_TIMEOUT_MS: '500', DATABASE_POOL_TIMEOUT_MS: '1000' };
+    expect(loadConfig(env).database.timeouts).toEqual({ statementMs: 8_000, lockMs: 500, poolMs: 1_000 });
+    expect(() => loadConfig({ DATABASE_LOCK_TIMEOUT_MS: '0' })).toThrow(/DATABASE_LOCK_TIMEOUT_MS/);
   });
 
   it('names every bad variable at once, and why', () => {

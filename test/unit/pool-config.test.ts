@@ -11,6 +11,12 @@ describe('PostgreSQL pool settings', () => {
     expect(config.ssl).toBeUndefined();
   });
 
+  it('bounds every statement, every lock wait and the wait for a connection', () => {
+    const timeouts = { statementMs: 4_000, lockMs: 1_500, poolMs: 2_500 };
+    const config = poolConfig({ kind: 'postgres', url: 'postgres://app@db:5432/shop', poolSize: 7, sslCaFile: undefined, timeouts });
+    expect(config).toMatchObject({ statement_timeout: 4_000, lock_timeout: 1_500, connectionTimeoutMillis: 2_500 });
+  });
+
   it('requires TLS verified against the CA, and drops URL ssl parameters that could weaken it', async () => {
     const ca = join(await mkdtemp(join(tmpdir(), 'bastion-ca-')), 'rds-ca.pem');
     await writeFile(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');

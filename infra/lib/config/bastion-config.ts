@@ -1,3 +1,4 @@
+import { databaseSizing, type DatabaseSizing } from './database-sizing.js';
 import { isSizeName, SIZES, type SizeName } from './sizes.js';
 
 /**
@@ -27,6 +28,8 @@ export interface BastionConfig {
   readonly dbInstanceClass: string;
   readonly dbAllocatedStorageGiB: number;
   readonly dbMaxAllocatedStorageGiB: number;
+  /** Connection limit, alarm threshold and pool size per process, derived from the class and the fleet's maximum. */
+  readonly databaseSizing: DatabaseSizing;
   readonly redisNodeType: string;
   readonly natGatewaysPerAz: boolean;
   readonly requestsPerTargetPerMinute: number;
@@ -47,8 +50,37 @@ export interface BastionConfig {
   readonly rateLimitsFile: string;
   /** The app's `PAYMENTS` setting in production (comma-separated: stripe, paypal). */
   readonly payments: string;
+  /**
+   * Turn on GuardDuty, Security Hub and AWS Config in this account and Region. Off where an organization's
+   * delegated administrator already runs them (each exists once per account and Region).
+   */
+  readonly securityServices: boolean;
+  /** The SES domain identity is verified: Cognito then sends its mail through SES (mail.ts). */
+  readonly sesVerified: boolean;
+  /** Second Region AWS Backup copies the database's recovery points to (must differ from `region`). */
+  readonly backupCopyRegion: string;
+  /**
+   * Lock the backup vaults: `governance` (operators with the right IAM permission can still lift it),
+   * `compliance` (after a 3-day grace nobody, AWS included, can delete a recovery point early), or `off`.
+   */
+  readonly backupVaultLock: 'off' | 'governance' | 'compliance';
+  /** Account whose release pipeline may release into this environment (this account by default). */
+  readonly pipelineAccount: string;
+  /**
+   * The release pipeline (pipeline-stack.ts), created when `bastion:repository` names the source:
+   * a CodeConnections connection, `owner/name` and branch, and the staging environment it deploys before
+   * production (`<account>/<region>/<domain>`).
+   */
+  readonly pipeline: PipelineConfig | undefined;
   /** Port the app listens on (the app's `PORT`). */
   readonly appPort: number;
+}
+
+export interface PipelineConfig {
+  readonly connectionArn: string;
+  readonly repository: string;
+  readonly branch: string;
+  readonly staging: { readonly account: string; readonly region: string; readonly domainName: string };
 }
 
 /** Reads one context value; `App.node.tryGetContext` fits. */
@@ -120,6 +152,49 @@ export function readConfig(read: ContextReader): BastionConfig {
     throw new ConfigError(`${PREFIX}payments must list stripe, paypal or test, comma-separated (got "${payments}")`);
   }
 
+  const dbInstanceClass = optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass;
+  let sizing: DatabaseSizing;
+  try {
+    sizing = databaseSizing(dbInstanceClass, maxCapacity);
+  } catch (error) {
+    throw new ConfigError(`${PREFIX}dbInstanceClass: ${(error as Error).message}`);
+  }
+
+  const backupCopyRegion = optionalString(read, 'backupCopyRegion') ?? (region === 'us-west-2' ? 'us-east-2' : 'us-west-2');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(backupCopyRegion) || backupCopyRegion === region) {
+    throw new ConfigError(`${PREFIX}backupCopyRegion must be an AWS Region other than ${region} (got "${backupCopyRegion}")`);
+  }
+  const backupVaultLock = optionalString(read, 'backupVaultLock') ?? 'off';
+  if (backupVaultLock !== 'off' && backupVaultLock !== 'governance' && backupVaultLock !== 'compliance') {
+    throw new ConfigError(`${PREFIX}backupVaultLock must be off, governance or compliance (got "${backupVaultLock}")`);
+  }
+
+  const pipelineAccount = optionalString(read, 'pipelineAccount') ?? account;
+  if (!/^\d{12}$/.test(pipelineAccount)) throw new ConfigError(`${PREFIX}pipelineAccount must be a 12-digit AWS account id (got "${pipelineAccount}")`);
+  const repository = optionalString(read, 'repository');
+  let pipeline: PipelineConfig | undefined;
+  if (repository !== undefined) {
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new ConfigError(`${PREFIX}repository must be owner/name (got "${repository}")`);
+    const connectionArn = optionalString(read, 'connectionArn');
+    if (connectionArn === undefined || !/^arn:aws[a-z-]*:(codestar-connections|codeconnections):[a-z0-9-]+:\d{12}:connection\/[0-9a-f-]+$/.test(connectionArn)) {
+      throw new ConfigError(`${PREFIX}connectionArn must be the ARN of a CodeConnections connection to the repository's host`);
+    }
+    const staging = (optionalString(read, 'staging') ?? `${account}/${region === 'us-east-2' ? 'us-west-2' : 'us-east-2'}/staging.${domainName}`).split('/');
+    const [stagingAccount = '', stagingRegion = '', stagingDomain = ''] = staging;
+    if (staging.length !== 3 || !/^\d{12}$/.test(stagingAccount) || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(stagingRegion) || !/^[a-z0-9.-]+$/.test(stagingDomain)) {
+      throw new ConfigError(`${PREFIX}staging must be <account>/<region>/<domain> (got "${staging.join('/')}")`);
+    }
+    if (stagingAccount === account && stagingRegion === region) {
+      throw new ConfigError(`${PREFIX}staging must differ from production in account or Region: names are fixed per account and Region`);
+    }
+    pipeline = {
+      connectionArn,
+      repository,
+      branch: optionalString(read, 'branch') ?? 'main',
+      staging: { account: stagingAccount, region: stagingRegion, domainName: stagingDomain },
+    };
+  }
+
   return {
     account,
     region,
@@ -133,7 +208,8 @@ export function readConfig(read: ContextReader): BastionConfig {
     maxCapacity,
     typicalCapacity: Math.min(Math.max(preset.typicalCapacity, minCapacity), maxCapacity),
     rootVolumeGiB: preset.rootVolumeGiB,
-    dbInstanceClass: optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass,
+    dbInstanceClass,
+    databaseSizing: sizing,
     dbAllocatedStorageGiB: preset.dbAllocatedStorageGiB,
     dbMaxAllocatedStorageGiB: preset.dbMaxAllocatedStorageGiB,
     redisNodeType: optionalString(read, 'redisNodeType') ?? preset.redisNodeType,
@@ -148,6 +224,12 @@ export function readConfig(read: ContextReader): BastionConfig {
     cognitoDomainPrefix,
     rateLimitsFile: optionalString(read, 'rateLimitsFile') ?? '../config/rate-limits.json',
     payments: payments ?? 'stripe',
+    securityServices: optionalBoolean(read, 'securityServices') ?? true,
+    sesVerified: optionalBoolean(read, 'sesVerified') ?? false,
+    backupCopyRegion,
+    backupVaultLock,
+    pipelineAccount,
+    pipeline,
     appPort: 3000,
   };
 }

@@ -1,5 +1,6 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { iam4Policy, iam5Resource } from '../nag-ids.js';
@@ -8,14 +9,26 @@ import { APP_INSTANCE_TAG } from './instance-tags.js';
 
 export interface AccessRolesProps {
   readonly artifactBucket: s3.IBucket;
+  /** Regions the CDK app deploys to (its own, us-east-1 for the edge, the backup copy Region): bootstrapped each. */
+  readonly deployRegions: readonly string[];
 }
+
+/** `npm run` tasks an operator may run on an app instance through Session Manager, and nothing else. */
+export const INSTANCE_TASKS = ['admin:create', 'keys:rotate', 'audit:verify', 'advisor'] as const;
+
+/** Name of the Session Manager document that runs one of INSTANCE_TASKS as the `bastion` user. */
+export const TASK_DOCUMENT_NAME = 'Bastion-RunTask';
+
+/** The CDK bootstrap roles the deploy role may assume: never the CloudFormation execution role itself. */
+export const BOOTSTRAP_ROLE_PURPOSES = ['deploy-role', 'file-publishing-role', 'lookup-role'] as const;
 
 /**
  * Human and CI access, separate from the instances' own role:
  *
- * - `DeployRole` publishes release tarballs, deploys through the roles `cdk bootstrap` created, and opens
- *   Session Manager sessions on app instances (to run `admin:create`, `keys:rotate`). It holds no data
- *   permission of its own: CloudFormation acts through the bootstrap execution role.
+ * - `DeployRole` publishes release tarballs, deploys through the roles `cdk bootstrap` created (the deploy,
+ *   file-publishing and lookup roles by name, never the CloudFormation execution role directly), and runs
+ *   the `Bastion-RunTask` Session Manager document on app instances: one of INSTANCE_TASKS as the
+ *   unprivileged `bastion` user, never a shell and never root. It holds no data permission of its own.
  * - `OperatorRole` is read-only: it sees configuration and metrics but cannot read objects, secrets or
  *   change anything.
  *
@@ -39,12 +52,15 @@ export class AccessRoles extends Construct {
       description: 'Bastion deploy: publish releases, cdk deploy via bootstrap roles, Session Manager to app instances',
       maxSessionDuration: Duration.hours(2),
     });
+    // `cdk bootstrap` names its roles cdk-<qualifier>-<purpose>-<account>-<region>, one set per Region. The
+    // execution role (cfn-exec-role) is left out: only CloudFormation assumes it, on a deploy's behalf.
     this.deployRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'AssumeCdkBootstrapRoles',
         actions: ['sts:AssumeRole'],
-        // `cdk bootstrap` names its roles cdk-<qualifier>-<purpose>-<account>-<region>, one set per Region.
-        resources: [`arn:${partition}:iam::${account}:role/cdk-hnb659fds-*-${account}-*`],
+        resources: [...new Set(props.deployRegions)].flatMap((deployRegion) =>
+          BOOTSTRAP_ROLE_PURPOSES.map((purpose) => `arn:${partition}:iam::${account}:role/cdk-hnb659fds-${purpose}-${account}-${deployRegion}`),
+        ),
       }),
     );
     this.deployRole.addToPolicy(
@@ -62,44 +78,55 @@ export class AccessRoles extends Construct {
         conditions: { StringLike: { 's3:prefix': ['releases/*'] } },
       }),
     );
+    // A fixed command with checked parameters, run as ssm-user, whose sudo rule (user-data.ts) allows only
+    // `sudo -u bastion /opt/bastion/bin/with-env`: no interactive shell, no root.
+    const taskDocument = new ssm.CfnDocument(this, 'RunTaskDocument', {
+      name: TASK_DOCUMENT_NAME,
+      documentType: 'Session',
+      documentFormat: 'JSON',
+      updateMethod: 'NewVersion',
+      content: {
+        schemaVersion: '1.0',
+        description: 'Run one Bastion npm task on an app instance as the bastion user',
+        sessionType: 'InteractiveCommands',
+        parameters: {
+          task: { type: 'String', description: 'The npm task', allowedValues: [...INSTANCE_TASKS] },
+          args: {
+            type: 'String',
+            description: 'Arguments after --, e.g. --email owner@example.com',
+            default: '',
+            allowedPattern: '^[A-Za-z0-9@._+=: -]{0,200}$',
+          },
+        },
+        properties: {
+          linux: { commands: 'sudo -n -u bastion /opt/bastion/bin/with-env npm run {{ task }} -- {{ args }}', runAsElevated: false },
+        },
+      },
+    });
     this.deployRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SessionsOnAppInstances',
         actions: ['ssm:StartSession'],
         resources: [`arn:${partition}:ec2:${region}:${account}:instance/*`],
-        conditions: { StringEquals: { [`ssm:resourceTag/${APP_INSTANCE_TAG.key}`]: APP_INSTANCE_TAG.value } },
+        conditions: {
+          StringEquals: { [`ssm:resourceTag/${APP_INSTANCE_TAG.key}`]: APP_INSTANCE_TAG.value },
+          // Without this, StartSession on an instance alone would also open the default shell document.
+          Bool: { 'ssm:SessionDocumentAccessCheck': 'true' },
+        },
       }),
     );
     this.deployRole.addToPolicy(
       new iam.PolicyStatement({
         sid: 'SessionDocument',
         actions: ['ssm:StartSession'],
-        resources: [`arn:${partition}:ssm:${region}::document/AWS-StartInteractiveCommand`],
+        resources: [`arn:${partition}:ssm:${region}:${account}:document/${taskDocument.ref}`],
       }),
     );
-    this.deployRole.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OwnSessionsOnly',
-        actions: ['ssm:TerminateSession', 'ssm:ResumeSession'],
-        resources: [`arn:${partition}:ssm:${region}:${account}:session/\${aws:userid}-*`],
-      }),
-    );
+    // No TerminateSession or ResumeSession: a task session ends when its command does.
     Validations.of(this.deployRole).acknowledge(
-      {
-        id: iam5Resource(`arn:${partition}:iam::${account}:role/cdk-hnb659fds-*-${account}-*`),
-        reason: 'Matches exactly the roles `cdk bootstrap` creates in each Region (deploy, file publishing, lookup); their names end in the Region.',
-      },
-      {
-        id: iam5Resource(releases),
-        reason: 'Release tarballs are new objects with versioned names under releases/; the grant stops at that prefix.',
-      },
       {
         id: iam5Resource(`arn:${partition}:ec2:${region}:${account}:instance/*`),
         reason: 'Auto Scaling replaces instances, so ids are unknown; the ssm:resourceTag condition limits sessions to Bastion app instances.',
-      },
-      {
-        id: iam5Resource(`arn:${partition}:ssm:${region}:${account}:session/<aws:userid>-*`),
-        reason: 'Session ids are generated per session; the ${aws:userid} prefix limits the caller to sessions it started.',
       },
     );
 

@@ -9,6 +9,12 @@ import type { BastionConfig } from '../config/bastion-config.js';
 import { APP_INSTANCE_TAG } from './instance-tags.js';
 import { renderUserData, type UserDataSettings } from './user-data.js';
 
+/** The fleet's CPU target (target tracking); the cost estimate prices burstable credits at it. */
+export const CPU_TARGET_PERCENT = 60;
+
+/** Auto Scaling replaces an instance older than this. */
+export const MAX_INSTANCE_LIFETIME_DAYS = 14;
+
 export interface AppFleetProps {
   readonly config: BastionConfig;
   readonly vpc: ec2.IVpc;
@@ -22,8 +28,8 @@ export interface AppFleetProps {
 /**
  * The app instances: an Auto Scaling group in the private subnets behind the ALB. The launch template
  * requires IMDSv2, encrypts the root volume, has no key pair (shell access is Session Manager only) and
- * turns on detailed monitoring. A new release or setting replaces instances one batch at a time, each
- * batch waiting for its instances to report /readyz.
+ * turns on detailed monitoring. A new release changes the launch template only; the release pipeline's
+ * instance refresh then replaces instances with alarm-based rollback (see instanceRefreshPreferences).
  */
 export class AppFleet extends Construct {
   readonly group: autoscaling.AutoScalingGroup;
@@ -43,6 +49,9 @@ export class AppFleet extends Construct {
       securityGroup: props.securityGroup,
       userData,
       requireImdsv2: true,
+      // Burstable types (t4g) run unlimited: a busy hour costs CPU credits (priced by npm run cost)
+      // rather than throttling the shop to its baseline.
+      ...(/^t\d/.test(config.instanceType) ? { cpuCredits: ec2.CpuCredits.UNLIMITED } : {}),
       httpPutResponseHopLimit: 1,
       instanceMetadataTags: false,
       detailedMonitoring: true,
@@ -69,16 +78,15 @@ export class AppFleet extends Construct {
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
         gracePeriod: Duration.minutes(5),
       }),
+      // The first instances signal their boot (creation only). Later releases do not replace instances
+      // through CloudFormation: the release pipeline starts an instance refresh (instanceRefreshPreferences)
+      // that keeps full capacity, waits for each new instance, and rolls back when a release alarm fires.
       signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
-      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
-        // Keeps full capacity serving while a batch boots (CloudFormation requires this below max).
-        minInstancesInService: Math.min(config.minCapacity, config.maxCapacity - 1),
-        pauseTime: Duration.minutes(15),
-        waitOnResourceSignals: true,
-      }),
       notifications: [{ topic: props.notifications }],
       defaultInstanceWarmup: Duration.minutes(3),
+      // Every instance is replaced within two weeks: it picks up the current Redis AUTH token (rotated every
+      // 30 days, cache.ts), patched packages, and nothing lives long enough to drift.
+      maxInstanceLifetime: Duration.days(MAX_INSTANCE_LIFETIME_DAYS),
     });
     this.group.attachToApplicationTargetGroup(props.targetGroup);
 
@@ -93,10 +101,29 @@ export class AppFleet extends Construct {
       }),
     );
 
-    this.group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    this.group.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: CPU_TARGET_PERCENT });
     this.group.scaleOnRequestCount('Requests', { targetRequestsPerMinute: config.requestsPerTargetPerMinute });
 
     // Session Manager access (see access-roles.ts) is granted by this tag.
     Tags.of(this.group).add(APP_INSTANCE_TAG.key, APP_INSTANCE_TAG.value, { applyToLaunchedInstances: true });
   }
+}
+
+/**
+ * Preferences of the instance refresh that rolls a release out (`aws autoscaling start-instance-refresh
+ * --preferences`): capacity never drops (new instances first, up to double), each must pass the health
+ * check and warm up, and the refresh stops and rolls back to the previous launch template version when
+ * any of `alarmNames` goes into ALARM.
+ */
+export function instanceRefreshPreferences(alarmNames: readonly string[], warmupSeconds: number): Record<string, unknown> {
+  return {
+    MinHealthyPercentage: 100,
+    MaxHealthyPercentage: 200,
+    InstanceWarmup: warmupSeconds,
+    SkipMatching: false,
+    AutoRollback: true,
+    AlarmSpecification: { Alarms: [...alarmNames] },
+    ScaleInProtectedInstances: 'Refresh',
+    StandbyInstances: 'Terminate',
+  };
 }

@@ -1,6 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import { AUTH_FAILURES_METRIC, SECURITY_METRICS_NAMESPACE, TRAIL_METRIC_FILTERS, type TrailMetricName } from './security-monitoring.js';
+import { AUDIT_CHECK_METRIC } from './user-data.js';
 
 /** Namespace of the app's Embedded Metric Format metrics (`METRICS=emf`). */
 export const APP_METRICS_NAMESPACE = 'Bastion';
@@ -10,6 +12,12 @@ export const APP_METRIC_NAMES = {
   ordersPlaced: 'OrdersPlaced',
   paymentFailures: 'PaymentFailures',
   checkoutLatency: 'CheckoutLatency',
+  /** Age in seconds of the oldest outbox job that is ready to run (the outbox worker emits it). */
+  outboxOldestReadyAge: 'OutboxOldestReadyAgeSeconds',
+  /** Outbox jobs that exhausted their attempts and wait for a person. */
+  outboxDeadJobs: 'OutboxDeadJobs',
+  /** 1 when the daily `audit:verify` run on an instance failed, 0 when the chain held (user-data.ts). */
+  auditChainBroken: AUDIT_CHECK_METRIC,
 } as const;
 
 export interface MonitoredResources {
@@ -92,6 +100,24 @@ export function appMetrics(r: MonitoredResources) {
     ordersPlaced: app(APP_METRIC_NAMES.ordersPlaced, 'Sum'),
     paymentFailures: app(APP_METRIC_NAMES.paymentFailures, 'Sum'),
     checkoutLatencyP99: app(APP_METRIC_NAMES.checkoutLatency, 'p99'),
+    outboxOldestReadyAge: new cloudwatch.Metric({
+      namespace: APP_METRICS_NAMESPACE, metricName: APP_METRIC_NAMES.outboxOldestReadyAge, statistic: 'Maximum', period: Duration.minutes(1),
+    }),
+    outboxDeadJobs: new cloudwatch.Metric({
+      namespace: APP_METRICS_NAMESPACE, metricName: APP_METRIC_NAMES.outboxDeadJobs, statistic: 'Maximum', period: Duration.minutes(1),
+    }),
+    auditChainBroken: new cloudwatch.Metric({
+      namespace: APP_METRICS_NAMESPACE, metricName: APP_METRIC_NAMES.auditChainBroken, statistic: 'Maximum', period: Duration.days(1),
+    }),
+    authFailures: new cloudwatch.Metric({
+      namespace: SECURITY_METRICS_NAMESPACE, metricName: AUTH_FAILURES_METRIC, statistic: 'Sum', period: FIVE_MINUTES,
+    }),
+    trailEvents: Object.fromEntries(
+      Object.keys(TRAIL_METRIC_FILTERS).map((name) => [
+        name,
+        new cloudwatch.Metric({ namespace: SECURITY_METRICS_NAMESPACE, metricName: name, statistic: 'Sum', period: FIVE_MINUTES }),
+      ]),
+    ) as Record<TrailMetricName, cloudwatch.Metric>,
   };
 }
 

@@ -1,8 +1,12 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+
+/** Fixed so the logs key's policy can name the trail (its ARN) before the trail exists. */
+export const TRAIL_NAME = 'bastion-trail';
 
 export interface AuditTrailProps {
   readonly encryptionKey: kms.IKey;
@@ -17,6 +21,8 @@ export interface AuditTrailProps {
 export class AuditTrail extends Construct {
   readonly trail: cloudtrail.Trail;
   readonly bucket: s3.Bucket;
+  /** The trail's events in CloudWatch Logs, where metric filters raise alarms within minutes. */
+  readonly logGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: AuditTrailProps) {
     super(scope, id);
@@ -34,7 +40,15 @@ export class AuditTrail extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ id: 'expire-trail', expiration: props.retention, noncurrentVersionExpiration: Duration.days(30) }],
     });
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      encryptionKey: props.encryptionKey,
+      retention: logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     this.trail = new cloudtrail.Trail(this, 'Trail', {
+      sendToCloudWatchLogs: true,
+      cloudWatchLogGroup: this.logGroup,
+      trailName: TRAIL_NAME,
       bucket: this.bucket,
       encryptionKey: props.encryptionKey,
       isMultiRegionTrail: true,

@@ -22,6 +22,12 @@ export interface DatabaseProps {
 /** Name of the application database inside the instance. */
 export const DATABASE_NAME = 'bastion';
 
+/** The roles of docs/deploy-aws.md "Database roles": migrations run as the owner, the app as the app role. */
+export const DATABASE_ROLES = { owner: 'bastion_owner', app: 'bastion_app' } as const;
+
+/** Characters that would need escaping in a connection URL are left out, so start-up stays simple. */
+const EXCLUDED_PASSWORD_CHARACTERS = ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,^';
+
 /** Fixed so the exported log groups can be created (encrypted, with retention) before the instance writes to them. */
 export const DATABASE_INSTANCE_ID = 'bastion-db';
 
@@ -31,7 +37,12 @@ export const DATABASE_INSTANCE_ID = 'bastion-db';
  */
 export class Database extends Construct {
   readonly instance: rds.DatabaseInstance;
+  /** The master user's secret: only `npm run db:roles` uses it, in the release pipeline's migrate step. */
   readonly secret: secretsmanager.ISecret;
+  /** The owner role's secret (`bastion_owner`): `npm run migrate` in the migrate step. */
+  readonly ownerSecret: secretsmanager.ISecret;
+  /** The app role's secret (`bastion_app`): every web and worker process (`DATABASE_SECRET_ARN`). */
+  readonly appSecret: secretsmanager.ISecret;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -76,8 +87,7 @@ export class Database extends Construct {
       databaseName: DATABASE_NAME,
       credentials: rds.Credentials.fromGeneratedSecret('bastion_admin', {
         encryptionKey: props.encryptionKey,
-        // Characters that would need escaping in a connection URL are left out, so start-up stays simple.
-        excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,^',
+        excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
       }),
       parameterGroup,
       storageEncrypted: true,
@@ -106,17 +116,36 @@ export class Database extends Construct {
     if (!this.instance.secret) throw new Error('generated credentials must produce a secret');
     this.secret = this.instance.secret;
 
+    // Owner and app roles get their own secrets, created as roles by `npm run db:roles` with these
+    // passwords. Single-user rotation (each role changes its own password) keeps the user name fixed, which
+    // the app needs: it reads the user name once and the password for each new connection.
+    const roleSecret = (id: string, username: string): secretsmanager.ISecret =>
+      new rds.DatabaseSecret(this, id, {
+        username,
+        encryptionKey: props.encryptionKey,
+        excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
+      }).attach(this.instance);
+    this.ownerSecret = roleSecret('OwnerSecret', DATABASE_ROLES.owner);
+    this.appSecret = roleSecret('AppSecret', DATABASE_ROLES.app);
+
     // Hosted rotation: Secrets Manager runs the rotation function itself, so no Lambda code is bundled here.
-    new secretsmanager.RotationSchedule(this, 'Rotation', {
-      secret: this.secret,
-      automaticallyAfter: Duration.days(30),
-      hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
-        vpc: props.vpc,
-        vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
-        securityGroups: [props.rotationSecurityGroup],
-        excludeCharacters: ' %+~`#$&*()|[]{}:;<>?!\'/@"\\=,^',
-      }),
-    });
+    const rotate = (id: string, secret: secretsmanager.ISecret, rotateImmediatelyOnUpdate = true): void => {
+      new secretsmanager.RotationSchedule(this, id, {
+        secret,
+        automaticallyAfter: Duration.days(30),
+        rotateImmediatelyOnUpdate,
+        hostedRotation: secretsmanager.HostedRotation.postgreSqlSingleUser({
+          vpc: props.vpc,
+          vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+          securityGroups: [props.rotationSecurityGroup],
+          excludeCharacters: EXCLUDED_PASSWORD_CHARACTERS,
+        }),
+      });
+    };
+    rotate('Rotation', this.secret);
+    // The roles exist only once the migrate step has run `db:roles`; a rotation at creation would fail.
+    rotate('OwnerRotation', this.ownerSecret, false);
+    rotate('AppRotation', this.appSecret, false);
 
     Validations.of(this.instance).acknowledge(
       {

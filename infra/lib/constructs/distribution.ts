@@ -66,14 +66,15 @@ export class ShopDistribution extends Construct {
       compress: true,
     };
 
-    // An imported reference: the bucket's own stack already grants CloudFront read on media/*, and
-    // letting this construct edit that policy would make the two stacks depend on each other.
-    const mediaOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.mediaBucket, {
-      originAccessLevels: [cloudfront.AccessLevel.READ],
+    // Origin Access Control, signed with SigV4. The bucket is an imported reference: its own stack already
+    // grants cloudfront.amazonaws.com s3:GetObject on media/* for this account's distributions
+    // (media-bucket.ts), so the origin is built with the OAC id directly and edits no bucket policy.
+    const oac = new cloudfront.S3OriginAccessControl(this, 'MediaOac', {
+      description: 'Bastion media bucket',
+      signing: cloudfront.Signing.SIGV4_ALWAYS,
     });
-    Validations.of(this).acknowledge({
-      id: '@aws-cdk/aws-cloudfront-origins:updateImportedBucketPolicyOac',
-      reason: 'Intended: media-bucket.ts grants cloudfront.amazonaws.com s3:GetObject on media/* for this account\'s distributions.',
+    const mediaOrigin = origins.S3BucketOrigin.withBucketDefaults(props.mediaBucket, {
+      originAccessControlId: oac.originAccessControlId,
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {

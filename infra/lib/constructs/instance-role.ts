@@ -6,6 +6,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { iam5Resource } from '../nag-ids.js';
+import { APP_INSTANCE_TAG } from './instance-tags.js';
 
 /** Namespaces the instances may write metrics to: the app's EMF metrics and the agent's memory/disk. */
 export const METRIC_NAMESPACES = ['Bastion', 'Bastion/System'] as const;
@@ -13,14 +14,16 @@ export const METRIC_NAMESPACES = ['Bastion', 'Bastion/System'] as const;
 export interface InstanceRoleProps {
   readonly mediaBucket: s3.IBucket;
   readonly artifactBucket: s3.IBucket;
+  /** The one release tarball these instances install (`releases/bastion-<version>.tgz`). */
+  readonly releaseKey: string;
   readonly dataKey: kms.IKey;
   readonly appKey: kms.IKey;
   readonly secrets: readonly secretsmanager.ISecret[];
   readonly logGroups: readonly logs.ILogGroup[];
   /** The CDN the app invalidates after catalog changes. */
   readonly distributionArn: string;
-  /** The stack whose Auto Scaling group the instances signal when they are ready. */
-  readonly signalStackName: string;
+  /** The stack whose Auto Scaling group the instances signal when they are ready (its `AWS::StackId`). */
+  readonly signalStackId: string;
 }
 
 /**
@@ -34,7 +37,7 @@ export class InstanceRole extends Construct {
 
   constructor(scope: Construct, id: string, props: InstanceRoleProps) {
     super(scope, id);
-    const { region, account, partition } = Stack.of(this);
+    const { region } = Stack.of(this);
     this.role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'Bastion app instances',
@@ -45,7 +48,7 @@ export class InstanceRole extends Construct {
 
     allow('MediaObjects', ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], [props.mediaBucket.arnForObjects('*')]);
     allow('MediaList', ['s3:ListBucket'], [props.mediaBucket.bucketArn]);
-    allow('ReleaseTarballs', ['s3:GetObject'], [props.artifactBucket.arnForObjects('releases/*')]);
+    allow('ReleaseTarball', ['s3:GetObject'], [props.artifactBucket.arnForObjects(props.releaseKey)]);
     allow('DataKeyViaS3AndSecrets', ['kms:Decrypt', 'kms:GenerateDataKey'], [props.dataKey.keyArn], {
       StringEquals: { 'kms:ViaService': [`s3.${region}.amazonaws.com`, `secretsmanager.${region}.amazonaws.com`] },
     });
@@ -59,15 +62,17 @@ export class InstanceRole extends Construct {
     allow('MetricsInOwnNamespaces', ['cloudwatch:PutMetricData'], ['*'], {
       StringEquals: { 'cloudwatch:namespace': [...METRIC_NAMESPACES] },
     });
-    allow('SessionManagerRegistration', ['ssm:UpdateInstanceInformation'], [`arn:${partition}:ec2:${region}:${account}:instance/*`]);
+    // Auto Scaling names instances, so the instance is matched by its tag rather than its id.
+    allow('SessionManagerRegistration', ['ssm:UpdateInstanceInformation'], ['*'], {
+      StringEquals: { [`ssm:resourceTag/${APP_INSTANCE_TAG.key}`]: APP_INSTANCE_TAG.value },
+    });
     allow(
       'SessionManagerChannels',
       ['ssmmessages:CreateControlChannel', 'ssmmessages:CreateDataChannel', 'ssmmessages:OpenControlChannel', 'ssmmessages:OpenDataChannel'],
       ['*'],
     );
     allow('InvalidateOwnDistribution', ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], [props.distributionArn]);
-    const stackArn = `arn:${partition}:cloudformation:${region}:${account}:stack/${props.signalStackName}/*`;
-    allow('SignalBootComplete', ['cloudformation:SignalResource'], [stackArn]);
+    allow('SignalBootComplete', ['cloudformation:SignalResource'], [props.signalStackId]);
 
     Validations.of(this.role).acknowledge(
       {
@@ -75,21 +80,9 @@ export class InstanceRole extends Construct {
         reason: 'The app owns every object in its media bucket (public media/ and private uploads), and only that bucket.',
       },
       {
-        id: iam5Resource(props.artifactBucket.arnForObjects('releases/*')),
-        reason: 'Instances download release tarballs; the grant stops at the releases/ prefix and is read-only.',
-      },
-      {
         id: iam5Resource('*'),
         reason:
-          'Two actions with no resource-level permissions in IAM: cloudwatch:PutMetricData (held to the Bastion namespaces by the cloudwatch:namespace condition) and the four ssmmessages channel actions Session Manager needs.',
-      },
-      {
-        id: iam5Resource(`arn:${partition}:ec2:${region}:${account}:instance/*`),
-        reason: 'ssm:UpdateInstanceInformation for the instance itself; Auto Scaling creates instances, so their ids are unknown when the policy is written.',
-      },
-      {
-        id: iam5Resource(stackArn),
-        reason: 'The stack id suffix is generated at creation; the grant names this stack and only cloudformation:SignalResource.',
+          'Actions whose resources are unknown or untyped: cloudwatch:PutMetricData (no resource type; held to the Bastion namespaces by the cloudwatch:namespace condition), the four ssmmessages channel actions Session Manager needs (no resource type), and ssm:UpdateInstanceInformation for instances Auto Scaling names at launch (held to app instances by the ssm:resourceTag condition).',
       },
     );
   }

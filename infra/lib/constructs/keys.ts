@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { TRAIL_NAME } from './audit-trail.js';
 
 /**
  * The customer-managed keys. Three keys rather than one so a grant on one purpose never opens another:
@@ -50,6 +51,56 @@ export class BastionKeys extends Construct {
       new iam.PolicyStatement({
         sid: 'CloudWatchAlarmsPublish',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': account } },
+      }),
+    );
+    // CloudTrail encrypts log files itself and CDK adds nothing for it: without these two statements the
+    // trail cannot be created. Conditions as AWS documents them: this trail, and this account's trails in
+    // the encryption context.
+    const trailArn = `arn:${partition}:cloudtrail:${region}:${account}:trail/${TRAIL_NAME}`;
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailEncryptLogs',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'aws:SourceArn': trailArn },
+          StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${partition}:cloudtrail:*:${account}:trail/*` },
+        },
+      }),
+    );
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudTrailDescribeKey',
+        principals: [new iam.ServicePrincipal('cloudtrail.amazonaws.com')],
+        actions: ['kms:DescribeKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceArn': trailArn } },
+      }),
+    );
+    // Auto Scaling publishes launch/terminate notifications to the encrypted alarm topic with its
+    // service-linked role. The role may not exist yet in a new account, so it is named by condition
+    // rather than as a principal (a key policy naming a missing principal is refused).
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AutoScalingNotifications',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: {
+          StringEquals: { 'kms:CallerAccount': account, 'kms:ViaService': `sns.${region}.amazonaws.com` },
+          ArnLike: { 'aws:PrincipalArn': `arn:${partition}:iam::${account}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` },
+        },
+      }),
+    );
+    // EventBridge delivers GuardDuty and Security Hub findings to the same topic.
+    this.logsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeFindings',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': account } },

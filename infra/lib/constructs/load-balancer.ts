@@ -5,6 +5,11 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** The app's liveness endpoint: process alive, database not consulted. */
+export const LIVENESS_PATH = '/healthz';
+/** The app's readiness endpoint: database reachable and not draining; boot waits on it before signalling. */
+export const READINESS_PATH = '/readyz';
+
 export interface LoadBalancerProps {
   readonly vpc: ec2.IVpc;
   readonly securityGroup: ec2.ISecurityGroup;
@@ -43,8 +48,11 @@ export class LoadBalancer extends Construct {
       protocol: elbv2.ApplicationProtocol.HTTP,
       targetType: elbv2.TargetType.INSTANCE,
       deregistrationDelay: Duration.seconds(30),
+      // Liveness, not readiness: /healthz answers while the process runs its event loop and never touches
+      // the database, so a database failover (60-120 s) marks no instance unhealthy and the Auto Scaling
+      // group (which uses this check) replaces none. A dead or wedged process fails it and is replaced.
       healthCheck: {
-        path: '/readyz',
+        path: LIVENESS_PATH,
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),

@@ -28,6 +28,8 @@ export class Network extends Construct {
   readonly databaseSecurityGroup: ec2.SecurityGroup;
   readonly redisSecurityGroup: ec2.SecurityGroup;
   readonly rotationSecurityGroup: ec2.SecurityGroup;
+  /** The release pipeline's database operations project (migrations, restore checks). */
+  readonly opsSecurityGroup: ec2.SecurityGroup;
 
   /** The VPC range as a literal, so rules that name it can be checked at synth time. */
   readonly cidr = VPC_CIDR;
@@ -94,6 +96,7 @@ export class Network extends Construct {
     this.databaseSecurityGroup = group('DatabaseSecurityGroup', 'Bastion RDS: 5432 from app and rotation only');
     this.redisSecurityGroup = group('RedisSecurityGroup', 'Bastion Redis: 6379 from app only');
     this.rotationSecurityGroup = group('RotationSecurityGroup', 'Bastion secret rotation function', true);
+    this.opsSecurityGroup = group('OpsSecurityGroup', 'Bastion database operations (migrations, restore checks)', true);
 
     // The ALB is internal. CloudFront reaches it through a VPC origin whose network interfaces sit in this
     // VPC, so the VPC range is the only source it needs; nothing on the internet can route to it at all.
@@ -115,6 +118,7 @@ export class Network extends Construct {
     this.appSecurityGroup.addIngressRule(this.albSecurityGroup, ec2.Port.tcp(props.appPort), 'From the ALB');
     this.databaseSecurityGroup.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(5432), 'From app instances');
     this.databaseSecurityGroup.addIngressRule(this.rotationSecurityGroup, ec2.Port.tcp(5432), 'From the rotation function');
+    this.databaseSecurityGroup.addIngressRule(this.opsSecurityGroup, ec2.Port.tcp(5432), 'From database operations (migrations)');
     this.redisSecurityGroup.addIngressRule(this.appSecurityGroup, ec2.Port.tcp(6379), 'From app instances');
   }
 }

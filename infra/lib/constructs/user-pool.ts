@@ -8,74 +8,106 @@ export const STAFF_GROUPS = ['owner', 'admin', 'catalog_manager', 'order_manager
 export interface UserPoolProps {
   readonly domainName: string;
   readonly domainPrefix: string;
+  /** Cognito sends its mails (verification, recovery, invitations) through this SES identity when set. */
+  readonly email?: cognito.UserPoolEmail | undefined;
 }
 
+const PASSWORD_POLICY: cognito.PasswordPolicy = {
+  minLength: 12,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireDigits: true,
+  requireSymbols: true,
+  tempPasswordValidity: Duration.days(3),
+  passwordHistorySize: 5,
+};
+
 /**
- * The Cognito user pool behind `AUTH_PROVIDER=cognito`. The app signs users in with the authorization
- * code flow and PKCE through the hosted UI; it needs no AWS credentials for end users, so there is no
- * identity pool (see docs/deploy-aws.md).
+ * The Cognito user pools behind `AUTH_PROVIDER=cognito`, one per audience, because MFA is a pool setting:
+ *
+ * - the shopper pool (`COGNITO_USER_POOL_ID`): self sign-up, TOTP offered but not forced (forcing it would
+ *   stop most customers from buying), threat protection challenging risky sign-ins; it has no staff groups,
+ *   so no token from it can carry a staff role;
+ * - the staff pool (`COGNITO_STAFF_USER_POOL_ID`): no self sign-up (owners invite), MFA REQUIRED (TOTP), the
+ *   staff groups the app maps to back-office roles, shorter sessions.
+ *
+ * The app signs users in with the authorization code flow and PKCE through the hosted UI; it needs no AWS
+ * credentials for end users, so there is no identity pool (see docs/deploy-aws.md).
  */
 export class ShopUserPool extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
   readonly domain: cognito.UserPoolDomain;
+  readonly staffPool: cognito.UserPool;
+  readonly staffClient: cognito.UserPoolClient;
+  readonly staffDomain: cognito.UserPoolDomain;
 
   constructor(scope: Construct, id: string, props: UserPoolProps) {
     super(scope, id);
-
-    this.userPool = new cognito.UserPool(this, 'UserPool', {
-      selfSignUpEnabled: true,
+    const common = {
       signInAliases: { email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
       keepOriginal: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      mfa: cognito.Mfa.OPTIONAL,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 12,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireDigits: true,
-        requireSymbols: true,
-        tempPasswordValidity: Duration.days(3),
-        passwordHistorySize: 5,
-      },
+      passwordPolicy: PASSWORD_POLICY,
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
       featurePlan: cognito.FeaturePlan.PLUS,
       standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(props.email ? { email: props.email } : {}),
+    } satisfies cognito.UserPoolProps;
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      ...common,
+      selfSignUpEnabled: true,
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
     });
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'TOTP MFA is offered to every user (OPTIONAL) rather than forced on shoppers, which would stop most customers from buying; staff accounts are to enrol TOTP (the back office\'s policy, docs/deploy-aws.md), and threat protection (Plus) adds adaptive challenges to risky sign-ins.',
+        'The shopper pool only: TOTP is offered to every shopper rather than forced, which would stop most customers from buying; threat protection (Plus) challenges risky sign-ins. Staff sign in through the staff pool, where MFA is required, and this pool has no staff groups.',
     });
-
-    for (const group of STAFF_GROUPS) {
-      this.userPool.addGroup(`Group-${group}`, { groupName: group, description: `Bastion staff role ${group}` });
-    }
-
     this.domain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix: props.domainPrefix } });
 
-    const site = `https://${props.domainName}`;
-    // A public client with PKCE: the app never needs a client secret, so none exists to leak or rotate.
-    this.client = this.userPool.addClient('WebClient', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      oAuth: {
-        flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: [`${site}/account/oauth/callback`, `${site}/admin/oauth/callback`],
-        logoutUrls: [`${site}/`, `${site}/admin/sign-in`],
-      },
-      preventUserExistenceErrors: true,
-      enableTokenRevocation: true,
-      accessTokenValidity: Duration.minutes(15),
-      idTokenValidity: Duration.minutes(15),
-      refreshTokenValidity: Duration.days(7),
-      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+    this.staffPool = new cognito.UserPool(this, 'StaffPool', {
+      ...common,
+      selfSignUpEnabled: false,
+      mfa: cognito.Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
     });
+    for (const group of STAFF_GROUPS) {
+      this.staffPool.addGroup(`Group-${group}`, { groupName: group, description: `Bastion staff role ${group}` });
+    }
+    this.staffDomain = this.staffPool.addDomain('StaffHostedUi', { cognitoDomain: { domainPrefix: staffDomainPrefix(props.domainPrefix) } });
+
+    const site = `https://${props.domainName}`;
+    // Public clients with PKCE: the app never needs a client secret, so none exists to leak or rotate.
+    const client = (pool: cognito.UserPool, clientId: string, path: string, sessionMinutes: number, refreshDays: number): cognito.UserPoolClient =>
+      pool.addClient(clientId, {
+        generateSecret: false,
+        authFlows: { userSrp: true },
+        oAuth: {
+          flows: { authorizationCodeGrant: true, implicitCodeGrant: false },
+          scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+          callbackUrls: [`${site}${path}/oauth/callback`],
+          logoutUrls: [path === '/admin' ? `${site}/admin/sign-in` : `${site}/`],
+        },
+        preventUserExistenceErrors: true,
+        enableTokenRevocation: true,
+        accessTokenValidity: Duration.minutes(sessionMinutes),
+        idTokenValidity: Duration.minutes(sessionMinutes),
+        refreshTokenValidity: Duration.days(refreshDays),
+        supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      });
+    this.client = client(this.userPool, 'WebClient', '/account', 15, 7);
+    this.staffClient = client(this.staffPool, 'StaffClient', '/admin', 15, 1);
   }
+}
+
+/** The staff pool's hosted UI prefix: the shop's with `-staff`, within Cognito's 63 characters. */
+export function staffDomainPrefix(prefix: string): string {
+  return `${prefix.slice(0, 57).replace(/-+$/, '')}-staff`;
 }

@@ -1,4 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -6,10 +8,11 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import type { BastionConfig } from '../config/bastion-config.js';
+import { WEB_PROCESSES_PER_INSTANCE } from '../config/database-sizing.js';
 import type { WafRateRule } from '../config/rate-limits.js';
 import { Accelerator, REGIONAL_WEB_ACL_NAME } from '../constructs/accelerator.js';
-import { Alarms } from '../constructs/alarms.js';
-import { AppFleet } from '../constructs/app-fleet.js';
+import { Alarms, RELEASE_ALARM_NAMES } from '../constructs/alarms.js';
+import { AppFleet, instanceRefreshPreferences } from '../constructs/app-fleet.js';
 import { APP_METRICS_NAMESPACE, appMetrics } from '../constructs/app-metrics.js';
 import { artifactBucketName, releaseObjectKey } from '../constructs/artifact-bucket.js';
 import { certificateFor } from '../constructs/certificate.js';
@@ -21,6 +24,12 @@ import { mediaBucketName, PUBLIC_MEDIA_PREFIX } from '../constructs/media-bucket
 import { VPC_CIDR } from '../constructs/network.js';
 import { EDGE_WEB_ACL_NAME, type EdgeStack } from './edge-stack.js';
 import type { StatefulStack } from './stateful-stack.js';
+
+/** Seconds a new instance warms up (boot, release install, readiness) before a refresh counts it in service. */
+export const INSTANCE_WARMUP_SECONDS = 300;
+
+/** Failed sign-ins per 5 minutes across the shop before the FailedSignIns alarm fires. */
+export const AUTH_FAILURES_PER_5_MINUTES = 50;
 
 export interface AppStackProps extends StackProps {
   readonly config: BastionConfig;
@@ -100,10 +109,12 @@ export class AppStack extends Stack {
       artifactBucket: artifacts,
       dataKey: stateful.keys.dataKey,
       appKey: stateful.keys.appKey,
-      secrets: [stateful.database.secret, stateful.cache.authToken, stateful.appSecrets.secret],
+      // The app role's secret only: the master and owner secrets are for the release pipeline's migrate step.
+      secrets: [stateful.database.appSecret, stateful.cache.authToken, stateful.appSecrets.secret],
       logGroups: [stateful.appLogs.app, stateful.appLogs.metrics],
       distributionArn: distribution.distributionArn,
-      signalStackName: this.stackName,
+      signalStackId: this.stackId,
+      releaseKey: releaseObjectKey(config.releaseVersion),
     });
 
     this.fleet = new AppFleet(this, 'Fleet', {
@@ -116,9 +127,10 @@ export class AppStack extends Stack {
       userData: {
         artifactBucketName: artifacts.bucketName,
         releaseKey: releaseObjectKey(config.releaseVersion),
-        databaseSecretArn: stateful.database.secret.secretArn,
+        databaseSecretArn: stateful.database.appSecret.secretArn,
         redisAuthSecretArn: stateful.cache.authToken.secretArn,
         appLogGroupName: stateful.appLogs.app.logGroupName,
+        metricsLogGroupName: stateful.appLogs.metrics.logGroupName,
         environment: {
           NODE_ENV: 'production',
           PORT: String(config.appPort),
@@ -129,6 +141,9 @@ export class AppStack extends Stack {
           TRUST_PROXY: VPC_CIDR,
           DATA_DIR: '/var/lib/bastion',
           LOG_LEVEL: 'info',
+          // Derived from the database class and the fleet's maximum (lib/config/database-sizing.ts).
+          WEB_CONCURRENCY: String(WEB_PROCESSES_PER_INSTANCE),
+          DATABASE_POOL_SIZE: String(config.databaseSizing.poolSizePerProcess),
           STORAGE: 's3',
           S3_BUCKET: media.bucketName,
           S3_PUBLIC_PREFIX: PUBLIC_MEDIA_PREFIX,
@@ -138,7 +153,13 @@ export class AppStack extends Stack {
           COGNITO_USER_POOL_ID: users.userPool.userPoolId,
           COGNITO_CLIENT_ID: users.client.userPoolClientId,
           COGNITO_DOMAIN: users.domain.baseUrl(),
+          // Staff sign in through their own pool, where MFA is required (user-pool.ts).
+          COGNITO_STAFF_USER_POOL_ID: users.staffPool.userPoolId,
+          COGNITO_STAFF_CLIENT_ID: users.staffClient.userPoolClientId,
+          COGNITO_STAFF_DOMAIN: users.staffDomain.baseUrl(),
           PAYMENTS: config.payments,
+          // The SES-verified sender (mail.ts); SMTP_URL (SES SMTP) is in the settings secret.
+          MAIL_FROM: stateful.mail.fromAddress,
           SECRETS_ARN: stateful.appSecrets.secret.secretArn,
           REDIS_HOST: stateful.cache.replicationGroup.attrPrimaryEndPointAddress,
           REDIS_PORT: String(stateful.cache.port),
@@ -182,6 +203,32 @@ export class AppStack extends Stack {
       topic: this.alarmTopic,
       minHealthyHosts: config.minCapacity,
       dbFreeStorageThresholdBytes: Math.round(config.dbAllocatedStorageGiB * 0.1 * 1024 ** 3),
+      dbConnectionsThreshold: config.databaseSizing.alarmThreshold,
+      dbMaxConnections: config.databaseSizing.maxConnections,
+      authFailuresPer5Minutes: AUTH_FAILURES_PER_5_MINUTES,
+      regionalWafBlocked: metrics.wafBlocked[1],
+    });
+
+    // GuardDuty findings of high severity and failed Security Hub controls reach the same people.
+    new events.Rule(this, 'GuardDutyFindings', {
+      description: 'GuardDuty findings of severity 7 or more',
+      eventPattern: { source: ['aws.guardduty'], detailType: ['GuardDuty Finding'], detail: { severity: [{ numeric: ['>=', 7] }] } },
+      targets: [new eventTargets.SnsTopic(this.alarmTopic)],
+    });
+    new events.Rule(this, 'SecurityHubFindings', {
+      description: 'Security Hub findings rated HIGH or CRITICAL that are new and failed',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            Severity: { Label: ['HIGH', 'CRITICAL'] },
+            Workflow: { Status: ['NEW'] },
+            Compliance: { Status: ['FAILED'] },
+          },
+        },
+      },
+      targets: [new eventTargets.SnsTopic(this.alarmTopic)],
     });
     new ShopDashboard(this, 'Dashboard', { metrics, alarms: this.alarms.alarms });
 
@@ -204,6 +251,10 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'ArtifactBucketName', { value: artifacts.bucketName });
     new CfnOutput(this, 'ReleaseObjectKey', { value: releaseObjectKey(config.releaseVersion) });
     new CfnOutput(this, 'AutoScalingGroupName', { value: this.fleet.group.autoScalingGroupName });
+    // Read by the release pipeline and scripts/instance-refresh.sh: one definition of how a release rolls.
+    new CfnOutput(this, 'InstanceRefreshPreferences', {
+      value: JSON.stringify(instanceRefreshPreferences(Object.values(RELEASE_ALARM_NAMES), INSTANCE_WARMUP_SECONDS)),
+    });
     if (this.accelerator !== undefined) {
       new CfnOutput(this, 'AcceleratorDnsName', { value: this.accelerator.accelerator.dnsName });
     }

@@ -1,6 +1,8 @@
-import { Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { BastionConfig } from '../config/bastion-config.js';
+import { artifactBucketName } from '../constructs/artifact-bucket.js';
+import { iam5Resource } from '../nag-ids.js';
 import { AccessRoles } from '../constructs/access-roles.js';
 import { AppLogGroups } from '../constructs/app-log-groups.js';
 import { AppSecrets } from '../constructs/app-secrets.js';
@@ -11,8 +13,11 @@ import { Cache } from '../constructs/cache.js';
 import { Database } from '../constructs/database.js';
 import { BastionKeys } from '../constructs/keys.js';
 import { LogBuckets } from '../constructs/log-buckets.js';
+import { ShopMail } from '../constructs/mail.js';
 import { MediaBucket } from '../constructs/media-bucket.js';
 import { Network } from '../constructs/network.js';
+import { ReleaseOperations } from '../constructs/release-operations.js';
+import { SecurityMonitoring } from '../constructs/security-monitoring.js';
 import { ShopUserPool } from '../constructs/user-pool.js';
 
 export interface StatefulStackProps extends StackProps {
@@ -36,11 +41,14 @@ export class StatefulStack extends Stack {
   readonly database: Database;
   readonly cache: Cache;
   readonly users: ShopUserPool;
+  readonly mail: ShopMail;
   readonly appSecrets: AppSecrets;
   readonly appLogs: AppLogGroups;
   readonly trail: AuditTrail;
   readonly backup: DatabaseBackup;
   readonly access: AccessRoles;
+  readonly security: SecurityMonitoring;
+  readonly releaseOps: ReleaseOperations;
   private readonly zones: readonly string[];
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
@@ -77,11 +85,18 @@ export class StatefulStack extends Stack {
       vpc: this.network.vpc,
       securityGroup: this.network.redisSecurityGroup,
       encryptionKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
       nodeType: config.redisNodeType,
+    });
+    this.mail = new ShopMail(this, 'Mail', {
+      domainName: config.domainName,
+      hostedZoneId: config.hostedZoneId,
+      verified: config.sesVerified,
     });
     this.users = new ShopUserPool(this, 'Users', {
       domainName: config.domainName,
       domainPrefix: config.cognitoDomainPrefix,
+      email: this.mail.cognitoEmail,
     });
     this.appSecrets = new AppSecrets(this, 'AppSecrets', { encryptionKey: this.keys.dataKey });
     this.appLogs = new AppLogGroups(this, 'AppLogs', { encryptionKey: this.keys.logsKey });
@@ -93,8 +108,39 @@ export class StatefulStack extends Stack {
     this.backup = new DatabaseBackup(this, 'Backup', {
       database: this.database.instance,
       encryptionKey: this.keys.dataKey,
+      copyRegion: config.backupCopyRegion,
+      vaultLock: config.backupVaultLock,
     });
-    this.access = new AccessRoles(this, 'Access', { artifactBucket: this.artifacts.bucket });
+    this.security = new SecurityMonitoring(this, 'Security', {
+      trailLogGroup: this.trail.logGroup,
+      appLogGroup: this.appLogs.app,
+      configBucket: this.logBuckets.accessLogs,
+      accountServices: config.securityServices,
+    });
+    this.releaseOps = new ReleaseOperations(this, 'ReleaseOps', {
+      vpc: this.network.vpc,
+      securityGroup: this.network.opsSecurityGroup,
+      masterSecret: this.database.secret,
+      ownerSecret: this.database.ownerSecret,
+      appSecret: this.database.appSecret,
+      dataKey: this.keys.dataKey,
+      logsKey: this.keys.logsKey,
+      pipelineAccount: config.pipelineAccount,
+    });
+    this.acknowledgeReleasePrefix();
+    this.access = new AccessRoles(this, 'Access', {
+      artifactBucket: this.artifacts.bucket,
+      deployRegions: [config.region, 'us-east-1', config.backupCopyRegion],
+    });
+  }
+
+  /** One acknowledgement for every role of this stack that handles release tarballs (deploy, release, database operations). */
+  private acknowledgeReleasePrefix(): void {
+    Validations.of(this).acknowledge({
+      id: iam5Resource(`arn:${this.partition}:s3:::${artifactBucketName(this.account, this.region)}/releases/*`),
+      reason:
+        'Release tarballs are new objects with versioned names under releases/: the deploy and release roles may write them, database operations read them; every grant stops at that prefix of the artifact bucket.',
+    });
   }
 
   /** The configured zones, so nothing in this stack asks the account for them (synth stays offline). */

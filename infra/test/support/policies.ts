@@ -12,10 +12,10 @@ export interface PolicyStatementJson {
 export function inlineStatements(template: Template, rolePrefix: string): PolicyStatementJson[] {
   const policies = template.findResources('AWS::IAM::Policy') as Record<
     string,
-    { Properties: { Roles: { Ref: string }[]; PolicyDocument: { Statement: PolicyStatementJson[] } } }
+    { Properties: { Roles?: { Ref: string }[]; PolicyDocument: { Statement: PolicyStatementJson[] } } }
   >;
   return Object.values(policies)
-    .filter((policy) => policy.Properties.Roles.some((role) => role.Ref.startsWith(rolePrefix)))
+    .filter((policy) => (policy.Properties.Roles ?? []).some((role) => role.Ref.startsWith(rolePrefix)))
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement);
 }
 

@@ -22,7 +22,7 @@ export function newApp(overrides: Record<string, unknown> = {}): App {
 
 export interface SynthesizedBastion extends BastionStacks {
   readonly cdkApp: App;
-  readonly templates: { readonly stateful: Template; readonly edge: Template; readonly app: Template };
+  readonly templates: { readonly stateful: Template; readonly edge: Template; readonly app: Template; readonly recovery: Template; readonly pipeline: Template | undefined };
 }
 
 const synthesized = new Map<string, SynthesizedBastion>();
@@ -49,7 +49,13 @@ function synthesize(overrides: Record<string, unknown>): SynthesizedBastion {
   return {
     ...stacks,
     cdkApp,
-    templates: { stateful: template(stacks.stateful), edge: template(stacks.edge), app: template(stacks.app) },
+    templates: {
+      stateful: template(stacks.stateful),
+      edge: template(stacks.edge),
+      app: template(stacks.app),
+      recovery: template(stacks.recovery),
+      pipeline: stacks.pipeline === undefined ? undefined : template(stacks.pipeline),
+    },
   };
 }
 

@@ -38,10 +38,15 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
   });
   // Connection errors are reported by the failing hit(); without a listener ioredis would log to stderr.
   redis.on('error', () => undefined);
+  // Once connected, a lost connection fails hits at once (the caller counts in process) instead of each
+  // request waiting out the command timeout while ioredis reconnects.
+  let connectedOnce = false;
+  redis.on('ready', () => (connectedOnce = true));
 
   return {
     async hit(entries) {
       if (entries.length === 0) return [];
+      if (connectedOnce && redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
       const keys = entries.map((e) => e.key);
       const windows = entries.map((e) => String(e.windowMs));
       const raw = (await redis.eval(hitScript, keys.length, ...keys, ...windows)) as number[];

@@ -7,7 +7,6 @@
  * not the address has an account, and do the same expensive work either way (one argon2id hash or
  * verification, one sealing); mails are outbox jobs, written with the change and sent off the request path.
  */
-import type { KeyValueStore } from '../../adapters/cache/key-value-store.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
@@ -32,8 +31,6 @@ export interface AuthDeps {
   mail: MailQueue;
   brand: MailBrand;
   sessionOptions: SessionOptions;
-  /** Shared session cache (Redis when REDIS_URL is set); absent: every request reads the database. */
-  sessionCache?: KeyValueStore | undefined;
   /** The audit trail: a confirmed change of e-mail is recorded in its transaction. */
   audit: AuditService;
   now?: () => Date;
@@ -91,7 +88,7 @@ export interface AuthService {
   mfaConfirm(session: Session, code: string): Promise<{ recoveryCodes: string[]; token: string; session: Session }>;
   /** Passes the second factor after a password sign-in; returns a new, fully signed-in session. */
   mfaVerify(session: Session, factor: SecondFactor): Promise<{ token: string | undefined; session: Session; recoveryCodesLeft: number }>;
-  /** Turns MFA off after the password and a second factor; returns a new session token. */
+  /** Turns MFA off after the password and a second factor: every other session ends; returns a new session token. */
   mfaDisable(session: Session, input: { password: string } & SecondFactor): Promise<{ token: string; session: Session }>;
   /** Asks to change the address after the password (email-change.ts): a link to the new one, a notice to the old. */
   requestEmailChange(session: Session, input: { password: string; newEmail: string }): Promise<void>;
@@ -104,8 +101,8 @@ export interface AuthService {
   confirmIdentity(session: Session, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<void>;
   /**
    * Deletes the account inside the caller's transaction: its sessions, tokens, MFA, pending e-mail change
-   * and the account row. Returns the ended sessions' token hashes: pass them to `sessions.forget` after
-   * the commit, so no cached copy outlives the account.
+   * and the account row. Returns the ended sessions' token hashes; once the transaction commits, none of
+   * them is accepted on any instance (sessions are read from the database on every request).
    */
   eraseAccount(trx: Db, userId: string): Promise<{ endedSessions: Uint8Array[] }>;
 }
@@ -114,7 +111,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
   const { db, passwords, mail, brand } = deps;
   const now = deps.now ?? (() => new Date());
   const accounts: Accounts = createAccounts({ db, fieldEncryption: deps.fieldEncryption, now });
-  const sessions = createSessions({ db, now, options: deps.sessionOptions, cache: deps.sessionCache });
+  const sessions = createSessions({ db, now, options: deps.sessionOptions });
   const throttle: Throttle = createThrottle({ db, now });
   const verification: EmailVerification = createEmailVerification({ db, now, mail, brand });
   const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, sessions, mail, brand });
@@ -221,13 +218,12 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await throttle.succeed(key);
       assertAcceptablePassword(newPassword);
       const passwordHash = await passwords.hash(newPassword);
-      const ended = await db.transaction().execute(async (trx) => {
+      await db.transaction().execute(async (trx) => {
         await repo.updatePasswordHash(trx, account.id, passwordHash, now());
         await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
         await mail.enqueue(trx, passwordChangedMail(brand, account.email, 'every other device'));
-        return repo.deleteSessionsOfUser(trx, account.id, session.id);
+        await repo.deleteSessionsOfUser(trx, account.id, session.id);
       });
-      await sessions.forget(ended);
       return sessions.rotate(session, { mfaVerified: true });
     },
 
@@ -303,6 +299,8 @@ export function createAuthService(deps: AuthDeps): AuthService {
       }
       await checkSecondFactor(account.id, input);
       await mfa.disable(account.id, (trx) => mail.enqueue(trx, mfaChangedMail(brand, account.email, false)));
+      // A weaker sign-in from now on: sessions begun under the second factor elsewhere end, as with a password change.
+      await sessions.endAllOf(account.id, session.id);
       return sessions.rotate(session, { mfaVerified: true });
     },
 

@@ -109,7 +109,7 @@ export function createEmailChange(deps: {
         // Links already mailed to the old address must not outlive the change.
         await repo.deleteTokensOfUser(trx, userId, 'password_reset');
         await repo.deleteTokensOfUser(trx, userId, 'email_verification');
-        const ended = await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
+        await repo.deleteSessionsOfUser(trx, userId, current?.userId === userId ? current.id : undefined);
         await deps.audit.record(trx, {
           actor: { type: 'customer', id: userId },
           action: 'customer.email_changed',
@@ -118,12 +118,11 @@ export function createEmailChange(deps: {
           requestId: facts.requestId ?? null,
         });
         await mail.enqueue(trx, emailChangedMail(brand, oldEmail, newEmail));
-        return { userId, oldEmail, newEmail, ended };
+        return { userId, oldEmail, newEmail };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
       if (outcome === undefined) throw tokenInvalid();
       if (outcome === 'expired') throw tokenExpired();
-      await deps.sessions.forget(outcome.ended);
       return outcome.userId;
     },
   };

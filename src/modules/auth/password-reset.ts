@@ -70,7 +70,6 @@ export function createPasswordReset(deps: {
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
       if (outcome === undefined) throw tokenInvalid();
       if (outcome === 'expired') throw tokenExpired();
-      await deps.sessions.forget(outcome.endedSessions);
     },
   };
 }

@@ -8,14 +8,14 @@
  * - A new token at sign-in and at every privilege change (MFA passed, MFA turned on or off): the old row is
  *   deleted, so a token planted before sign-in (session fixation) is worthless afterwards.
  * - Sign-out ends this session; "sign out everywhere", a password reset and a password change end all.
- * - With REDIS_URL, live sessions are cached in Redis for a minute at most, keyed by token hash; every way a
- *   session ends deletes its cache entry too, so revocation is immediate on every instance. A cache failure
- *   is a miss: the database stays the source of truth.
+ * - The database decides on every request: the session is one indexed read of `user_session`, so a row
+ *   deleted by any path (sign-out, password change, role change, account deletion) is refused at once on
+ *   every instance. No copy is kept in Redis or in process: a cache that could answer without the database
+ *   could also revive a revoked session after an outage (docs/security.md, "Revocation").
  * - The cookie: `__Host-session` over HTTPS (Secure, Path=/, no Domain: no sibling subdomain can set or
  *   read it), `session` over plain HTTP in development; always HttpOnly and SameSite=Lax.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { KeyValueStore } from '../../adapters/cache/key-value-store.js';
 import type { Db } from '../../db/database.js';
 import { readCookie } from '../../http/csrf.js';
 import { isSecureRequest } from '../../http/proxy-trust.js';
@@ -50,42 +50,12 @@ export interface Sessions {
   listOf(userId: string): Promise<(Session & { lastSeenAt: Date })[]>;
   /** Ends one of the user's sessions; false when no such session is theirs. */
   endOneOf(userId: string, sessionId: string): Promise<boolean>;
-  /** Drops cached copies of sessions a caller deleted itself (inside its own transaction). */
-  forget(tokenHashes: readonly Uint8Array[]): Promise<void>;
 }
 
 const touchEveryMs = 60_000;
 
-const cacheTtlMs = 60_000;
-
-interface CachedRow {
-  id: string;
-  user_id: string;
-  mfa_verified: boolean;
-  created_at: string;
-  last_seen_at: string;
-  expires_at: string;
-}
-
-export function createSessions(deps: { db: Db; now: () => Date; options: SessionOptions; cache?: KeyValueStore | undefined }): Sessions {
-  const { db, now, cache } = deps;
-  const cacheKey = (tokenHash: Uint8Array) => `session:${Buffer.from(tokenHash).toString('hex')}`;
-
-  const cached = async (key: string): Promise<repo.SessionRow | undefined> => {
-    if (cache === undefined) return undefined;
-    const text = await cache.get(key).catch(() => undefined);
-    if (text === undefined) return undefined;
-    const row = JSON.parse(text) as CachedRow;
-    return { ...row, created_at: new Date(row.created_at), last_seen_at: new Date(row.last_seen_at), expires_at: new Date(row.expires_at) };
-  };
-  const remember = async (key: string, row: repo.SessionRow): Promise<void> => {
-    const ttl = Math.min(cacheTtlMs, row.expires_at.getTime() - now().getTime());
-    if (cache !== undefined && ttl > 0) await cache.set(key, JSON.stringify(row), ttl).catch(() => undefined);
-  };
-  const forget: Sessions['forget'] = async (tokenHashes) => {
-    // A failed delete leaves a stale copy for at most cacheTtlMs; logged by nobody, bounded by the TTL.
-    if (cache !== undefined && tokenHashes.length > 0) await cache.delete(tokenHashes.map(cacheKey)).catch(() => undefined);
-  };
+export function createSessions(deps: { db: Db; now: () => Date; options: SessionOptions }): Sessions {
+  const { db, now } = deps;
   const idleMs = deps.options.idleMinutes * 60_000;
   const absoluteMs = deps.options.absoluteHours * 3_600_000;
 
@@ -114,37 +84,25 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
     create,
     async validate(token) {
       if (!isWellFormedToken(token)) return undefined;
-      const tokenHash = hashToken(token);
-      const key = cacheKey(tokenHash);
-      let row = await cached(key);
-      if (row === undefined) {
-        row = await repo.findSessionByTokenHash(db, tokenHash);
-        if (row === undefined) return undefined;
-        await remember(key, row);
-      }
+      const row = await repo.findSessionByTokenHash(db, hashToken(token));
+      if (row === undefined) return undefined;
       const at = now();
       if (at >= row.expires_at || at.getTime() - row.last_seen_at.getTime() >= idleMs) {
         await repo.deleteSession(db, row.id);
-        await forget([tokenHash]);
         return undefined;
       }
-      if (at.getTime() - row.last_seen_at.getTime() >= touchEveryMs) {
-        await repo.touchSession(db, row.id, at);
-        await remember(key, { ...row, last_seen_at: at });
-      }
+      if (at.getTime() - row.last_seen_at.getTime() >= touchEveryMs) await repo.touchSession(db, row.id, at);
       return toSession(row);
     },
     async rotate(old, options) {
-      await forget(await repo.deleteSession(db, old.id));
+      await repo.deleteSession(db, old.id);
       return create(old.userId, options);
     },
     async end(sessionId) {
-      await forget(await repo.deleteSession(db, sessionId));
+      await repo.deleteSession(db, sessionId);
     },
     async endAllOf(userId, exceptSessionId) {
-      const ended = await repo.deleteSessionsOfUser(db, userId, exceptSessionId);
-      await forget(ended);
-      return ended.length;
+      return (await repo.deleteSessionsOfUser(db, userId, exceptSessionId)).length;
     },
     async listOf(userId) {
       const at = now().getTime();
@@ -154,11 +112,8 @@ export function createSessions(deps: { db: Db; now: () => Date; options: Session
         .map((r) => ({ ...toSession(r), lastSeenAt: r.last_seen_at }));
     },
     async endOneOf(userId, sessionId) {
-      const ended = await repo.deleteSessionOfUser(db, userId, sessionId);
-      await forget(ended);
-      return ended.length > 0;
+      return (await repo.deleteSessionOfUser(db, userId, sessionId)).length > 0;
     },
-    forget,
   };
 }
 

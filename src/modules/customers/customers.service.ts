@@ -374,7 +374,7 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
       // Read before the account goes: the confirmation is mailed to it.
       const { email } = await auth.me(full);
       const userId = full.userId;
-      const { endedSessions } = await db.transaction().execute(async (trx) => {
+      await db.transaction().execute(async (trx) => {
         for (const c of contributors) await c.erase(trx, userId);
         await repo.deleteAddressesOf(trx, userId);
         await repo.deleteProfile(trx, userId);
@@ -390,7 +390,6 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
         await deps.mail.enqueue(trx, accountDeletedMail(deps.brand, email));
         return erased;
       });
-      await auth.sessions.forget(endedSessions);
     },
   };
   return service;

@@ -95,7 +95,7 @@ export interface PasskeyService {
   signIn(response: AuthenticationResponseJSON, previous: Session | undefined): Promise<{ token: string; session: Session }>;
   /** The account's passkeys, in the order they were added. */
   list(session: Session | undefined): Promise<Passkey[]>;
-  /** Removes one of the account's passkeys; AUTH_PASSKEY_NOT_FOUND for any other id. */
+  /** Removes one of the account’s passkeys and ends its other sessions; AUTH_PASSKEY_NOT_FOUND for any other id. */
   remove(session: Session | undefined, id: string): Promise<void>;
 }
 
@@ -288,6 +288,8 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
         if (name === undefined) throw passkeyNotFound();
         await mail.enqueue(trx, passkeyRemovedMail(brand, account.email, name));
       });
+      // A removed passkey is often a lost device: whatever it signed in elsewhere ends with it.
+      await auth.sessions.endAllOf(account.id, auth.requireFull(session).id);
     },
   };
 }
