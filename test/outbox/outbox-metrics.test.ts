@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 interface EmfRecord {
-  _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] };
+  _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
   [key: string]: unknown;
 }
 
@@ -49,7 +49,10 @@ describe('outbox metrics in CloudWatch (METRICS=emf)', () => {
     while (!names.every((n) => valueOf(n) !== undefined)) await new Promise((r) => setTimeout(r, 25));
     const units = Object.fromEntries(received.flatMap((r) => r._aws.CloudWatchMetrics[0]!.Metrics.map((m) => [m.Name, m.Unit])));
     expect(units).toMatchObject({ OutboxQueueDepth: 'Count', OutboxOldestReadyAgeSeconds: 'Seconds', OutboxDeadJobs: 'Count', OutboxFailures: 'Count' });
-    expect(received.every((r) => r._aws.CloudWatchMetrics[0]!.Namespace === 'BastionTest')).toBe(true);
+    const outboxRecords = received.filter((r) => r._aws.CloudWatchMetrics[0]!.Metrics.some((m) => names.includes(m.Name)));
+    expect(outboxRecords.every((r) => r._aws.CloudWatchMetrics[0]!.Namespace === 'BastionTest')).toBe(true);
+    // No dimensions: the alarms watch the bare metric names.
+    expect(outboxRecords.map((r) => r._aws.CloudWatchMetrics[0]!.Dimensions)).toEqual(outboxRecords.map(() => [[]]));
     expect(valueOf('OutboxQueueDepth')).toBeGreaterThanOrEqual(1);
     expect(valueOf('OutboxOldestReadyAgeSeconds')).toBeGreaterThanOrEqual(0);
     expect(valueOf('OutboxDeadJobs')).toBe(0);

@@ -80,7 +80,9 @@ export function createEmfPublisher(options: { namespace: string; serviceName: st
     },
     async recordEvent(name, value, unit, dimensions) {
       const logger = createMetricsLogger();
-      if (dimensions) logger.setDimensions(dimensions);
+      // No dimensions unless asked: the library's defaults (service name and type, log group) would make
+      // another metric than the one the alarms watch (docs/deploy-aws.md: namespace Bastion, no dimensions).
+      logger.setDimensions(dimensions ?? {});
       logger.putMetric(name, value, Unit[unit]);
       await logger.flush();
     },
