@@ -249,6 +249,38 @@ function otherOutbox(database: DatabaseHandle, settings = { leaseMs: 3_600_000, 
   });
 }
 
+describe('stopping the worker', () => {
+  it('stops claiming at once and lets the job it is running finish first', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const worker = otherOutbox(t.database, { leaseMs: 3_600_000, pollMs: 5, concurrency: 1 });
+    const ran: string[] = [];
+    worker.handle('test.stopping', async (_p, job) => {
+      ran.push(job.key);
+      started();
+      await gate;
+    });
+    const first = key('stopping');
+    const second = key('stopping');
+    await worker.enqueue(t.database.db, { type: 'test.stopping', key: first, payload: {} });
+    worker.worker.start();
+    await running;
+    await worker.enqueue(t.database.db, { type: 'test.stopping', key: second, payload: {} });
+    let stopped = false;
+    const stopping = worker.worker.stop(60_000).then(() => (stopped = true));
+    await new Promise((r) => setImmediate(r));
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(ran).toEqual([first]);
+    expect(await jobByKey(first)).toMatchObject({ status: 'done' });
+    expect(await jobByKey(second)).toMatchObject({ status: 'ready', attempts: 0 });
+    await t.database.db.deleteFrom('outbox_job').where('key', '=', second).execute();
+  });
+});
+
 describe('two workers on one database', () => {
   it('never run the same job twice, nor one job in two places at once', async () => {
     // Two connection pools on one PostgreSQL database when DATABASE_URL is set; one PGlite otherwise.
