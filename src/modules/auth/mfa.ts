@@ -38,16 +38,23 @@ export interface Mfa {
   enrol(userId: string, label: string): Promise<Enrolment>;
   /** The enrolment awaiting its first code, shown again after a wrong code; undefined when there is none. */
   pending(userId: string, label: string): Promise<Enrolment | undefined>;
-  /** Confirms an enrolment with its first code and returns the recovery codes (the only time they are shown). */
-  confirm(userId: string, code: string): Promise<string[] | undefined>;
+  /**
+   * Confirms an enrolment with its first code and returns the recovery codes (the only time they are
+   * shown); `inTransaction` runs in the same transaction when the code is right (the owner's notice).
+   */
+  confirm(userId: string, code: string, inTransaction?: (trx: Db) => Promise<void>): Promise<string[] | undefined>;
   /** True when the code is right and its time step is later than any accepted before. */
   verifyCode(userId: string, code: string): Promise<boolean>;
   /** True when the recovery code was unused; it is used up now. */
   useRecoveryCode(userId: string, code: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
-  /** Replaces every recovery code with ten new ones (shown once); AUTH_MFA_NOT_ENABLED when MFA is off. */
-  regenerateRecoveryCodes(userId: string): Promise<string[]>;
-  disable(userId: string): Promise<void>;
+  /**
+   * Replaces every recovery code with ten new ones (shown once); AUTH_MFA_NOT_ENABLED when MFA is off.
+   * `inTransaction` runs in the same transaction (the owner's notice).
+   */
+  regenerateRecoveryCodes(userId: string, inTransaction?: (trx: Db) => Promise<void>): Promise<string[]>;
+  /** Turns MFA off; `inTransaction` runs in the same transaction (the owner's notice). */
+  disable(userId: string, inTransaction?: (trx: Db) => Promise<void>): Promise<void>;
 }
 
 const totpPattern = /^[0-9]{6}$/;
@@ -122,7 +129,7 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
       return enrolmentOf(await fe.open(sealRef(userId), row.secret_encrypted), label);
     },
 
-    async confirm(userId, code) {
+    async confirm(userId, code, inTransaction) {
       const row = await repo.findTotp(db, userId);
       if (row === undefined) throw mfaNotEnrolling();
       if (row.confirmed_at !== null) throw mfaAlreadyEnabled();
@@ -133,6 +140,7 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
       const confirmed = await db.transaction().execute(async (trx) => {
         if (!(await repo.advanceTimeStep(trx, userId, step, at))) return false;
         await repo.replaceRecoveryCodes(trx, userId, codes.map(hashRecoveryCode), at);
+        await inTransaction?.(trx);
         return true;
       });
       return confirmed ? codes : undefined;
@@ -153,18 +161,22 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
 
     remainingRecoveryCodes: (userId) => repo.countRecoveryCodes(db, userId),
 
-    async regenerateRecoveryCodes(userId) {
+    async regenerateRecoveryCodes(userId, inTransaction) {
       const row = await repo.findTotp(db, userId);
       if (row === undefined || row.confirmed_at === null) throw mfaNotEnabled();
       const codes = Array.from({ length: recoveryCodeCount }, newRecoveryCode);
-      await repo.replaceRecoveryCodes(db, userId, codes.map(hashRecoveryCode), now());
+      await db.transaction().execute(async (trx) => {
+        await repo.replaceRecoveryCodes(trx, userId, codes.map(hashRecoveryCode), now());
+        await inTransaction?.(trx);
+      });
       return codes;
     },
 
-    async disable(userId) {
+    async disable(userId, inTransaction) {
       await db.transaction().execute(async (trx) => {
         await repo.deleteTotp(trx, userId);
         await repo.replaceRecoveryCodes(trx, userId, [], now());
+        await inTransaction?.(trx);
       });
     },
   };

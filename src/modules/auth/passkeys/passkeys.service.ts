@@ -29,9 +29,9 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { MailDispatcher } from '../../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../../db/database.js';
 import type { FieldEncryption } from '../../encryption/index.js';
+import type { MailQueue } from '../../outbox/index.js';
 import { createAccounts } from '../accounts.js';
 import { emailNotVerified, signInRequired } from '../auth.errors.js';
 import type { MailBrand } from '../auth.mails.js';
@@ -81,7 +81,7 @@ export interface PasskeyDeps {
   fieldEncryption: FieldEncryption;
   /** The auth service's sessions and its full-session and recent-re-authentication checks. */
   auth: { sessions: Sessions; requireFull(session: Session | undefined): Session; requireRecent(session: Session | undefined): Session };
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
   relyingParty: RelyingParty;
 }
@@ -263,12 +263,13 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
         name,
         created_at: now(),
       };
-      const outcome = await repo.insertPasskeyWithinLimit(db, row, passkeyLimit);
+      const outcome = await repo.insertPasskeyWithinLimit(db, row, passkeyLimit, async (trx) => {
+        await cancelPendingChanges(trx, account.id);
+        await mail.enqueue(trx, passkeyAddedMail(brand, account.email, name));
+      });
       if (outcome === 'limit') throw passkeyLimitReached(passkeyLimit);
       if (outcome === 'no_account') throw signInRequired();
       if (outcome === 'taken') throw passkeyNotAdded('credential_taken');
-      await db.transaction().execute((trx) => cancelPendingChanges(trx, account.id));
-      mail.enqueue(passkeyAddedMail(brand, account.email, name));
       return toPasskey({ ...row, counter: String(row.counter), last_used_at: null });
     },
 
@@ -330,10 +331,10 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
         if (removed === undefined) return undefined;
         await cancelPendingChanges(trx, account.id);
         await authRepo.deleteSessionsOfUser(trx, account.id, endedCurrent ? undefined : current.id);
+        await mail.enqueue(trx, passkeyRemovedMail(brand, account.email, removed));
         return removed;
       });
       if (name === undefined) throw passkeyNotFound();
-      mail.enqueue(passkeyRemovedMail(brand, account.email, name));
       return { endedCurrent };
     },
 
