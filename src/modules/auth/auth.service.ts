@@ -387,7 +387,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await mfa.disable(account.id, async (trx) => {
         await cancelPendingChanges(trx, account.id);
         // A weaker sign-in from now on: sessions begun under the second factor elsewhere end, as with a password change.
-        await repo.deleteSessionsOfUser(trx, account.id, session!.id);
+        await repo.deleteSessionsOfUser(trx, account.id, session.id);
         await mail.enqueue(trx, mfaChangedMail(brand, account.email, false));
       });
       return sessions.rotate(session, { mfaVerified: true });
