@@ -313,6 +313,12 @@ export async function deleteUser(db: Db, userId: string): Promise<boolean> {
 export type IdentityProviderName = 'cognito';
 export type LoginFlow = 'account' | 'admin';
 
+/** True when the account signs in through an identity provider (it has at least one linked subject). */
+export async function hasExternalIdentity(db: Db, userId: string): Promise<boolean> {
+  const row = await db.selectFrom('external_identity').select('subject').where('user_id', '=', userId).limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
 export function findUserIdByExternalIdentity(db: Db, provider: IdentityProviderName, subject: string): Promise<string | undefined> {
   return db
     .selectFrom('external_identity')

@@ -107,7 +107,7 @@ export interface AuthService {
    */
   reauthenticate(session: Session | undefined, input: { password: string; code?: string | undefined; recoveryCode?: string | undefined }): Promise<{ token: string; session: Session }>;
   /** What a re-authentication of this account can use: its password, whether a code is asked, its passkeys. */
-  reauthOptions(session: Session): Promise<{ password: boolean; mfa: boolean; passkeys: number }>;
+  reauthOptions(session: Session): Promise<{ password: boolean; mfa: boolean; passkeys: number; federated: boolean }>;
   /** Replaces the recovery codes (recent re-authentication needed); the owner is told by mail. */
   regenerateRecoveryCodes(session: Session | undefined): Promise<string[]>;
   mfaEnrol(session: Session): Promise<Enrolment>;
@@ -329,8 +329,8 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
     async reauthOptions(session) {
       const account = await requireAccount(service.requireFull(session));
-      const [mfaOn, keys] = await Promise.all([mfa.isEnabled(account.id), passkeyRepo.findPasskeysOfUser(db, account.id)]);
-      return { password: account.passwordHash !== null, mfa: mfaOn, passkeys: keys.length };
+      const [mfaOn, keys, federated] = await Promise.all([mfa.isEnabled(account.id), passkeyRepo.findPasskeysOfUser(db, account.id), repo.hasExternalIdentity(db, account.id)]);
+      return { password: account.passwordHash !== null, mfa: mfaOn, passkeys: keys.length, federated };
     },
 
     async regenerateRecoveryCodes(session) {

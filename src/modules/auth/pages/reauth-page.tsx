@@ -16,6 +16,8 @@ export function ReauthPage(props: {
   password: boolean;
   mfa: boolean;
   passkeys: number;
+  /** Signs in through the identity provider (Cognito): a fresh sign-in there is the re-authentication. */
+  federated: boolean;
   errors?: FormError[];
 }) {
   const scripts = props.passkeys > 0 ? passkeyScriptsOf(props.ctx) : [];
@@ -43,11 +45,14 @@ export function ReauthPage(props: {
             Confirm
           </button>
         </PostForm>
-      ) : (
+      ) : props.federated ? (
         <p>
-          Your account signs in without a password here. <a href="/account/sign-in">Sign in again</a> to confirm it is you, then come back.
+          Your account signs in through our sign-in service. <a href="/account/oauth/start">Sign in again there</a> to confirm it is you, then come
+          back.
         </p>
-      )}
+      ) : props.passkeys === 0 ? (
+        <p>Your account has no password or passkey to confirm with. Reset your password from the sign-in page to set one.</p>
+      ) : null}
       {props.passkeys > 0 ? <PasskeyReauth next={props.next} /> : null}
       <p class="form-links">
         <a href="/account">Back to your account</a>
