@@ -255,6 +255,25 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       expect(cookie).toMatch(/^oidc-attempt=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/);
     });
 
+    it('a pool account deletes itself after a fresh pool sign-in; a stale session is refused and nothing is deleted', async () => {
+      const { sub } = poolUser();
+      const { jar } = await signInThroughPool();
+      const inject = (url: string, method: 'GET' | 'POST' = 'GET', accept = 'application/json') =>
+        h.t.app.inject({ method, url, headers: { cookie: `session=${jar.get(h.base, 'session')!}`, accept }, ...(method === 'POST' ? { payload: {} } : {}) });
+      h.t.clock.advance(11 * 60_000);
+      const stale = await inject('/api/v1/me/delete', 'POST');
+      expect(stale.statusCode).toBe(403);
+      expect(stale.json()).toMatchObject({ code: 'AUTH_REAUTH_REQUIRED' });
+      expect((await inject('/api/v1/me')).statusCode).toBe(200);
+      const page = await inject('/account/security/confirm?next=%2Faccount%2Fdelete', 'GET', 'text/html');
+      expect(page.body).toContain('href="/account/oauth/start"');
+      h.issuer.nextLogin = sub;
+      await signInThroughPool(jar);
+      const deleted = await inject('/api/v1/me/delete', 'POST');
+      expect(deleted.statusCode, deleted.body).toBe(200);
+      expect(await externalIdentities(sub)).toEqual([]);
+    });
+
     it('finds the same account by sub the next time, and ends the session the browser carried (no fixation)', async () => {
       const { sub } = poolUser();
       const { jar } = await signInThroughPool();
