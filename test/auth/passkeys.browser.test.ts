@@ -101,7 +101,11 @@ describe.runIf(hasChromium)('passkeys in a real browser (Chromium virtual authen
     // Autofill (conditional mediation): the sign-in page asks quietly on load; the e-mail field is marked
     // `webauthn`, and the virtual authenticator (which answers at once) stands for the user picking the
     // passkey from the field's suggestions. No click, under the strict CSP.
-    expect(await page.goto(`${base}/account/sign-in`).then(() => page.getByLabel('E-mail address').getAttribute('autocomplete'))).toBe('email webauthn');
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    await page.goto(`${base}/account/sign-in`);
+    expect(await page.getByLabel('E-mail address').getAttribute('autocomplete')).toBe('email webauthn');
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
+    await page.reload();
     await page.waitForURL(`${base}/account`);
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     expect(await page.locator('main').textContent()).toContain(email);
