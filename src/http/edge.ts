@@ -42,7 +42,7 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
     // HTTPS or HTTP, TRUST_PROXY, header size limit (431): docs/security-http.md.
     ...serverOptions(config, securityMetrics),
     logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) },
-    genReqId: requestIdFrom,
+    genReqId: requestIdFrom(config.trustProxy),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     // Slow clients are bounded in serverOptions (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS); the
