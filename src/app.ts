@@ -105,7 +105,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mailer = deps.mailer ?? openMailer(config);
 
   // --- The HTTP edge: limits, CSRF, headers, metrics, OpenAPI ------------------------------------------
-  const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf });
+  // The session reader is made below, with the auth service; no request arrives before then.
+  // A database outage leaves the count per address; the route itself then answers for the outage.
+  const accountOf = async (request: FastifyRequest) => {
+    const session = await sessionOf(request).catch(() => undefined);
+    return session === undefined ? undefined : `user:${session.userId}`;
+  };
+  const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf, accountOf });
   const { app, security } = edge;
   const mail = createMailDispatcher(mailer, app.log);
   app.addHook('onClose', async () => {

@@ -29,6 +29,8 @@ export interface HttpEdgeDeps {
   counterStore?: CounterStore | undefined;
   /** A stable key of the request's session, for CSRF binding and rate limits. */
   sessionKeyOf: NonNullable<Parameters<typeof registerHttpSecurity>[2]['sessionKeyOf']>;
+  /** The account of the request's validated session (rate limits count it across addresses). */
+  accountOf?: Parameters<typeof registerHttpSecurity>[2]['accountOf'];
 }
 
 /**
@@ -69,6 +71,7 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
   const security = await registerHttpSecurity(app, config, {
     metrics: securityMetrics,
     sessionKeyOf: deps.sessionKeyOf,
+    ...(deps.accountOf ? { accountOf: deps.accountOf } : {}),
     ...(deps.counterStore ? { counterStore: deps.counterStore } : {}),
   });
   await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });

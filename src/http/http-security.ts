@@ -31,6 +31,8 @@ export interface HttpSecurityDeps {
    * tokens are bound to it, and rate limits count it beside the client IP.
    */
   sessionKeyOf?: (request: FastifyRequest) => string | undefined;
+  /** The account of the request's validated session: rate limits count a signed-in client across addresses. */
+  accountOf?: (request: FastifyRequest) => Promise<string | undefined>;
 }
 
 /**
@@ -53,10 +55,9 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
       app.addHook('onClose', () => created.close());
       store = created;
     }
-    const sessionKeyOf = deps.sessionKeyOf;
     rateLimiter = registerRateLimits(app, {
       rules: http.rateLimits.rules, store, allowlist, metrics,
-      ...(sessionKeyOf ? { accountOf: (request: FastifyRequest) => { const key = sessionKeyOf(request); return key === undefined ? undefined : `session:${key}`; } } : {}),
+      ...(deps.accountOf ? { accountOf: deps.accountOf } : {}),
     });
   }
 

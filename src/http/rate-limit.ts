@@ -31,8 +31,11 @@ export interface RateLimitOptions {
   /** IP_ALLOWLIST: never counted. */
   allowlist: IpMatcher;
   metrics: SecurityMetrics;
-  /** The signed-in account of a request, when the session layer knows it. */
-  accountOf?: (request: FastifyRequest) => string | undefined;
+  /**
+   * The account of the request's validated session, if any. Asked only once the client address is under
+   * its limits, so a flood of made-up session cookies costs no more than requests without one.
+   */
+  accountOf?: (request: FastifyRequest) => Promise<string | undefined>;
 }
 
 /**
@@ -72,7 +75,7 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
   const counted = new WeakMap<FastifyRequest, Set<string>>();
 
   const check: RateLimiter['check'] = async (request, reply, identity, url = request.url) => {
-    const rules = matchingRules(options.rules.rules, url);
+    const rules = matchingRules(options.rules.rules, url, request.method);
     if (rules.length === 0) return;
     const seen = counted.get(request) ?? new Set<string>();
     counted.set(request, seen);
@@ -110,7 +113,10 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
     const path = normalisePath(request.url);
     if (exempt.some((p) => path === p || path.startsWith(`${p}/`))) return;
     if (options.allowlist.has(request.ip)) return;
-    await check(request, reply, { ip: request.ip, accountId: options.accountOf?.(request) });
+    await check(request, reply, { ip: request.ip });
+    // Only a session the server issued and still honours gets a counter: a random cookie mints nothing.
+    const accountId = await options.accountOf?.(request);
+    if (accountId !== undefined) await check(request, reply, { ip: request.ip, accountId });
   });
 
   return { check };
