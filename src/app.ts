@@ -3,7 +3,6 @@ import fastifyPlugin from 'fastify-plugin';
 import type { CounterStore } from './adapters/cache/counter-store.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
-import { createMailDispatcher, type MailDispatcher } from './adapters/mail/mail-dispatcher.js';
 import type { Mailer } from './adapters/mail/mailer.js';
 import { isDevMailer, openMailer } from './adapters/mail/open-mailer.js';
 import type { BusinessMetrics } from './adapters/metrics/business-metrics.js';
@@ -40,6 +39,7 @@ import { createCustomersService, customersPlugin, type CustomersService } from '
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { mediaPlugin, mediaUrl } from './modules/media/index.js';
+import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -79,13 +79,15 @@ export interface AppServices {
   customers: CustomersService;
   /** The back office's guard: `staffGuard.require(request, 'orders.refund')`. */
   staffGuard: StaffGuard;
+  /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
+  outbox: Outbox;
 }
 
 export interface BuiltApp {
   app: FastifyInstance;
   services: AppServices;
   /** The outside world's ports as this app opened them. */
-  adapters: { keyRing: KeyRing; mailer: Mailer; mail: MailDispatcher };
+  adapters: { keyRing: KeyRing; mailer: Mailer; mail: MailQueue };
   metrics: { http: HttpMetrics; business: BusinessMetrics };
   security: HttpSecurity;
 }
@@ -113,9 +115,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   };
   const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf, accountOf });
   const { app, security } = edge;
-  const mail = createMailDispatcher(mailer, app.log);
   app.addHook('onClose', async () => {
-    await mail.idle();
+    await outbox.worker.stop(config.shutdownTimeoutMs);
+    await outbox.metrics.stop();
     if (!deps.mailer) await mailer.close();
   });
   if (mailer.kind === 'dev' && config.nodeEnv === 'production') app.log.warn('SMTP_URL is not set: mail is stored under DATA_DIR/mailbox, not sent');
@@ -125,6 +127,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const catalog = withReadCache(createCatalogService({ db, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
+  // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
+  // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
+  const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
+  registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
+  const mail = createMailQueue(outbox);
+  if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
@@ -182,12 +190,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
         identityProvider: config.auth.provider, passkeyScripts: [assets.scripts.webauthn, assets.scripts.passkeys],
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
+      outboxAdmin({ outbox, locale: config.shop.locale }),
     ],
   });
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard },
+    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

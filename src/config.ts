@@ -48,6 +48,8 @@ export interface Config {
   http: HttpSecurityConfig;
   /** Outgoing mail: SMTP_URL sends with nodemailer; absent: stored for the dev mailbox (src/adapters/mail). */
   mail: { smtpUrl: string | undefined; from: string };
+  /** The transactional outbox's worker (src/modules/outbox): in this process, or left to `npm run worker`. */
+  outbox: { worker: 'on' | 'off'; leaseMs: number; pollMs: number; concurrency: number };
   /** Sessions of the built-in accounts (src/modules/auth/sessions.ts). */
   auth: {
     sessionIdleMinutes: number;
@@ -163,6 +165,12 @@ export function loadConfig(env: Env = process.env): Config {
     smtpUrl: smtpUrl === undefined ? undefined : read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']),
     from: read.pattern('MAIL_FROM', `"${shop.name.replaceAll('"', '')}" <no-reply@localhost>`, /^[^\r\n]{3,320}$/, 'a sender such as "Shop" <no-reply@shop.example>'),
   };
+  const outbox = {
+    worker: read.oneOf('OUTBOX_WORKER', ['on', 'off'] as const, 'on'),
+    leaseMs: read.integer('OUTBOX_LEASE_SECONDS', 30, { min: 1, max: 3_600 }) * 1000,
+    pollMs: read.integer('OUTBOX_POLL_MS', 1_000, { min: 10, max: 60_000 }),
+    concurrency: read.integer('OUTBOX_CONCURRENCY', 2, { min: 1, max: 32 }),
+  };
   // NIST SP 800-63B AAL2: reauthenticate after 30 minutes idle and at least every 12 hours.
   const authProvider = read.oneOf('AUTH_PROVIDER', ['local', 'cognito'] as const, 'local');
   const auth = {
@@ -178,7 +186,7 @@ export function loadConfig(env: Env = process.env): Config {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
-    mail, auth,
+    mail, outbox, auth,
   };
 }
 

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { createMailDispatcher } from '../adapters/mail/mail-dispatcher.js';
-import { openMailer } from '../adapters/mail/open-mailer.js';
+import { Registry } from 'prom-client';
 import { migrateToLatest } from '../db/migrate.js';
 import { loadConfigWithSecrets } from '../load-config.js';
 import { createAuditService } from '../modules/audit/index.js';
@@ -9,6 +8,7 @@ import { createAuthService } from '../modules/auth/index.js';
 import { createPasswordHasher } from '../modules/auth/index.js';
 import { createFieldEncryption } from '../modules/encryption/index.js';
 import { isStaffRole, staffRoles } from '../kernel/permissions.js';
+import { createMailQueue, createOutbox } from '../modules/outbox/index.js';
 import { createStaffService } from '../modules/staff/index.js';
 import { openRuntime } from '../runtime.js';
 
@@ -47,9 +47,11 @@ try {
   const db = runtime.database.db;
   await migrateToLatest(db);
   const log = pino({ level: 'warn' }, pino.destination(2));
-  const mail = createMailDispatcher(openMailer(config), log);
   const audit = createAuditService({ db });
   const fieldEncryption = createFieldEncryption({ db, keyRing: runtime.keyRing });
+  // The invitation link is printed, not mailed; any mail the services queue is sent by the shop's worker.
+  const outbox = createOutbox({ db, fieldEncryption, audit, log, registry: new Registry(), emf: undefined, settings: config.outbox });
+  const mail = createMailQueue(outbox);
   const brand = { shopName: config.shop.name, publicUrl: config.publicUrl };
   const auth = createAuthService({
     db, fieldEncryption, audit, passwords: createPasswordHasher(), mail, brand,

@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { CounterStore } from '../adapters/cache/counter-store.js';
 import { createBusinessMetrics, type BusinessMetrics } from '../adapters/metrics/business-metrics.js';
-import { createEmfPublisher } from '../adapters/metrics/emf.js';
+import { createEmfPublisher, type EmfPublisher } from '../adapters/metrics/emf.js';
 import type { Config } from '../config.js';
 import { registerHttpSecurity, type HttpSecurity } from './http-security.js';
 import { loggerOptions } from './logger.js';
@@ -18,6 +18,8 @@ export interface HttpEdge {
   securityMetrics: SecurityMetrics;
   /** Orders, payment failures, checkout latency: for the checkout and payment modules. */
   businessMetrics: BusinessMetrics;
+  /** The CloudWatch EMF publisher when METRICS=emf, for modules' own figures (the outbox's queue). */
+  emf: EmfPublisher | undefined;
   /** CSRF tokens for forms, the rate limiter, the HTTPS redirect listener. */
   security: HttpSecurity;
 }
@@ -83,5 +85,5 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
   if (emf) app.addHook('onClose', async () => emf.stop().catch((err: unknown) => app.log.warn({ err }, 'could not flush EMF metrics')));
   registerHttpMetrics(app, metrics, emf ? (sample) => emf.recordRequest(sample) : undefined);
   const businessMetrics = createBusinessMetrics(metrics.registry, emf);
-  return { app, metrics, securityMetrics, businessMetrics, security };
+  return { app, metrics, securityMetrics, businessMetrics, emf, security };
 }

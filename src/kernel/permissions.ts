@@ -30,6 +30,8 @@ export const permissions = [
   'staff.read',
   'staff.write',
   'audit.read',
+  // Dead jobs of the transactional outbox: list, retry, discard (src/modules/outbox).
+  'outbox.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 

@@ -38,7 +38,7 @@ describe.runIf(hasChromium)('account pages in a real browser', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
 
-    await t.mail.idle();
+    await t.outbox.drain();
     await page.goto(`${base}/dev/mailbox`);
     await page.getByRole('link', { name: /Confirm your e-mail address/ }).first().click();
     // The mail links to PUBLIC_URL; this server listens on a random port, so follow the path there.

@@ -94,7 +94,7 @@ describe('SMTP mailer', () => {
       expect(t.mailer.kind).toBe('smtp');
       const email = newEmail();
       expect((await post(t, '/api/v1/auth/sign-up', { email, password: 'quiet harbour lantern' })).statusCode).toBe(202);
-      await t.mail.idle();
+      await t.outbox.drain();
       expect(smtp.received.map((m) => m.to[0])).toEqual([email]);
       expect(unQp(smtp.received[0]!.raw)).toMatch(/\/account\/verify-email\?token=[A-Za-z0-9_-]{43}/);
       expect((await t.app.inject({ url: '/dev/mailbox' })).statusCode).toBe(404);

@@ -12,6 +12,7 @@ import { createSignedInStaff } from '../support/staff.js';
  *
  *   staff.read   owner, admin, auditor          staff.write  owner, admin
  *   audit.read   owner, admin, auditor          no permission named: every staff member
+ *   outbox.manage  owner, admin
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -41,6 +42,7 @@ const toSignIn: Outcome = { status: 303, location: '/admin/sign-in' };
 const toHome: Outcome = { status: 303, location: '/admin' };
 const noSuchMember: Outcome = { status: 404, code: 'STAFF_NOT_FOUND' };
 const noSuchInvitation: Outcome = { status: 404, code: 'STAFF_INVITATION_NOT_FOUND' };
+const noSuchJob: Outcome = { status: 404, code: 'OUTBOX_JOB_NOT_FOUND' };
 const pageNotFound: Outcome = { status: 404 };
 const invitedPage: Outcome = { status: 303, location: '/admin/staff?done=invited' };
 const badInvitationPage: Outcome = { status: 400, text: 'This invitation cannot be used' };
@@ -63,6 +65,10 @@ const expected: Record<string, Record<Who, Outcome>> = {
   // --- the audit API ------------------------------------------------------------------------------------
   'GET /api/v1/admin/audit-events': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
   'GET /api/v1/admin/audit-events.csv': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  // --- the outbox's dead jobs ------------------------------------------------------------------------------
+  'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   // --- back-office pages ----------------------------------------------------------------------------------
   'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
@@ -73,6 +79,9 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'POST /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'POST /admin/staff/:userId/sign-out': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/audit': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/outbox': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/retry': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/discard': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- getting in: open to every caller, the same for every role ------------------------------------------
   'GET /admin/sign-in': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: ok, anonymous: ok },
   'POST /admin/sign-in': { owner: wrongPasswordPage, admin: wrongPasswordPage, catalog_manager: wrongPasswordPage, order_manager: wrongPasswordPage, support: wrongPasswordPage, auditor: wrongPasswordPage, customer: wrongPasswordPage, anonymous: wrongPasswordPage },
@@ -112,6 +121,8 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /api/v1/admin/staff/invitations': { email: newEmail('rbac-api'), role: 'support' },
     'PATCH /api/v1/admin/staff/:userId': { role: 'support' },
     'POST /api/v1/admin/staff/:userId/sign-out': {},
+    'POST /api/v1/admin/outbox/dead-jobs/:id/retry': {},
+    'POST /api/v1/admin/outbox/dead-jobs/:id/discard': {},
   };
   if (route === 'GET /admin/invitations/accept') return { method, url: `${url}?token=${'A'.repeat(43)}` };
   if (path.startsWith('/api/')) return { method, url, ...(json[route] ? { json: json[route] } : {}) };

@@ -13,7 +13,7 @@ export function sessionCookie(res: LightMyRequestResponse): string | undefined {
 
 /** Mails to one address, newest first, once everything queued was delivered. */
 export async function mailsTo(t: TestApp, to: string): Promise<StoredMail[]> {
-  await t.mail.idle();
+  await t.outbox.drain();
   return (await t.mailbox.list()).filter((m) => m.to === to);
 }
 

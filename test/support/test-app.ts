@@ -7,13 +7,13 @@ import { buildApp, type AppServices, type BuiltApp } from '../../src/app.js';
 import type { CounterStore } from '../../src/adapters/cache/counter-store.js';
 import type { KeyRing } from '../../src/adapters/keys/key-ring.js';
 import type { DevMailer } from '../../src/adapters/mail/dev.js';
-import type { MailDispatcher } from '../../src/adapters/mail/mail-dispatcher.js';
 import type { Mailer } from '../../src/adapters/mail/mailer.js';
 import type { BusinessMetrics } from '../../src/adapters/metrics/business-metrics.js';
 import { createLocalObjectStore } from '../../src/adapters/storage/local.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { HttpMetrics } from '../../src/http/metrics.js';
+import type { MailQueue } from '../../src/modules/outbox/index.js';
 import type { RateLimitRule } from '../../src/http/rate-limit-rules.js';
 import { countingHasher, type CountingHasher } from './hasher.js';
 import { openTestDatabase } from './test-database.js';
@@ -26,7 +26,7 @@ export interface TestApp extends AppServices {
   businessMetrics: BusinessMetrics;
   keyRing: KeyRing;
   mailer: Mailer;
-  mail: MailDispatcher;
+  mail: MailQueue;
   config: Config;
   database: DatabaseHandle;
   /** argon2id with cheap parameters, counting the work it does (for the enumeration tests). */
@@ -73,7 +73,9 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     redisEnv.REDIS_PREFIX = `test:${randomBytes(6).toString('hex')}:`;
   }
   // The read cache is off by default so a test sees its own writes at once; catalog-cache.test.ts covers it.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', ...rulesEnv, ...redisEnv, ...env });
+  // The outbox's worker too: tests run due jobs with `outbox.drain()` (mailsTo does), one at a time in the
+  // order they were written, where a background worker would send two mails in either order.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', OUTBOX_WORKER: 'off', ...rulesEnv, ...redisEnv, ...env });
   const database = options.database ?? (await openTestDatabase());
   const store = createLocalObjectStore(inject('objectsDir'));
   const logs: Record<string, unknown>[] = [];

@@ -7,6 +7,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html?: string;
+  /** The Message-ID header; a message sent again after a crash keeps it, so receivers can drop the copy. */
+  messageId?: string;
 }
 
 /**

@@ -40,6 +40,7 @@ export function createSmtpMailer(options: SmtpMailerOptions): Mailer {
           subject: message.subject,
           text: message.text,
           ...(message.html !== undefined ? { html: message.html } : {}),
+          ...(message.messageId !== undefined ? { messageId: message.messageId } : {}),
         });
       } catch (err) {
         throw mailSendFailed(err);

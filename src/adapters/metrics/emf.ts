@@ -14,7 +14,7 @@ interface RouteWindow {
 export interface EmfPublisher {
   recordRequest(sample: { route: string; method: string; status: number; ms: number }): void;
   /** A business event, written at once: OrdersPlaced, PaymentFailures, CheckoutLatency, ... */
-  recordEvent(name: string, value: number, unit: 'Count' | 'Milliseconds' | 'None', dimensions?: Record<string, string>): Promise<void>;
+  recordEvent(name: string, value: number, unit: 'Count' | 'Milliseconds' | 'Seconds' | 'None', dimensions?: Record<string, string>): Promise<void>;
   /** Writes the HTTP figures gathered since the last flush (also done every `intervalMs`). */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -80,7 +80,9 @@ export function createEmfPublisher(options: { namespace: string; serviceName: st
     },
     async recordEvent(name, value, unit, dimensions) {
       const logger = createMetricsLogger();
-      if (dimensions) logger.setDimensions(dimensions);
+      // No dimensions unless asked: the library's defaults (service name and type, log group) would make
+      // another metric than the one the alarms watch (docs/deploy-aws.md: namespace Bastion, no dimensions).
+      logger.setDimensions(dimensions ?? {});
       logger.putMetric(name, value, Unit[unit]);
       await logger.flush();
     },

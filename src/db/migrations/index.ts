@@ -8,6 +8,7 @@ import * as customersCreateTables from './2026_11_27_1310_customers_create_table
 import * as authExternalIdentity from './2026_11_27_1320_auth_external_identity.js';
 import * as authPasskeys from './2026_11_27_1330_auth_passkeys.js';
 import * as auditEventIndexes from './2026_11_27_1340_audit_event_indexes.js';
+import * as outboxCreateJob from './2026_12_01_1000_outbox_create_job.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1320_auth_external_identity': authExternalIdentity,
   '2026_11_27_1330_auth_passkeys': authPasskeys,
   '2026_11_27_1340_audit_event_indexes': auditEventIndexes,
+  '2026_12_01_1000_outbox_create_job': outboxCreateJob,
 };

@@ -21,12 +21,12 @@ export interface Accounts {
   /** The blind index of an address (normalised first); also the key of its sign-in throttle. */
   indexOf(email: string): Promise<Buffer>;
   findByEmail(email: string): Promise<Account | undefined>;
-  findById(id: string): Promise<Account | undefined>;
+  findById(id: string, trx?: Db): Promise<Account | undefined>;
   /**
    * Creates an account; undefined when the address is taken (also when a concurrent sign-up won). No
    * password and `emailVerified` for an account made by an identity provider that verified the address.
    */
-  create(email: string, passwordHash: string | null, options?: { emailVerified?: boolean }): Promise<Account | undefined>;
+  create(email: string, passwordHash: string | null, options?: { emailVerified?: boolean; trx?: Db }): Promise<Account | undefined>;
   /** Seals a value the way `create` does, so a refused sign-up costs the same work as an accepted one. */
   sealThrowaway(email: string): Promise<void>;
 }
@@ -67,15 +67,15 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
       // call) that would make a known address answer slower than an unknown one.
       return row === undefined ? undefined : { ...toRecord(row), email: address };
     },
-    async findById(id) {
-      const row = await repo.findUserById(db, id);
+    async findById(id, trx) {
+      const row = await repo.findUserById(trx ?? db, id);
       return row === undefined ? undefined : toAccount(row);
     },
     async create(email, passwordHash, options = {}) {
       const address = normaliseEmail(email);
       const id = newId();
       const at = now();
-      const inserted = await repo.insertUser(db, {
+      const inserted = await repo.insertUser(options.trx ?? db, {
         id,
         emailEncrypted: await fe.seal(sealRef(id), address),
         emailIndex: await indexOf(address),

@@ -146,10 +146,11 @@ export async function replaceUserToken(
   db: Db,
   token: { tokenHash: Uint8Array; purpose: AuthTokenPurpose; userId: string; now: Date; expiresAt: Date },
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
+  const replace = async (trx: Db): Promise<void> => {
     await deleteTokensOfUser(trx, token.userId, token.purpose);
     await insertToken(trx, token);
-  });
+  };
+  await (db.isTransaction ? replace(db) : db.transaction().execute(replace));
 }
 
 /** Reads and deletes a token in one statement: of two concurrent uses, exactly one gets the row. */

@@ -5,12 +5,12 @@
  *
  * No user enumeration: sign-up, sign-in and reset answer with the same status and message whether or
  * not the address has an account, and do the same expensive work either way (one argon2id hash or
- * verification, one sealing); mails are handed to the dispatcher, off the request path.
+ * verification, one sealing); mails are outbox jobs, written with the change and sent off the request path.
  */
-import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
+import type { MailQueue } from '../outbox/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
 import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaCodeNeeded, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
@@ -28,7 +28,7 @@ export interface AuthDeps {
   db: Db;
   fieldEncryption: FieldEncryption;
   passwords: PasswordHasher;
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
   sessionOptions: SessionOptions;
   /** The audit trail: a confirmed change of e-mail is recorded in its transaction. */
@@ -163,13 +163,16 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const existing = await accounts.findByEmail(address);
       if (existing !== undefined) {
         await accounts.sealThrowaway(address);
-        mail.enqueue(accountExistsMail(brand, existing.email));
+        await mail.enqueue(db, accountExistsMail(brand, existing.email));
         return;
       }
-      const created = await accounts.create(address, passwordHash);
-      // undefined: a concurrent sign-up took the address a moment ago; its owner gets the notice.
-      if (created === undefined) mail.enqueue(accountExistsMail(brand, address));
-      else await verification.send(created);
+      // The account, its verification link and the mail carrying it commit together, or not at all.
+      await db.transaction().execute(async (trx) => {
+        const created = await accounts.create(address, passwordHash, { trx });
+        // undefined: a concurrent sign-up took the address a moment ago; its owner gets the notice.
+        if (created === undefined) await mail.enqueue(trx, accountExistsMail(brand, address));
+        else await verification.send(created, trx);
+      });
     },
 
     async verifyEmail(token) {
@@ -218,9 +221,9 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await db.transaction().execute(async (trx) => {
         await repo.updatePasswordHash(trx, account.id, passwordHash, now());
         await repo.deleteTokensOfUser(trx, account.id, 'password_reset');
+        await mail.enqueue(trx, passwordChangedMail(brand, account.email, 'every other device'));
         await repo.deleteSessionsOfUser(trx, account.id, session.id);
       });
-      mail.enqueue(passwordChangedMail(brand, account.email, 'every other device'));
       return sessions.rotate(session, { mfaVerified: true });
     },
 
@@ -268,13 +271,12 @@ export function createAuthService(deps: AuthDeps): AuthService {
     async mfaConfirm(session, code) {
       const account = await requireAccount(service.requireFull(session));
       await throttle.assertOpen(mfaKey(account.id));
-      const recoveryCodes = await mfa.confirm(account.id, code);
+      const recoveryCodes = await mfa.confirm(account.id, code, (trx) => mail.enqueue(trx, mfaChangedMail(brand, account.email, true)));
       if (recoveryCodes === undefined) {
         await throttle.fail(mfaKey(account.id));
         throw mfaCodeInvalid();
       }
       await throttle.succeed(mfaKey(account.id));
-      mail.enqueue(mfaChangedMail(brand, account.email, true));
       const rotated = await sessions.rotate(session, { mfaVerified: true });
       return { recoveryCodes, ...rotated };
     },
@@ -296,10 +298,9 @@ export function createAuthService(deps: AuthDeps): AuthService {
         throw invalidCredentials();
       }
       await checkSecondFactor(account.id, input);
-      await mfa.disable(account.id);
+      await mfa.disable(account.id, (trx) => mail.enqueue(trx, mfaChangedMail(brand, account.email, false)));
       // A weaker sign-in from now on: sessions begun under the second factor elsewhere end, as with a password change.
       await sessions.endAllOf(account.id, session.id);
-      mail.enqueue(mfaChangedMail(brand, account.email, false));
       return sessions.rotate(session, { mfaVerified: true });
     },
 

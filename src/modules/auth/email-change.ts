@@ -12,13 +12,13 @@
  * - Confirming uses the token in one read-and-delete and, in the same transaction, puts the sealed
  *   address and its blind index on the account, ends every other session and every pending reset or
  *   verification link (they went to the old mailbox), and records `customer.email_changed` in the audit
- *   trail. The old address is then told that it changed.
+ *   trail; the notice to the old address is queued (src/modules/outbox) in that same transaction.
  */
 import { newId } from '../../kernel/ids.js';
-import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
+import type { MailQueue } from '../outbox/index.js';
 import { normaliseEmail, type Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { emailChangedMail, emailChangeLinkMail, emailChangeRequestedMail, emailInUseMail, type MailBrand } from './auth.mails.js';
@@ -55,7 +55,7 @@ export function createEmailChange(deps: {
   accounts: Accounts;
   sessions: Sessions;
   audit: AuditService;
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
 }): EmailChange {
   const { db, now, fieldEncryption: fe, accounts, mail, brand } = deps;
@@ -71,7 +71,11 @@ export function createEmailChange(deps: {
         // Asking again (for any address) cancels the earlier link.
         await repo.deleteTokensOfUser(trx, account.id, 'email_change');
         await changes.takeEmailChange(trx, account.id);
-        if (ownerId !== undefined) return;
+        await mail.enqueue(trx, emailChangeRequestedMail(brand, account.email, address));
+        if (ownerId !== undefined) {
+          await mail.enqueue(trx, emailInUseMail(brand, address));
+          return;
+        }
         await repo.insertToken(trx, {
           tokenHash: hashToken(token),
           purpose: 'email_change',
@@ -80,9 +84,8 @@ export function createEmailChange(deps: {
           expiresAt: new Date(at.getTime() + emailChangeHours * 3_600_000),
         });
         await changes.insertEmailChange(trx, { id, user_id: account.id, new_email_encrypted: sealed, created_at: at });
+        await mail.enqueue(trx, emailChangeLinkMail(brand, address, token, emailChangeHours));
       });
-      mail.enqueue(emailChangeRequestedMail(brand, account.email, address));
-      mail.enqueue(ownerId === undefined ? emailChangeLinkMail(brand, address, token, emailChangeHours) : emailInUseMail(brand, address));
     },
 
     async confirm(token, current, facts) {
@@ -114,12 +117,12 @@ export function createEmailChange(deps: {
           clientIp: facts.clientIp ?? null,
           requestId: facts.requestId ?? null,
         });
+        await mail.enqueue(trx, emailChangedMail(brand, oldEmail, newEmail));
         return { userId, oldEmail, newEmail };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
       if (outcome === undefined) throw tokenInvalid();
       if (outcome === 'expired') throw tokenExpired();
-      mail.enqueue(emailChangedMail(brand, outcome.oldEmail, outcome.newEmail));
       return outcome.userId;
     },
   };

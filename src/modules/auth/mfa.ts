@@ -38,14 +38,18 @@ export interface Mfa {
   enrol(userId: string, label: string): Promise<Enrolment>;
   /** The enrolment awaiting its first code, shown again after a wrong code; undefined when there is none. */
   pending(userId: string, label: string): Promise<Enrolment | undefined>;
-  /** Confirms an enrolment with its first code and returns the recovery codes (the only time they are shown). */
-  confirm(userId: string, code: string): Promise<string[] | undefined>;
+  /**
+   * Confirms an enrolment with its first code and returns the recovery codes (the only time they are
+   * shown); `inTransaction` runs in the same transaction when the code is right (the owner's notice).
+   */
+  confirm(userId: string, code: string, inTransaction?: (trx: Db) => Promise<void>): Promise<string[] | undefined>;
   /** True when the code is right and its time step is later than any accepted before. */
   verifyCode(userId: string, code: string): Promise<boolean>;
   /** True when the recovery code was unused; it is used up now. */
   useRecoveryCode(userId: string, code: string): Promise<boolean>;
   remainingRecoveryCodes(userId: string): Promise<number>;
-  disable(userId: string): Promise<void>;
+  /** Turns MFA off; `inTransaction` runs in the same transaction (the owner's notice). */
+  disable(userId: string, inTransaction?: (trx: Db) => Promise<void>): Promise<void>;
 }
 
 const totpPattern = /^[0-9]{6}$/;
@@ -120,7 +124,7 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
       return enrolmentOf(await fe.open(sealRef(userId), row.secret_encrypted), label);
     },
 
-    async confirm(userId, code) {
+    async confirm(userId, code, inTransaction) {
       const row = await repo.findTotp(db, userId);
       if (row === undefined) throw mfaNotEnrolling();
       if (row.confirmed_at !== null) throw mfaAlreadyEnabled();
@@ -131,6 +135,7 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
       const confirmed = await db.transaction().execute(async (trx) => {
         if (!(await repo.advanceTimeStep(trx, userId, step, at))) return false;
         await repo.replaceRecoveryCodes(trx, userId, codes.map(hashRecoveryCode), at);
+        await inTransaction?.(trx);
         return true;
       });
       return confirmed ? codes : undefined;
@@ -151,10 +156,11 @@ export function createMfa(deps: { db: Db; now: () => Date; fieldEncryption: Fiel
 
     remainingRecoveryCodes: (userId) => repo.countRecoveryCodes(db, userId),
 
-    async disable(userId) {
+    async disable(userId, inTransaction) {
       await db.transaction().execute(async (trx) => {
         await repo.deleteTotp(trx, userId);
         await repo.replaceRecoveryCodes(trx, userId, [], now());
+        await inTransaction?.(trx);
       });
     },
   };

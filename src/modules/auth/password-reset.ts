@@ -6,8 +6,8 @@
  * ends every session of the account and tells the owner by mail. It never signs the user in: with MFA on,
  * a mailbox alone must not be enough to get in.
  */
-import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
+import type { MailQueue } from '../outbox/index.js';
 import type { Accounts } from './accounts.js';
 import { tokenExpired, tokenInvalid } from './auth.errors.js';
 import { passwordChangedMail, passwordResetMail, type MailBrand } from './auth.mails.js';
@@ -30,7 +30,7 @@ export function createPasswordReset(deps: {
   accounts: Accounts;
   passwords: PasswordHasher;
   sessions: Sessions;
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
 }): PasswordReset {
   const { db, now, accounts } = deps;
@@ -40,14 +40,16 @@ export function createPasswordReset(deps: {
       if (account === undefined) return;
       const token = generateToken();
       const at = now();
-      await repo.replaceUserToken(db, {
-        tokenHash: hashToken(token),
-        purpose: 'password_reset',
-        userId: account.id,
-        now: at,
-        expiresAt: new Date(at.getTime() + passwordResetMinutes * 60_000),
+      await db.transaction().execute(async (trx) => {
+        await repo.replaceUserToken(trx, {
+          tokenHash: hashToken(token),
+          purpose: 'password_reset',
+          userId: account.id,
+          now: at,
+          expiresAt: new Date(at.getTime() + passwordResetMinutes * 60_000),
+        });
+        await deps.mail.enqueue(trx, passwordResetMail(deps.brand, account.email, token, passwordResetMinutes));
       });
-      deps.mail.enqueue(passwordResetMail(deps.brand, account.email, token, passwordResetMinutes));
     },
 
     async confirm(token, newPassword) {
@@ -61,13 +63,13 @@ export function createPasswordReset(deps: {
         if (row.expires_at <= at) return 'expired' as const;
         await repo.updatePasswordHash(trx, row.user_id, passwordHash, at);
         await repo.markEmailVerified(trx, row.user_id, at);
+        const account = await accounts.findById(row.user_id, trx);
+        if (account) await deps.mail.enqueue(trx, passwordChangedMail(deps.brand, account.email, 'every device'));
         return { userId: row.user_id, endedSessions: await repo.deleteSessionsOfUser(trx, row.user_id) };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
       if (outcome === undefined) throw tokenInvalid();
       if (outcome === 'expired') throw tokenExpired();
-      const account = await accounts.findById(outcome.userId);
-      if (account) deps.mail.enqueue(passwordChangedMail(deps.brand, account.email, 'every device'));
     },
   };
 }

@@ -12,7 +12,6 @@
  *   PersonalDataContributors, without changes here.
  */
 import { newId } from '../../kernel/ids.js';
-import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { MailBrand } from '../auth/index.js';
@@ -20,6 +19,7 @@ import type { AuthService } from '../auth/index.js';
 import type { RequestFacts } from '../auth/index.js';
 import type { Session } from '../auth/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
+import type { MailQueue } from '../outbox/index.js';
 import { isCountryCode } from './countries.js';
 import { addressInvalid, addressLimitReached, addressNotFound, profileInvalid, type FieldProblem } from './customers.errors.js';
 import { accountDeletedMail } from './customers.mails.js';
@@ -137,7 +137,7 @@ export interface CustomersDeps {
   fieldEncryption: FieldEncryption;
   auth: Pick<AuthService, 'requireFull' | 'me' | 'listSessions' | 'confirmIdentity' | 'eraseAccount' | 'sessions'>;
   audit: AuditService;
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
   contributors?: readonly PersonalDataContributor[];
   now?: () => Date;
@@ -386,10 +386,10 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
           clientIp: facts.clientIp ?? null,
           requestId: facts.requestId ?? null,
         });
+        // Queued with the deletion, so a deletion that rolled back never announces itself.
+        await deps.mail.enqueue(trx, accountDeletedMail(deps.brand, email));
         return erased;
       });
-      // Queued after the commit, so a deletion that rolled back never announces itself.
-      deps.mail.enqueue(accountDeletedMail(deps.brand, email));
     },
   };
   return service;

@@ -43,4 +43,6 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: 'customer_address', idColumn: 'id', column: 'address_encrypted' },
   // Invited staff addresses (src/modules/staff).
   { table: 'staff_invitation', idColumn: 'id', column: 'email_encrypted' },
+  // Payloads of pending and dead outbox jobs (a mail's recipient and body; src/modules/outbox).
+  { table: 'outbox_job', idColumn: 'id', column: 'payload_encrypted' },
 ];

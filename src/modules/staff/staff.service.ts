@@ -8,7 +8,6 @@
  * A role change or removal ends every session of that person: the next request signs in afresh.
  */
 import { newId } from '../../kernel/ids.js';
-import type { MailDispatcher } from '../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { AccountDirectory } from '../auth/index.js';
@@ -19,6 +18,7 @@ import { generateToken, hashToken, isWellFormedToken } from '../auth/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
 import { can, type Permission, type StaffPrincipal, type StaffRole } from '../../kernel/permissions.js';
 import { staffAccessDenied } from '../../backoffice/index.js';
+import type { MailQueue } from '../outbox/index.js';
 import {
   alreadyStaff,
   invitationExpired,
@@ -90,7 +90,7 @@ export interface StaffDeps {
   directory: AccountDirectory;
   sessions: Sessions;
   fieldEncryption: FieldEncryption;
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
   /** AUTH_PROVIDER=cognito: roles come from the pool's groups, so invitations and role changes here are refused. */
   rolesFromIdentityProvider?: boolean;
@@ -121,8 +121,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
     expired: row.expires_at.getTime() <= now().getTime(),
   });
 
-  /** Creates (or replaces) the invitation of an address; returns it with its token. */
-  const createInvitation = async (input: { email: string; role: StaffRole }, invitedBy: StaffPrincipal | undefined, context: ActionContext) => {
+  /** Creates (or replaces) the invitation of an address, with its mail when `mailIt`; returns it with its token. */
+  const createInvitation = async (input: { email: string; role: StaffRole }, invitedBy: StaffPrincipal | undefined, context: ActionContext, mailIt: boolean) => {
     const address = normaliseEmail(input.email);
     const existing = await directory.idOf(address);
     if (existing !== undefined && (await repo.findStaff(db, existing)) !== undefined) throw alreadyStaff();
@@ -141,6 +141,7 @@ export function createStaffService(deps: StaffDeps): StaffService {
         after: { role: input.role, expiresAt: expiresAt.toISOString() },
         ...context,
       });
+      if (mailIt) await mail.enqueue(trx, invitationMail(brand, address, linkOf(token), input.role, invitationHours));
     });
     return { token, view: { id, email: address, role: input.role, createdAt: at, expiresAt, expired: false } };
   };
@@ -182,14 +183,13 @@ export function createStaffService(deps: StaffDeps): StaffService {
       requirePermission(actor, 'staff.write');
       assertRolesManagedHere();
       if (input.role === 'owner' && actor.role !== 'owner') throw ownerOnly();
-      const { token, view } = await createInvitation(input, actor, context);
-      mail.enqueue(invitationMail(brand, view.email, linkOf(token), input.role, invitationHours));
+      const { view } = await createInvitation(input, actor, context, true);
       return view;
     },
 
     async inviteFromCommandLine(input) {
       assertRolesManagedHere();
-      const { token, view } = await createInvitation(input, undefined, {});
+      const { token, view } = await createInvitation(input, undefined, {}, false);
       return { link: linkOf(token), expiresAt: view.expiresAt };
     },
 
@@ -244,6 +244,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
 
     async changeRole(actor, userId, role, context) {
       assertRolesManagedHere();
+      // Read before the transaction: the notice is queued inside it.
+      const email = await directory.emailOf(userId);
       const changed = await db.transaction().execute(async (trx) => {
         const owners = await repo.lockOwners(trx);
         const target = await repo.lockStaff(trx, userId);
@@ -259,17 +261,17 @@ export function createStaffService(deps: StaffDeps): StaffService {
           after: { role },
           ...context,
         });
+        if (email) await mail.enqueue(trx, roleChangedMail(brand, email, role));
         return true;
       });
       if (!changed) return;
       // A privilege change gets a new session: the person signs in again under the new role.
       await sessions.endAllOf(userId);
-      const email = await directory.emailOf(userId);
-      if (email) mail.enqueue(roleChangedMail(brand, email, role));
     },
 
     async revoke(actor, userId, context) {
       assertRolesManagedHere();
+      const email = await directory.emailOf(userId);
       await db.transaction().execute(async (trx) => {
         const owners = await repo.lockOwners(trx);
         const target = await repo.lockStaff(trx, userId);
@@ -283,10 +285,9 @@ export function createStaffService(deps: StaffDeps): StaffService {
           before: { role: target!.role },
           ...context,
         });
+        if (email) await mail.enqueue(trx, roleChangedMail(brand, email, null));
       });
       await sessions.endAllOf(userId);
-      const email = await directory.emailOf(userId);
-      if (email) mail.enqueue(roleChangedMail(brand, email, null));
     },
 
     async forceSignOut(actor, userId, context) {

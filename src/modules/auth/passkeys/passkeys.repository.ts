@@ -20,12 +20,14 @@ export function findPasskeysOfUser(db: Db, userId: string): Promise<PasskeyRow[]
 /**
  * Adds a passkey unless the user already has `limit`, in one transaction that first locks the account
  * row: two registrations racing cannot both see nine and make eleven. 'taken' when the credential id is
- * already stored (the same authenticator registered twice, on this account or another).
+ * already stored (the same authenticator registered twice, on this account or another). `onAdded` runs in
+ * the same transaction once the passkey is in (the owner's notice).
  */
 export async function insertPasskeyWithinLimit(
   db: Db,
   passkey: Omit<PasskeyRow, 'counter' | 'last_used_at'> & { counter: number },
   limit: number,
+  onAdded?: (trx: Db) => Promise<void>,
 ): Promise<'added' | 'limit' | 'taken' | 'no_account'> {
   return db.transaction().execute(async (trx) => {
     const owner = await trx.selectFrom('user_account').select('id').where('id', '=', passkey.user_id).forUpdate().executeTakeFirst();
@@ -41,7 +43,9 @@ export async function insertPasskeyWithinLimit(
       .values(passkey)
       .onConflict((oc) => oc.column('id').doNothing())
       .executeTakeFirst();
-    return Number(result.numInsertedOrUpdatedRows ?? 0) === 1 ? 'added' : 'taken';
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return 'taken';
+    await onAdded?.(trx);
+    return 'added';
   });
 }
 

@@ -29,9 +29,9 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { MailDispatcher } from '../../../adapters/mail/mail-dispatcher.js';
 import type { Db } from '../../../db/database.js';
 import type { FieldEncryption } from '../../encryption/index.js';
+import type { MailQueue } from '../../outbox/index.js';
 import { createAccounts } from '../accounts.js';
 import { emailNotVerified, signInRequired } from '../auth.errors.js';
 import type { MailBrand } from '../auth.mails.js';
@@ -79,7 +79,7 @@ export interface PasskeyDeps {
   fieldEncryption: FieldEncryption;
   /** The auth service's sessions and its full-session check. */
   auth: { sessions: Sessions; requireFull(session: Session | undefined): Session };
-  mail: MailDispatcher;
+  mail: MailQueue;
   brand: MailBrand;
   relyingParty: RelyingParty;
 }
@@ -221,11 +221,10 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
         name,
         created_at: now(),
       };
-      const outcome = await repo.insertPasskeyWithinLimit(db, row, passkeyLimit);
+      const outcome = await repo.insertPasskeyWithinLimit(db, row, passkeyLimit, (trx) => mail.enqueue(trx, passkeyAddedMail(brand, account.email, name)));
       if (outcome === 'limit') throw passkeyLimitReached(passkeyLimit);
       if (outcome === 'no_account') throw signInRequired();
       if (outcome === 'taken') throw passkeyNotAdded('credential_taken');
-      mail.enqueue(passkeyAddedMail(brand, account.email, name));
       return toPasskey({ ...row, counter: String(row.counter), last_used_at: null });
     },
 
@@ -284,11 +283,13 @@ export function createPasskeyService(deps: PasskeyDeps): PasskeyService {
 
     async remove(session, id) {
       const account = await requireAccount(session);
-      const name = await repo.deletePasskeyOfUser(db, account.id, id);
-      if (name === undefined) throw passkeyNotFound();
+      await db.transaction().execute(async (trx) => {
+        const name = await repo.deletePasskeyOfUser(trx, account.id, id);
+        if (name === undefined) throw passkeyNotFound();
+        await mail.enqueue(trx, passkeyRemovedMail(brand, account.email, name));
+      });
       // A removed passkey is often a lost device: whatever it signed in elsewhere ends with it.
       await auth.sessions.endAllOf(account.id, auth.requireFull(session).id);
-      mail.enqueue(passkeyRemovedMail(brand, account.email, name));
     },
   };
 }
