@@ -43,12 +43,13 @@ export interface RateLimitOptions {
  * usually holds, so rotating through their own addresses does not reset the count.
  */
 export function rateLimitKeys(rule: RateLimitRule, identity: RateLimitIdentity): string[] {
-  const keys = [`rl:${rule.name}:ip:${clientKey(identity.ip)}`];
+  const keys = [`rl:${rule.name}:ip:${clientAddressKey(identity.ip)}`];
   if (identity.accountId !== undefined) keys.push(`rl:${rule.name}:acct:${identity.accountId}`);
   return keys;
 }
 
-function clientKey(ip: string): string {
+/** A client address as limits count it: IPv4 as is, IPv6 per /64. */
+export function clientAddressKey(ip: string): string {
   const plain = unmapIpv4(ip).split('%')[0] ?? ip;
   if (isIP(plain) !== 6) return plain;
   const [head = '', tail] = plain.split('::');

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimiter } from '../../http/rate-limit.js';
+import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
 import { storeNothing } from '../../http/answers.js';
 import { AppError } from '../../kernel/errors.js';
 import { requestContext } from '../../kernel/request-context.js';
@@ -7,6 +7,7 @@ import { signInRequired } from './auth.errors.js';
 import { logAuthEvent } from './auth.events.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
+import { readDeviceCookie, setDeviceCookie } from './devices.js';
 import { clearSessionCookie, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthRouteDeps {
@@ -71,9 +72,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     '/api/v1/auth/sign-in',
     { schema: { tags, body: S.SignInBody, response: { 200: S.SignInResult } } },
     async (request, reply) => {
-      await limitAccount(request, reply, await auth.accountKey(request.body.email));
-      const result = await auth.signIn(request.body, await sessionOf(request));
+      const device = readDeviceCookie(request);
+      await limitAccount(request, reply, await auth.signInLimitKey(request.body.email, device));
+      const result = await auth.signIn(request.body, await sessionOf(request), { address: clientAddressKey(request.ip), device });
       startSession(request, reply, result.token);
+      setDeviceCookie(request, reply, result.device);
       logAuthEvent(request.log, 'auth.sign_in', { userId: result.session.userId, clientIp: request.ip });
       return { status: result.mfaRequired ? 'mfa_required' : 'signed_in', mfaRequired: result.mfaRequired };
     },

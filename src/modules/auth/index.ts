@@ -12,6 +12,7 @@ export { MessagePage, MfaEnrolSteps, RecoveryCodeList } from './pages/account-pa
 export { PasskeySignIn } from './passkeys/passkeys-views.js';
 export { createPasskeyService, relyingPartyOf } from './passkeys/passkeys.service.js';
 export { createPasswordHasher, type PasswordHasher } from './passwords.js';
+export { readDeviceCookie, setDeviceCookie } from './devices.js';
 export { clearSessionCookie, sessionKeyOf, setSessionCookie, type Session, type Sessions } from './sessions.js';
 export { generateToken, hashToken, isWellFormedToken } from './tokens.js';
 export { authPlugin, type AuthPluginOptions } from './auth.plugin.js';

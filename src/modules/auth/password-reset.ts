@@ -32,6 +32,8 @@ export function createPasswordReset(deps: {
   sessions: Sessions;
   mail: MailQueue;
   brand: MailBrand;
+  /** Clears the account's sign-in and password throttles, in the reset's transaction. */
+  clearThrottles: (trx: Db, account: { id: string; email: string }) => Promise<void>;
 }): PasswordReset {
   const { db, now, accounts } = deps;
   return {
@@ -64,7 +66,11 @@ export function createPasswordReset(deps: {
         await repo.updatePasswordHash(trx, row.user_id, passwordHash, at);
         await repo.markEmailVerified(trx, row.user_id, at);
         const account = await accounts.findById(row.user_id, trx);
-        if (account) await deps.mail.enqueue(trx, passwordChangedMail(deps.brand, account.email, 'every device'));
+        if (account) {
+          // The owner proved the mailbox: whatever locks guessing left on the account ends with the reset.
+          await deps.clearThrottles(trx, account);
+          await deps.mail.enqueue(trx, passwordChangedMail(deps.brand, account.email, 'every device'));
+        }
         return { userId: row.user_id, endedSessions: await repo.deleteSessionsOfUser(trx, row.user_id) };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.
