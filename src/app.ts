@@ -155,7 +155,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   registerCspReports(app, { metrics: edge.securityMetrics });
   registerHealthRoutes(app, {
     database: deps.database, metrics: edge.metrics, isShuttingDown: deps.isShuttingDown ?? (() => false),
-    metricsAccess: { development: config.nodeEnv === 'development', token: config.metricsToken },
+    metricsAccess: { development: config.nodeEnv === 'development', production: config.nodeEnv === 'production', token: config.metricsToken },
   });
 
   // --- Storefront and accounts ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { registerCors } from './cors.js';
 import { registerCsrf, type Csrf } from './csrf.js';
 import { registerHttpsRedirect } from './https-redirect.js';
+import { registerHostCheck } from './host-check.js';
 import { registerIpFilter } from './ip-filter.js';
 import { registerRateLimits, type RateLimiter } from './rate-limit.js';
 import { registerRequestLimits } from './request-limits.js';
@@ -45,6 +46,8 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
   const { metrics } = deps;
   const http = config.http;
   const allowlist = registerIpFilter(app, { blocklist: http.ipBlocklist, allowlist: http.ipAllowlist, metrics });
+  const allowLoopback = config.nodeEnv !== 'production';
+  registerHostCheck(app, { publicUrl: config.publicUrl, allowedHosts: http.allowedHosts, allowLoopback, metrics });
   registerRequestLimits(app, { maxUrlLength: http.maxUrlLength, jsonMaxDepth: http.jsonMaxDepth, jsonMaxKeys: http.jsonMaxKeys, metrics });
 
   let rateLimiter: RateLimiter = { check: async () => undefined };
@@ -64,6 +67,7 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
   const csrf = registerCsrf(app, {
     secret: http.csrfSecret ?? randomBytes(32),
     publicUrl: config.publicUrl,
+    allowLoopback,
     corsOrigins: http.corsOrigins,
     metrics,
     ...(deps.sessionKeyOf ? { bindingOf: deps.sessionKeyOf } : {}),
