@@ -134,7 +134,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mail = createMailQueue(outbox);
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
-    db, fieldEncryption, audit, mail, brand, now,
+    db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
   });

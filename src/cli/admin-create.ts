@@ -54,7 +54,7 @@ try {
   const mail = createMailQueue(outbox);
   const brand = { shopName: config.shop.name, publicUrl: config.publicUrl };
   const auth = createAuthService({
-    db, fieldEncryption, audit, passwords: createPasswordHasher(), mail, brand,
+    db, fieldEncryption, audit, passwords: createPasswordHasher(), mail, jobs: outbox, brand,
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
   });
   const staff = createStaffService({ db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand });

@@ -10,7 +10,8 @@
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
-import type { MailQueue } from '../outbox/index.js';
+import { newId } from '../../kernel/ids.js';
+import type { MailQueue, OutboxService } from '../outbox/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
 import { emailNotVerified, invalidCredentials, mfaCodeInvalid, mfaCodeNeeded, mfaNotEnabled, mfaRequired, sessionNotFound, signInRequired } from './auth.errors.js';
@@ -32,11 +33,16 @@ import { createThrottle, defaultThrottlePolicy, type Throttle, type ThrottlePoli
  */
 const unknownClientsPolicy: ThrottlePolicy = { free: 20, maxLockMs: 60_000 };
 
+/** The outbox job of a password-reset request: `{ email }`, normalised. */
+export const resetJobType = 'auth.password_reset_requested';
+
 export interface AuthDeps {
   db: Db;
   fieldEncryption: FieldEncryption;
   passwords: PasswordHasher;
   mail: MailQueue;
+  /** Outbox jobs: a reset request is one, so known and unknown addresses cost the request the same. */
+  jobs: Pick<OutboxService, 'enqueue' | 'handle'>;
   brand: MailBrand;
   sessionOptions: SessionOptions;
   /** The audit trail: a confirmed change of e-mail is recorded in its transaction. */
@@ -151,6 +157,8 @@ export function createAuthService(deps: AuthDeps): AuthService {
   });
   const mfa: Mfa = createMfa({ db, now, fieldEncryption: deps.fieldEncryption, issuer: brand.shopName });
   const emailChange = createEmailChange({ db, now, fieldEncryption: deps.fieldEncryption, accounts, sessions, audit: deps.audit, mail, brand });
+
+  deps.jobs.handle<{ email: string }>(resetJobType, async ({ email }) => reset.request(email));
 
   const accountKey = async (email: string) => `email:${(await accounts.indexOf(email)).toString('hex').slice(0, 32)}`;
   const mfaKey = (userId: string) => `mfa:${userId}`;
@@ -277,7 +285,11 @@ export function createAuthService(deps: AuthDeps): AuthService {
       return sessions.rotate(session, { mfaVerified: true });
     },
 
-    requestPasswordReset: (email) => reset.request(normaliseEmail(email)),
+    // The request only writes a job with the address; the worker looks the account up and mails it. So the
+    // answer costs the same work (one sealed insert) whether or not an account has the address.
+    async requestPasswordReset(email) {
+      await deps.jobs.enqueue(db, { type: resetJobType, key: `reset:${newId()}`, payload: { email: normaliseEmail(email) } });
+    },
     confirmPasswordReset: (token, password) => reset.confirm(token, password),
 
     async me(session) {
