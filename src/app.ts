@@ -131,7 +131,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
-  const mail = createMailQueue(outbox);
+  const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,

@@ -9,6 +9,7 @@ import * as authExternalIdentity from './2026_11_27_1320_auth_external_identity.
 import * as authPasskeys from './2026_11_27_1330_auth_passkeys.js';
 import * as auditEventIndexes from './2026_11_27_1340_audit_event_indexes.js';
 import * as outboxCreateJob from './2026_12_01_1000_outbox_create_job.js';
+import * as outboxMailCooldown from './2026_12_01_1600_outbox_mail_cooldown.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1330_auth_passkeys': authPasskeys,
   '2026_11_27_1340_audit_event_indexes': auditEventIndexes,
   '2026_12_01_1000_outbox_create_job': outboxCreateJob,
+  '2026_12_01_1600_outbox_mail_cooldown': outboxMailCooldown,
 };

@@ -205,14 +205,16 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const existing = await accounts.findByEmail(address);
       if (existing !== undefined) {
         await accounts.sealThrowaway(address);
-        await mail.enqueue(db, accountExistsMail(brand, existing.email));
+        if (await mail.claimCooldown(db, existing.email)) await mail.enqueue(db, accountExistsMail(brand, existing.email));
         return;
       }
       // The account, its verification link and the mail carrying it commit together, or not at all.
       await db.transaction().execute(async (trx) => {
         const created = await accounts.create(address, passwordHash, { trx });
         // undefined: a concurrent sign-up took the address a moment ago; its owner gets the notice.
-        if (created === undefined) await mail.enqueue(trx, accountExistsMail(brand, address));
+        if (created === undefined) {
+          if (await mail.claimCooldown(trx, address)) await mail.enqueue(trx, accountExistsMail(brand, address));
+        }
         else await verification.send(created, trx);
       });
     },

@@ -68,6 +68,8 @@ export function createEmailChange(deps: {
       const token = generateToken();
       const at = now();
       await db.transaction().execute(async (trx) => {
+        // Within the new address's mail cooldown nothing changes and nothing is sent; the answer is the same.
+        if (!(await mail.claimCooldown(trx, address))) return;
         // Asking again (for any address) cancels the earlier link.
         await repo.deleteTokensOfUser(trx, account.id, 'email_change');
         await changes.takeEmailChange(trx, account.id);

@@ -43,6 +43,8 @@ export function createPasswordReset(deps: {
       const token = generateToken();
       const at = now();
       await db.transaction().execute(async (trx) => {
+        // Within the cooldown the earlier link stands and nothing is sent (the request was answered already).
+        if (!(await deps.mail.claimCooldown(trx, account.email))) return;
         await repo.replaceUserToken(trx, {
           tokenHash: hashToken(token),
           purpose: 'password_reset',

@@ -21,6 +21,7 @@ import { staffAccessDenied } from '../../backoffice/index.js';
 import type { MailQueue } from '../outbox/index.js';
 import {
   alreadyStaff,
+  invitationCoolingDown,
   invitationExpired,
   invitationInvalid,
   invitationNotFound,
@@ -133,6 +134,8 @@ export function createStaffService(deps: StaffDeps): StaffService {
     const emailEncrypted = await fe.seal(sealRef(id), address);
     const emailIndex = await fe.blindIndex('staff_invitation', 'email', address);
     await db.transaction().execute(async (trx) => {
+      // The address had account mail a moment ago: the staff member is told to wait, and nothing changes.
+      if (mailIt && !(await mail.claimCooldown(trx, address))) throw invitationCoolingDown();
       const actor = invitedBy ? actorOf(invitedBy) : { type: 'system' as const, id: null, role: 'command-line' };
       // Only an owner (or the command line) may cancel an owner's invitation, even by sending a new one.
       for (const earlier of await repo.deleteInvitationsOf(trx, emailIndex)) {
