@@ -53,8 +53,22 @@ module.exports = {
       name: 'outside-modules-through-their-index',
       severity: 'error',
       comment: 'app.ts, the back office and the commands use a module through its index.ts only.',
-      from: { path: '^src/', pathNot: ['^src/modules/', '^src/db/'] },
+      from: { path: '^src/', pathNot: ['^src/modules/', '^src/db/', '^src/config\\.ts$'] },
       to: { path: '^src/modules/[^/]+/', pathNot: '^src/modules/[^/]+/index\\.tsx?$' },
+    },
+    {
+      name: 'config-composes-module-settings',
+      severity: 'error',
+      comment: 'config.ts reads each module\'s settings through its <module>.settings.ts, nothing else of it.',
+      from: { path: '^src/config\\.ts$' },
+      to: { path: '^src/modules/', pathNot: '^src/modules/[^/]+/[^/]+\\.settings\\.ts$' },
+    },
+    {
+      name: 'settings-import-only-kernel',
+      severity: 'error',
+      comment: 'A settings reader is parsed before anything is built: it may use the kernel only.',
+      from: { path: '\\.settings\\.ts$' },
+      to: { path: '^src/', pathNot: ['^src/kernel/', '^src/http/(ip-ranges|rate-limit-rules)\\.ts$'] },
     },
     {
       name: 'modules-use-the-back-office-face',

@@ -29,19 +29,27 @@ function isCurrent(href: string, path: string): boolean {
   return href === '/admin' ? path === '/admin' : path === href || path.startsWith(`${href}/`);
 }
 
+/** The head of every back-office page: never indexed, "Error:" first in the title when a form was refused. */
+function AdminHead(props: { shopName: string; stylesheet: string; title: string; errors?: FormError[] | undefined; scripts?: readonly string[] | undefined }) {
+  const hasErrors = (props.errors?.length ?? 0) > 0;
+  return (
+    <head>
+      <meta charSet="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="robots" content="noindex" />
+      <title>{`${hasErrors ? 'Error: ' : ''}${props.title} · Back office · ${props.shopName}`}</title>
+      <link rel="stylesheet" href={props.stylesheet} />
+      {props.scripts?.map((src) => <script key={src} src={src} defer />)}
+    </head>
+  );
+}
+
 /** The back-office shell: skip link, top bar (shop, who is signed in, sign-out), sidebar by permission. */
 export function AdminLayout(props: { ctx: AdminContext; title: string; errors?: FormError[]; children: ComponentChildren }) {
   const { ctx } = props;
-  const hasErrors = (props.errors?.length ?? 0) > 0;
   return (
     <html lang="en">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${hasErrors ? 'Error: ' : ''}${props.title} · Back office · ${ctx.shopName}`}</title>
-        <link rel="stylesheet" href={ctx.stylesheet} />
-      </head>
+      <AdminHead shopName={ctx.shopName} stylesheet={ctx.stylesheet} title={props.title} errors={props.errors} />
       <body class="admin">
         <a class="skip-link" href="#main">
           Skip to content
@@ -91,17 +99,9 @@ export function AdminLayout(props: { ctx: AdminContext; title: string; errors?: 
 
 /** The shell of the pages before sign-in (sign-in, MFA, invitation): narrow, no navigation. */
 export function AdminGate(props: { shopName: string; stylesheet: string; title: string; errors?: FormError[]; scripts?: readonly string[]; children: ComponentChildren }) {
-  const hasErrors = (props.errors?.length ?? 0) > 0;
   return (
     <html lang="en">
-      <head>
-        <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="robots" content="noindex" />
-        <title>{`${hasErrors ? 'Error: ' : ''}${props.title} · Back office · ${props.shopName}`}</title>
-        <link rel="stylesheet" href={props.stylesheet} />
-        {props.scripts?.map((src) => <script key={src} src={src} defer />)}
-      </head>
+      <AdminHead shopName={props.shopName} stylesheet={props.stylesheet} title={props.title} errors={props.errors} scripts={props.scripts} />
       <body class="admin admin--gate">
         <main id="main" class="admin-gate" tabIndex={-1}>
           <p class="logo admin-gate__logo">

@@ -56,6 +56,12 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     if (store === undefined) {
       const created = config.redis ? createRedisCounterStore(config.redis) : createMemoryCounterStore();
       app.addHook('onClose', () => created.close());
+      // Start counting in Redis from the first request when it is there; a Redis that is down at start
+      // delays the start by this much at most, then requests are counted in process until it answers.
+      if (created.ready) {
+        const ready = created.ready.bind(created);
+        app.addHook('onReady', () => ready(2_000));
+      }
       store = created;
     }
     rateLimiter = registerRateLimits(app, {

@@ -74,6 +74,9 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
   // Keys already counted for a request: a route calling check() again with the account adds the
   // account's count without counting the client address twice.
   const counted = new WeakMap<FastifyRequest, Set<string>>();
+  // During an outage every request fails over: one warning every 10 s says so without flooding the log
+  // (rate_limit_store_errors_total counts each one).
+  let lastWarning = Number.NEGATIVE_INFINITY;
 
   const check: RateLimiter['check'] = async (request, reply, identity, url = request.url) => {
     const rules = matchingRules(options.rules.rules, url, request.method);
@@ -90,7 +93,10 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
       results = await store.hit(entries);
     } catch (err) {
       metrics.counterStoreError();
-      request.log.warn({ err }, 'rate-limit store failed; counted in process');
+      if (performance.now() - lastWarning >= 10_000) {
+        lastWarning = performance.now();
+        request.log.warn({ err }, 'rate-limit store failed; counted in process');
+      }
       results = await fallback.hit(entries);
     }
     let worst: { rule: RateLimitRule; resetMs: number } | undefined;

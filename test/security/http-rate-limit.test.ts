@@ -210,7 +210,8 @@ describe('rate-limit keys and stores', () => {
       expect(limited.statusCode).toBe(429);
       expect(limited.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
       expect(await counterValue(built.metrics.http.registry, 'rate_limit_store_errors_total')).toBe(4);
-      expect(logs.filter((l) => l.includes('rate-limit store failed; counted in process'))).toHaveLength(4);
+      // One warning stands for the whole outage; the metric counts every failed-over request.
+      expect(logs.filter((l) => l.includes('rate-limit store failed; counted in process'))).toHaveLength(1);
     } finally {
       await built.app.close();
     }
@@ -240,6 +241,7 @@ describe.runIf(process.env.REDIS_URL)('rate limits in Redis (REDIS_URL)', () => 
   it('expires a Redis window so the count starts again', async () => {
     const prefix = `test-${randomBytes(6).toString('hex')}:`;
     const store = createRedisCounterStore({ url: process.env.REDIS_URL!, prefix });
+    await store.ready?.(5_000);
     const redis = new Redis(process.env.REDIS_URL!);
     try {
       const first = await store.hit([{ key: 'k', windowMs: 300 }, { key: 'other', windowMs: 60_000 }]);

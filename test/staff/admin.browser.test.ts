@@ -4,6 +4,7 @@ import { type TestApp, createTestApp } from '../support/test-app.js';
 import { goodPassword, newEmail, totp } from '../support/accounts.js';
 import { closeStrictContext, hasChromium, newStrictContext, openBrowserOn, runAxe, seriousViolations } from '../support/browser.js';
 import { joinStaff, tokenOf } from './staff-support.js';
+import { createSignedInStaff } from '../support/staff.js';
 
 describe.runIf(hasChromium)('the back office in a real browser', () => {
   let t: TestApp;
@@ -73,6 +74,49 @@ describe.runIf(hasChromium)('the back office in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in to the back office' }).waitFor();
     expect(seriousViolations(await runAxe(page))).toEqual([]);
     await page.screenshot({ path: 'test-results/admin-sign-in.png', fullPage: true });
+    await closeStrictContext(context);
+  });
+});
+
+describe.runIf(hasChromium)('the outbox page in a real browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    ({ browser, base } = await openBrowserOn(t.app));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  it('shows an owner the empty state, then a dead job they can retry from the page', async () => {
+    const context = await newStrictContext(browser, { viewport: { width: 1280, height: 860 } });
+    const owner = await createSignedInStaff(t, 'owner');
+    const [name = '', value = ''] = owner.cookie.split('=');
+    await context.addCookies([{ name, value, url: base }]);
+    const page = await context.newPage();
+
+    await page.goto(`${base}/admin/outbox`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    expect(await page.getByRole('link', { name: 'Outbox' }).getAttribute('aria-current')).toBe('page');
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+    await page.screenshot({ path: 'test-results/admin-outbox-empty.png', fullPage: true });
+
+    t.outbox.handle('test.browser-doomed', async () => Promise.reject(new Error('upstream refused')), { maxAttempts: 1 });
+    await t.outbox.enqueue(t.database.db, { type: 'test.browser-doomed', key: `browser-doomed-${Date.now()}`, payload: {} });
+    await t.outbox.drain();
+    await page.reload();
+    await page.getByRole('cell', { name: 'test.browser-doomed', exact: true }).waitFor();
+    expect(seriousViolations(await runAxe(page))).toEqual([]);
+    await page.screenshot({ path: 'test-results/admin-outbox-dead.png', fullPage: true });
+
+    await page.getByRole('button', { name: /Retry/ }).first().click();
+    await expect.poll(() => page.getByRole('cell', { name: 'test.browser-doomed', exact: true }).count()).toBe(0);
+    const job = await t.database.db.selectFrom('outbox_job').select(['status', 'attempts']).where('type', '=', 'test.browser-doomed').executeTakeFirstOrThrow();
+    expect(job).toEqual({ status: 'ready', attempts: 0 });
     await closeStrictContext(context);
   });
 });

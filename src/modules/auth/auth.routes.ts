@@ -1,10 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
 import { storeNothing } from '../../http/answers.js';
-import { AppError } from '../../kernel/errors.js';
 import { requestContext } from '../../kernel/request-context.js';
 import { signInRequired } from './auth.errors.js';
-import { logAuthEvent } from './auth.events.js';
+import { logAuthEvent, logAuthFailures } from './auth.events.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
 import { readDeviceCookie, setDeviceCookie } from './devices.js';
@@ -37,12 +36,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  // Every refused auth decision is logged with its code (never the address or the secret that was tried).
-  app.addHook('onError', async (request, _reply, error) => {
-    if (error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
-      logAuthEvent(request.log, 'auth.failure', { code: error.code, clientIp: request.ip, userId: (await sessionOf(request))?.userId });
-    }
-  });
+  logAuthFailures(app, sessionOf);
 
   // Nothing an auth endpoint answers may be stored by a browser or proxy.
   storeNothing(app);

@@ -1,7 +1,7 @@
 /** The auth module's public face: what other modules, the back office and app.ts may use. */
 export { type AccountDirectory } from './account-directory.js';
 export { normaliseEmail } from './accounts.js';
-export { logAuthEvent } from './auth.events.js';
+export { logAuthEvent, logAuthFailures } from './auth.events.js';
 export { createSessionReader, fullSessionOr } from './auth.http.js';
 export { compose, type MailBrand } from './auth.mails.js';
 export { createAuthService, type AuthService } from './auth.service.js';

@@ -12,6 +12,7 @@ import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
 import { createOutboxMetrics, type OutboxMetrics } from './outbox.metrics.js';
 import { createOutboxService, type OutboxService } from './outbox.service.js';
+import type { OutboxSettings } from './outbox.settings.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox.worker.js';
 
 export { createMailQueue, mailJobType, registerMailHandler, type MailQueue } from './outbox.mail.js';
@@ -19,15 +20,6 @@ export { outboxAdmin } from './outbox.admin.js';
 export { backoffMs, defaultMaxAttempts } from './outbox.backoff.js';
 export type { DeadJob, JobContext, JobHandler, OutboxActor, OutboxJob, OutboxService } from './outbox.service.js';
 export type { OutboxWorker } from './outbox.worker.js';
-
-export interface OutboxSettings {
-  /** OUTBOX_LEASE_SECONDS, in ms: how long a claim lasts without a heartbeat. */
-  leaseMs: number;
-  /** OUTBOX_POLL_MS: how long an idle worker slot sleeps. */
-  pollMs: number;
-  /** OUTBOX_CONCURRENCY: jobs run at once per process. */
-  concurrency: number;
-}
 
 export interface Outbox extends OutboxService {
   /** Started by app.ts when OUTBOX_WORKER=on, and by `npm run worker`; stopped when the app closes. */
@@ -42,7 +34,7 @@ export function createOutbox(deps: {
   log: FastifyBaseLogger;
   registry: Registry;
   emf: EmfPublisher | undefined;
-  settings: OutboxSettings;
+  settings: Omit<OutboxSettings, 'worker'>;
   now?: () => Date;
   random?: () => number;
 }): Outbox {

@@ -9,7 +9,7 @@
  * document, fetched on first use and kept; a failed fetch is retried on the next sign-in.
  */
 import * as oidc from 'openid-client';
-import type { CognitoConfig } from '../../../config.js';
+import type { CognitoConfig } from '../auth.settings.js';
 import { oidcDenied, oidcTokenInvalid, oidcUnavailable } from './cognito.errors.js';
 
 /** What one sign-in attempt must find again on the callback. */
