@@ -107,7 +107,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mailer = deps.mailer ?? openMailer(config);
 
   // --- The HTTP edge: limits, CSRF, headers, metrics, OpenAPI ------------------------------------------
-  const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf });
+  // The session reader is made below, with the auth service; no request arrives before then.
+  // A database outage leaves the count per address; the route itself then answers for the outage.
+  const accountOf = async (request: FastifyRequest) => {
+    const session = await sessionOf(request).catch(() => undefined);
+    return session === undefined ? undefined : `user:${session.userId}`;
+  };
+  const edge = await createHttpEdge(config, { logStream: deps.logStream, counterStore: deps.counterStore, sessionKeyOf, accountOf });
   const { app, security } = edge;
   app.addHook('onClose', async () => {
     await outbox.worker.stop(config.shutdownTimeoutMs);
@@ -125,10 +131,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
-  const mail = createMailQueue(outbox);
+  const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
-    db, fieldEncryption, audit, mail, brand, now,
+    db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
   });
@@ -149,7 +155,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   registerCspReports(app, { metrics: edge.securityMetrics });
   registerHealthRoutes(app, {
     database: deps.database, metrics: edge.metrics, isShuttingDown: deps.isShuttingDown ?? (() => false),
-    metricsAccess: { development: config.nodeEnv === 'development', token: config.metricsToken },
+    metricsAccess: { development: config.nodeEnv === 'development', production: config.nodeEnv === 'production', token: config.metricsToken },
   });
 
   // --- Storefront and accounts ------------------------------------------------------------------------

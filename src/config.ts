@@ -48,7 +48,7 @@ export interface Config {
   redis: { url: string; prefix: string } | undefined;
   http: HttpSecurityConfig;
   /** Outgoing mail: SMTP_URL sends with nodemailer; absent: stored for the dev mailbox (src/adapters/mail). */
-  mail: { smtpUrl: string | undefined; from: string };
+  mail: { smtpUrl: string | undefined; from: string; cooldownMs: number };
   /** The transactional outbox's worker (src/modules/outbox): in this process, or left to `npm run worker`. */
   outbox: OutboxSettings;
   /** Sessions of the built-in accounts and who signs people in (src/modules/auth/auth.settings.ts). */
@@ -120,6 +120,8 @@ export function loadConfig(env: Env = process.env): Config {
   const mail = {
     smtpUrl: smtpUrl === undefined ? undefined : read.url('SMTP_URL', smtpUrl, ['smtp:', 'smtps:']),
     from: read.pattern('MAIL_FROM', `"${shop.name.replaceAll('"', '')}" <no-reply@localhost>`, /^[^\r\n]{3,320}$/, 'a sender such as "Shop" <no-reply@shop.example>'),
+    // One account mail (link or notice) per address per minute, whichever route asks for it.
+    cooldownMs: read.integer('MAIL_COOLDOWN_SECONDS', 60, { min: 0, max: 3_600 }) * 1000,
   };
   const outbox = readOutboxSettings(read);
   const auth = readAuthSettings(read, { nodeEnv });

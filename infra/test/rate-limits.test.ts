@@ -99,6 +99,11 @@ describe('rate-limit rules', () => {
       ScopeDownStatement: { ByteMatchStatement: { SearchString: '/search' } },
     });
     expect(rules.some((rule) => rule.Name === 'RateLimit-daily-sign-up')).toBe(false);
+    // A form's rule counts its posts only, at the edge as in the app.
+    const form = edgeRules(writeRules({ rules: [{ name: 'reset', pathPrefix: '/account/reset', limit: 10, windowSeconds: 600, methods: ['POST'] }] })).find((rule) => rule.Name === 'RateLimit-reset');
+    expect(form?.Statement.RateBasedStatement?.ScopeDownStatement).toMatchObject({
+      AndStatement: { Statements: [{ ByteMatchStatement: { SearchString: '/account/reset' } }, { ByteMatchStatement: { FieldToMatch: { Method: {} }, PositionalConstraint: 'EXACTLY', SearchString: 'POST' } }] },
+    });
     expect(rules.some((rule) => rule.Name === 'RateLimit-account-sign-in')).toBe(false);
   });
 });

@@ -51,10 +51,10 @@ try {
   const fieldEncryption = createFieldEncryption({ db, keyRing: runtime.keyRing });
   // The invitation link is printed, not mailed; any mail the services queue is sent by the shop's worker.
   const outbox = createOutbox({ db, fieldEncryption, audit, log, registry: new Registry(), emf: undefined, settings: config.outbox });
-  const mail = createMailQueue(outbox);
+  const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs });
   const brand = { shopName: config.shop.name, publicUrl: config.publicUrl };
   const auth = createAuthService({
-    db, fieldEncryption, audit, passwords: createPasswordHasher(), mail, brand,
+    db, fieldEncryption, audit, passwords: createPasswordHasher(), mail, jobs: outbox, brand,
     sessionOptions: { idleMinutes: config.auth.sessionIdleMinutes, absoluteHours: config.auth.sessionAbsoluteHours },
   });
   const staff = createStaffService({ db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand });

@@ -50,11 +50,14 @@ export function databaseRoleStatements(roles: DatabaseRoles): string[] {
     `grant connect on database ${ident(roles.database)} to ${owner}, ${app}`,
     `grant usage, create on schema public to ${owner}`,
     `grant usage on schema public to ${app}`,
-    // Tables and sequences created before the owner existed (by the master user) move to the owner.
+    // Tables and sequences created before the owner existed (by the master user) move to the owner; a
+    // serial column's sequence moves with its table (PostgreSQL refuses to move it alone).
     `do $$ declare r record; begin
        for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
                 where n.nspname = 'public' and c.relkind in ('r', 'p', 'S', 'v', 'm')
-                  and pg_get_userbyid(c.relowner) <> ${literal(roles.owner)} loop
+                  and pg_get_userbyid(c.relowner) <> ${literal(roles.owner)}
+                  and not (c.relkind = 'S' and exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass
+                           and d.objid = c.oid and d.deptype in ('a', 'i'))) loop
          execute format('alter %s %I owner to %I',
            case r.relkind when 'S' then 'sequence' when 'v' then 'view' when 'm' then 'materialized view' else 'table' end,
            r.relname, ${literal(roles.owner)});
@@ -68,9 +71,14 @@ export function databaseRoleStatements(roles: DatabaseRoles): string[] {
        end loop;
      end $$`.replace(/\n\s+/g, ' '),
     `grant select, insert, update, delete on all tables in schema public to ${app}`,
-    `grant usage, select, update on all sequences in schema public to ${app}`,
+    // nextval needs USAGE only; without UPDATE the app cannot setval a sequence back.
+    `grant usage, select on all sequences in schema public to ${app}`,
+    `revoke update on all sequences in schema public from ${app}`,
     `alter default privileges for role ${owner} in schema public grant select, insert, update, delete on tables to ${app}`,
-    `alter default privileges for role ${owner} in schema public grant usage, select, update on sequences to ${app}`,
+    `alter default privileges for role ${owner} in schema public grant usage, select on sequences to ${app}`,
+    `alter default privileges for role ${owner} in schema public revoke update on sequences from ${app}`,
+    // No scratch objects either: temporary tables are a right of PUBLIC by default.
+    `revoke temporary on database ${ident(roles.database)} from public`,
     `revoke truncate, references, trigger on all tables in schema public from ${app}`,
     ...READ_INSERT_ONLY.map((table) => ifTableExists(table, `revoke update, delete on ${table} from ${app}; grant select, insert on ${table} to ${app}`)),
     ...READ_ONLY.map((table) => ifTableExists(table, `revoke insert, update, delete on ${table} from ${app}; grant select on ${table} to ${app}`)),

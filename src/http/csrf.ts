@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isLoopbackHost } from './host-check.js';
 import { isSecureRequest } from './proxy-trust.js';
 import { normalisePath } from './rate-limit-rules.js';
 import { csrfRejected } from './security-errors.js';
@@ -8,8 +9,10 @@ import type { SecurityMetrics } from './security-metrics.js';
 export interface CsrfOptions {
   /** CSRF_SECRET, or random bytes per process when unset (development, one process). */
   secret: string | Buffer;
-  /** PUBLIC_URL: its origin is always "our" origin, besides the origin the request itself was sent to. */
+  /** PUBLIC_URL: its origin is "our" origin; a request's own Host never is (an attacker can send any). */
   publicUrl: string;
+  /** Development and test: a loopback origin (the dev server, the tests' sockets) counts as ours too. */
+  allowLoopback?: boolean;
   /** CORS_ORIGINS: cross-origin API calls from these are allowed when they carry no cookie. */
   corsOrigins: readonly string[];
   metrics: SecurityMetrics;
@@ -41,7 +44,7 @@ const apiPath = /^\/api\//;
  * CSRF defence (the Copenhagen Book's and OWASP's layered approach), for every state-changing request:
  *
  * 1. Origin check: a POST/PUT/PATCH/DELETE whose `Sec-Fetch-Site` is `cross-site` or `same-site`, or whose
- *    `Origin` is neither PUBLIC_URL's origin nor the origin it was sent to, is refused (403 CSRF_REJECTED)
+ *    `Origin` is not PUBLIC_URL's origin (or, outside production, a loopback origin), is refused (403 CSRF_REJECTED)
  *    before its body is read. The one exception: an `/api/` call from a CORS_ORIGINS origin that carries
  *    no Cookie header (bearer or anonymous), which a browser cannot turn against a signed-in user.
  * 2. Token for forms: a body an HTML form can send cross-site (urlencoded, multipart, text/plain) must also
@@ -65,6 +68,12 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     const value = readCookie(request.headers.cookie, cookieName(request));
     return value !== undefined && /^[A-Za-z0-9_-]{43}$/.test(value) ? value : undefined;
   };
+  const isOwnOrigin = (origin: string): boolean => {
+    if (origin === publicOrigin) return true;
+    if (options.allowLoopback !== true) return false;
+    const parsed = originOf(origin);
+    return parsed !== undefined && isLoopbackHost(new URL(parsed).hostname);
+  };
   const reject = (why: string): never => {
     options.metrics.blocked('csrf');
     throw csrfRejected(why);
@@ -74,8 +83,7 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
     const site = request.headers['sec-fetch-site'];
     const origin = request.headers.origin;
-    const ownOrigins = [publicOrigin, originOf(`${request.protocol}://${request.host}`)];
-    const crossSite = site === 'cross-site' || site === 'same-site' || (origin !== undefined && !ownOrigins.includes(origin));
+    const crossSite = site === 'cross-site' || site === 'same-site' || (origin !== undefined && !isOwnOrigin(origin));
     if (!crossSite) return;
     const allowedCors = apiPath.test(request.url) && origin !== undefined && corsOrigins.has(origin) && request.headers.cookie === undefined;
     if (!allowedCors) reject('it came from another site');

@@ -31,6 +31,8 @@ export interface HttpEdgeDeps {
   counterStore?: CounterStore | undefined;
   /** A stable key of the request's session, for CSRF binding and rate limits. */
   sessionKeyOf: NonNullable<Parameters<typeof registerHttpSecurity>[2]['sessionKeyOf']>;
+  /** The account of the request's validated session (rate limits count it across addresses). */
+  accountOf?: Parameters<typeof registerHttpSecurity>[2]['accountOf'];
 }
 
 /**
@@ -44,7 +46,7 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
     // HTTPS or HTTP, TRUST_PROXY, header size limit (431): docs/security-http.md.
     ...serverOptions(config, securityMetrics),
     logger: { ...loggerOptions(config), ...(deps.logStream ? { stream: deps.logStream } : {}) },
-    genReqId: requestIdFrom,
+    genReqId: requestIdFrom(config.trustProxy),
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     // Slow clients are bounded in serverOptions (HTTP_HEADERS_TIMEOUT_MS, HTTP_REQUEST_TIMEOUT_MS); the
@@ -71,6 +73,7 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
   const security = await registerHttpSecurity(app, config, {
     metrics: securityMetrics,
     sessionKeyOf: deps.sessionKeyOf,
+    ...(deps.accountOf ? { accountOf: deps.accountOf } : {}),
     ...(deps.counterStore ? { counterStore: deps.counterStore } : {}),
   });
   await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });

@@ -111,6 +111,8 @@ export function registerErrorHandler(app: FastifyInstance, options: { html?: Htm
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       const retryAfter = error.details?.retryAfterSeconds;
       if (error.category === 'rate_limited' && typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
+      // A dependency that is briefly down (keys, mail, the identity provider): tell clients when to retry.
+      if (status === 503) reply.header('retry-after', String(typeof retryAfter === 'number' ? retryAfter : 5));
       return respond(request, reply, {
         status,
         code: error.code,

@@ -12,7 +12,7 @@ export interface HealthDeps {
   database: DatabaseHandle;
   metrics: HttpMetrics;
   isShuttingDown: () => boolean;
-  metricsAccess: { development: boolean; token: string | undefined };
+  metricsAccess: { development: boolean; production: boolean; token: string | undefined };
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import { registerCors } from './cors.js';
 import { registerCsrf, type Csrf } from './csrf.js';
 import { registerHttpsRedirect } from './https-redirect.js';
+import { registerHostCheck } from './host-check.js';
 import { registerIpFilter } from './ip-filter.js';
 import { registerRateLimits, type RateLimiter } from './rate-limit.js';
 import { registerRequestLimits } from './request-limits.js';
@@ -31,6 +32,8 @@ export interface HttpSecurityDeps {
    * tokens are bound to it, and rate limits count it beside the client IP.
    */
   sessionKeyOf?: (request: FastifyRequest) => string | undefined;
+  /** The account of the request's validated session: rate limits count a signed-in client across addresses. */
+  accountOf?: (request: FastifyRequest) => Promise<string | undefined>;
 }
 
 /**
@@ -43,6 +46,8 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
   const { metrics } = deps;
   const http = config.http;
   const allowlist = registerIpFilter(app, { blocklist: http.ipBlocklist, allowlist: http.ipAllowlist, metrics });
+  const allowLoopback = config.nodeEnv !== 'production';
+  registerHostCheck(app, { publicUrl: config.publicUrl, allowedHosts: http.allowedHosts, allowLoopback, metrics });
   registerRequestLimits(app, { maxUrlLength: http.maxUrlLength, jsonMaxDepth: http.jsonMaxDepth, jsonMaxKeys: http.jsonMaxKeys, metrics });
 
   let rateLimiter: RateLimiter = { check: async () => undefined };
@@ -51,18 +56,24 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     if (store === undefined) {
       const created = config.redis ? createRedisCounterStore(config.redis) : createMemoryCounterStore();
       app.addHook('onClose', () => created.close());
+      // Start counting in Redis from the first request when it is there; a Redis that is down at start
+      // delays the start by this much at most, then requests are counted in process until it answers.
+      if (created.ready) {
+        const ready = created.ready.bind(created);
+        app.addHook('onReady', () => ready(2_000));
+      }
       store = created;
     }
-    const sessionKeyOf = deps.sessionKeyOf;
     rateLimiter = registerRateLimits(app, {
       rules: http.rateLimits.rules, store, allowlist, metrics,
-      ...(sessionKeyOf ? { accountOf: (request: FastifyRequest) => { const key = sessionKeyOf(request); return key === undefined ? undefined : `session:${key}`; } } : {}),
+      ...(deps.accountOf ? { accountOf: deps.accountOf } : {}),
     });
   }
 
   const csrf = registerCsrf(app, {
     secret: http.csrfSecret ?? randomBytes(32),
     publicUrl: config.publicUrl,
+    allowLoopback,
     corsOrigins: http.corsOrigins,
     metrics,
     ...(deps.sessionKeyOf ? { bindingOf: deps.sessionKeyOf } : {}),

@@ -7,6 +7,8 @@ import { defaultRateLimitsFile, loadRateLimitRules, type RateLimitRules } from '
 /** The in-app side of the WAF: CORS, CSRF, rate and request limits, IP lists (docs/security-http.md). */
 export interface HttpSecurityConfig {
   corsOrigins: string[];
+  /** ALLOWED_HOSTS: names besides PUBLIC_URL's host that a request's Host may carry (lower-case, no port). */
+  allowedHosts: string[];
   rateLimits: { enabled: boolean; file: string; rules: RateLimitRules };
   ipBlocklist: IpRange[];
   ipAllowlist: IpRange[];
@@ -98,8 +100,13 @@ export function readHttpSecurity(read: SettingsReader, ctx: { nodeEnv: 'developm
   const headersTimeoutMs = read.integer('HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 });
   const requestTimeoutMs = read.integer('HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 600_000 });
   if (headersTimeoutMs > requestTimeoutMs) read.problem('HTTP_HEADERS_TIMEOUT_MS: must not be longer than HTTP_REQUEST_TIMEOUT_MS (the headers are part of the request)');
+  const allowedHosts = (read.optionalString('ALLOWED_HOSTS') ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  for (const name of allowedHosts) {
+    if (!/^[a-z0-9.-]{1,253}$/.test(name) && !/^\[[0-9a-f:.]+\]$/.test(name)) read.problem(`ALLOWED_HOSTS: "${name}" is not a host name such as shop.example.com (no scheme, port or *)`);
+  }
   return {
     corsOrigins,
+    allowedHosts,
     rateLimits: { enabled, file, rules: loaded.rules },
     ipBlocklist: ipList('IP_BLOCKLIST'),
     ipAllowlist: ipList('IP_ALLOWLIST'),

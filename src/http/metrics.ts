@@ -55,8 +55,11 @@ export function registerHttpMetrics(app: FastifyInstance, metrics: HttpMetrics, 
   });
 }
 
-/** Outside development, /metrics needs the bearer METRICS_TOKEN, or a scrape from this host. */
-export function assertMetricsAccess(request: FastifyRequest, options: { development: boolean; token: string | undefined }): void {
+/**
+ * Outside development, /metrics needs the bearer METRICS_TOKEN. Only in test does a scrape from this host
+ * pass without one: in production a reverse proxy on the same host makes every visitor a loopback peer.
+ */
+export function assertMetricsAccess(request: FastifyRequest, options: { development: boolean; production?: boolean; token: string | undefined }): void {
   if (options.development) return;
   const header = request.headers.authorization ?? '';
   if (options.token !== undefined && header.startsWith('Bearer ')) {
@@ -66,6 +69,6 @@ export function assertMetricsAccess(request: FastifyRequest, options: { developm
   }
   const peer = request.socket.remoteAddress ?? '';
   const loopback = peer === '127.0.0.1' || peer === '::1' || peer === '::ffff:127.0.0.1';
-  if (options.token === undefined && loopback) return;
+  if (options.token === undefined && loopback && options.production !== true) return;
   throw new AppError('METRICS_FORBIDDEN', 'forbidden', 'Metrics need a valid bearer token.');
 }

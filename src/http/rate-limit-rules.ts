@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 /**
  * One rate-limit rule from `config/rate-limits.json`. A request whose path starts with `pathPrefix`
- * (any method, query string ignored) counts against the rule, per client IP and, where the account is
+ * (query string ignored) and whose method is one of `methods` (any method when absent) counts against the rule, per client IP and, where the account is
  * known, per account. Every matching rule counts, exactly as every AWS WAF rate-based rule does, so the
  * CDK app (infra/) can mirror the file into WAF without changing what a rule means.
  */
@@ -15,6 +15,11 @@ export interface RateLimitRule {
   pathPrefix: string;
   limit: number;
   windowSeconds: number;
+  /**
+   * Upper-case methods counted (e.g. `["POST"]`): a form's rule counts its submissions, not the views of
+   * the form, so a shopper reloading the page is never refused. Absent: every method.
+   */
+  methods?: string[];
 }
 
 export interface RateLimitRules {
@@ -53,7 +58,7 @@ export function parseRateLimitRules(value: unknown, where: string): { rules: Rat
       problems.push(`${at} must be an object`);
       return;
     }
-    const { name, pathPrefix, limit, windowSeconds } = rule;
+    const { name, pathPrefix, limit, windowSeconds, methods } = rule;
     const cls = rule.class ?? name;
     const before = problems.length;
     if (typeof name !== 'string' || !namePattern.test(name)) problems.push(`${at}.name must be 1-100 letters, digits, _ or -`);
@@ -66,9 +71,15 @@ export function parseRateLimitRules(value: unknown, where: string): { rules: Rat
     if (typeof windowSeconds !== 'number' || !Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > 86_400) {
       problems.push(`${at}.windowSeconds must be a whole number of seconds from 1 to 86400`);
     }
+    if (methods !== undefined && (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string' && /^[A-Z]{3,7}$/.test(m)))) {
+      problems.push(`${at}.methods must be a non-empty list of upper-case HTTP methods`);
+    }
     if (problems.length > before) return;
     names.add(name as string);
-    rules.push({ name: name as string, class: cls as string, pathPrefix: pathPrefix as string, limit: limit as number, windowSeconds: windowSeconds as number });
+    rules.push({
+      name: name as string, class: cls as string, pathPrefix: pathPrefix as string, limit: limit as number, windowSeconds: windowSeconds as number,
+      ...(methods !== undefined ? { methods: methods as string[] } : {}),
+    });
   });
   const exempt = value.exempt ?? [];
   if (!Array.isArray(exempt) || !exempt.every((p) => typeof p === 'string' && p.startsWith('/'))) {
@@ -79,13 +90,14 @@ export function parseRateLimitRules(value: unknown, where: string): { rules: Rat
 }
 
 /**
- * The rules a request URL counts against, in file order. The path is percent-decoded and lower-cased
+ * The rules a request counts against, in file order. The path is percent-decoded and lower-cased
  * first (as WAF's text transformations do), so `/Account/%73ign-in` cannot slip past a rule that the
- * router would still send to `/account/sign-in`.
+ * router would still send to `/account/sign-in`. Without a method, every rule of the path matches.
  */
-export function matchingRules(rules: readonly RateLimitRule[], url: string): RateLimitRule[] {
+export function matchingRules(rules: readonly RateLimitRule[], url: string, method?: string): RateLimitRule[] {
   const path = normalisePath(url);
-  return rules.filter((r) => path.startsWith(r.pathPrefix.toLowerCase()));
+  const verb = method?.toUpperCase();
+  return rules.filter((r) => path.startsWith(r.pathPrefix.toLowerCase()) && (r.methods === undefined || verb === undefined || r.methods.includes(verb)));
 }
 
 export function normalisePath(url: string): string {

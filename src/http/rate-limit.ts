@@ -31,8 +31,11 @@ export interface RateLimitOptions {
   /** IP_ALLOWLIST: never counted. */
   allowlist: IpMatcher;
   metrics: SecurityMetrics;
-  /** The signed-in account of a request, when the session layer knows it. */
-  accountOf?: (request: FastifyRequest) => string | undefined;
+  /**
+   * The account of the request's validated session, if any. Asked only once the client address is under
+   * its limits, so a flood of made-up session cookies costs no more than requests without one.
+   */
+  accountOf?: (request: FastifyRequest) => Promise<string | undefined>;
 }
 
 /**
@@ -40,12 +43,13 @@ export interface RateLimitOptions {
  * usually holds, so rotating through their own addresses does not reset the count.
  */
 export function rateLimitKeys(rule: RateLimitRule, identity: RateLimitIdentity): string[] {
-  const keys = [`rl:${rule.name}:ip:${clientKey(identity.ip)}`];
+  const keys = [`rl:${rule.name}:ip:${clientAddressKey(identity.ip)}`];
   if (identity.accountId !== undefined) keys.push(`rl:${rule.name}:acct:${identity.accountId}`);
   return keys;
 }
 
-function clientKey(ip: string): string {
+/** A client address as limits count it: IPv4 as is, IPv6 per /64. */
+export function clientAddressKey(ip: string): string {
   const plain = unmapIpv4(ip).split('%')[0] ?? ip;
   if (isIP(plain) !== 6) return plain;
   const [head = '', tail] = plain.split('::');
@@ -70,9 +74,12 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
   // Keys already counted for a request: a route calling check() again with the account adds the
   // account's count without counting the client address twice.
   const counted = new WeakMap<FastifyRequest, Set<string>>();
+  // During an outage every request fails over: one warning every 10 s says so without flooding the log
+  // (rate_limit_store_errors_total counts each one).
+  let lastWarning = Number.NEGATIVE_INFINITY;
 
   const check: RateLimiter['check'] = async (request, reply, identity, url = request.url) => {
-    const rules = matchingRules(options.rules.rules, url);
+    const rules = matchingRules(options.rules.rules, url, request.method);
     if (rules.length === 0) return;
     const seen = counted.get(request) ?? new Set<string>();
     counted.set(request, seen);
@@ -86,7 +93,10 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
       results = await store.hit(entries);
     } catch (err) {
       metrics.counterStoreError();
-      request.log.warn({ err }, 'rate-limit store failed; counted in process');
+      if (performance.now() - lastWarning >= 10_000) {
+        lastWarning = performance.now();
+        request.log.warn({ err }, 'rate-limit store failed; counted in process');
+      }
       results = await fallback.hit(entries);
     }
     let worst: { rule: RateLimitRule; resetMs: number } | undefined;
@@ -110,7 +120,10 @@ export function registerRateLimits(app: FastifyInstance, options: RateLimitOptio
     const path = normalisePath(request.url);
     if (exempt.some((p) => path === p || path.startsWith(`${p}/`))) return;
     if (options.allowlist.has(request.ip)) return;
-    await check(request, reply, { ip: request.ip, accountId: options.accountOf?.(request) });
+    await check(request, reply, { ip: request.ip });
+    // Only a session the server issued and still honours gets a counter: a random cookie mints nothing.
+    const accountId = await options.accountOf?.(request);
+    if (accountId !== undefined) await check(request, reply, { ip: request.ip, accountId });
   });
 
   return { check };

@@ -17,3 +17,6 @@ export const jsonTooManyKeys = (max: number): AppError =>
 
 export const formTooManyFields = (max: number): AppError =>
   new AppError('FORM_TOO_MANY_FIELDS', 'invalid_data', `The form has more than ${max} fields.`);
+
+export const hostNotAllowed = (): AppError =>
+  new AppError('HOST_NOT_ALLOWED', 'invalid_data', 'This shop does not answer to that host name.');

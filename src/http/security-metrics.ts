@@ -3,6 +3,7 @@ import { Counter, type Registry } from 'prom-client';
 /** Why a request was refused before it reached a route's logic (the `reason` label). */
 export type BlockReason =
   | 'ip_blocklist'
+  | 'host'
   | 'rate_limit'
   | 'csrf'
   | 'body_too_large'

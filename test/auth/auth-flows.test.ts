@@ -173,8 +173,10 @@ describe('sessions', () => {
   it('issues an HttpOnly, SameSite=Lax session cookie holding a token the database stores only hashed', async () => {
     const email = await createVerifiedAccount(t);
     const res = await post(t, '/api/v1/auth/sign-in', { email, password: goodPassword });
-    const header = String(res.headers['set-cookie']);
+    const [header, device] = [res.headers['set-cookie']].flat().map(String);
     expect(header).toMatch(/^session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/);
+    // Beside it, the device cookie that gives this client a sign-in budget of its own.
+    expect(device).toMatch(/^device=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
     const token = sessionCookie(res)!.split('=')[1]!;
     const hashes = (await t.database.db.selectFrom('user_session').select('token_hash').execute()).map((r) => Buffer.from(r.token_hash).toString('hex'));
     expect(hashes).toContain(createHash('sha256').update(token).digest('hex'));
@@ -191,7 +193,9 @@ describe('sessions', () => {
         headers: { 'x-forwarded-proto': 'https', 'x-forwarded-for': '203.0.113.5' },
       });
       expect(res.statusCode).toBe(200);
-      expect(String(res.headers['set-cookie'])).toMatch(/^__Host-session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
+      const [session, device] = [res.headers['set-cookie']].flat().map(String);
+      expect(session).toMatch(/^__Host-session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
+      expect(device).toMatch(/^__Host-device=[^;]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
     } finally {
       await secure.app.close();
     }

@@ -101,6 +101,38 @@ describe.runIf(url !== undefined)('owner and app roles on PostgreSQL', () => {
     await expect(sql`drop table audit_event`.execute(asApp)).rejects.toThrow(/must be owner/);
   });
 
+  it('refuse the app to rewind a sequence or make temporary tables', async () => {
+    await expect(sql`select setval(pg_get_serial_sequence('outbox_job', 'seq'), 1, false)`.execute(asApp)).rejects.toThrow(/permission denied/);
+    await expect(sql`create temp table roles_scratch (id int)`.execute(asApp)).rejects.toThrow(/permission denied/);
+    await expect(sql`select nextval(pg_get_serial_sequence('outbox_job', 'seq'))`.execute(asApp)).resolves.toBeDefined();
+  });
+
+  it('take over a database the master user migrated before the roles existed', async () => {
+    const earlier = `${name}_m`;
+    const server = new pg.Client({ connectionString: url });
+    await server.connect();
+    await server.query(`create database ${earlier}`);
+    await server.end();
+    const asMaster = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url!, earlier), max: 1 }) }) });
+    try {
+      await migrateToLatest(asMaster);
+      for (const statement of databaseRoleStatements({ ...roles, database: earlier })) await sql.raw(statement).execute(asMaster);
+      const owners = await sql<{ owner: string }>`select distinct pg_get_userbyid(c.relowner) as owner from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'public' and c.relkind in ('r', 'S')`.execute(asMaster);
+      expect(owners.rows.map((row) => row.owner)).toEqual([roles.owner]);
+      const grants = await sql<{ u: boolean; i: boolean }>`
+        select has_table_privilege(${roles.app}, 'public.audit_event', 'update') as u,
+               has_table_privilege(${roles.app}, 'public.audit_event', 'insert') as i`.execute(asMaster);
+      expect(grants.rows[0]).toEqual({ u: false, i: true });
+    } finally {
+      await asMaster.destroy();
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`drop database if exists ${earlier} with (force)`);
+      await cleanup.end();
+    }
+  });
+
   it('are idempotent: running them again changes nothing and fails nothing', async () => {
     await expect(applyRoles()).resolves.toBeUndefined();
   });

@@ -93,9 +93,9 @@ describe('security advisor', () => {
     expect(status('backups')).toBe('fail');
   });
 
-  it('wants a metrics token in production unless metrics go to CloudWatch', () => {
+  it('fails a Prometheus production without a metrics token (metrics that go to CloudWatch need none)', () => {
     const { METRICS_TOKEN: _token, ...withoutToken } = production;
-    expect(advise({ ...withoutToken, METRICS: 'prometheus' }).status('metrics-token')).toBe('warn');
+    expect(advise({ ...withoutToken, METRICS: 'prometheus' }).status('metrics-token')).toBe('fail');
     expect(advise({ ...withoutToken, METRICS: 'emf' }).status('metrics-token')).toBe('pass');
   });
 

@@ -25,17 +25,19 @@ beforeAll(async () => {
 afterAll(async () => t.close());
 
 describe('audit events from HTTP requests', () => {
-  it('carry the request id and the peer address, not a forged X-Forwarded-For', async () => {
+  it('carry the server’s request id and the peer address, not a forged X-Request-Id or X-Forwarded-For', async () => {
     const res = await t.app.inject({
       method: 'POST',
       url: '/probe/products/organic-cotton-tee/feature',
-      headers: { 'x-forwarded-for': '198.51.100.99', 'x-request-id': 'req-audit-1' },
+      headers: { 'x-forwarded-for': '198.51.100.99', 'x-request-id': '=forged-id' },
     });
     expect(res.statusCode).toBe(200);
     const { seq } = res.json<{ seq: number }>();
     const row = await t.database.db.selectFrom('audit_event').selectAll().where('seq', '=', String(seq)).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ action: 'product.feature', actor_type: 'staff', actor_role: 'merchandiser', client_ip: '127.0.0.1', outcome: 'success' });
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(row.request_id).toBe(res.headers['x-request-id']);
+    expect(await t.database.db.selectFrom('audit_event').select('seq').where('request_id', '=', '=forged-id').execute()).toEqual([]);
     const changes = JSON.parse(row.changes!) as { featured: { before: boolean; after: boolean } };
     expect(changes.featured.after).toBe(!changes.featured.before);
     expect(await t.audit.verify()).toMatchObject({ ok: true });

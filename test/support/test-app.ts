@@ -75,7 +75,12 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   // The read cache is off by default so a test sees its own writes at once; catalog-cache.test.ts covers it.
   // The outbox's worker too: tests run due jobs with `outbox.drain()` (mailsTo does), one at a time in the
   // order they were written, where a background worker would send two mails in either order.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', OUTBOX_WORKER: 'off', ...rulesEnv, ...redisEnv, ...env });
+  // The mail cooldown is off too, so flow tests may send one address several links in a row;
+  // mail-cooldown.test.ts covers it.
+  const config = loadConfig({
+    NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', OUTBOX_WORKER: 'off', MAIL_COOLDOWN_SECONDS: '0',
+    ...rulesEnv, ...redisEnv, ...env,
+  });
   const database = options.database ?? (await openTestDatabase());
   const store = createLocalObjectStore(inject('objectsDir'));
   const logs: Record<string, unknown>[] = [];

@@ -12,6 +12,8 @@ export interface RateLimitRule {
   /** Requests allowed per client IP within the window. */
   readonly limit: number;
   readonly windowSeconds: number;
+  /** Only these methods count (a form's rule counts its posts, not views of the form); absent: every method. */
+  readonly methods?: readonly string[];
 }
 
 export interface RateLimitSource {
@@ -59,7 +61,7 @@ export function parseRateLimitRules(value: unknown, where: string): RateLimitRul
   return value['rules'].map((rule: unknown, index: number) => {
     const at = `${where}: rules[${index}]`;
     if (!isRecord(rule)) throw new Error(`${at} must be an object`);
-    const { name, pathPrefix, limit, windowSeconds } = rule;
+    const { name, pathPrefix, limit, windowSeconds, methods } = rule;
     if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) {
       throw new Error(`${at}.name must be 1-100 letters, digits, _ or -`);
     }
@@ -72,7 +74,10 @@ export function parseRateLimitRules(value: unknown, where: string): RateLimitRul
     if (typeof windowSeconds !== 'number' || !Number.isInteger(windowSeconds) || windowSeconds < 1) {
       throw new Error(`${at}.windowSeconds must be a positive integer`);
     }
-    return { name, pathPrefix, limit, windowSeconds };
+    if (methods !== undefined && (!Array.isArray(methods) || methods.length === 0 || !methods.every((m) => typeof m === 'string' && /^[A-Z]{3,7}$/.test(m)))) {
+      throw new Error(`${at}.methods must be a non-empty list of upper-case HTTP methods`);
+    }
+    return { name, pathPrefix, limit, windowSeconds, ...(methods !== undefined ? { methods: methods as string[] } : {}) };
   });
 }
 
@@ -81,6 +86,7 @@ export interface WafRateRule {
   readonly pathPrefix: string;
   readonly limit: number;
   readonly windowSeconds: number;
+  readonly methods?: readonly string[];
 }
 
 export interface RateLimitMirror {
@@ -107,6 +113,7 @@ export function mirrorRateLimits(rules: readonly RateLimitRule[]): RateLimitMirr
       pathPrefix: rule.pathPrefix.toLowerCase(),
       limit: Math.max(rule.limit, WAF_MIN_RATE_LIMIT),
       windowSeconds: rule.windowSeconds,
+      ...(rule.methods !== undefined ? { methods: rule.methods } : {}),
     });
   }
   return { mirrored, skipped };

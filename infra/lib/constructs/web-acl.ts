@@ -112,7 +112,7 @@ export class BastionWebAcl extends Construct {
             limit: rule.limit,
             evaluationWindowSec: rule.windowSeconds,
             aggregateKeyType: 'IP',
-            scopeDownStatement: startsWith(rule.pathPrefix),
+            scopeDownStatement: rule.methods === undefined ? startsWith(rule.pathPrefix) : { andStatement: { statements: [startsWith(rule.pathPrefix), methodIn(rule.methods)] } },
           },
         },
         visibilityConfig: visibility(`RateLimit-${rule.name}`),
@@ -171,6 +171,14 @@ export class BastionWebAcl extends Construct {
       redactedFields: [{ singleHeader: { Name: 'cookie' } }, { singleHeader: { Name: 'authorization' } }],
     });
   }
+}
+
+/** The request's method is one of `methods`. */
+function methodIn(methods: readonly string[]): wafv2.CfnWebACL.StatementProperty {
+  const exactly = (method: string): wafv2.CfnWebACL.StatementProperty => ({
+    byteMatchStatement: { fieldToMatch: { method: {} }, positionalConstraint: 'EXACTLY', searchString: method, textTransformations: [{ priority: 0, type: 'NONE' }] },
+  });
+  return methods.length === 1 ? exactly(methods[0]!) : { orStatement: { statements: methods.map(exactly) } };
 }
 
 /** Case-insensitive "URI path starts with" match. */

@@ -10,6 +10,8 @@ export interface CounterStore {
    * first hit and lasts `windowMs` (per key, so keys with different windows can be hit together).
    */
   hit(entries: readonly { key: string; windowMs: number }[]): Promise<{ count: number; resetMs: number }[]>;
+  /** Resolves once the store is connected, or after `timeoutMs` (a store in process is always ready). */
+  ready?(timeoutMs: number): Promise<void>;
   /** Releases connections and timers. */
   close(): Promise<void>;
 }

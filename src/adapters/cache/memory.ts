@@ -1,29 +1,21 @@
+import { LRUCache } from 'lru-cache';
 import type { CounterStore } from './counter-store.js';
 
 export interface MemoryCounterStoreOptions {
   /** The clock, in milliseconds; tests pass a fake one. */
   now?: () => number;
-  /** Counters kept at most; when full, expired ones are swept, then the oldest are dropped. */
+  /** Counters kept at most; when full, the least recently hit one is dropped. */
   maxKeys?: number;
 }
 
 /**
- * Counters in this process: the embedded default, and enough for one instance. Expired windows are
- * swept lazily, and the map is capped so a flood of distinct client addresses cannot exhaust memory.
+ * Counters in this process: the embedded default, and enough for one instance. The counters live in an
+ * LRU map of bounded size, so a flood of distinct keys costs O(1) per new key (the least recently hit
+ * counter is dropped) and cannot exhaust memory; an expired window is replaced when its key is next hit.
  */
 export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}): CounterStore {
   const now = options.now ?? Date.now;
-  const maxKeys = options.maxKeys ?? 100_000;
-  const counters = new Map<string, { count: number; resetAt: number }>();
-
-  const sweep = (t: number): void => {
-    for (const [key, c] of counters) if (c.resetAt <= t) counters.delete(key);
-    // Still full: drop the oldest insertions (Map iterates in insertion order).
-    for (const key of counters.keys()) {
-      if (counters.size < maxKeys) break;
-      counters.delete(key);
-    }
-  };
+  const counters = new LRUCache<string, { count: number; resetAt: number }>({ max: options.maxKeys ?? 100_000 });
 
   return {
     async hit(entries) {
@@ -31,8 +23,6 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
       return entries.map(({ key, windowMs }) => {
         let c = counters.get(key);
         if (c === undefined || c.resetAt <= t) {
-          if (c !== undefined) counters.delete(key);
-          if (counters.size >= maxKeys) sweep(t);
           c = { count: 0, resetAt: t + windowMs };
           counters.set(key, c);
         }

@@ -35,22 +35,26 @@ export function createRedisCounterStore(options: RedisCounterStoreOptions): Coun
     commandTimeout: 500,
     connectTimeout: 2_000,
     lazyConnect: false,
+    // Not connected: a command fails at once (the caller counts in process) instead of waiting in a queue.
+    enableOfflineQueue: false,
   });
   // Connection errors are reported by the failing hit(); without a listener ioredis would log to stderr.
   redis.on('error', () => undefined);
-  // Once connected, a lost connection fails hits at once (the caller counts in process) instead of each
-  // request waiting out the command timeout while ioredis reconnects.
-  let connectedOnce = false;
-  redis.on('ready', () => (connectedOnce = true));
+  // Until connected, and whenever the connection is lost, a hit fails at once (the caller counts in
+  // process) instead of each request waiting out the command timeout while ioredis reconnects.
+  const connected = new Promise<void>((resolve) => redis.once('ready', () => resolve()));
 
   return {
     async hit(entries) {
       if (entries.length === 0) return [];
-      if (connectedOnce && redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
+      if (redis.status !== 'ready') throw new Error(`Redis is ${redis.status}`);
       const keys = entries.map((e) => e.key);
       const windows = entries.map((e) => String(e.windowMs));
       const raw = (await redis.eval(hitScript, keys.length, ...keys, ...windows)) as number[];
       return entries.map((_, i) => ({ count: Number(raw[2 * i]), resetMs: Number(raw[2 * i + 1]) }));
+    },
+    async ready(timeoutMs) {
+      await Promise.race([connected, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     },
     async close() {
       redis.disconnect();

@@ -10,6 +10,7 @@ import * as authPasskeys from './2026_11_27_1330_auth_passkeys.js';
 import * as auditEventIndexes from './2026_11_27_1340_audit_event_indexes.js';
 import * as outboxCreateJob from './2026_12_01_1000_outbox_create_job.js';
 import * as authRecentReauthentication from './2026_12_01_1100_auth_recent_reauthentication.js';
+import * as outboxMailCooldown from './2026_12_01_1600_outbox_mail_cooldown.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '2026_11_27_1340_audit_event_indexes': auditEventIndexes,
   '2026_12_01_1000_outbox_create_job': outboxCreateJob,
   '2026_12_01_1100_auth_recent_reauthentication': authRecentReauthentication,
+  '2026_12_01_1600_outbox_mail_cooldown': outboxMailCooldown,
 };

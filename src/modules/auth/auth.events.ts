@@ -1,4 +1,5 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../../kernel/errors.js';
 
 /**
  * Security events of the auth flows, as log lines (OWASP ASVS V7.2: every authentication decision is
@@ -40,4 +41,17 @@ export function logAuthEvent(
   const line = { authEvent: event, ...(facts.userId ? { userId: facts.userId } : {}), ...(facts.code ? { code: facts.code } : {}), ...(facts.clientIp ? { clientIp: facts.clientIp } : {}) };
   if (event === 'auth.failure') log.warn(line, 'auth failure');
   else log.info(line, 'auth event');
+}
+
+/**
+ * Logs every refused auth decision of a scope's routes with its code (never the address or the secret
+ * that was tried). Every scope whose routes check a password, a code or a session calls it, so a guess
+ * through any of them shows up (the failed sign-in alarms count these lines).
+ */
+export function logAuthFailures(scope: FastifyInstance, sessionOf: (request: FastifyRequest) => Promise<{ userId: string } | undefined>): void {
+  scope.addHook('onError', async (request, _reply, error) => {
+    if (error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
+      logAuthEvent(request.log, 'auth.failure', { code: error.code, clientIp: request.ip, userId: (await sessionOf(request))?.userId });
+    }
+  });
 }

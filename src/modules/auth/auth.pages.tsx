@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
-import type { RateLimiter } from '../../http/rate-limit.js';
+import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
 import type { PageContext } from '../../web/page-context.js';
 import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from './auth.events.js';
@@ -28,6 +28,7 @@ import {
 } from './pages/account-pages.js';
 import { CancelEmailChangePage, ChangeEmailPage, ConfirmEmailChangePage } from './pages/email-change-pages.js';
 import { ReauthPage } from './pages/reauth-page.js';
+import { readDeviceCookie, setDeviceCookie } from './devices.js';
 import { clearSessionCookie, reauthMinutes, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthPageDeps {
@@ -109,10 +110,12 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     let errors = [...required(email, 'email', 'Enter your e-mail address'), ...required(password, 'password', 'Enter your password')];
     if (errors.length === 0) {
       try {
-        await limitAccount(request, reply, await auth.accountKey(email));
-        const result = await auth.signIn({ email, password }, await sessionOf(request));
+        const device = readDeviceCookie(request);
+        await limitAccount(request, reply, await auth.signInLimitKey(email, device));
+        const result = await auth.signIn({ email, password }, await sessionOf(request), { address: clientAddressKey(request.ip), device });
         logAuthEvent(request.log, 'auth.sign_in', { userId: result.session.userId, clientIp: request.ip });
         startSession(request, reply, result.token);
+        setDeviceCookie(request, reply, result.device);
         return reply.redirect(result.mfaRequired ? '/account/mfa' : '/account', 303);
       } catch (err) {
         errors = formErrors(err, reply);

@@ -297,6 +297,11 @@ export async function clearThrottle(db: Db, key: string): Promise<void> {
   await db.deleteFrom('auth_throttle').where('key', '=', key).execute();
 }
 
+/** Clears `key` and every key below it (`key:...`). Keys are hex and fixed words, so no LIKE wildcard occurs in them. */
+export async function clearThrottleTree(db: Db, key: string): Promise<void> {
+  await db.deleteFrom('auth_throttle').where((eb) => eb.or([eb('key', '=', key), eb('key', 'like', `${key}:%`)])).execute();
+}
+
 // --- account deletion -----------------------------------------------------------------------------
 
 /**

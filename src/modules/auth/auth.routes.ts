@@ -1,12 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { RateLimiter } from '../../http/rate-limit.js';
+import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
 import { storeNothing } from '../../http/answers.js';
-import { AppError } from '../../kernel/errors.js';
 import { requestContext } from '../../kernel/request-context.js';
 import { signInRequired } from './auth.errors.js';
-import { logAuthEvent } from './auth.events.js';
+import { logAuthEvent, logAuthFailures } from './auth.events.js';
 import * as S from './auth.schemas.js';
 import type { AuthService, SecondFactor } from './auth.service.js';
+import { readDeviceCookie, setDeviceCookie } from './devices.js';
 import { clearSessionCookie, reauthMinutes, setSessionCookie, type Session } from './sessions.js';
 
 export interface AuthRouteDeps {
@@ -36,12 +36,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
   /** Counts the request against the auth rules for this account too, so many addresses cannot share one account's budget. */
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => rateLimiter.check(request, reply, { ip: request.ip, accountId });
 
-  // Every refused auth decision is logged with its code (never the address or the secret that was tried).
-  app.addHook('onError', async (request, _reply, error) => {
-    if (error instanceof AppError && error.code.startsWith('AUTH_') && error.code !== 'AUTH_SIGN_IN_REQUIRED') {
-      logAuthEvent(request.log, 'auth.failure', { code: error.code, clientIp: request.ip, userId: (await sessionOf(request))?.userId });
-    }
-  });
+  logAuthFailures(app, sessionOf);
 
   // Nothing an auth endpoint answers may be stored by a browser or proxy.
   storeNothing(app);
@@ -71,9 +66,11 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     '/api/v1/auth/sign-in',
     { schema: { tags, body: S.SignInBody, response: { 200: S.SignInResult } } },
     async (request, reply) => {
-      await limitAccount(request, reply, await auth.accountKey(request.body.email));
-      const result = await auth.signIn(request.body, await sessionOf(request));
+      const device = readDeviceCookie(request);
+      await limitAccount(request, reply, await auth.signInLimitKey(request.body.email, device));
+      const result = await auth.signIn(request.body, await sessionOf(request), { address: clientAddressKey(request.ip), device });
       startSession(request, reply, result.token);
+      setDeviceCookie(request, reply, result.device);
       logAuthEvent(request.log, 'auth.sign_in', { userId: result.session.userId, clientIp: request.ip });
       return { status: result.mfaRequired ? 'mfa_required' : 'signed_in', mfaRequired: result.mfaRequired };
     },

@@ -10,7 +10,8 @@
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
-import type { MailQueue } from '../outbox/index.js';
+import { newId } from '../../kernel/ids.js';
+import type { MailQueue, OutboxService } from '../outbox/index.js';
 import { createAccountDirectory, type AccountDirectory } from './account-directory.js';
 import { createAccounts, normaliseEmail, type Accounts } from './accounts.js';
 import {
@@ -35,13 +36,26 @@ import * as passkeyRepo from './passkeys/passkeys.repository.js';
 import { cancelPendingChanges } from './recovery.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import { createSessions, isRecentlyAuthenticated, reauthMinutes, type Session, type SessionOptions, type Sessions } from './sessions.js';
-import { createThrottle, type Throttle } from './throttle.js';
+import { createKnownDevices, type KnownDevices } from './devices.js';
+import { createThrottle, defaultThrottlePolicy, type Throttle, type ThrottlePolicy } from './throttle.js';
+
+/**
+ * The budget every client without a device cookie shares for one account: generous, and its lock never
+ * passes a minute, so a distributed guesser is slowed to about one guess a minute while the owner is
+ * never locked out for long (and not at all from a known device).
+ */
+const unknownClientsPolicy: ThrottlePolicy = { free: 20, maxLockMs: 60_000 };
+
+/** The outbox job of a password-reset request: `{ email }`, normalised. */
+export const resetJobType = 'auth.password_reset_requested';
 
 export interface AuthDeps {
   db: Db;
   fieldEncryption: FieldEncryption;
   passwords: PasswordHasher;
   mail: MailQueue;
+  /** Outbox jobs: a reset request is one, so known and unknown addresses cost the request the same. */
+  jobs: Pick<OutboxService, 'enqueue' | 'handle'>;
   brand: MailBrand;
   sessionOptions: SessionOptions;
   /** The audit trail: a confirmed change of e-mail is recorded in its transaction. */
@@ -63,6 +77,15 @@ export interface SignedIn {
   session: Session;
   /** True when the account has MFA on: the session is good only for the MFA step until a code is given. */
   mfaRequired: boolean;
+  /** The device cookie this client keeps for the account (devices.ts): the one it sent if valid, else a new one. */
+  device: string;
+}
+
+/** Who is signing in, as far as the throttle cares: the client's address key and its device cookie. */
+export interface SignInClient {
+  /** The client address, IPv6 per /64 (the rate limiter's `clientAddressKey`). */
+  address: string;
+  device?: string | undefined;
 }
 
 /** A second factor: a current TOTP code or one recovery code. */
@@ -76,8 +99,18 @@ export interface AuthService {
   accountKey(email: string): Promise<string>;
   signUp(input: { email: string; password: string }): Promise<void>;
   verifyEmail(token: string): Promise<void>;
-  /** Checks the password and starts a new session; `previous` (the request's session, if any) is ended. */
-  signIn(input: { email: string; password: string }, previous: Session | undefined): Promise<SignedIn>;
+  /**
+   * Checks the password and starts a new session; `previous` (the request's session, if any) is ended.
+   * Failures are throttled per account and client: a client with this account's device cookie has a
+   * budget of its own; any other client has one per address, and all of them together share a
+   * per-account budget that slows (at most a minute's lock) rather than locks. A completed reset clears them.
+   */
+  signIn(input: { email: string; password: string }, previous: Session | undefined, client?: SignInClient): Promise<SignedIn>;
+  /**
+   * The per-account rate-limit identity of a sign-in: the known device (its own count) when `device` is
+   * this account's device cookie, else the account. So floods from other clients never 429 the owner.
+   */
+  signInLimitKey(email: string, device: string | undefined): Promise<string>;
   signOut(session: Session): Promise<void>;
   signOutEverywhere(session: Session): Promise<number>;
   /**
@@ -150,9 +183,18 @@ export function createAuthService(deps: AuthDeps): AuthService {
   const sessions = createSessions({ db, now, options: deps.sessionOptions });
   const throttle: Throttle = createThrottle({ db, now });
   const verification: EmailVerification = createEmailVerification({ db, now, mail, brand });
-  const reset: PasswordReset = createPasswordReset({ db, now, accounts, passwords, sessions, mail, brand });
+  const devices: KnownDevices = createKnownDevices(deps.fieldEncryption);
+  const reset: PasswordReset = createPasswordReset({
+    db, now, accounts, passwords, sessions, mail, brand,
+    clearThrottles: async (trx, account) => {
+      await repo.clearThrottleTree(trx, await accountKey(account.email));
+      await repo.clearThrottle(trx, `password:${account.id}`);
+    },
+  });
   const mfa: Mfa = createMfa({ db, now, fieldEncryption: deps.fieldEncryption, issuer: brand.shopName });
   const emailChange = createEmailChange({ db, now, fieldEncryption: deps.fieldEncryption, accounts, sessions, audit: deps.audit, mail, brand });
+
+  deps.jobs.handle<{ email: string }>(resetJobType, async ({ email }) => reset.request(email));
 
   const accountKey = async (email: string) => `email:${(await accounts.indexOf(email)).toString('hex').slice(0, 32)}`;
   const mfaKey = (userId: string) => `mfa:${userId}`;
@@ -211,14 +253,16 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const existing = await accounts.findByEmail(address);
       if (existing !== undefined) {
         await accounts.sealThrowaway(address);
-        await mail.enqueue(db, accountExistsMail(brand, existing.email));
+        if (await mail.claimCooldown(db, existing.email)) await mail.enqueue(db, accountExistsMail(brand, existing.email));
         return;
       }
       // The account, its verification link and the mail carrying it commit together, or not at all.
       await db.transaction().execute(async (trx) => {
         const created = await accounts.create(address, passwordHash, { trx });
         // undefined: a concurrent sign-up took the address a moment ago; its owner gets the notice.
-        if (created === undefined) await mail.enqueue(trx, accountExistsMail(brand, address));
+        if (created === undefined) {
+          if (await mail.claimCooldown(trx, address)) await mail.enqueue(trx, accountExistsMail(brand, address));
+        }
         else await verification.send(created, trx);
       });
     },
@@ -227,19 +271,26 @@ export function createAuthService(deps: AuthDeps): AuthService {
       await verification.confirm(token);
     },
 
-    async signIn({ email, password }, previous) {
+    async signIn({ email, password }, previous, client = { address: 'unknown' }) {
       const key = await accountKey(email);
-      await throttle.assertOpen(key);
       const account = await accounts.findByEmail(email);
+      // An unknown address never has a valid device cookie, so it takes the unknown-client path: same keys, same work.
+      const nonce = account === undefined ? undefined : await devices.recognise(client.device, account.id);
+      const budgets =
+        nonce !== undefined
+          ? [{ key: `${key}:device:${nonce}`, policy: defaultThrottlePolicy }]
+          : [{ key: `${key}:client:${client.address}`, policy: defaultThrottlePolicy }, { key, policy: unknownClientsPolicy }];
+      for (const b of budgets) await throttle.assertOpen(b.key);
       let ok = false;
       // No account, or one without a password (it signs in through Cognito): the same work, the same answer.
       if (account === undefined || account.passwordHash === null) await passwords.verifyAgainstDummy(password);
       else ok = await passwords.verify(account.passwordHash, password);
       if (!ok || account === undefined || account.passwordHash === null) {
-        await throttle.fail(key);
+        for (const b of budgets) await throttle.fail(b.key, b.policy);
         throw invalidCredentials();
       }
-      await throttle.succeed(key);
+      // Success proves the password, not the client: only this client's own budget starts again.
+      await throttle.succeed(budgets[0]!.key);
       if (passwords.needsRehash(account.passwordHash)) await repo.updatePasswordHash(db, account.id, await passwords.hash(password), now());
       if (account.emailVerifiedAt === null) {
         await verification.send(account);
@@ -250,7 +301,16 @@ export function createAuthService(deps: AuthDeps): AuthService {
       const mfaRequired = await mfa.isEnabled(account.id);
       // Without MFA the password was every factor, so the session starts recently authenticated.
       const { token, session } = await sessions.create(account.id, { mfaVerified: !mfaRequired, reauthenticated: !mfaRequired });
-      return { token, session, mfaRequired };
+      const device = nonce !== undefined && client.device !== undefined ? client.device : await devices.issue(account.id);
+      return { token, session, mfaRequired, device };
+    },
+
+    async signInLimitKey(email, device) {
+      const key = await accountKey(email);
+      if (device === undefined) return key;
+      const account = await accounts.findByEmail(email);
+      const nonce = account === undefined ? undefined : await devices.recognise(device, account.id);
+      return nonce === undefined ? key : `${key}:device:${nonce}`;
     },
 
     signOut: (session) => sessions.end(session.id),
@@ -281,7 +341,11 @@ export function createAuthService(deps: AuthDeps): AuthService {
       return sessions.rotate(session, { mfaVerified: true });
     },
 
-    requestPasswordReset: (email) => reset.request(normaliseEmail(email)),
+    // The request only writes a job with the address; the worker looks the account up and mails it. So the
+    // answer costs the same work (one sealed insert) whether or not an account has the address.
+    async requestPasswordReset(email) {
+      await deps.jobs.enqueue(db, { type: resetJobType, key: `reset:${newId()}`, payload: { email: normaliseEmail(email) } });
+    },
     confirmPasswordReset: (token, password) => reset.confirm(token, password),
 
     async me(session) {

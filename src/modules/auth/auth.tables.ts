@@ -41,7 +41,7 @@ export interface UserSessionTable {
   reauthenticated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** The passkey the session was started with; removing it deletes the session (foreign key cascade). */
   passkey_id: ColumnType<string | null, string | null | undefined, string | null>;
-  /** "Firefox on Linux": the browser and system of the client holding the session (devices.ts); never the raw header. */
+  /** "Firefox on Linux": the browser and system of the client holding the session (device-names.ts); never the raw header. */
   device: ColumnType<string | null, string | null | undefined, string | null>;
 }
 

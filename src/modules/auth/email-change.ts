@@ -81,6 +81,8 @@ export function createEmailChange(deps: {
       const at = now();
       const expiresAt = new Date(at.getTime() + emailChangeHours * 3_600_000);
       await db.transaction().execute(async (trx) => {
+        // Within the new address's mail cooldown nothing changes and nothing is sent; the answer is the same.
+        if (!(await mail.claimCooldown(trx, address))) return;
         // Asking again (for any address) cancels the earlier link and its "not me" link.
         await repo.deleteTokensOfUser(trx, account.id, 'email_change');
         await repo.deleteTokensOfUser(trx, account.id, 'email_change_cancel');

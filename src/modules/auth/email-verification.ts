@@ -27,6 +27,8 @@ export function createEmailVerification(deps: { db: Db; now: () => Date; mail: M
       const token = generateToken();
       const at = now();
       const issue = async (t: Db): Promise<void> => {
+        // Within the cooldown the earlier link stands and nothing is sent; the caller answers the same.
+        if (!(await deps.mail.claimCooldown(t, account.email))) return;
         await repo.replaceUserToken(t, {
           tokenHash: hashToken(token),
           purpose: 'email_verification',

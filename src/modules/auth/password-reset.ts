@@ -34,6 +34,8 @@ export function createPasswordReset(deps: {
   sessions: Sessions;
   mail: MailQueue;
   brand: MailBrand;
+  /** Clears the account's sign-in and password throttles, in the reset's transaction. */
+  clearThrottles: (trx: Db, account: { id: string; email: string }) => Promise<void>;
 }): PasswordReset {
   const { db, now, accounts } = deps;
   return {
@@ -43,6 +45,8 @@ export function createPasswordReset(deps: {
       const token = generateToken();
       const at = now();
       await db.transaction().execute(async (trx) => {
+        // Within the cooldown the earlier link stands and nothing is sent (the request was answered already).
+        if (!(await deps.mail.claimCooldown(trx, account.email))) return;
         await repo.replaceUserToken(trx, {
           tokenHash: hashToken(token),
           purpose: 'password_reset',
@@ -68,7 +72,11 @@ export function createPasswordReset(deps: {
         // A pending change of e-mail (perhaps a thief's address) and every other link end with the reset.
         await cancelPendingChanges(trx, row.user_id);
         const account = await accounts.findById(row.user_id, trx);
-        if (account) await deps.mail.enqueue(trx, passwordChangedMail(deps.brand, account.email, 'every device'));
+        if (account) {
+          // The owner proved the mailbox: whatever locks guessing left on the account ends with the reset.
+          await deps.clearThrottles(trx, account);
+          await deps.mail.enqueue(trx, passwordChangedMail(deps.brand, account.email, 'every device'));
+        }
         return { userId: row.user_id, endedSessions: await repo.deleteSessionsOfUser(trx, row.user_id) };
       });
       // An expired token is deleted all the same (the transaction commits), so it cannot be tried again.

@@ -25,7 +25,7 @@ import type { Db } from '../../db/database.js';
 import { readCookie } from '../../http/csrf.js';
 import { isSecureRequest } from '../../http/proxy-trust.js';
 import * as repo from './auth.repository.js';
-import { describeDevice } from './devices.js';
+import { describeDevice } from './device-names.js';
 import { generateToken, hashToken, isWellFormedToken } from './tokens.js';
 
 export interface Session {
@@ -39,7 +39,7 @@ export interface Session {
   reauthenticatedAt: Date | null;
   /** The passkey the session was started with, if any. */
   passkeyId: string | null;
-  /** "Firefox on Linux" (devices.ts), once the browser holding the session has made a request. */
+  /** "Firefox on Linux" (device-names.ts), once the browser holding the session has made a request. */
   device: string | null;
 }
 
@@ -80,7 +80,7 @@ export interface Sessions {
   listOf(userId: string): Promise<(Session & { lastSeenAt: Date })[]>;
   /** Ends one of the user's sessions; false when no such session is theirs. */
   endOneOf(userId: string, sessionId: string): Promise<boolean>;
-  /** Names the session's device from the User-Agent of the first request that carries it (devices.ts). */
+  /** Names the session's device from the User-Agent of the first request that carries it (device-names.ts). */
   recordDevice(session: Session, userAgent: string | undefined): Promise<void>;
 }
 

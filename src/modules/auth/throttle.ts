@@ -11,19 +11,26 @@ import type { Db } from '../../db/database.js';
 import { tooManyAttempts } from './auth.errors.js';
 import * as repo from './auth.repository.js';
 
+/** How a key locks: `free` failures cost nothing, then 2^(n - free) seconds, at most `maxLockMs`. */
+export interface ThrottlePolicy {
+  free: number;
+  maxLockMs: number;
+}
+
 export interface Throttle {
   /** Throws AUTH_TOO_MANY_ATTEMPTS while the key is locked. */
   assertOpen(key: string): Promise<void>;
-  fail(key: string): Promise<void>;
+  fail(key: string, policy?: ThrottlePolicy): Promise<void>;
   succeed(key: string): Promise<void>;
 }
 
 export const throttleFreeFailures = 5;
 const maxLockMs = 15 * 60_000;
+export const defaultThrottlePolicy: ThrottlePolicy = { free: throttleFreeFailures, maxLockMs };
 
-export function lockAfter(failures: number, free = throttleFreeFailures): number {
+export function lockAfter(failures: number, free = throttleFreeFailures, cap = maxLockMs): number {
   if (failures < free) return 0;
-  return Math.min(maxLockMs, 2 ** (failures - free) * 1000);
+  return Math.min(cap, 2 ** (failures - free) * 1000);
 }
 
 export function createThrottle(deps: { db: Db; now: () => Date }): Throttle {
@@ -36,8 +43,8 @@ export function createThrottle(deps: { db: Db; now: () => Date }): Throttle {
         throw tooManyAttempts(Math.max(1, Math.ceil((row.locked_until.getTime() - at) / 1000)));
       }
     },
-    async fail(key) {
-      await repo.recordFailure(db, key, now(), (n) => lockAfter(n));
+    async fail(key, policy = defaultThrottlePolicy) {
+      await repo.recordFailure(db, key, now(), (n) => lockAfter(n, policy.free, policy.maxLockMs));
     },
     succeed: (key) => repo.clearThrottle(db, key),
   };

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestContext } from '../../kernel/request-context.js';
 import { storeNothing } from '../../http/answers.js';
-import { logAuthEvent } from '../auth/index.js';
+import { logAuthEvent, logAuthFailures } from '../auth/index.js';
 import { clearSessionCookie, type Session } from '../auth/index.js';
 import * as S from './customers.schemas.js';
 import { maxAddresses, type Address, type AddressInput, type CustomersService, type DeleteAccountInput, type Profile, type ProfileInput } from './customers.service.js';
@@ -24,6 +24,7 @@ const profileDto = (p: Profile) => ({ ...p, updatedAt: p.updatedAt === null ? nu
 export function registerCustomerRoutes(app: FastifyInstance, deps: CustomerRouteDeps): void {
   const { customers, sessionOf } = deps;
   storeNothing(app);
+  logAuthFailures(app, sessionOf);
 
   app.get('/api/v1/me/profile', { schema: { tags, response: { 200: S.Profile } } }, async (request) =>
     profileDto(await customers.getProfile(await sessionOf(request))),

@@ -1,6 +1,8 @@
 import { newId } from '../../kernel/ids.js';
 import type { Mailer, MailMessage } from '../../adapters/mail/mailer.js';
 import type { Db } from '../../db/database.js';
+import type { FieldEncryption } from '../encryption/index.js';
+import { claimMailCooldown } from './outbox.repository.js';
 import type { OutboxService } from './outbox.service.js';
 
 export const mailJobType = 'mail.send';
@@ -12,13 +14,34 @@ export const mailJobType = 'mail.send';
  */
 export interface MailQueue {
   enqueue(db: Db, message: MailMessage): Promise<void>;
+  /**
+   * Claims the per-recipient cooldown of account mail that anyone can trigger (a reset link, a
+   * verification link, an invitation, a change-of-e-mail link, the "you already have an account" notice):
+   * true at most once per cooldown for an address, on every instance (the state is in the database, in
+   * the caller's transaction). When false, the caller sends nothing and answers exactly as if it had, so a
+   * flood of requests reaches the mailbox as one mail a cooldown and tells the requester nothing.
+   */
+  claimCooldown(db: Db, to: string): Promise<boolean>;
 }
 
-export function createMailQueue(outbox: OutboxService): MailQueue {
+export interface MailQueueOptions {
+  fieldEncryption: Pick<FieldEncryption, 'blindIndex'>;
+  /** MAIL_COOLDOWN_SECONDS, in ms; 0 turns the cooldown off. */
+  cooldownMs: number;
+  now?: () => Date;
+}
+
+export function createMailQueue(outbox: OutboxService, options: MailQueueOptions): MailQueue {
+  const now = options.now ?? (() => new Date());
   return {
     async enqueue(db, message) {
       // Each call is one mail: its own key. A rolled-back transaction takes the job with it.
       await outbox.enqueue(db, { type: mailJobType, key: `mail:${newId()}`, payload: message });
+    },
+    async claimCooldown(db, to) {
+      if (options.cooldownMs === 0) return true;
+      const recipient = await options.fieldEncryption.blindIndex('mail_cooldown', 'recipient', to.trim().toLowerCase());
+      return claimMailCooldown(db, recipient, now(), options.cooldownMs);
     },
   };
 }

@@ -195,3 +195,26 @@ export async function deleteDoneJobs(db: Db, before: Date, limit: number): Promi
     .execute();
   return rows.length;
 }
+
+/**
+ * Starts a recipient's mail cooldown unless one is running: one statement, so of two instances racing for
+ * the same address exactly one wins. True when this call started it.
+ *
+ *   insert into mail_cooldown (recipient_index, until) values ($1, $2)
+ *   on conflict (recipient_index) do update set until = excluded.until where mail_cooldown.until <= $3
+ *   returning recipient_index
+ */
+export async function claimMailCooldown(db: Db, recipientIndex: Uint8Array, now: Date, cooldownMs: number): Promise<boolean> {
+  const row = await db
+    .insertInto('mail_cooldown')
+    .values({ recipient_index: recipientIndex, until: new Date(now.getTime() + cooldownMs) })
+    .onConflict((oc) => oc.column('recipient_index').doUpdateSet((eb) => ({ until: eb.ref('excluded.until') })).where('mail_cooldown.until', '<=', now))
+    .returning('recipient_index')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Forgets cooldowns that ended (the worker's housekeeping). */
+export async function deleteEndedMailCooldowns(db: Db, now: Date): Promise<void> {
+  await db.deleteFrom('mail_cooldown').where('until', '<=', now).execute();
+}

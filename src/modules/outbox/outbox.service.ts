@@ -268,6 +268,7 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
     async pruneDone() {
       const before = new Date(now().getTime() - doneRetentionMs);
+      await repo.deleteEndedMailCooldowns(db, now());
       let total = 0;
       for (;;) {
         const deleted = await repo.deleteDoneJobs(db, before, 1_000);

@@ -34,4 +34,11 @@ export interface OutboxJobTable {
 
 export interface OutboxTables {
   outbox_job: OutboxJobTable;
+  mail_cooldown: MailCooldownTable;
+}
+
+/** The per-recipient cooldown of account mail (outbox.mail.ts): until when the address gets no more. */
+export interface MailCooldownTable {
+  recipient_index: Uint8Array;
+  until: Timestamp;
 }

@@ -23,3 +23,6 @@ export const lastOwner = (): AppError => new AppError('STAFF_LAST_OWNER', 'confl
 
 export const managedByIdentityProvider = (): AppError =>
   new AppError('STAFF_MANAGED_BY_IDENTITY_PROVIDER', 'conflict', 'Staff roles come from the Cognito user pool groups: change them there.');
+
+export const invitationCoolingDown = (): AppError =>
+  new AppError('STAFF_INVITATION_COOLING_DOWN', 'rate_limited', 'That address was sent a mail a moment ago. Try the invitation again in a minute.');

@@ -2,11 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
-import type { RateLimiter } from '../../http/rate-limit.js';
+import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
 import { requestContext } from '../../kernel/request-context.js';
 import type { FormError } from '../../web/forms/fields.js';
 import { formErrorsOf } from '../../web/forms/page-replies.js';
-import { clearSessionCookie, logAuthEvent, setSessionCookie, type AuthService, type Session } from '../auth/index.js';
+import { clearSessionCookie, logAuthEvent, readDeviceCookie, setDeviceCookie, setSessionCookie, type AuthService, type Session } from '../auth/index.js';
 import { isStaffRole, staffRoles, type StaffRole } from '../../kernel/permissions.js';
 import { AdminMfaPage, AdminMfaSetupPage, AdminRecoveryCodesPage, AdminSignInPage, InvitationPage } from './pages/admin-auth-pages.js';
 import { RemoveStaffPage, StaffPage } from './pages/staff-pages.js';
@@ -89,8 +89,11 @@ export function registerStaffPages(app: FastifyInstance, shell: AdminShell, deps
         if (password === '') errors.push({ field: 'password', message: 'Enter your password' });
         if (errors.length === 0) {
           try {
-            await limitAccount(request, reply, await auth.accountKey(email));
-            const result = await auth.signIn({ email, password }, await deps.sessionOf(request));
+            const device = readDeviceCookie(request);
+            await limitAccount(request, reply, await auth.signInLimitKey(email, device));
+            const result = await auth.signIn({ email, password }, await deps.sessionOf(request), { address: clientAddressKey(request.ip), device });
+            // The password was right: this browser is a known client of the account from now on.
+            setDeviceCookie(request, reply, result.device);
             if ((await staff.roleOf(result.session.userId)) === undefined) {
               // The password was right, so saying "not staff" tells the caller nothing they could not know.
               await auth.signOut(result.session);

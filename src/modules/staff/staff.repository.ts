@@ -67,12 +67,19 @@ export interface InvitationRow {
 
 const invitationColumns = ['id', 'email_encrypted', 'role', 'invited_by', 'created_at', 'expires_at'] as const;
 
-/** Stores an invitation, replacing any earlier one to the same address (only the newest link works). */
-export async function replaceInvitation(
+/**
+ * Deletes the invitations of an address and returns them, so the caller can check who may replace them
+ * (its transaction rolls the deletion back when it refuses).
+ */
+export function deleteInvitationsOf(trx: Db, emailIndex: Uint8Array): Promise<InvitationRow[]> {
+  return trx.deleteFrom('staff_invitation').where('email_index', '=', emailIndex).returning(invitationColumns).execute();
+}
+
+/** Stores an invitation; the caller has deleted any earlier one to the same address (only the newest link works). */
+export async function insertInvitation(
   trx: Db,
   row: { id: string; tokenHash: Uint8Array; emailEncrypted: Uint8Array; emailIndex: Uint8Array; role: StaffRole; invitedBy: string | null; now: Date; expiresAt: Date },
 ): Promise<void> {
-  await trx.deleteFrom('staff_invitation').where('email_index', '=', row.emailIndex).execute();
   await trx
     .insertInto('staff_invitation')
     .values({

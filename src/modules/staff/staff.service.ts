@@ -21,6 +21,7 @@ import { staffAccessDenied } from '../../backoffice/index.js';
 import type { MailQueue } from '../outbox/index.js';
 import {
   alreadyStaff,
+  invitationCoolingDown,
   invitationExpired,
   invitationInvalid,
   invitationNotFound,
@@ -136,9 +137,24 @@ export function createStaffService(deps: StaffDeps): StaffService {
     const emailEncrypted = await fe.seal(sealRef(id), address);
     const emailIndex = await fe.blindIndex('staff_invitation', 'email', address);
     await db.transaction().execute(async (trx) => {
-      await repo.replaceInvitation(trx, { id, tokenHash: hashToken(token), emailEncrypted, emailIndex, role: input.role, invitedBy: invitedBy?.userId ?? null, now: at, expiresAt });
+      // The address had account mail a moment ago: the staff member is told to wait, and nothing changes.
+      if (mailIt && !(await mail.claimCooldown(trx, address))) throw invitationCoolingDown();
+      const actor = invitedBy ? actorOf(invitedBy) : { type: 'system' as const, id: null, role: 'command-line' };
+      // Only an owner (or the command line) may cancel an owner's invitation, even by sending a new one.
+      for (const earlier of await repo.deleteInvitationsOf(trx, emailIndex)) {
+        if (earlier.role === 'owner' && invitedBy !== undefined && invitedBy.role !== 'owner') throw ownerOnly();
+        await audit.record(trx, {
+          actor,
+          action: 'staff.invitation_replaced',
+          target: { type: 'staff_invitation', id: earlier.id },
+          before: { role: earlier.role, expiresAt: earlier.expires_at.toISOString() },
+          after: { replacedBy: id, role: input.role },
+          ...context,
+        });
+      }
+      await repo.insertInvitation(trx, { id, tokenHash: hashToken(token), emailEncrypted, emailIndex, role: input.role, invitedBy: invitedBy?.userId ?? null, now: at, expiresAt });
       await audit.record(trx, {
-        actor: invitedBy ? actorOf(invitedBy) : { type: 'system', id: null, role: 'command-line' },
+        actor,
         action: 'staff.invitation_created',
         target: { type: 'staff_invitation', id },
         after: { role: input.role, expiresAt: expiresAt.toISOString() },
