@@ -101,7 +101,10 @@ export function matchingRules(rules: readonly RateLimitRule[], url: string, meth
 }
 
 export function normalisePath(url: string): string {
-  const raw = url.split('?')[0] ?? '/';
+  // An absolute-form target (`POST http://shop/api/v1/auth/sign-in`) is routed by its path, so it is
+  // counted by its path too.
+  const target = /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i, '') || '/' : url;
+  const raw = target.split('?')[0] ?? '/';
   try {
     return decodeURIComponent(raw).toLowerCase();
   } catch {

@@ -134,7 +134,8 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     let errors = [...required(email, 'email', 'Enter your e-mail address'), ...required(password, 'password', 'Create a password')];
     if (errors.length === 0) {
       try {
-        await limitAccount(request, reply, await auth.accountKey(email));
+        // Each purpose has its own per-account budget, so a flood of one (wrong sign-ins) never blocks another (a reset).
+        await limitAccount(request, reply, `${await auth.accountKey(email)}:sign-up`);
         await auth.signUp({ email, password });
         logAuthEvent(request.log, 'auth.sign_up', { clientIp: request.ip });
         return send(reply, <CheckInboxPage ctx={await ctxOf(request)} title="Check your inbox" message="We have sent you a mail with a link to finish creating your account." />);
@@ -181,7 +182,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
     let errors = required(email, 'email', 'Enter your e-mail address');
     if (errors.length === 0) {
       try {
-        await limitAccount(request, reply, await auth.accountKey(email));
+        await limitAccount(request, reply, `${await auth.accountKey(email)}:reset`);
         await auth.requestPasswordReset(email);
         logAuthEvent(request.log, 'auth.password_reset_requested', { clientIp: request.ip });
         return send(

@@ -45,7 +45,8 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     '/api/v1/auth/sign-up',
     { schema: { tags, body: S.SignUpBody, response: { 202: S.Accepted } } },
     async (request, reply) => {
-      await limitAccount(request, reply, await auth.accountKey(request.body.email));
+      // Each purpose has its own per-account budget, so a flood of one (wrong sign-ins) never blocks another (a reset).
+      await limitAccount(request, reply, `${await auth.accountKey(request.body.email)}:sign-up`);
       await auth.signUp(request.body);
       logAuthEvent(request.log, 'auth.sign_up', { clientIp: request.ip });
       return reply.code(202).send(sameAnswer.signUp);
@@ -98,7 +99,7 @@ export function registerAuthRoutes(app: FastifyInstance, deps: AuthRouteDeps): v
     '/api/v1/auth/password-reset/request',
     { schema: { tags, body: S.ResetRequestBody, response: { 202: S.Accepted } } },
     async (request, reply) => {
-      await limitAccount(request, reply, await auth.accountKey(request.body.email));
+      await limitAccount(request, reply, `${await auth.accountKey(request.body.email)}:reset`);
       await auth.requestPasswordReset(request.body.email);
       logAuthEvent(request.log, 'auth.password_reset_requested', { clientIp: request.ip });
       return reply.code(202).send(sameAnswer.reset);

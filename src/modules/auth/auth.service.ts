@@ -435,7 +435,10 @@ export function createAuthService(deps: AuthDeps): AuthService {
       // Already past the second factor: nothing to do, and no new token.
       if (session.mfaVerified) return { token: undefined, session, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
       await checkSecondFactor(session.userId, factor);
-      const rotated = await sessions.rotate(session, { mfaVerified: true, reauthenticated: true });
+      // The code completes a sign-in; it counts as re-authentication only while the password is fresh too
+      // (a session left at the code step for hours must not become "recent" with a code alone).
+      const passwordIsRecent = now().getTime() - session.createdAt.getTime() <= reauthMinutes * 60_000;
+      const rotated = await sessions.rotate(session, { mfaVerified: true, reauthenticated: passwordIsRecent });
       return { ...rotated, recoveryCodesLeft: await mfa.remainingRecoveryCodes(session.userId) };
     },
 
