@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVerifiedAccount, newEmail, post, signIn, totp } from '../support/accounts.js';
+import { createVerifiedAccount, goodPassword, mailsTo, newEmail, post, signIn, tokenFromMail, totp } from '../support/accounts.js';
 import { api, signedInCustomer, withMfa } from '../customers/customers-test-helpers.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -74,5 +74,31 @@ describe('per-account budgets under the shipped rate limits', () => {
     const reset = await t.app.inject({ method: 'POST', url: '/api/v1/auth/password-reset/request', payload: { email: victim }, remoteAddress: '192.0.2.9' });
     expect(reset.statusCode).toBe(202);
     expect(await t.database.db.selectFrom('outbox_job').select('id').where('type', '=', 'auth.password_reset_requested').execute()).not.toHaveLength(0);
+  });
+});
+
+describe('"this was not me" within the mail cooldown', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ MAIL_COOLDOWN_SECONDS: '60' });
+  });
+  afterAll(async () => t?.close());
+
+  it('still mails the owner a working reset link, though a reset was asked for a moment before', async () => {
+    const victim = await createVerifiedAccount(t, newEmail('victim'));
+    t.clock.advance(61_000);
+    const thief = await signIn(t, victim);
+    expect((await post(t, '/api/v1/auth/email', { password: goodPassword, newEmail: newEmail('thief') }, thief)).statusCode).toBe(202);
+    const cancelToken = await tokenFromMail(t, victim, '/account/email/cancel');
+    expect((await post(t, '/api/v1/auth/password-reset/request', { email: victim })).statusCode).toBe(202);
+    await tokenFromMail(t, victim, '/account/reset');
+    const resetsBefore = (await mailsTo(t, victim)).filter((m) => m.text.includes('/account/reset?token=')).length;
+
+    const cancelled = await post(t, '/api/v1/auth/email/cancel', { token: cancelToken });
+    expect(cancelled.statusCode).toBe(200);
+    const resets = (await mailsTo(t, victim)).filter((m) => m.text.includes('/account/reset?token='));
+    expect(resets).toHaveLength(resetsBefore + 1);
+    const fresh = await tokenFromMail(t, victim, '/account/reset');
+    expect((await post(t, '/api/v1/auth/password-reset/confirm', { token: fresh, password: 'granite-orchard-sparrow-12' })).statusCode).toBe(200);
   });
 });

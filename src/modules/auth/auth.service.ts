@@ -470,7 +470,7 @@ export function createAuthService(deps: AuthDeps): AuthService {
 
     async cancelEmailChange(token, facts) {
       const { userId, email } = await emailChange.cancel(token, facts);
-      await reset.request(email);
+      await reset.request(email, { bypassCooldown: true });
       return userId;
     },
 

@@ -22,7 +22,12 @@ export const passwordResetMinutes = 60;
 
 export interface PasswordReset {
   /** Mails a link when the address has an account; does nothing otherwise (the caller answers the same). */
-  request(email: string): Promise<void>;
+  /**
+   * Mails a reset link. `bypassCooldown` is for a request the owner proved by a single-use link from
+   * their own mailbox ("this was not me"): it cannot be used to flood, and it must not leave them without
+   * a link because someone asked for one a minute ago (that link was just cancelled).
+   */
+  request(email: string, options?: { bypassCooldown?: boolean }): Promise<void>;
   confirm(token: string, newPassword: string): Promise<void>;
 }
 
@@ -39,14 +44,14 @@ export function createPasswordReset(deps: {
 }): PasswordReset {
   const { db, now, accounts } = deps;
   return {
-    async request(email) {
+    async request(email, options = {}) {
       const account = await accounts.findByEmail(email);
       if (account === undefined) return;
       const token = generateToken();
       const at = now();
       await db.transaction().execute(async (trx) => {
         // Within the cooldown the earlier link stands and nothing is sent (the request was answered already).
-        if (!(await deps.mail.claimCooldown(trx, account.email))) return;
+        if (!(await deps.mail.claimCooldown(trx, account.email)) && options.bypassCooldown !== true) return;
         await repo.replaceUserToken(trx, {
           tokenHash: hashToken(token),
           purpose: 'password_reset',
