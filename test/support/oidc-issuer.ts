@@ -58,6 +58,8 @@ export async function startTestIssuer(options: { clientId: string; redirectUris:
       {
         client_id: options.clientId,
         token_endpoint_auth_method: 'none',
+        // Cognito's ID tokens always carry auth_time; the app decides from it whether a sign-in re-authenticates.
+        require_auth_time: true,
         redirect_uris: options.redirectUris,
         post_logout_redirect_uris: options.postLogoutRedirectUris ?? [],
         response_types: ['code'],

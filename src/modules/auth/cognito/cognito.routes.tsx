@@ -206,7 +206,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
       callbackUrl.search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
       const result = await signIn.finish(flow, readCookie(request.headers.cookie, attemptCookieName(request)), callbackUrl);
       if (deps.syncStaffRole) await deps.syncStaffRole(result.userId, result.role, request);
-      const { token } = await signIn.startSession(result.userId, await sessionOf(request));
+      const { token } = await signIn.startSession(result.userId, await sessionOf(request), result.authenticatedAt);
       setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
       if (result.account !== 'existing') {
         logAuthEvent(request.log, result.account === 'created' ? 'auth.federated_account_created' : 'auth.federated_account_linked', { userId: result.userId, clientIp: request.ip });

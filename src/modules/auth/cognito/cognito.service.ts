@@ -18,7 +18,7 @@ import type { Db } from '../../../db/database.js';
 import type { StaffRole } from '../../../kernel/permissions.js';
 import { normaliseEmail, type Accounts } from '../accounts.js';
 import * as repo from '../auth.repository.js';
-import type { Session, Sessions } from '../sessions.js';
+import { reauthMinutes, type Session, type Sessions } from '../sessions.js';
 import { generateToken, hashToken, isWellFormedToken } from '../tokens.js';
 import { oidcEmailUnverified, oidcStateInvalid, oidcTokenInvalid } from './cognito.errors.js';
 import type { IdTokenVerifier } from './id-token.js';
@@ -46,6 +46,8 @@ export interface FederatedSignIn {
   /** The staff role `cognito:groups` give (null: not staff). */
   role: StaffRole | null;
   account: 'existing' | 'linked' | 'created';
+  /** When the credentials were last given at the pool (the ID token's `auth_time`). */
+  authenticatedAt: Date | undefined;
 }
 
 export interface CognitoSignIn {
@@ -58,7 +60,7 @@ export interface CognitoSignIn {
    */
   finish(flow: LoginFlow, token: string | undefined, callbackUrl: URL): Promise<FederatedSignIn>;
   /** Ends `previous` (if any) and starts a fully signed-in session for the user. */
-  startSession(userId: string, previous: Session | undefined): Promise<{ token: string; session: Session }>;
+  startSession(userId: string, previous: Session | undefined, authenticatedAt: Date | undefined): Promise<{ token: string; session: Session }>;
 }
 
 const sameText = (a: string, b: string): boolean => {
@@ -71,7 +73,7 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
   const { db, accounts, sessions, oidc, now } = deps;
 
   /** The account of a verified identity, linking or creating it as the module's rules say. */
-  const accountOf = async (identity: { subject: string; email: string | undefined; emailVerified: boolean }): Promise<Omit<FederatedSignIn, 'role'>> => {
+  const accountOf = async (identity: { subject: string; email: string | undefined; emailVerified: boolean }): Promise<Omit<FederatedSignIn, 'role' | 'authenticatedAt'>> => {
     const linked = await repo.findUserIdByExternalIdentity(db, 'cognito', identity.subject);
     if (linked !== undefined) return { userId: linked, account: 'existing' };
     // Only an address the pool has verified may be linked to an account or given one: otherwise anyone
@@ -129,14 +131,16 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
       const idToken = await oidc.exchange(callbackUrl, checks);
       const identity = await (await deps.verifier()).verify(idToken, { nonce: checks.nonce });
       const found = await accountOf(identity);
-      return { ...found, role: staffRoleFromGroups(identity.groups) };
+      return { ...found, role: staffRoleFromGroups(identity.groups), authenticatedAt: identity.authenticatedAt };
     },
 
-    async startSession(userId, previous) {
+    async startSession(userId, previous, authenticatedAt) {
       // A session the request already had (signed in as anyone, or planted by an attacker) ends here.
       if (previous !== undefined) await sessions.end(previous.id);
-      // A fresh sign-in at the pool is this account's re-authentication: the session starts recent.
-      return sessions.create(userId, { mfaVerified: true, reauthenticated: true });
+      // Credentials given at the pool just now re-authenticate the account; a sign-in that rode on a live
+      // pool session (an old `auth_time`) does not, so it cannot change factors or delete the account.
+      const fresh = authenticatedAt !== undefined && now().getTime() - authenticatedAt.getTime() <= reauthMinutes * 60_000;
+      return sessions.create(userId, { mfaVerified: true, reauthenticated: fresh });
     },
   };
 }

@@ -31,6 +31,8 @@ export interface VerifiedIdentity {
   emailVerified: boolean;
   /** `cognito:groups`, strings only. */
   groups: string[];
+  /** When the user last gave their credentials at the pool (`auth_time`); a live pool session reuses it. */
+  authenticatedAt: Date | undefined;
 }
 
 export interface IdTokenVerifier {
@@ -102,6 +104,7 @@ export function createIdTokenVerifier(options: IdTokenVerifierOptions): IdTokenV
         email: typeof payload.email === 'string' ? payload.email : undefined,
         emailVerified: payload.email_verified === true,
         groups: Array.isArray(groups) ? groups.filter((g): g is string => typeof g === 'string') : [],
+        authenticatedAt: typeof payload.auth_time === 'number' ? new Date(payload.auth_time * 1000) : undefined,
       };
     },
   };
