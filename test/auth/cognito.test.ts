@@ -757,3 +757,71 @@ describe('Cognito configuration', () => {
     expect(config.auth.cognito).toMatchObject({ issuer: 'http://127.0.0.1:9000', discover: true });
   });
 });
+
+describe('a staff pool of its own (COGNITO_STAFF_*), where the pool requires MFA', () => {
+  let shoppers: TestIssuer;
+  let staffIssuer: TestIssuer;
+  let t: TestApp;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const redirectUris = [`${base}/account/oauth/callback`, `${base}/admin/oauth/callback`];
+    shoppers = await startTestIssuer({ clientId, redirectUris });
+    staffIssuer = await startTestIssuer({ clientId: 'staffclient', redirectUris });
+    t = await createTestApp({
+      PUBLIC_URL: base,
+      AUTH_PROVIDER: 'cognito',
+      COGNITO_USER_POOL_ID: poolId,
+      COGNITO_CLIENT_ID: clientId,
+      COGNITO_DOMAIN: shoppers.issuer,
+      COGNITO_ISSUER: shoppers.issuer,
+      COGNITO_STAFF_USER_POOL_ID: 'us-east-1_StaffPool1',
+      COGNITO_STAFF_CLIENT_ID: 'staffclient',
+      COGNITO_STAFF_DOMAIN: staffIssuer.issuer,
+      COGNITO_STAFF_ISSUER: staffIssuer.issuer,
+    });
+    await t.app.listen({ port, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await shoppers?.close();
+    await staffIssuer?.close();
+  });
+
+  const userAt = (issuer: TestIssuer, groups: string[]) => {
+    const sub = `sub-${Math.random().toString(36).slice(2)}`;
+    issuer.users.set(sub, { email: newEmail('pool'), emailVerified: true, groups });
+    issuer.nextLogin = sub;
+    return sub;
+  };
+  const roleOfSubject = async (sub: string) => {
+    const link = await t.database.db.selectFrom('external_identity').select(['user_id', 'provider']).where('subject', '=', sub).executeTakeFirst();
+    const member = link ? await t.database.db.selectFrom('staff_member').select('role').where('user_id', '=', link.user_id).executeTakeFirst() : undefined;
+    return { provider: link?.provider, role: member?.role };
+  };
+
+  it('sends /admin sign-in to the staff pool and the shop sign-in to the shoppers\' pool', async () => {
+    const admin = await visit(new CookieJar(), `${base}/admin/oauth/start`);
+    expect(admin.status).toBe(303);
+    expect(new URL(admin.headers.get('location')!).origin).toBe(new URL(staffIssuer.issuer).origin);
+    expect(new URL(admin.headers.get('location')!).searchParams.get('client_id')).toBe('staffclient');
+    const shop = await visit(new CookieJar(), `${base}/account/oauth/start`);
+    expect(new URL(shop.headers.get('location')!).searchParams.get('client_id')).toBe(clientId);
+  });
+
+  it('gives no staff role for an owner group in the shoppers\' pool, and the role for the same group in the staff pool', async () => {
+    const shopper = userAt(shoppers, ['owner']);
+    const signedIn = await browse(new CookieJar(), `${base}/account/oauth/start`, (u) => u === `${base}/account`);
+    expect(signedIn.url).toBe(`${base}/account`);
+    expect(await roleOfSubject(shopper)).toEqual({ provider: 'cognito', role: undefined });
+
+    const staff = userAt(staffIssuer, ['owner']);
+    const jar = new CookieJar();
+    const admin = await browse(jar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect(admin.url).toBe(`${base}/admin`);
+    expect(await roleOfSubject(staff)).toEqual({ provider: 'cognito-staff', role: 'owner' });
+    expect((await visit(jar, `${base}/api/v1/admin/me`)).status).toBe(200);
+  });
+});

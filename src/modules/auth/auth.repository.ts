@@ -315,7 +315,8 @@ export async function deleteUser(db: Db, userId: string): Promise<boolean> {
 
 // --- identity providers (AUTH_PROVIDER=cognito) ----------------------------------------------------
 
-export type IdentityProviderName = 'cognito';
+/** The shoppers' user pool, and the staff pool when one is configured (its users are other subjects). */
+export type IdentityProviderName = 'cognito' | 'cognito-staff';
 export type LoginFlow = 'account' | 'admin';
 
 /** True when the account signs in through an identity provider (it has at least one linked subject). */

@@ -26,6 +26,11 @@ export interface AuthSettings {
   provider: 'local' | 'cognito';
   /** The user pool, when `provider` is cognito (docs/auth-cognito.md). */
   cognito: CognitoConfig | undefined;
+  /**
+   * The staff pool (COGNITO_STAFF_*), where MFA is required: when set, /admin signs in there and only its
+   * groups give staff roles; the shoppers' pool then neither grants nor removes one.
+   */
+  cognitoStaff: CognitoConfig | undefined;
 }
 
 /** AUTH_PROVIDER, the session lifetimes and, with Cognito, the user pool. */
@@ -38,6 +43,7 @@ export function readAuthSettings(read: SettingsReader, ctx: { nodeEnv: 'developm
     staffMfaRequired: true as const,
     provider,
     cognito: provider === 'cognito' ? readCognito(read, ctx.nodeEnv) : undefined,
+    cognitoStaff: provider === 'cognito' && read.optionalString('COGNITO_STAFF_USER_POOL_ID') !== undefined ? readCognito(read, ctx.nodeEnv, 'COGNITO_STAFF_') : undefined,
   };
 }
 
@@ -47,18 +53,18 @@ export function readAuthSettings(read: SettingsReader, ctx: { nodeEnv: 'developm
  * NODE_ENV=test/development: the discovery document, the signing keys and the token exchange would travel
  * unprotected, so anyone on the path could swap the keys or the tokens and sign in as anybody.
  */
-function readCognito(read: SettingsReader, nodeEnv: 'development' | 'production' | 'test'): CognitoConfig {
+function readCognito(read: SettingsReader, nodeEnv: 'development' | 'production' | 'test', prefix: 'COGNITO_' | 'COGNITO_STAFF_' = 'COGNITO_'): CognitoConfig {
   const required = (name: string, example: string): string => {
     const value = read.optionalString(name);
     if (value === undefined) read.problem(`${name}: required with AUTH_PROVIDER=cognito (${example})`);
     return value ?? '';
   };
-  const poolId = required('COGNITO_USER_POOL_ID', 'the user pool id, such as us-east-1_AbC123');
-  const clientId = required('COGNITO_CLIENT_ID', 'the app client id of a public client without a secret');
-  const domainRaw = required('COGNITO_DOMAIN', 'the hosted UI base URL, such as https://shop.auth.us-east-1.amazoncognito.com');
+  const poolId = required(`${prefix}USER_POOL_ID`, 'the user pool id, such as us-east-1_AbC123');
+  const clientId = required(`${prefix}CLIENT_ID`, 'the app client id of a public client without a secret');
+  const domainRaw = required(`${prefix}DOMAIN`, 'the hosted UI base URL, such as https://shop.auth.us-east-1.amazoncognito.com');
   const poolShape = /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})_[0-9A-Za-z]{1,55}$/.exec(poolId);
-  if (poolId !== '' && poolShape === null) read.problem(`COGNITO_USER_POOL_ID: "${poolId}" is not a user pool id such as us-east-1_AbC123`);
-  if (clientId !== '' && !/^[\w+]{1,128}$/.test(clientId)) read.problem('COGNITO_CLIENT_ID: is not an app client id (letters, digits, + and _)');
+  if (poolId !== '' && poolShape === null) read.problem(`${prefix}USER_POOL_ID: "${poolId}" is not a user pool id such as us-east-1_AbC123`);
+  if (clientId !== '' && !/^[\w+]{1,128}$/.test(clientId)) read.problem(`${prefix}CLIENT_ID: is not an app client id (letters, digits, + and _)`);
   const region = poolShape?.[1] ?? '';
   const secureUrl = (name: string, value: string): string => {
     const url = read.url(name, value, ['https:', 'http:']);
@@ -67,8 +73,8 @@ function readCognito(read: SettingsReader, nodeEnv: 'development' | 'production'
     }
     return url;
   };
-  const domain = domainRaw === '' ? '' : secureUrl('COGNITO_DOMAIN', domainRaw);
-  const issuerOverride = read.optionalString('COGNITO_ISSUER');
-  const issuer = issuerOverride === undefined ? `https://cognito-idp.${region}.amazonaws.com/${poolId}` : secureUrl('COGNITO_ISSUER', issuerOverride);
+  const domain = domainRaw === '' ? '' : secureUrl(`${prefix}DOMAIN`, domainRaw);
+  const issuerOverride = read.optionalString(`${prefix}ISSUER`);
+  const issuer = issuerOverride === undefined ? `https://cognito-idp.${region}.amazonaws.com/${poolId}` : secureUrl(`${prefix}ISSUER`, issuerOverride);
   return { poolId, clientId, domain, region, issuer, discover: issuerOverride !== undefined };
 }

@@ -82,7 +82,7 @@ export interface AuthThrottleTable {
 
 /** An identity provider's subject (`sub`) linked to an account (src/modules/auth/cognito). */
 export interface ExternalIdentityTable {
-  provider: 'cognito';
+  provider: 'cognito' | 'cognito-staff';
   subject: string;
   user_id: string;
   created_at: CreatedAt;

@@ -11,6 +11,8 @@ import type { FieldEncryption } from '../../encryption/index.js';
 import type { StaffRole } from '../../../kernel/permissions.js';
 import { createAccounts } from '../accounts.js';
 import { logAuthEvent } from '../auth.events.js';
+import type { IdentityProviderName } from '../auth.repository.js';
+import type { CognitoConfig } from '../auth.settings.js';
 import type { AuthService } from '../auth.service.js';
 import { setSessionCookie, type Session } from '../sessions.js';
 import { providerIsCognito } from './cognito.errors.js';
@@ -140,28 +142,31 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
   const allowHttp = config.nodeEnv !== 'production';
   const warn = (reason: string) => app.log.warn({ reason }, 'cognito sign-in refused');
 
-  const oidc = createOidcClient({ cognito, allowHttp, onFailure: warn });
-  let verifier: Promise<IdTokenVerifier> | undefined;
-  const verifierOnce = (): Promise<IdTokenVerifier> => {
-    verifier ??= oidc.jwksUri().then((jwksUri) => createIdTokenVerifier({ issuer: cognito.issuer, audience: cognito.clientId, jwksUri, allowHttp, onRefused: warn }));
-    return verifier.catch((err: unknown) => {
-      verifier = undefined;
-      throw err;
-    });
+  const accounts = createAccounts({ db: deps.db, fieldEncryption: deps.fieldEncryption, now });
+  /** One pool's client, ID-token verifier and sign-in; the shoppers' pool, and the staff pool when set. */
+  const poolOf = (pool: CognitoConfig, provider: IdentityProviderName) => {
+    const oidc = createOidcClient({ cognito: pool, allowHttp, onFailure: warn });
+    let verifier: Promise<IdTokenVerifier> | undefined;
+    const verifierOnce = (): Promise<IdTokenVerifier> => {
+      verifier ??= oidc.jwksUri().then((jwksUri) => createIdTokenVerifier({ issuer: pool.issuer, audience: pool.clientId, jwksUri, allowHttp, onRefused: warn }));
+      return verifier.catch((err: unknown) => {
+        verifier = undefined;
+        throw err;
+      });
+    };
+    return { pool, signIn: createCognitoSignIn({ db: deps.db, accounts, sessions: deps.auth.sessions, oidc, verifier: verifierOnce, now, provider }) };
   };
-  const signIn = createCognitoSignIn({
-    db: deps.db,
-    accounts: createAccounts({ db: deps.db, fieldEncryption: deps.fieldEncryption, now }),
-    sessions: deps.auth.sessions,
-    oidc,
-    verifier: verifierOnce,
-    now,
-  });
+  const shoppers = poolOf(cognito, 'cognito');
+  const staffPool = config.auth.cognitoStaff;
+  // With a staff pool (MFA required there), /admin signs in through it and only its groups give roles.
+  const pools: Readonly<Record<LoginFlow, ReturnType<typeof poolOf>>> = { account: shoppers, admin: staffPool ? poolOf(staffPool, 'cognito-staff') : shoppers };
+  const rolesFrom = (flow: LoginFlow): boolean => staffPool === undefined || flow === 'admin';
 
   const redirectUri = (flow: LoginFlow) => `${config.publicUrl}/${flow}/oauth/callback`;
   const logoutUrl = (flow: LoginFlow) => {
-    const url = new URL(`${cognito.domain}/logout`);
-    url.searchParams.set('client_id', cognito.clientId);
+    const { pool } = pools[flow];
+    const url = new URL(`${pool.domain}/logout`);
+    url.searchParams.set('client_id', pool.clientId);
     url.searchParams.set('logout_uri', `${config.publicUrl}${afterLogout[flow]}`);
     return url.href;
   };
@@ -194,7 +199,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
 
   for (const flow of ['account', 'admin'] as const) {
     app.get(`/${flow}/oauth/start`, { schema: { hide: true } }, async (request, reply) => {
-      const { token, url } = await signIn.begin(flow, redirectUri(flow));
+      const { token, url } = await pools[flow].signIn.begin(flow, redirectUri(flow));
       noStore(reply).header('set-cookie', attemptCookie(request, token, loginAttemptMinutes * 60));
       return reply.redirect(url.href, 303);
     });
@@ -204,9 +209,9 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
       noStore(reply).header('set-cookie', attemptCookie(request, '', 0));
       const callbackUrl = new URL(redirectUri(flow));
       callbackUrl.search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-      const result = await signIn.finish(flow, readCookie(request.headers.cookie, attemptCookieName(request)), callbackUrl);
-      if (deps.syncStaffRole) await deps.syncStaffRole(result.userId, result.role, request);
-      const { token } = await signIn.startSession(result.userId, await sessionOf(request), result.authenticatedAt);
+      const result = await pools[flow].signIn.finish(flow, readCookie(request.headers.cookie, attemptCookieName(request)), callbackUrl);
+      if (deps.syncStaffRole && rolesFrom(flow)) await deps.syncStaffRole(result.userId, result.role, request);
+      const { token } = await pools[flow].signIn.startSession(result.userId, await sessionOf(request), result.authenticatedAt);
       setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
       if (result.account !== 'existing') {
         logAuthEvent(request.log, result.account === 'created' ? 'auth.federated_account_created' : 'auth.federated_account_linked', { userId: result.userId, clientIp: request.ip });

@@ -38,6 +38,8 @@ export interface CognitoSignInDeps {
   /** The ID-token verifier, built once the JWKS URI is known (from discovery with COGNITO_ISSUER). */
   verifier: () => Promise<IdTokenVerifier>;
   now: () => Date;
+  /** Which pool's subjects these are, for linking them to accounts. */
+  provider: repo.IdentityProviderName;
 }
 
 /** Who signed in, and how their account was found. */
@@ -74,7 +76,7 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
 
   /** The account of a verified identity, linking or creating it as the module's rules say. */
   const accountOf = async (identity: { subject: string; email: string | undefined; emailVerified: boolean }): Promise<Omit<FederatedSignIn, 'role' | 'authenticatedAt'>> => {
-    const linked = await repo.findUserIdByExternalIdentity(db, 'cognito', identity.subject);
+    const linked = await repo.findUserIdByExternalIdentity(db, deps.provider, identity.subject);
     if (linked !== undefined) return { userId: linked, account: 'existing' };
     // Only an address the pool has verified may be linked to an account or given one: otherwise anyone
     // could claim somebody else's account by typing their address at the pool.
@@ -98,7 +100,7 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
     // its owner (pre-account-takeover): the pool has now proved the mailbox, so the address is marked
     // verified and the unproven password dropped before the owner is let in.
     if (account.emailVerifiedAt === null) await repo.adoptUnverifiedAccount(db, account.id, now());
-    const userId = await repo.insertExternalIdentity(db, { provider: 'cognito', subject: identity.subject, userId: account.id, now: now() });
+    const userId = await repo.insertExternalIdentity(db, { provider: deps.provider, subject: identity.subject, userId: account.id, now: now() });
     return { userId, account: how };
   };
 
