@@ -57,6 +57,8 @@ describe('security advisor', () => {
     const cognito = { ...production, AUTH_PROVIDER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbC123xyz', COGNITO_CLIENT_ID: 'abcdefghij1234567890abcdef', COGNITO_DOMAIN: 'https://shop.auth.eu-west-2.amazoncognito.com' };
     const { status } = advise(cognito);
     expect(status('staff-mfa')).toBe('warn');
+    const withStaffPool = { ...cognito, COGNITO_STAFF_USER_POOL_ID: 'eu-west-2_Staff12345', COGNITO_STAFF_CLIENT_ID: 'staffclient1234567890abcd', COGNITO_STAFF_DOMAIN: 'https://shop-staff.auth.eu-west-2.amazoncognito.com' };
+    expect(advise(withStaffPool).status('staff-mfa')).toBe('pass');
   });
 
   it('says nothing about AWS off AWS', () => {
