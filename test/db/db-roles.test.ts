@@ -13,6 +13,17 @@ if (url === undefined) {
   process.stdout.write('db-roles.test.ts: skipped, DATABASE_URL does not point at a PostgreSQL server\n');
 }
 
+/**
+ * A pool whose clients take the server's "terminating connection" quietly: `drop database … with (force)`
+ * in the clean-up can reach a client that is still closing after `destroy()` resolved.
+ */
+function quietPool(connectionString: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString, max });
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
 describe('database role statements', () => {
   it('refuse role names that would need quoting tricks', () => {
     expect(() => databaseRoleStatements({ database: 'bastion', owner: 'owner"; drop', app: 'bastion_app' })).toThrow(/identifier/);
@@ -32,7 +43,7 @@ describe.runIf(url !== undefined)('owner and app roles on PostgreSQL', () => {
       u.username = user;
       u.password = password ?? '';
     }
-    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: u.toString(), max: 2 }) }) });
+    return new Kysely<Database>({ dialect: new PostgresDialect({ pool: quietPool(u.toString(), 2) }) });
   };
   const applyRoles = async (): Promise<void> => {
     for (const statement of databaseRoleStatements(roles)) await sql.raw(statement).execute(admin);
@@ -113,7 +124,7 @@ describe.runIf(url !== undefined)('owner and app roles on PostgreSQL', () => {
     await server.connect();
     await server.query(`create database ${earlier}`);
     await server.end();
-    const asMaster = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: withDatabase(url!, earlier), max: 1 }) }) });
+    const asMaster = new Kysely<Database>({ dialect: new PostgresDialect({ pool: quietPool(withDatabase(url!, earlier), 1) }) });
     try {
       await migrateToLatest(asMaster);
       for (const statement of databaseRoleStatements({ ...roles, database: earlier })) await sql.raw(statement).execute(asMaster);
