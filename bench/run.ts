@@ -56,6 +56,8 @@ async function startServer(db: string): Promise<{ child: ChildProcess; ready: Re
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     HOST: '127.0.0.1',
+    // The load comes to the loopback address, which production accepts only when named (Host checks).
+    ALLOWED_HOSTS: '127.0.0.1',
     CSRF_SECRET: randomBytes(32).toString('base64url'),
     RATE_LIMITS: 'off',
     DATA_DIR: await mkdtemp(join(tmpdir(), 'bastion-bench-')),
