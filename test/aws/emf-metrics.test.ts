@@ -1,40 +1,19 @@
-import { createServer, type Server } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmfAgent, type EmfAgent } from '../support/emf-agent.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-interface EmfRecord {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string }[] }[] };
-  [key: string]: unknown;
-}
-
-/** A loopback TCP server in the CloudWatch agent's place: it collects newline-delimited EMF records. */
-let agent: Server;
-const received: EmfRecord[] = [];
+let agent: EmfAgent;
 let t: TestApp;
 let emfEnv: Record<string, string>;
 
 beforeAll(async () => {
-  agent = createServer((socket) => {
-    let buffer = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, newline);
-        buffer = buffer.slice(newline + 1);
-        if (line.trim()) received.push(JSON.parse(line) as EmfRecord);
-      }
-    });
-  });
-  await new Promise<void>((resolve) => agent.listen(0, '127.0.0.1', resolve));
-  const port = (agent.address() as AddressInfo).port;
-  emfEnv = { METRICS: 'emf', METRICS_NAMESPACE: 'BastionTest', AWS_EMF_AGENT_ENDPOINT: `tcp://127.0.0.1:${port}` };
+  agent = await startEmfAgent();
+  emfEnv = { METRICS: 'emf', METRICS_NAMESPACE: 'BastionTest', AWS_EMF_AGENT_ENDPOINT: agent.endpoint };
   t = await createTestApp(emfEnv);
 });
 afterAll(async () => {
   await t.close();
-  await new Promise((resolve) => agent.close(resolve));
+  await agent.close();
 });
 
 const until = async (check: () => boolean): Promise<void> => {
@@ -47,8 +26,8 @@ describe('METRICS=emf', () => {
     await t.app.inject({ url: '/api/v1/products/not-there' });
     // The publisher flushes once a minute; closing the app flushes what is pending.
     await t.app.close();
-    await until(() => received.some((r) => r.Route === '/api/v1/products/:idOrSlug'));
-    const record = received.find((r) => r.Route === '/api/v1/products/:idOrSlug')!;
+    await until(() => agent.received.some((r) => r.Route === '/api/v1/products/:idOrSlug'));
+    const record = agent.received.find((r) => r.Route === '/api/v1/products/:idOrSlug')!;
     expect(record._aws.CloudWatchMetrics[0]!.Namespace).toBe('BastionTest');
     expect(record._aws.CloudWatchMetrics[0]!.Dimensions).toEqual([['Route', 'Method']]);
     expect(record).toMatchObject({ Method: 'GET', Requests: 6, Errors4xx: 1, Errors5xx: 0 });
@@ -62,10 +41,10 @@ describe('METRICS=emf', () => {
     app.businessMetrics.orderPlaced('GBP');
     app.businessMetrics.paymentFailed('stripe');
     app.businessMetrics.checkoutCompleted(850);
-    await until(() => received.some((r) => 'CheckoutLatency' in r) && received.some((r) => 'PaymentFailures' in r));
-    expect(received.find((r) => 'OrdersPlaced' in r)).toMatchObject({ OrdersPlaced: 1 });
-    expect(received.find((r) => 'PaymentFailures' in r)).toMatchObject({ PaymentFailures: 1, Provider: 'stripe' });
-    expect(received.find((r) => 'CheckoutLatency' in r)).toMatchObject({ CheckoutLatency: 850 });
+    await until(() => agent.received.some((r) => 'CheckoutLatency' in r) && agent.received.some((r) => 'PaymentFailures' in r));
+    expect(agent.received.find((r) => 'OrdersPlaced' in r)).toMatchObject({ OrdersPlaced: 1 });
+    expect(agent.received.find((r) => 'PaymentFailures' in r)).toMatchObject({ PaymentFailures: 1, Provider: 'stripe' });
+    expect(agent.received.find((r) => 'CheckoutLatency' in r)).toMatchObject({ CheckoutLatency: 850 });
     const text = await app.metrics.registry.metrics();
     expect(text).toMatch(/orders_placed_total\{currency="GBP"\} 1/);
     expect(text).toMatch(/payment_failures_total\{provider="stripe"\} 1/);
