@@ -2,10 +2,10 @@
 export type { AdminContribution, AdminShell, HomeCard } from './contribution.js';
 export type { AdminContext, AdminNavEntry } from './admin-layout.js';
 export { AdminGate, AdminLayout } from './admin-layout.js';
-export type { StaffGuard, StaffStanding } from './guard.js';
+export type { StaffGuard } from './guard.js';
 export type { AdminPageGuard } from './page-guard.js';
 export { sendAdminPage } from './page-guard.js';
 export { GateMessagePage } from './shell-pages.js';
-export { staffAccessDenied, staffMfaEnrolmentRequired } from './backoffice.errors.js';
+export { staffAccessDenied } from './backoffice.errors.js';
 
 export { registerBackOffice, type BackOfficeDeps } from './backoffice.plugin.js';
