@@ -5,23 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { databaseRoleStatements } from '../../src/db/roles.js';
-import { testPostgresUrl, withDatabase } from '../support/postgres.js';
+import { quietPool, testPostgresUrl, withDatabase } from '../support/postgres.js';
 
 const url = testPostgresUrl();
 if (url === undefined) {
   // Roles and grants exist only on a real server; PGlite runs as one superuser.
   process.stdout.write('db-roles.test.ts: skipped, DATABASE_URL does not point at a PostgreSQL server\n');
-}
-
-/**
- * A pool whose clients take the server's "terminating connection" quietly: `drop database … with (force)`
- * in the clean-up can reach a client that is still closing after `destroy()` resolved.
- */
-function quietPool(connectionString: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString, max });
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  return pool;
 }
 
 describe('database role statements', () => {

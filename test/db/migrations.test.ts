@@ -1,12 +1,11 @@
 import { readdir } from 'node:fs/promises';
 import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/schema.js';
 import { migrateToLatest, migrationsApplied } from '../../src/db/migrate.js';
 import { migrations } from '../../src/db/migrations/index.js';
 import { createEmptyPostgresDatabase } from '../support/test-database.js';
-import { testPostgresUrl } from '../support/postgres.js';
+import { quietPool, testPostgresUrl } from '../support/postgres.js';
 
 describe('migrations', () => {
   it('lists every migration file in the folder, in name order', async () => {
@@ -29,7 +28,7 @@ describe('migrations', () => {
 describe.runIf(testPostgresUrl() !== undefined)('migrations on PostgreSQL', () => {
   it('run exactly once when several instances start together (advisory lock)', async () => {
     const empty = await createEmptyPostgresDatabase();
-    const instances = Array.from({ length: 4 }, () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: empty.url, max: 2 }) }) }));
+    const instances = Array.from({ length: 4 }, () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: quietPool(empty.url, 2) }) }));
     try {
       expect(await migrationsApplied(instances[0]!)).toBe(false);
       const results = await Promise.all(instances.map((db) => migrateToLatest(db)));

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { createAuditService } from '../../src/modules/audit/audit.service.js';
-import { testPostgresUrl } from '../support/postgres.js';
+import { quietPool, testPostgresUrl } from '../support/postgres.js';
 import { createEmptyPostgresDatabase } from '../support/test-database.js';
 
 // Roles are per server, so this runs only against a real PostgreSQL (DATABASE_URL).
@@ -16,7 +16,7 @@ describe.skipIf(testPostgresUrl() === undefined)('audit grants on PostgreSQL', (
     await admin.end();
 
     const empty = await createEmptyPostgresDatabase();
-    const pool = new pg.Pool({ connectionString: empty.url, max: 1 });
+    const pool = quietPool(empty.url, 1);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     try {
       await migrateToLatest(db);
