@@ -38,6 +38,7 @@ import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
+import { createInventoryService } from './modules/inventory/index.js';
 import { mediaPlugin, mediaUrl } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
@@ -124,7 +125,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
-  const catalog = withReadCache(createCatalogService({ db, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
+  const inventory = createInventoryService({ db });
+  const catalog = withReadCache(createCatalogService({ db, inventory, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
@@ -17,6 +18,9 @@ export type Db = Kysely<Database>;
  * the demo database and running 500 joins (docs/benchmarks.md). Table files still sit in the OS cache.
  */
 const embeddedSettings = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'].join('\n');
+
+/** The extensions the migrations create; PGlite must load them whenever it opens a data folder. */
+export const pgliteExtensions = { pg_trgm };
 
 /** The bounds a request's queries get when the configuration names none (see docs/configuration.md). */
 export const defaultDatabaseTimeouts: DatabaseTimeouts = { statementMs: 5_000, lockMs: 2_000, poolMs: 3_000 };
@@ -59,7 +63,7 @@ export async function openDatabase(config: DatabaseConfig, options: { password?:
  * only the ~300 MB an existing folder costs.
  */
 async function openPglite(dataDir: string | undefined): Promise<PGlite> {
-  const options = { postgresqlconf: embeddedSettings, ...(dataDir !== undefined ? { dataDir } : {}) };
+  const options = { postgresqlconf: embeddedSettings, extensions: pgliteExtensions, ...(dataDir !== undefined ? { dataDir } : {}) };
   if (dataDir !== undefined) {
     await mkdir(dataDir, { recursive: true });
     if (!existsSync(join(dataDir, 'PG_VERSION'))) await (await PGlite.create(options)).close();

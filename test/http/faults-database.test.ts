@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { fromPglite, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { fromPglite, openDatabase, pgliteExtensions, type DatabaseHandle } from '../../src/db/database.js';
 import { testPostgresUrl } from '../support/postgres.js';
 import { createTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -94,7 +94,7 @@ describe.skipIf(postgresUrl === undefined)(`a slow database: a table the shop re
 describe.skipIf(postgresUrl !== undefined)('a slow embedded database: a long transaction holds PGlite’s one connection', () => {
   it('answers 503 with Retry-After once a request has waited DATABASE_POOL_TIMEOUT_MS, and recovers when the transaction ends', async () => {
     // A copy of the test database with a short bound on waiting for its connection.
-    const pglite = await PGlite.create({ loadDataDir: new Blob([await readFile(inject('dbTemplate'))]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([await readFile(inject('dbTemplate'))]), extensions: pgliteExtensions });
     const shared = fromPglite(pglite, { statementMs: 5_000, lockMs: 2_000, poolMs: 300 });
     const t = await createTestApp({}, { database: shared });
     try {

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { createLocalObjectStore } from '../../src/adapters/storage/local.js';
-import { fromPglite } from '../../src/db/database.js';
+import { fromPglite, pgliteExtensions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { seedDemoCatalog } from '../../src/modules/catalog/demo/seed-demo.js';
@@ -53,7 +53,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     };
   }
 
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: pgliteExtensions });
   const handle = fromPglite(pglite);
   await migrateToLatest(handle.db);
   await seedDemoCatalog({ db: handle.db, store, currency: 'GBP' });

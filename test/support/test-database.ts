@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { fromPglite, openDatabase, type DatabaseHandle } from '../../src/db/database.js';
+import { fromPglite, openDatabase, pgliteExtensions, type DatabaseHandle } from '../../src/db/database.js';
 import { testPostgresUrl, withDatabase } from './postgres.js';
 
 /**
@@ -15,7 +15,7 @@ export async function openTestDatabase(): Promise<DatabaseHandle & { url?: strin
   const url = testPostgresUrl();
   if (url === undefined) {
     const dump = await readFile(template);
-    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+    const pglite = await PGlite.create({ loadDataDir: new Blob([dump]), extensions: pgliteExtensions });
     return fromPglite(pglite);
   }
   const name = `bastion_t_${randomBytes(6).toString('hex')}`;

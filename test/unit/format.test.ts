@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatMoney } from '../../src/web/format.js';
-import { stockLevel } from '../../src/modules/catalog/catalog.service.js';
+import { stockLevel } from '../../src/modules/inventory/index.js';
 
 describe('money formatting', () => {
   it('turns minor units into a localised price without float drift', () => {
@@ -15,10 +15,11 @@ describe('money formatting', () => {
 });
 
 describe('stock levels', () => {
-  it('labels sold out, low and in stock', () => {
-    expect(stockLevel(0)).toBe('sold_out');
-    expect(stockLevel(3)).toBe('low_stock');
-    expect(stockLevel(5)).toBe('low_stock');
-    expect(stockLevel(6)).toBe('in_stock');
+  it('labels sold out, low (at or below the threshold) and in stock', () => {
+    expect(stockLevel(0, 5)).toBe('sold_out');
+    expect(stockLevel(3, 5)).toBe('low_stock');
+    expect(stockLevel(5, 5)).toBe('low_stock');
+    expect(stockLevel(6, 5)).toBe('in_stock');
+    expect(stockLevel(1, 0)).toBe('in_stock');
   });
 });

@@ -11,6 +11,9 @@ import * as auditEventIndexes from './2026_11_27_1340_audit_event_indexes.js';
 import * as outboxCreateJob from './2026_12_01_1000_outbox_create_job.js';
 import * as authRecentReauthentication from './2026_12_01_1100_auth_recent_reauthentication.js';
 import * as outboxMailCooldown from './2026_12_01_1600_outbox_mail_cooldown.js';
+import * as catalogModel from './2026_12_01_1900_catalog_model.js';
+import * as inventoryCreateTables from './2026_12_01_1910_inventory_create_tables.js';
+import * as searchCreateDocument from './2026_12_01_1920_search_create_document.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -29,4 +32,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1000_outbox_create_job': outboxCreateJob,
   '2026_12_01_1100_auth_recent_reauthentication': authRecentReauthentication,
   '2026_12_01_1600_outbox_mail_cooldown': outboxMailCooldown,
+  '2026_12_01_1900_catalog_model': catalogModel,
+  '2026_12_01_1910_inventory_create_tables': inventoryCreateTables,
+  '2026_12_01_1920_search_create_document': searchCreateDocument,
 };

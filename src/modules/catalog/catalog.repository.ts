@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Insertable } from 'kysely';
 import type { CategoryRow, CategoryTable, ProductImageRow, ProductImageTable, ProductRow, ProductTable, ProductVariantRow, ProductVariantTable } from './catalog.tables.js';
@@ -13,7 +12,6 @@ export interface ProductSummaryRow {
   price_amount: number;
   compare_at_amount: number | null;
   currency: string;
-  total_stock: number;
   image_key: string | null;
   image_alt: string | null;
   image_width: number | null;
@@ -85,7 +83,6 @@ export async function findProductSummaries(db: Db, query: ProductQuery): Promise
           .selectFrom('product_variant as v')
           .whereRef('v.product_id', '=', 'p.id')
           .select(['v.price_amount', 'v.compare_at_amount', 'v.currency'])
-          .select(sql<number>`sum(v.stock) over ()`.as('total_stock'))
           .orderBy('v.price_amount')
           .orderBy('v.position')
           .limit(1)
@@ -113,7 +110,6 @@ export async function findProductSummaries(db: Db, query: ProductQuery): Promise
       'v.price_amount',
       'v.compare_at_amount',
       'v.currency',
-      'v.total_stock',
       'i.storage_key as image_key',
       'i.alt as image_alt',
       'i.width as image_width',
@@ -127,7 +123,7 @@ export async function findProductSummaries(db: Db, query: ProductQuery): Promise
   }
   if (query.featuredFirst) q = q.orderBy('p.featured', 'desc');
   const rows = await q.orderBy('p.created_at', 'desc').orderBy('p.name').limit(query.limit).offset(query.offset).execute();
-  return rows.map((r) => ({ ...r, total_stock: Number(r.total_stock) }));
+  return rows;
 }
 
 export async function countProducts(db: Db, categoryId?: string): Promise<number> {
@@ -173,8 +169,12 @@ export async function insertProduct(db: Db, row: Insertable<ProductTable>): Prom
   return id;
 }
 
-export async function insertVariants(db: Db, rows: Insertable<ProductVariantTable>[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('product_variant').values(rows).execute();
+/** Inserts variants and returns their ids in the order given. */
+export async function insertVariants(db: Db, rows: Insertable<ProductVariantTable>[]): Promise<string[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.insertInto('product_variant').values(rows).returning(['id', 'sku']).execute();
+  const bySku = new Map(inserted.map((r) => [r.sku, r.id]));
+  return rows.map((r) => bySku.get(r.sku)!);
 }
 
 export async function insertImages(db: Db, rows: Insertable<ProductImageTable>[]): Promise<void> {

@@ -1,11 +1,9 @@
 import type { Db } from '../../db/database.js';
+import type { InventoryService, VariantStock } from '../inventory/index.js';
 import type { ProductImageRow, ProductVariantRow } from './catalog.tables.js';
 import { categoryNotFound, productNotFound } from './catalog.errors.js';
 import * as repo from './catalog.repository.js';
 import type { CategorySummary, ImageRef, Page, ProductDetail, ProductSummary, ProductVariant, StockLevel } from './catalog.types.js';
-
-/** Stock at or below this shows "Only N left". */
-export const lowStockThreshold = 5;
 
 export interface CatalogService {
   listCategories: () => Promise<CategorySummary[]>;
@@ -17,8 +15,9 @@ export interface CatalogService {
 }
 
 /** Reads of the public catalog. Only active products are ever visible here. */
-export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => string }): CatalogService {
-  const { db, mediaUrl } = deps;
+export function createCatalogService(deps: { db: Db; inventory: InventoryService; mediaUrl: (key: string) => string }): CatalogService {
+  const { db, inventory, mediaUrl } = deps;
+  const soldOut: VariantStock = { available: 0, level: 'sold_out' };
 
   const image = (row: Pick<ProductImageRow, 'storage_key' | 'alt' | 'width' | 'height'>): ImageRef => ({
     url: mediaUrl(row.storage_key),
@@ -27,14 +26,19 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
     height: row.height,
   });
 
-  const toSummary = (r: repo.ProductSummaryRow): ProductSummary => ({
+  const summaries = async (rows: repo.ProductSummaryRow[]): Promise<ProductSummary[]> => {
+    const stock = await inventory.productStock(rows.map((r) => r.id));
+    return rows.map((r) => toSummary(r, stock.get(r.id) ?? soldOut));
+  };
+
+  const toSummary = (r: repo.ProductSummaryRow, stock: VariantStock): ProductSummary => ({
     id: r.id,
     slug: r.slug,
     name: r.name,
     category: { slug: r.category_slug, name: r.category_name },
     price: { amount: r.price_amount, currency: r.currency },
     compareAtPrice: r.compare_at_amount !== null ? { amount: r.compare_at_amount, currency: r.currency } : null,
-    stock: stockLevel(r.total_stock),
+    stock: stock.level,
     image:
       r.image_key !== null
         ? image({ storage_key: r.image_key, alt: r.image_alt ?? r.name, width: r.image_width ?? 1, height: r.image_height ?? 1 })
@@ -69,7 +73,7 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
       const categoryId = query.category !== undefined ? (await categoryBySlug(query.category)).id : undefined;
       const filter = { limit: query.limit, offset: query.offset, featuredFirst: query.featuredFirst ?? false, ...(categoryId ? { categoryId } : {}) };
       const [rows, total] = await Promise.all([repo.findProductSummaries(db, filter), repo.countProducts(db, categoryId)]);
-      return { items: rows.map(toSummary), total, limit: query.limit, offset: query.offset };
+      return { items: await summaries(rows), total, limit: query.limit, offset: query.offset };
     },
 
     async findProducts(refs) {
@@ -77,14 +81,15 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
       const slugs = refs.slugs ?? [];
       if (ids.length + slugs.length === 0) return [];
       const rows = await repo.findProductSummaries(db, { ids, slugs, limit: ids.length + slugs.length, offset: 0 });
-      return rows.map(toSummary);
+      return summaries(rows);
     },
 
     async getProduct(idOrSlug) {
       const product = await repo.findActiveProduct(db, idOrSlug);
       if (!product) throw productNotFound(idOrSlug);
       const [variantRows, imageRows] = await Promise.all([repo.findVariants(db, product.id), repo.findImages(db, product.id)]);
-      const variants = variantRows.map(toVariant);
+      const stock = await inventory.variantStock(variantRows.map((v) => v.id));
+      const variants = variantRows.map((v) => toVariant(v, stock.get(v.id) ?? soldOut));
       const cheapest = [...variants].sort((a, b) => a.price.amount - b.price.amount)[0];
       if (!cheapest) throw productNotFound(idOrSlug);
       return {
@@ -95,7 +100,7 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
         category: { slug: product.category_slug, name: product.category_name },
         price: cheapest.price,
         compareAtPrice: cheapest.compareAtPrice,
-        stock: stockLevel(variants.reduce((sum, v) => sum + v.available, 0)),
+        stock: productLevel(variants),
         images: imageRows.map(image),
         variants,
       };
@@ -104,7 +109,7 @@ export function createCatalogService(deps: { db: Db; mediaUrl: (key: string) => 
   return service;
 }
 
-function toVariant(row: ProductVariantRow): ProductVariant {
+function toVariant(row: ProductVariantRow, stock: VariantStock): ProductVariant {
   return {
     id: row.id,
     sku: row.sku,
@@ -112,12 +117,13 @@ function toVariant(row: ProductVariantRow): ProductVariant {
     options: row.options,
     price: { amount: row.price_amount, currency: row.currency },
     compareAtPrice: row.compare_at_amount !== null ? { amount: row.compare_at_amount, currency: row.currency } : null,
-    stock: stockLevel(row.stock),
-    available: row.stock,
+    stock: stock.level,
+    available: stock.available,
   };
 }
 
-export function stockLevel(available: number): StockLevel {
-  if (available <= 0) return 'sold_out';
-  return available <= lowStockThreshold ? 'low_stock' : 'in_stock';
+/** A product is sold out when every variant is, low on stock when every variant still sold is. */
+function productLevel(variants: ProductVariant[]): StockLevel {
+  if (variants.every((v) => v.stock === 'sold_out')) return 'sold_out';
+  return variants.some((v) => v.stock === 'in_stock') ? 'in_stock' : 'low_stock';
 }

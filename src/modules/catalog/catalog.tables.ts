@@ -7,6 +7,9 @@ export interface CatalogTables {
   product: ProductTable;
   product_variant: ProductVariantTable;
   product_image: ProductImageTable;
+  slug_redirect: SlugRedirectTable;
+  collection: CollectionTable;
+  collection_product: CollectionProductTable;
 }
 
 export interface CategoryTable {
@@ -15,7 +18,17 @@ export interface CategoryTable {
   name: string;
   description: string;
   position: number;
+  parent_id: string | null;
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
   created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** An option and its values in display order, e.g. { name: 'Size', values: ['S', 'M', 'L'] }. */
+export interface ProductOption {
+  name: string;
+  values: string[];
 }
 
 export type ProductStatus = 'active' | 'draft' | 'archived';
@@ -28,6 +41,12 @@ export interface ProductTable {
   category_id: string;
   status: ProductStatus;
   featured: ColumnType<boolean, boolean | undefined, boolean>;
+  options: ColumnType<ProductOption[], string | undefined, string>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** Sanitised HTML rendered from the Markdown `description` on write. */
+  description_html: Generated<string>;
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -42,7 +61,8 @@ export interface ProductVariantTable {
   price_amount: number;
   compare_at_amount: number | null;
   currency: string;
-  stock: number;
+  weight_grams: number | null;
+  barcode: string | null;
   position: number;
 }
 
@@ -53,7 +73,56 @@ export interface ProductImageTable {
   alt: string;
   width: number;
   height: number;
+  /** Responsive renditions: each width exists in each format under `storage_key`; none for a single file. */
+  widths: ColumnType<number[], number[] | undefined, number[]>;
+  formats: ColumnType<string[], string[] | undefined, string[]>;
   position: number;
+}
+
+export type SlugKind = 'product' | 'category' | 'collection';
+
+/** Every slug a product, category or collection has had, so old links answer 301. */
+export interface SlugRedirectTable {
+  kind: SlugKind;
+  old_slug: string;
+  target_id: string;
+  created_at: CreatedAt;
+}
+
+export type CollectionRuleField = 'category' | 'tag' | 'price' | 'on_sale';
+
+export interface CollectionRule {
+  field: CollectionRuleField;
+  /** 'eq' for category, tag and on_sale; 'lt', 'lte', 'gt', 'gte' for price (minor units). */
+  op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte';
+  value: string | number | boolean;
+}
+
+export interface CollectionRules {
+  match: 'all' | 'any';
+  rules: CollectionRule[];
+}
+
+export interface CollectionTable {
+  id: Generated<string>;
+  slug: string;
+  title: string;
+  description: Generated<string>;
+  description_html: Generated<string>;
+  kind: 'manual' | 'rule';
+  rules: ColumnType<CollectionRules, string | undefined, string>;
+  published: Generated<boolean>;
+  seo_title: Generated<string>;
+  seo_description: Generated<string>;
+  position: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface CollectionProductTable {
+  collection_id: string;
+  product_id: string;
+  position: Generated<number>;
 }
 
 export type CategoryRow = Selectable<CategoryTable>;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ObjectStore } from '../../../adapters/storage/object-store.js';
 import type { Db } from '../../../db/database.js';
+import { createInventoryService } from '../../inventory/index.js';
 import * as repo from '../catalog.repository.js';
 import { demoCatalog, type DemoProduct } from './demo-catalog.js';
 import { artSize, productSvg } from './product-art.js';
@@ -61,6 +62,7 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
  */
 export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; currency: string }): Promise<SeedResult> {
   const { db, store, currency } = deps;
+  const inventory = createInventoryService({ db });
   if ((await repo.countCategories(db)) > 0) return { seeded: false, categories: 0, products: 0, variants: 0, images: 0 };
 
   // libvips' operation cache would keep up to 50 MB for images drawn once; the seed has no reuse to gain.
@@ -111,12 +113,12 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
               price_amount: product.price + step,
               compare_at_amount: product.compareAt !== undefined ? product.compareAt + step : null,
               currency,
-              stock: stockFor(product, ci, si, sku),
               position: ci * sizes.length + si,
             };
           }),
         );
-        await repo.insertVariants(trx, rows);
+        const ids = await repo.insertVariants(trx, rows);
+        await inventory.openLevels(trx, ids.map((id, n) => ({ variantId: id, productId, onHand: stockFor(product, Math.floor(n / sizes.length), n % sizes.length, rows[n]!.sku) })), 'Opening balance', 'seed');
         variants += rows.length;
         const imageRows = product.colours.slice(0, 3).map(([colourName], i) => ({
           product_id: productId,
