@@ -48,6 +48,8 @@ export function databaseRoleStatements(roles: DatabaseRoles): string[] {
     `grant ${owner} to current_user`,
     `revoke create on schema public from public`,
     `grant connect on database ${ident(roles.database)} to ${owner}, ${app}`,
+    // CREATE on the database lets the owner install trusted extensions (pg_trgm) in its migrations.
+    `grant create on database ${ident(roles.database)} to ${owner}`,
     `grant usage, create on schema public to ${owner}`,
     `grant usage on schema public to ${app}`,
     // Tables and sequences created before the owner existed (by the master user) move to the owner; a
@@ -66,7 +68,8 @@ export function databaseRoleStatements(roles: DatabaseRoles): string[] {
     `do $$ declare r record; begin
        for r in select p.proname, pg_get_function_identity_arguments(p.oid) as args from pg_proc p
                 join pg_namespace n on n.oid = p.pronamespace
-                where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${literal(roles.owner)} loop
+                where n.nspname = 'public' and pg_get_userbyid(p.proowner) <> ${literal(roles.owner)}
+                  and not exists (select 1 from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e') loop
          execute format('alter function %I(%s) owner to %I', r.proname, r.args, ${literal(roles.owner)});
        end loop;
      end $$`.replace(/\n\s+/g, ' '),
