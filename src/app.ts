@@ -39,7 +39,7 @@ import { createCustomersService, customersPlugin, type CustomersService } from '
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService } from './modules/inventory/index.js';
-import { mediaPlugin, mediaUrl } from './modules/media/index.js';
+import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
@@ -126,7 +126,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
   const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, mediaUrl }), { ttlMs: config.catalogCacheTtlMs });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless

@@ -1,4 +1,5 @@
 import { createInventoryService } from '../../src/modules/inventory/index.js';
+import { createMediaUrls } from '../../src/modules/media/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { withReadCache } from '../../src/modules/catalog/catalog.cache.js';
@@ -32,7 +33,7 @@ function counting(service: CatalogService): { service: CatalogService; calls: ()
 
 describe('catalog read cache', () => {
   it('serves repeated and concurrent reads from one query', async () => {
-    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), mediaUrl: (k) => `/${k}` }));
+    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }));
     const cached = withReadCache(inner.service, { ttlMs: 60_000 });
     const results = await Promise.all(Array.from({ length: 20 }, () => cached.listProducts({ limit: 8, offset: 0 })));
     expect(inner.calls()).toBe(1);
@@ -43,7 +44,7 @@ describe('catalog read cache', () => {
 
   it('sees changes once the TTL has passed, or at once after invalidate()', async () => {
     let now = 1_000;
-    const cached = withReadCache(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), mediaUrl: (k) => `/${k}` }), { ttlMs: 5_000, clock: { now: () => now } });
+    const cached = withReadCache(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }), { ttlMs: 5_000, clock: { now: () => now } });
     const before = await cached.getProduct('waxed-canvas-tote');
     await database.db.updateTable('product').set({ name: 'Waxed Canvas Tote Bag' }).where('slug', '=', 'waxed-canvas-tote').execute();
     expect((await cached.getProduct('waxed-canvas-tote')).name).toBe(before.name);
@@ -57,7 +58,7 @@ describe('catalog read cache', () => {
   });
 
   it('never caches a failure', async () => {
-    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), mediaUrl: (k) => `/${k}` }));
+    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }));
     const cached = withReadCache(inner.service, { ttlMs: 60_000 });
     await expect(cached.getProduct('no-such-product')).rejects.toMatchObject({ code: 'CATALOG_PRODUCT_NOT_FOUND' });
     await expect(cached.getProduct('no-such-product')).rejects.toMatchObject({ code: 'CATALOG_PRODUCT_NOT_FOUND' });
@@ -65,7 +66,7 @@ describe('catalog read cache', () => {
   });
 
   it('is a pass-through when the TTL is 0', async () => {
-    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), mediaUrl: (k) => `/${k}` }));
+    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }));
     const cached = withReadCache(inner.service, { ttlMs: 0 });
     await cached.listCategories();
     await cached.listCategories();

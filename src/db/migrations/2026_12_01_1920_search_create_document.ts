@@ -16,6 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('category_path', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'::uuid[]`))
     .addColumn('category_slug', 'text', (c) => c.notNull())
     .addColumn('category_name', 'text', (c) => c.notNull())
+    // Collections the product belongs to, hand-picked or by rule, worked out by the indexer.
+    .addColumn('collection_ids', sql`uuid[]`, (c) => c.notNull().defaultTo(sql`'{}'::uuid[]`))
     .addColumn('tags', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'::text[]`))
     .addColumn('featured', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('currency', 'char(3)', (c) => c.notNull())
@@ -39,6 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`create index search_document_document_idx on search_document using gin (document)`.execute(db);
   await sql`create index search_document_trgm_idx on search_document using gin (search_text gin_trgm_ops)`.execute(db);
   await sql`create index search_document_facets_idx on search_document using gin (facets)`.execute(db);
+  await sql`create index search_document_collections_idx on search_document using gin (collection_ids)`.execute(db);
   await sql`create index search_document_category_path_idx on search_document using gin (category_path)`.execute(db);
   await sql`create index search_document_newest_idx on search_document (status, product_created_at desc, product_id)`.execute(db);
   await sql`create index search_document_price_idx on search_document (status, price_min, product_id)`.execute(db);

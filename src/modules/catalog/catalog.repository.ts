@@ -16,6 +16,8 @@ export interface ProductSummaryRow {
   image_alt: string | null;
   image_width: number | null;
   image_height: number | null;
+  image_widths: number[] | null;
+  image_formats: string[] | null;
 }
 
 export interface CategoryRowWithStats extends CategoryRow {
@@ -24,6 +26,8 @@ export interface CategoryRowWithStats extends CategoryRow {
   cover_alt: string | null;
   cover_width: number | null;
   cover_height: number | null;
+  cover_widths: number[] | null;
+  cover_formats: string[] | null;
 }
 
 /** Categories in display order, each with its active product count and its newest product's first image. */
@@ -37,7 +41,7 @@ export async function findCategories(db: Db): Promise<CategoryRowWithStats[]> {
           .innerJoin('product_image as i', 'i.product_id', 'p.id')
           .whereRef('p.category_id', '=', 'c.id')
           .where('p.status', '=', 'active')
-          .select(['i.storage_key as cover_key', 'i.alt as cover_alt', 'i.width as cover_width', 'i.height as cover_height'])
+          .select(['i.storage_key as cover_key', 'i.alt as cover_alt', 'i.width as cover_width', 'i.height as cover_height', 'i.widths as cover_widths', 'i.formats as cover_formats'])
           .orderBy('p.created_at', 'desc')
           .orderBy('i.position')
           .limit(1)
@@ -45,7 +49,7 @@ export async function findCategories(db: Db): Promise<CategoryRowWithStats[]> {
       (join) => join.onTrue(),
     )
     .selectAll('c')
-    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height'])
+    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height', 'cover.cover_widths', 'cover.cover_formats'])
     .select((eb) =>
       eb
         .selectFrom('product as p')
@@ -94,7 +98,7 @@ export async function findProductSummaries(db: Db, query: ProductQuery): Promise
         eb
           .selectFrom('product_image as i')
           .whereRef('i.product_id', '=', 'p.id')
-          .select(['i.storage_key', 'i.alt', 'i.width', 'i.height'])
+          .select(['i.storage_key', 'i.alt', 'i.width', 'i.height', 'i.widths', 'i.formats'])
           .orderBy('i.position')
           .limit(1)
           .as('i'),
@@ -114,6 +118,8 @@ export async function findProductSummaries(db: Db, query: ProductQuery): Promise
       'i.alt as image_alt',
       'i.width as image_width',
       'i.height as image_height',
+      'i.widths as image_widths',
+      'i.formats as image_formats',
     ]);
   if (query.categoryId !== undefined) q = q.where('p.category_id', '=', query.categoryId);
   if (query.ids !== undefined || query.slugs !== undefined) {

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.js';
+import type { MediaUrls } from '../media/index.js';
 import type { InventoryService, VariantStock } from '../inventory/index.js';
 import type { ProductImageRow, ProductVariantRow } from './catalog.tables.js';
 import { categoryNotFound, productNotFound } from './catalog.errors.js';
@@ -15,16 +16,12 @@ export interface CatalogService {
 }
 
 /** Reads of the public catalog. Only active products are ever visible here. */
-export function createCatalogService(deps: { db: Db; inventory: InventoryService; mediaUrl: (key: string) => string }): CatalogService {
-  const { db, inventory, mediaUrl } = deps;
+export function createCatalogService(deps: { db: Db; inventory: InventoryService; media: MediaUrls }): CatalogService {
+  const { db, inventory, media } = deps;
   const soldOut: VariantStock = { available: 0, level: 'sold_out' };
 
-  const image = (row: Pick<ProductImageRow, 'storage_key' | 'alt' | 'width' | 'height'>): ImageRef => ({
-    url: mediaUrl(row.storage_key),
-    alt: row.alt,
-    width: row.width,
-    height: row.height,
-  });
+  const image = (row: Pick<ProductImageRow, 'storage_key' | 'alt' | 'width' | 'height'> & Partial<Pick<ProductImageRow, 'widths' | 'formats'>>): ImageRef =>
+    media.image({ key: row.storage_key, alt: row.alt, width: row.width, height: row.height, widths: row.widths ?? [], formats: row.formats ?? [] });
 
   const summaries = async (rows: repo.ProductSummaryRow[]): Promise<ProductSummary[]> => {
     const stock = await inventory.productStock(rows.map((r) => r.id));
@@ -41,7 +38,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
     stock: stock.level,
     image:
       r.image_key !== null
-        ? image({ storage_key: r.image_key, alt: r.image_alt ?? r.name, width: r.image_width ?? 1, height: r.image_height ?? 1 })
+        ? image({ storage_key: r.image_key, alt: r.image_alt ?? r.name, width: r.image_width ?? 1, height: r.image_height ?? 1, widths: r.image_widths ?? [], formats: r.image_formats ?? [] })
         : null,
   });
 
@@ -62,7 +59,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         productCount: r.product_count,
         image:
           r.cover_key !== null
-            ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1 })
+            ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })
             : null,
       }));
     },

@@ -1,11 +1,7 @@
 import type { Money } from '../../kernel/money.js';
+import type { ImageRef } from '../media/index.js';
 
-export interface ImageRef {
-  url: string;
-  alt: string;
-  width: number;
-  height: number;
-}
+export type { ImageRef };
 
 export interface CategorySummary {
   id: string;

@@ -7,4 +7,4 @@ export async function mediaPlugin(app: FastifyInstance, options: { store: Object
   registerMediaRoutes(app, options);
 }
 
-export { mediaUrl } from './media.routes.js';
+export { createMediaUrls, type ImageRef, type MediaUrls, type StoredImage } from './media.images.js';

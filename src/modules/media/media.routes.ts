@@ -20,7 +20,3 @@ export function registerMediaRoutes(app: FastifyInstance, { store }: { store: Ob
       .send(object.body);
   });
 }
-
-export function mediaUrl(key: string): string {
-  return `/${key}`;
-}

@@ -26,6 +26,7 @@ export interface SearchDocumentTable {
   category_path: string[];
   category_slug: string;
   category_name: string;
+  collection_ids: string[];
   tags: string[];
   featured: Generated<boolean>;
   currency: string;
