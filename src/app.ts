@@ -33,12 +33,12 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import { catalogPlugin, createCatalogService, createVariantDirectory, withReadCache, type CatalogService } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
-import { createInventoryService } from './modules/inventory/index.js';
+import { createInventoryService, createStockAdmin, inventoryAdmin } from './modules/inventory/index.js';
 import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
@@ -193,6 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
     ],
   });
 

@@ -19,6 +19,8 @@ export interface StaffPrincipal {
 export const permissions = [
   'catalog.read',
   'catalog.write',
+  // Stock adjustments and low-stock thresholds (src/modules/inventory); reading stock needs catalog.read.
+  'inventory.write',
   'promotions.write',
   'orders.read',
   'orders.fulfil',
@@ -41,8 +43,8 @@ const readOnly: readonly Permission[] = permissions.filter((p) => p.endsWith('.r
 export const rolePermissions: Readonly<Record<StaffRole, readonly Permission[]>> = {
   owner: all,
   admin: all,
-  catalog_manager: ['catalog.read', 'catalog.write', 'promotions.write', 'orders.read'],
-  order_manager: ['catalog.read', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
+  catalog_manager: ['catalog.read', 'catalog.write', 'inventory.write', 'promotions.write', 'orders.read'],
+  order_manager: ['catalog.read', 'inventory.write', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
   support: ['catalog.read', 'orders.read', 'orders.fulfil', 'customers.read', 'customers.write'],
   auditor: readOnly,
 };

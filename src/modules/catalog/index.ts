@@ -4,4 +4,5 @@ export type { CatalogChange, CatalogChangeListener } from './catalog.changes.js'
 export { catalogPlugin } from './catalog.plugin.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
+export { createVariantDirectory } from './catalog.variants.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
