@@ -56,6 +56,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: r.slug,
         name: r.name,
         description: r.description,
+        parentId: r.parent_id,
         productCount: r.product_count,
         image:
           r.cover_key !== null
