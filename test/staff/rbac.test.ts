@@ -55,42 +55,42 @@ const wrongPasswordPage: Outcome = { status: 401, text: 'The e-mail address or p
  */
 const expected: Record<string, Record<Who, Outcome>> = {
   // --- the staff API ------------------------------------------------------------------------------------
-  'GET /api/v1/admin/me': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'GET /api/v1/admin/staff': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/staff/invitations': { owner: created, admin: created, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'DELETE /api/v1/admin/staff/invitations/:id': { owner: noSuchInvitation, admin: noSuchInvitation, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'PATCH /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'DELETE /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/staff/:userId/sign-out': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/me': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/staff': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/staff/invitations': { owner: created, admin: created, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/staff/invitations/:id': { owner: noSuchInvitation, admin: noSuchInvitation, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'PATCH /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/staff/:userId/sign-out': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   // --- the audit API ------------------------------------------------------------------------------------
-  'GET /api/v1/admin/audit-events': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'GET /api/v1/admin/audit-events.csv': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/audit-events': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/audit-events.csv': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
   // --- the outbox's dead jobs ------------------------------------------------------------------------------
-  'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   // --- back-office pages ----------------------------------------------------------------------------------
-  'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/invitations': { owner: invitedPage, admin: invitedPage, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/invitations/:id/revoke': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/role': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/sign-out': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/audit': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/outbox': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/outbox/dead-jobs/:id/retry': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/outbox/dead-jobs/:id/discard': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/invitations': { owner: invitedPage, admin: invitedPage, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/invitations/:id/revoke': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/role': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/sign-out': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/audit': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/outbox': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/retry': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/discard': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- getting in: open to every caller, the same for every role ------------------------------------------
-  'GET /admin/sign-in': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: ok, anonymous: ok },
-  'POST /admin/sign-in': { owner: wrongPasswordPage, admin: wrongPasswordPage, catalog_manager: wrongPasswordPage, order_manager: wrongPasswordPage, support: wrongPasswordPage, auditor: wrongPasswordPage, customer: wrongPasswordPage, anonymous: wrongPasswordPage },
-  'GET /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
-  'GET /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'POST /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'POST /admin/mfa-setup/confirm': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'GET /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
-  'POST /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
+  'GET /admin/sign-in': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: ok, anonymous: ok },
+  'POST /admin/sign-in': { owner: wrongPasswordPage, admin: wrongPasswordPage, catalog_manager: wrongPasswordPage, order_manager: wrongPasswordPage, support: wrongPasswordPage, content_editor: wrongPasswordPage, auditor: wrongPasswordPage, customer: wrongPasswordPage, anonymous: wrongPasswordPage },
+  'GET /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
+  'GET /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'POST /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'POST /admin/mfa-setup/confirm': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'GET /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, content_editor: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
+  'POST /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, content_editor: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
 };
 
 /**
@@ -99,8 +99,8 @@ const expected: Record<string, Record<Who, Outcome>> = {
  */
 const signedOut: Outcome = { status: 303, location: '/admin/sign-in?done=signed-out' };
 const last: Record<string, Record<Who, Outcome>> = {
-  'POST /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
-  'POST /admin/sign-out': { owner: signedOut, admin: signedOut, catalog_manager: signedOut, order_manager: signedOut, support: signedOut, auditor: signedOut, customer: signedOut, anonymous: signedOut },
+  'POST /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
+  'POST /admin/sign-out': { owner: signedOut, admin: signedOut, catalog_manager: signedOut, order_manager: signedOut, support: signedOut, content_editor: signedOut, auditor: signedOut, customer: signedOut, anonymous: signedOut },
 };
 
 const unknownId = '7d1f3a52-3c55-4a8e-9d0f-2b8c1e4d5f60';
