@@ -33,7 +33,7 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import { catalogAdmin, catalogPlugin, createCatalogService, withReadCache, type CatalogChangeListener, type CatalogService, type ProductWriteService } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
@@ -68,6 +68,8 @@ export interface AppDeps {
 /** The services the modules expose to each other, to the command-line tools and to tests. */
 export interface AppServices {
   catalog: CatalogService;
+  /** The catalog's write side: products created, changed and archived by staff. */
+  products: ProductWriteService;
   /** The audit trail: modules call audit.record(trx, event) inside their transactions. */
   audit: AuditService;
   /** Field-level encryption and blind indexes for personal data. */
@@ -164,7 +166,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext });
+  // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
+  const catalogChanged: CatalogChangeListener = async () => undefined;
+  const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
+  await app.register(catalogPlugin, { catalog, pageContext, currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug) });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
@@ -193,12 +198,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      catalogBackOffice,
     ],
   });
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, products: catalogBackOffice.products, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -64,7 +64,7 @@ export async function findAdminProducts(db: Db, query: AdminProductQuery): Promi
       (join) => join.onRef('v.product_id', '=', 'p.id'),
     )
     .select(['p.id', 'p.slug', 'p.name', 'p.status', 'p.featured', 'p.updated_at', 'c.name as category_name', 'v.price_min', 'v.price_max', 'v.currency', sql<number>`coalesce(v.variant_count, 0)`.as('variant_count')])
-    .orderBy(sql.ref(sortColumn[query.sort]), sql.raw(query.direction === 'asc' ? 'asc nulls first' : 'desc nulls last'))
+    .orderBy(sql`${sql.ref(sortColumn[query.sort])} ${sql.raw(query.direction === 'asc' ? 'asc nulls first' : 'desc nulls last')}`)
     .orderBy('p.id')
     .limit(query.limit)
     .offset(query.offset)

@@ -1,7 +1,9 @@
 /** The catalog module's public face: what other modules, the back office and app.ts may use. */
+export { catalogAdmin, type CatalogAdminDeps } from './catalog.admin.js';
 export { withReadCache } from './catalog.cache.js';
 export type { CatalogChange, CatalogChangeListener } from './catalog.changes.js';
 export { catalogPlugin } from './catalog.plugin.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
+export type { ProductDraft, ProductView, ProductWriteService } from './catalog.products.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
