@@ -7,7 +7,7 @@ import { AppError } from '../../kernel/errors.js';
 import { importInvalid, type FieldProblem, type ImportProblem } from './catalog.errors.js';
 import * as repo from './catalog.products.repository.js';
 import type { ProductDraft, ProductWriteService, VariantDraft } from './catalog.products.service.js';
-import { productStatuses, slugPattern } from './catalog.products.validation.js';
+import { effectiveOptions, productStatuses, slugPattern } from './catalog.products.validation.js';
 import type { ProductOption, ProductStatus } from './catalog.tables.js';
 
 /**
@@ -114,7 +114,7 @@ export function createProductCsv(deps: { db: Db; products: ProductWriteService; 
         const base = { slug: p.slug, name: p.name, status: p.status, category: p.category_slug, tags: p.tags.join(', '), description: p.description };
         const own = byProduct.get(p.id) ?? [];
         const cellsOf = (v: (typeof own)[number] | undefined): string[] => {
-          const options = p.options.slice(0, 3);
+          const options = effectiveOptions(p.options, own).slice(0, 3);
           const record: Record<Column, string> = {
             ...base,
             option1_name: options[0]?.name ?? '', option1_value: v && options[0] ? (v.options[options[0].name] ?? '') : '',
@@ -209,7 +209,7 @@ export function createProductCsv(deps: { db: Db; products: ProductWriteService; 
               await products.createIn(trx, actor, draft, context);
               report.created += 1;
             } else {
-              const current = await products.get(existingId);
+              const current = await products.getIn(trx, existingId);
               const bySku = new Map(fromRows.map((v, i) => [v.sku.toUpperCase(), { v, row: group[i]!.number }]));
               if (!mayPrice) {
                 for (const [i, v] of fromRows.entries()) {

@@ -7,7 +7,7 @@ import type { CatalogChangeListener } from './catalog.changes.js';
 import { categoryUnknown, pricePermissionRequired, productInvalid, productNotFound, skuTaken, slugTaken, type FieldProblem } from './catalog.errors.js';
 import { renderMarkdown } from './catalog.markdown.js';
 import * as repo from './catalog.products.repository.js';
-import { normaliseDraft, slugify, variantTitle, type ProductDraft, type VariantDraft } from './catalog.products.validation.js';
+import { effectiveOptions, normaliseDraft, slugify, variantTitle, type ProductDraft, type VariantDraft } from './catalog.products.validation.js';
 import { dropRedirect, findRedirectTarget, recordSlugChange } from './catalog.redirects.js';
 import type { ProductOption, ProductRow, ProductStatus, ProductVariantRow } from './catalog.tables.js';
 
@@ -46,6 +46,8 @@ export interface ProductListPage {
 export interface ProductWriteService {
   list(query: repo.AdminProductQuery): Promise<ProductListPage>;
   get(id: string): Promise<ProductView>;
+  /** A product as the caller's transaction sees it. */
+  getIn(trx: Db, id: string): Promise<ProductView>;
   categories(): Promise<{ id: string; slug: string; name: string }[]>;
   create(actor: StaffPrincipal, draft: ProductDraft, context: RequestContext): Promise<ProductView>;
   update(actor: StaffPrincipal, id: string, patch: ProductPatch, context: RequestContext): Promise<ProductView>;
@@ -83,7 +85,7 @@ function toView(row: ProductRow, variants: ProductVariantRow[]): ProductView {
     tags: row.tags,
     seoTitle: row.seo_title,
     seoDescription: row.seo_description,
-    options: row.options,
+    options: effectiveOptions(row.options, variants),
     variants: variants.map((v) => ({
       id: v.id,
       sku: v.sku,
@@ -311,6 +313,7 @@ export function createProductWriteService(deps: ProductWriteDeps): ProductWriteS
     },
 
     get: (id) => load(db, id),
+    getIn: load,
 
     categories: () => repo.findCategoryChoices(db),
 

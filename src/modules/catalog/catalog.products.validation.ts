@@ -136,3 +136,20 @@ export function normaliseDraft(input: ProductDraft): { draft: ProductDraft; prob
 
   return { draft: { ...input, name, slug, tags, seoTitle, seoDescription, options, variants }, problems };
 }
+
+/**
+ * A product's options, or, for a product written before options were stored on it, the ones its
+ * variants name (in the order they first appear), so every product can be edited and exported.
+ */
+export function effectiveOptions(options: readonly ProductOption[], variants: readonly { options: Record<string, string> }[]): ProductOption[] {
+  if (options.length > 0 || variants.every((v) => Object.keys(v.options).length === 0)) return [...options];
+  const derived: ProductOption[] = [];
+  for (const v of variants) {
+    for (const [name, value] of Object.entries(v.options)) {
+      let option = derived.find((o) => o.name === name);
+      if (option === undefined) derived.push((option = { name, values: [] }));
+      if (!option.values.includes(value)) option.values.push(value);
+    }
+  }
+  return derived;
+}

@@ -98,6 +98,7 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
           category_id: categoryId,
           status: 'active',
           featured: product.featured ?? false,
+          options: JSON.stringify([{ name: 'Colour', values: product.colours.map(([name]) => name) }, ...(product.sizes ? [{ name: 'Size', values: product.sizes }] : [])]),
           created_at: createdAt,
           updated_at: createdAt,
         });
