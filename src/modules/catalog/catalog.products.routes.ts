@@ -4,7 +4,7 @@ import { AppError } from '../../kernel/errors.js';
 import { requestContext } from '../../kernel/request-context.js';
 import type { AdminShell } from '../../backoffice/index.js';
 import type { ProductStatus } from './catalog.tables.js';
-import type { ImportProblem, FieldProblem } from './catalog.errors.js';
+import { importInvalid, type FieldProblem, type ImportProblem } from './catalog.errors.js';
 import type { ProductCsv } from './catalog.products.csv.js';
 import { importLimits } from './catalog.products.csv.js';
 import type { AdminSort } from './catalog.products.repository.js';
@@ -83,7 +83,11 @@ export function registerProductApi(app: FastifyInstance, shell: AdminShell, { pr
 
   app.post<{ Body: string }>(`${base}/import`, { bodyLimit: importLimits.bytes, schema: { tags, consumes: ['text/csv'], response: { 200: S.ImportReport } } }, async (request, reply) => {
     const actor = await guard.require(request, 'catalog.write');
-    return withFieldErrors(request, reply, () => csv.import(actor, request.body, requestContext(request)));
+    const body: unknown = request.body;
+    return withFieldErrors(request, reply, async () => {
+      if (typeof body !== 'string') throw importInvalid([{ row: 1, column: '', message: 'Send the file as the body, with Content-Type: text/csv' }]);
+      return csv.import(actor, body, requestContext(request));
+    });
   });
 
   app.post<{ Body: { ids: string[]; status: ProductStatus } }>(`${base}/status`, { schema: { tags, body: S.StatusBody, response: { 200: S.StatusResult } } }, async (request, reply) => {
