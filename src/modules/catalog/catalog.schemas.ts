@@ -35,6 +35,7 @@ export const ProductDetail = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
+  descriptionHtml: Type.String(),
   category: Type.Object({ slug: Type.String(), name: Type.String() }),
   price: Money,
   compareAtPrice: Type.Union([Money, Type.Null()]),

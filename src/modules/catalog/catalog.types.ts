@@ -41,6 +41,8 @@ export interface ProductVariant {
 
 export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
+  /** The description's Markdown rendered and sanitised on write; empty for rows written before that. */
+  descriptionHtml: string;
   images: ImageRef[];
   variants: ProductVariant[];
 }

@@ -1,4 +1,5 @@
 /** The catalog module's public face: what other modules, the back office and app.ts may use. */
+export { catalogAdmin, type CatalogAdminDeps } from './catalog.admin.js';
 export { withReadCache } from './catalog.cache.js';
 export type { CatalogChange, CatalogChangeListener } from './catalog.changes.js';
 export { catalogPlugin } from './catalog.plugin.js';
@@ -10,4 +11,5 @@ export { createCategoriesService, type CategoriesService, type CategoryNode } fr
 export { createCollectionsService, type CollectionDefinition, type CollectionsService } from './catalog.collections.service.js';
 export type { CollectionRule, CollectionRules } from './catalog.tables.js';
 export { categoriesAdmin, collectionsAdmin } from './catalog.structure.admin.js';
+export type { ProductDraft, ProductView, ProductWriteService } from './catalog.products.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';

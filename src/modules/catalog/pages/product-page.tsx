@@ -43,7 +43,8 @@ export function ProductPage({ ctx, product, imageIndex, related }: { ctx: PageCo
             <div class="product__price">
               <Price price={product.price} compareAt={product.compareAtPrice} locale={ctx.locale} from={priced} />
             </div>
-            <p class="product__desc">{product.description}</p>
+            {/* Sanitised when written (catalog.markdown.ts); a row from before that shows its text as it is. */}
+            {product.descriptionHtml !== '' ? <div class="product__desc prose" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} /> : <p class="product__desc">{product.description}</p>}
             <h2 class="visually-hidden">Options</h2>
             <ul class="variant-list">
               {product.variants.map((v) => (
