@@ -8,3 +8,5 @@ export async function mediaPlugin(app: FastifyInstance, options: { store: Object
 }
 
 export { createMediaUrls, type ImageRef, type MediaUrls, type StoredImage } from './media.images.js';
+export { createImageIngest, type ImageIngest } from './media.ingest.js';
+export { Picture, type PictureProps } from './picture.js';
