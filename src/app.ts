@@ -33,13 +33,13 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import { catalogPlugin, createCatalogService, createProductImagesService, productImagesAdmin, withReadCache, type CatalogChangeListener, type CatalogService } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService } from './modules/inventory/index.js';
-import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
+import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
@@ -126,8 +126,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
   const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
+  // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
+  const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
+  // What follows a catalog change (search index, caches, CDN) is composed here as outbox jobs.
+  const catalogChanged: CatalogChangeListener = async () => {};
+  const imageIngest = createImageIngest({ store: deps.store, maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels });
+  const productImages = createProductImagesService({ db, audit, ingest: imageIngest, media, onChange: catalogChanged });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
@@ -193,6 +199,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });
 

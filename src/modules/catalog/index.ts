@@ -5,3 +5,5 @@ export { catalogPlugin } from './catalog.plugin.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
+export { productImagesAdmin } from './catalog.images.admin.js';
+export { createProductImagesService, type ProductImagesService } from './catalog.images.service.js';
