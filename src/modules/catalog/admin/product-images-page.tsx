@@ -1,6 +1,6 @@
 import { AdminLayout, type AdminContext } from '../../../backoffice/index.js';
 import { CsrfField } from '../../../web/forms/csrf-field.js';
-import { ErrorSummary, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
+import { Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import { Picture } from '../../media/index.js';
 import { maxAltLength, maxImagesPerProduct, type ProductImages, type ProductImageView } from '../catalog.images.service.js';
 
@@ -40,7 +40,6 @@ export function ProductImagesPage(props: ProductImagesPageProps) {
           {product.name}. The first image is the main one, on the product page and in listings. <a href={`/p/${product.slug}`}>View in the shop</a>
         </p>
       </div>
-      <ErrorSummary errors={errors} />
       {props.notice ? <Notice>{props.notice}</Notice> : null}
 
       <section class="admin-card" aria-labelledby="upload-title">
@@ -163,21 +162,27 @@ function ImageRow(props: {
           {index > 0 ? (
             <PostForm action={`${at}/move`} csrf={ctx.csrf}>
               <input type="hidden" name="direction" value="up" />
-              <button class="button button--secondary button--small" type="submit" aria-label={`Move image ${n} up`}>
-                Move up
+              <button class="button button--secondary button--small" type="submit">
+                <span>
+                  Move <span class="visually-hidden">image {n} </span>up
+                </span>
               </button>
             </PostForm>
           ) : null}
           {index < count - 1 ? (
             <PostForm action={`${at}/move`} csrf={ctx.csrf}>
               <input type="hidden" name="direction" value="down" />
-              <button class="button button--secondary button--small" type="submit" aria-label={`Move image ${n} down`}>
-                Move down
+              <button class="button button--secondary button--small" type="submit">
+                <span>
+                  Move <span class="visually-hidden">image {n} </span>down
+                </span>
               </button>
             </PostForm>
           ) : null}
-          <a class="button button--danger button--small" href={`${at}/remove`} aria-label={`Remove image ${n}`}>
-            Remove
+          <a class="button button--danger button--small" href={`${at}/remove`}>
+            <span>
+              Remove<span class="visually-hidden"> image {n}</span>
+            </span>
           </a>
         </div>
       </div>
