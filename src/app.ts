@@ -41,7 +41,9 @@ import {
   createCatalogService,
   createCategoriesService,
   createCollectionsService,
+  createProductImagesService,
   createVariantDirectory,
+  productImagesAdmin,
   withReadCache,
   type CatalogChangeListener,
   type CatalogService,
@@ -54,7 +56,7 @@ import { createCustomersService, customersPlugin, type CustomersService } from '
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
-import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
+import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
@@ -151,10 +153,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
   const catalogChanged: CatalogChangeListener = async () => undefined;
   const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
+  // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
+  const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
   const categories = createCategoriesService({ db, audit, onChange: catalogChanged });
   const collections = createCollectionsService({ db, audit, onChange: catalogChanged });
+  const imageIngest = createImageIngest({ store: deps.store, maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels });
+  const productImages = createProductImagesService({ db, audit, ingest: imageIngest, media, onChange: catalogChanged });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
@@ -225,6 +231,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });
 

@@ -13,3 +13,5 @@ export type { CollectionRule, CollectionRules } from './catalog.tables.js';
 export { categoriesAdmin, collectionsAdmin } from './catalog.structure.admin.js';
 export type { ProductDraft, ProductView, ProductWriteService } from './catalog.products.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
+export { productImagesAdmin } from './catalog.images.admin.js';
+export { createProductImagesService, type ProductImagesService } from './catalog.images.service.js';
