@@ -33,7 +33,7 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import { catalogPlugin, createCatalogIndexSource, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
@@ -41,6 +41,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService } from './modules/inventory/index.js';
 import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -82,6 +83,8 @@ export interface AppServices {
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
   outbox: Outbox;
+  /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
+  search: SearchService;
 }
 
 export interface BuiltApp {
@@ -134,6 +137,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
+  // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
+  const catalogIndexSource = createCatalogIndexSource({ db });
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media: createMediaUrls(), outbox });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -164,7 +170,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: search });
+  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
@@ -198,7 +205,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
