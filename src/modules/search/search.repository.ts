@@ -90,8 +90,13 @@ export async function hasDocuments(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-/** Typo tolerance: how alike a query word and a word of the product must be (pg_trgm word similarity). */
+/**
+ * Typo tolerance: how alike a query word and a word of the product must be (pg_trgm word similarity).
+ * A short word has few trigrams, so one typo costs it much ("shrt" is 0.4 like "shirt"); a long word
+ * must come closer, or "secret" would find "set cream".
+ */
 const fuzzyThreshold = '0.4';
+const longWord = { letters: 6, similarity: 0.5 };
 
 /** Runs `fn` in a transaction whose `<%` operator accepts one-letter typos in short words. */
 export async function withFuzzyMatching<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
@@ -123,9 +128,11 @@ function textCondition(text: NonNullable<DocumentFilter['text']>): RawBuilder<bo
   // Each word matches as a prefix or, at three letters or more, as a near miss of a word of the product.
   return sql<boolean>`(${sql.join(
     text.terms.map((t) =>
-      [...t].length >= 3
-        ? sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or ${t} <% search_text)`
-        : sql`document @@ to_tsquery(${config}, ${`${t}:*`})`,
+      [...t].length < 3
+        ? sql`document @@ to_tsquery(${config}, ${`${t}:*`})`
+        : [...t].length < longWord.letters
+          ? sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or ${t} <% search_text)`
+          : sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or (${t} <% search_text and word_similarity(${t}, search_text) >= ${longWord.similarity}))`,
     ),
     sql` and `,
   )})`;

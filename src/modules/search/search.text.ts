@@ -20,21 +20,13 @@ export function searchTerms(raw: string): string[] {
   return terms;
 }
 
-/** `linen:* & shirt:*`: every word as a prefix, all required; the words hold no operator characters. */
-export function prefixQuery(terms: readonly string[]): string {
-  return terms.map((t) => `${t}:*`).join(' & ');
-}
-
-/** Words long enough for trigram matching to mean anything. */
-export function fuzzyTerms(terms: readonly string[]): string[] {
-  return terms.filter((t) => [...t].length >= 3);
-}
-
 /** The query as a page may echo it: no control characters or lone surrogates, one line, 200 characters. */
 export function displayQuery(raw: string): string {
   const clean = raw
     .slice(0, queryLimits.rawChars)
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    // Control characters (NUL included) are what a query must not echo.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001F\u007F-\u009F]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();

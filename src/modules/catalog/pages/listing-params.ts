@@ -23,7 +23,7 @@ const maxPage = 10_000;
 const maxOptions = 30;
 
 const first = (value: unknown): string | undefined => {
-  const v = Array.isArray(value) ? value[0] : value;
+  const v: unknown = Array.isArray(value) ? (value as unknown[])[0] : value;
   return typeof v === 'string' ? v : undefined;
 };
 
