@@ -37,6 +37,8 @@ export interface ListingQuery extends ListingFilters {
   offset: number;
   /** Whether to count facets over the matching set (pages do; plain lists do not). */
   facets?: boolean;
+  /** False when only the items matter (home page, related products): `total` is then the items' count. */
+  total?: boolean;
 }
 
 /** A price band in minor units: `min` inclusive, `max` exclusive (null: no upper bound). */

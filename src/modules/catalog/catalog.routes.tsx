@@ -62,8 +62,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     const [ctx, categories, latest, featured] = await Promise.all([
       pageContext(request.url),
       catalog.listCategories(),
-      browse.list({ sort: 'newest', limit: 8, offset: 0 }),
-      browse.list({ sort: 'featured', limit: 1, offset: 0 }),
+      browse.list({ sort: 'newest', limit: 8, offset: 0, total: false }),
+      browse.list({ sort: 'featured', limit: 1, offset: 0, total: false }),
     ]);
     const data = { hero: featured.items[0], categories, products: latest.items };
     return sendPage(request, reply, <HomePage ctx={ctx} data={data} />);
@@ -95,7 +95,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     { schema: { hide: true, params: S.SlugParams, querystring: Type.Object({ image: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }) } },
     async (request, reply) => {
       const [ctx, product] = await Promise.all([pageContext(request.url), catalog.getProduct(request.params.slug)]);
-      const related = (await browse.list({ categorySlug: product.category.slug, sort: 'featured', limit: 5, offset: 0 })).items.filter((p) => p.id !== product.id).slice(0, 4);
+      const related = (await browse.list({ categorySlug: product.category.slug, sort: 'featured', limit: 5, offset: 0, total: false })).items.filter((p) => p.id !== product.id).slice(0, 4);
       return sendPage(request, reply, <ProductPage ctx={ctx} product={product} imageIndex={(request.query.image ?? 1) - 1} related={related} />);
     },
   );

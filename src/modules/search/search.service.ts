@@ -108,6 +108,11 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
     };
     const sort = query.sort === 'relevance' && terms.length === 0 ? 'featured' : query.sort;
 
+    if (query.total === false && !query.facets && !filter.text) {
+      // A plain list that needs no count: one index scan for the page and nothing over the whole set.
+      const items = (await repo.findPage(db, filter, sort, page.limit, page.offset)).map(toSummary);
+      return { items, total: items.length, ...page };
+    }
     const run = async (trx: Db, f: repo.DocumentFilter): Promise<{ total: number; counts: { value: string; n: number }[] }> => {
       if (query.facets) {
         const counts = await repo.countFacets(trx, f);

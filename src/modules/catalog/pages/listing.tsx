@@ -103,7 +103,10 @@ function Choice({ type, name, value, checked, label, count, locale }: { type: 'c
   );
 }
 
-/** The filters as one GET form of <details> groups with counts: it works without JavaScript. */
+/**
+ * The filters as one GET form of <details> groups with counts: it works without JavaScript. Groups start
+ * closed unless one of their values is chosen, so on a phone the results are one screen away.
+ */
 export function FilterForm({ view, currency }: { view: ListingView; currency: string }) {
   const { params, result, locale } = view;
   const facets: ListingFacets | undefined = result.facets;
@@ -113,7 +116,7 @@ export function FilterForm({ view, currency }: { view: ListingView; currency: st
     <form id={formId} class="filters" method="get" action={view.base} aria-label="Filters">
       {params.q !== undefined ? <input type="hidden" name="q" value={params.q} /> : null}
       {view.categories === 'choose' && facets.categories.length > 0 ? (
-        <Group legend="Category" open>
+        <Group legend="Category" open={params.category !== undefined}>
           <Choice type="radio" name="category" value="" checked={params.category === undefined} label="All categories" locale={locale} />
           {facets.categories
             .filter((c) => c.parentId === null || c.slug === params.category || facets.categories.some((p) => p.id === c.parentId && p.slug === params.category))
@@ -137,7 +140,7 @@ export function FilterForm({ view, currency }: { view: ListingView; currency: st
         </nav>
       ) : null}
       {bands.length > 0 ? (
-        <Group legend="Price" open>
+        <Group legend="Price" open={params.price !== undefined}>
           <Choice type="radio" name="price" value="" checked={params.price === undefined} label="Any price" locale={locale} />
           {bands.map((b) => (
             <Choice key={b.key} type="radio" name="price" value={b.key} checked={b.selected} label={bandLabel(b, currency, locale)} count={b.count} locale={locale} />
@@ -145,15 +148,15 @@ export function FilterForm({ view, currency }: { view: ListingView; currency: st
         </Group>
       ) : null}
       {facets.options.map((option) => (
-        <Group key={option.name} legend={option.name} open={option.values.some((v) => v.selected) || facets.options.length <= 2}>
+        <Group key={option.name} legend={option.name} open={option.values.some((v) => v.selected)}>
           {option.values.map((v) => (
             <Choice key={v.value} type="checkbox" name="option" value={`${option.name}:${v.value}`} checked={v.selected} label={v.value} count={v.count} locale={locale} />
           ))}
         </Group>
       ))}
-      <Group legend="Availability" open>
+      <div class="facet facet--flat">
         <Choice type="checkbox" name="stock" value="in" checked={facets.inStock.selected} label="In stock only" count={facets.inStock.count} locale={locale} />
-      </Group>
+      </div>
       <div class="filters__actions">
         <button class="button" type="submit">
           Apply filters
