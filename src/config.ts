@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
+import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
@@ -53,6 +54,8 @@ export interface Config {
   outbox: OutboxSettings;
   /** Sessions of the built-in accounts and who signs people in (src/modules/auth/auth.settings.ts). */
   auth: AuthSettings;
+  /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
+  payments: PaymentProvider[];
 }
 
 export class ConfigError extends Error {
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const outbox = readOutboxSettings(read);
   const auth = readAuthSettings(read, { nodeEnv });
+  const payments = readPaymentProviders(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -132,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth,
+    payments,
   };
 }
 

@@ -82,3 +82,22 @@ export const ProductBatchBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/**
+ * The product page's query: the image shown, a variant by id, and any option by name with its value
+ * (`?Colour=Sage&Size=M`, what the variant picker's GET form sends). Option names are the merchant's, so
+ * they are not listed; each value is bounded, and so is their number.
+ */
+export const ProductPageQuery = Type.Object(
+  {
+    image: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    variant: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: Type.String({ maxLength: 200 }), maxProperties: 20 },
+);
+
+export interface ProductPageQuery {
+  image?: number;
+  variant?: string;
+  [option: string]: string | number | undefined;
+}

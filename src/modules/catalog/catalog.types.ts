@@ -39,6 +39,8 @@ export interface ProductVariant {
 
 export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
+  /** The product's options in display order (e.g. Colour, then Size), as the merchant declared them. */
+  options?: { name: string; values: string[] }[];
   images: ImageRef[];
   variants: ProductVariant[];
 }

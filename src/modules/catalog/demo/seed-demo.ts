@@ -96,6 +96,11 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
           category_id: categoryId,
           status: 'active',
           featured: product.featured ?? false,
+          // Declared so the picker shows Colour before Size (a variant's own option map has no order).
+          options: JSON.stringify([
+            { name: 'Colour', values: product.colours.map(([name]) => name) },
+            ...(product.sizes ? [{ name: 'Size', values: product.sizes }] : []),
+          ]),
           created_at: createdAt,
           updated_at: createdAt,
         });

@@ -31,6 +31,8 @@ export function CategoryPage({ ctx, category, page, pageNumber }: { ctx: PageCon
           </div>
         ) : (
           <>
+            {/* The cards' names are h3s: this keeps the outline from jumping from the h1 to them. */}
+            <h2 class="visually-hidden">Products</h2>
             <p class="tile__count tabular">
               Showing {first}–{last} of {formatCount(page.total, ctx.locale)}
             </p>

@@ -27,7 +27,7 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
                 <Price price={hero.price} compareAt={hero.compareAtPrice} locale={ctx.locale} />
               </div>
               <a class="button" href={`/p/${hero.slug}`}>
-                Shop the {hero.category.name.toLowerCase()}
+                Shop the {hero.name}
                 <Icon name="arrow" />
               </a>
             </div>
