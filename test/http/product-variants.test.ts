@@ -110,7 +110,7 @@ describe('product page: the variant chosen on the server (no JavaScript)', () =>
     expect(hooked(repeated.body, 'data-variant-sku')).toBe('POCKET-TEE-CLAY-XS');
     const tooMany = await t.app.inject({ url: `/p/pocket-tee?${Array.from({ length: 25 }, (_, i) => `o${i}=v`).join('&')}`, headers: { accept: 'application/json' } });
     expect(tooMany.statusCode).toBe(400);
-    expect(tooMany.json().code).toBe('VALIDATION_FAILED');
+    expect(tooMany.json<{ code: string }>().code).toBe('VALIDATION_FAILED');
   });
 
   it('is a GET form to the same page, one radio group per option, with a submit button for use without JavaScript', async () => {
