@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ProductVariant, StockLevel } from '../../src/modules/catalog/catalog.types.js';
-import { chooseVariant, optionsOf, valueStates, variantImageIndex } from '../../src/modules/catalog/catalog.variants.js';
+import { chooseVariant, optionsOf, valueStates, variantImageIndex } from '../../src/modules/catalog/catalog.variant-choice.js';
 
 const gbp = (amount: number) => ({ amount, currency: 'GBP' });
 const variant = (id: string, colour: string, size: string, stock: StockLevel = 'in_stock'): ProductVariant => ({

@@ -4,7 +4,7 @@ import { formatMoney } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import type { ProductDetail, ProductSummary, ProductVariant } from '../catalog.types.js';
-import { chooseVariant, optionsOf, valueStates, variantImageIndex, type VariantOption, type VariantRequest } from '../catalog.variants.js';
+import { chooseVariant, optionsOf, valueStates, variantImageIndex, type VariantOption, type VariantRequest } from '../catalog.variant-choice.js';
 import { Price } from './price.js';
 import { ProductGrid } from './product-card.js';
 
@@ -101,7 +101,8 @@ export function ProductPage({ ctx, product, imageIndex, choice = { values: {} },
             ) : (
               <p class="stock-line stock-line--out">Not available</p>
             )}
-            <p class="product__desc">{product.description}</p>
+            {/* Sanitised when written (catalog.markdown.ts); a row from before that shows its text as it is. */}
+            {product.descriptionHtml !== '' ? <div class="product__desc prose" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} /> : <p class="product__desc">{product.description}</p>}
           </div>
         </div>
         {related.length > 0 ? (
