@@ -21,6 +21,8 @@ export const permissions = [
   'catalog.write',
   // Setting or changing a variant's price or compare-at price (products may be written without it).
   'catalog.prices',
+  // Stock adjustments and low-stock thresholds (src/modules/inventory); reading stock needs catalog.read.
+  'inventory.write',
   'promotions.write',
   'orders.read',
   'orders.fulfil',
@@ -43,8 +45,8 @@ const readOnly: readonly Permission[] = permissions.filter((p) => p.endsWith('.r
 export const rolePermissions: Readonly<Record<StaffRole, readonly Permission[]>> = {
   owner: all,
   admin: all,
-  catalog_manager: ['catalog.read', 'catalog.write', 'catalog.prices', 'promotions.write', 'orders.read'],
-  order_manager: ['catalog.read', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
+  catalog_manager: ['catalog.read', 'catalog.write', 'catalog.prices', 'inventory.write', 'promotions.write', 'orders.read'],
+  order_manager: ['catalog.read', 'inventory.write', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
   support: ['catalog.read', 'orders.read', 'orders.fulfil', 'customers.read', 'customers.write'],
   content_editor: ['catalog.read', 'catalog.write'],
   auditor: readOnly,
