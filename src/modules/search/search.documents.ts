@@ -117,7 +117,8 @@ export function buildDocument(product: IndexProduct, stock: VariantStock, collec
     image: product.image,
     facets: [...new Set(facets)],
     text: {
-      a: [product.name, ...skus].join(' '),
+      // SKUs as their parts: the parser would read "P-1234-2" as "p", "-1234", "-2" (signed numbers).
+      a: [product.name, ...skus.map((sku) => sku.replace(/[^\p{L}\p{N}]+/gu, ' '))].join(' '),
       b: [...product.tags, ...product.category.names, ...values].join(' '),
       // A tsvector holds at most 1 MB; a description is prose, and its first 20,000 characters say enough.
       c: product.description.slice(0, 20_000),

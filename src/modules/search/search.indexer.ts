@@ -3,6 +3,7 @@ import type { CatalogIndexSource } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import { buildDocument, type DocumentInput } from './search.documents.js';
 import * as repo from './search.repository.js';
+import { vocabulary } from './search.text.js';
 
 export interface SearchIndexer {
   /**
@@ -37,6 +38,7 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
       const gone = ids.filter((id) => !found.has(id));
       await db.transaction().execute(async (trx) => {
         await repo.upsertDocuments(trx, docs);
+        await repo.insertWords(trx, wordsOf(docs));
         await repo.deleteDocuments(trx, gone);
       });
       return { written: docs.length, deleted: gone.length };
@@ -52,6 +54,7 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
         const { docs } = await build(ids);
         await db.transaction().execute(async (trx) => {
           await repo.upsertDocuments(trx, docs);
+          await repo.insertWords(trx, wordsOf(docs));
           // Everything in this id range that is not a document just written belongs to no listable product.
           await repo.deleteDocumentsNotIn(trx, { after, upTo: last }, docs.map((d) => d.productId));
         });
@@ -62,4 +65,8 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
       }
     },
   };
+}
+
+function wordsOf(docs: readonly DocumentInput[]): string[] {
+  return [...new Set(docs.flatMap((d) => vocabulary(d.searchText)))].sort();
 }
