@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
-import type { CatalogIndexSource } from '../catalog/index.js';
+import type { CatalogIndexSource, CollectionsService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
-import { buildDocument, type DocumentInput } from './search.documents.js';
+import { buildDocument, indexCollections, type DocumentInput } from './search.documents.js';
 import * as repo from './search.repository.js';
 import { vocabulary } from './search.text.js';
 
@@ -16,12 +16,18 @@ export interface SearchIndexer {
   reindexAll(options?: { batchSize?: number; onBatch?: (done: number) => void }): Promise<{ written: number }>;
 }
 
-/** Builds search documents: the catalog's index source and the inventory's stock are its only inputs. */
-export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; inventory: Pick<InventoryService, 'productStock'> }): SearchIndexer {
-  const { db, source, inventory } = deps;
+/** Builds search documents from the catalog's index source, its collection definitions and the stock. */
+export function createSearchIndexer(deps: {
+  db: Db;
+  source: CatalogIndexSource;
+  collections: Pick<CollectionsService, 'collectionDefinitions'>;
+  inventory: Pick<InventoryService, 'productStock'>;
+}): SearchIndexer {
+  const { db, source, collections: collectionsService, inventory } = deps;
 
   const build = async (productIds: readonly string[]): Promise<{ docs: DocumentInput[]; found: Set<string> }> => {
-    const [products, stock, collections] = await Promise.all([source.products(productIds), inventory.productStock(productIds), source.collectionDefinitions()]);
+    const [products, stock, definitions] = await Promise.all([source.products(productIds), inventory.productStock(productIds), collectionsService.collectionDefinitions()]);
+    const collections = indexCollections(definitions);
     const docs: DocumentInput[] = [];
     for (const product of products) {
       const doc = buildDocument(product, stock.get(product.id) ?? { available: 0, level: 'sold_out' }, collections);
