@@ -10,6 +10,7 @@ import { createInventoryService } from '../inventory/index.js';
 import { createSearchIndexer } from './search.indexer.js';
 import { hasDocuments } from './search.repository.js';
 
+export { withListingCache } from './search.cache.js';
 export { createSearchIndexer, type SearchIndexer } from './search.indexer.js';
 export { searchPlugin, type SearchRouteDeps } from './search.plugin.js';
 export { createSearchService, searchJobs, type SearchService } from './search.service.js';
