@@ -197,6 +197,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
+    favicon: assets.favicon, payments: config.payments,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });

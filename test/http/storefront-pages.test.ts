@@ -65,15 +65,15 @@ describe('storefront pages', () => {
     const res = await t.app.inject({ url: '/p/organic-cotton-tee?image=2', headers: html });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('<h1>Organic Cotton Tee</h1>');
-    expect(res.body).toContain('White / XS');
-    expect(res.body).toMatch(/<a href="\/p\/organic-cotton-tee\?image=2" aria-current="true">/);
+    expect(res.body).toContain('<legend>Colour<span class="variant-picker__chosen" aria-hidden="true" data-chosen-value="true">White</span></legend>');
+    expect(res.body).toMatch(/<a href="\/p\/organic-cotton-tee\?Colour=White&amp;Size=XS&amp;image=2" aria-current="true"/);
     expect(res.body).toContain('You may also like');
   });
 
   it('shows "Only N left" for low stock', async () => {
     const res = await t.app.inject({ url: '/p/pocket-tee', headers: html });
     expect(res.body).toContain('Only 2 left');
-    expect(res.body).toContain('Sold out');
+    expect(res.body).toContain(', sold out');
   });
 
   it('answers unknown pages and products with a helpful 404 page', async () => {

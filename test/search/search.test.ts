@@ -265,7 +265,7 @@ describe('the /search page', () => {
 
   it('is where the header search box leads', async () => {
     const home = (await t.app.inject({ url: '/', headers: html })).body;
-    expect(home).toMatch(/<form class="search" role="search" action="\/search" method="get">/);
+    expect(home).toMatch(/<form class="search-form" role="search" action="\/search" method="get">/);
     expect(home).toMatch(/name="q"/);
   });
 });

@@ -133,14 +133,18 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     },
   );
 
-  app.get<{ Params: { slug: string }; Querystring: { image?: number } }>(
+  app.get<{ Params: { slug: string }; Querystring: S.ProductPageQuery }>(
     '/p/:slug',
-    { schema: { hide: true, params: S.SlugParams, querystring: Type.Object({ image: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }) } },
+    { schema: { hide: true, params: S.SlugParams, querystring: S.ProductPageQuery } },
     async (request, reply) => {
       const [ctx, product] = await Promise.all([pageContext(request.url), orMoved(request, reply, request.params.slug, '/p/', () => catalog.getProduct(request.params.slug))]);
       if (product === undefined) return reply;
       const related = (await browse.list({ categorySlug: product.category.slug, sort: 'featured', limit: 5, offset: 0, total: false })).items.filter((p) => p.id !== product.id).slice(0, 4);
-      return sendPage(request, reply, <ProductPage ctx={ctx} product={product} imageIndex={(request.query.image ?? 1) - 1} related={related} />);
+      // Every other parameter names an option: ?Colour=Sage&Size=M (the picker's GET form).
+      const { image, variant, ...rest } = request.query;
+      const values = Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+      const page = <ProductPage ctx={ctx} product={product} imageIndex={image === undefined ? undefined : image - 1} choice={{ variant, values }} related={related} />;
+      return sendPage(request, reply, page);
     },
   );
 }

@@ -126,3 +126,24 @@ export const ProductBatchBody = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 );
+
+/**
+ * The product page's query: the image shown, a variant by id, and any option by name with its value
+ * (`?Colour=Sage&Size=M`, what the variant picker's GET form sends). Option names are the merchant's, so
+ * they are not listed: any other parameter is let through (their number is bounded, their length by the
+ * URL limit), and one that names no option's value simply matches nothing.
+ */
+export const ProductPageQuery = Type.Object(
+  {
+    image: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+    variant: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  // Not `additionalProperties: Type.String()`: TypeBox's Value.Convert then stops converting `image`.
+  { additionalProperties: true, maxProperties: 20 },
+);
+
+export interface ProductPageQuery {
+  image?: number;
+  variant?: string;
+  [option: string]: unknown;
+}
