@@ -59,7 +59,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
-import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -154,9 +154,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
-  // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
-  // change's transaction. The listeners run only on requests, after `search` below exists.
-  const catalogChanged: CatalogChangeListener = (trx, change) => search.onCatalogChange(trx, change);
+  // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
+  // `search` is made below with the outbox; the listeners run later, inside a writer's transaction.
+  const catalogChanged: CatalogChangeListener = async (trx, change) => {
+    await search.onCatalogChange(trx, change); // the search index's part
+  };
   const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => search.queueIndex(trx, productIds) });
   // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
   const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
@@ -174,7 +176,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
   // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
   const catalogIndexSource = createCatalogIndexSource({ db });
-  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media, outbox });
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, collections, inventory }), media, outbox });
+  // Listings are held as briefly as the catalog's reads (CATALOG_CACHE_TTL_MS); `listings.invalidate()` drops them.
+  const listings = withListingCache(search, { ttlMs: config.catalogCacheTtlMs });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -207,8 +211,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), browse: search });
-  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug) });
+  await app.register(searchPlugin, { search: listings, collections, pageContext });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
