@@ -13,6 +13,7 @@ import { createSignedInStaff } from '../support/staff.js';
  *   staff.read   owner, admin, auditor          staff.write  owner, admin
  *   audit.read   owner, admin, auditor          no permission named: every staff member
  *   outbox.manage  owner, admin
+ *   catalog.read   every staff role           catalog.write  owner, admin, catalog_manager
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -44,6 +45,8 @@ const noSuchMember: Outcome = { status: 404, code: 'STAFF_NOT_FOUND' };
 const noSuchInvitation: Outcome = { status: 404, code: 'STAFF_INVITATION_NOT_FOUND' };
 const noSuchJob: Outcome = { status: 404, code: 'OUTBOX_JOB_NOT_FOUND' };
 const pageNotFound: Outcome = { status: 404 };
+const noSuchProduct: Outcome = { status: 404, code: 'CATALOG_PRODUCT_NOT_FOUND' };
+const noFileSent: Outcome = { status: 400, code: 'MEDIA_FILE_REQUIRED' };
 const invitedPage: Outcome = { status: 303, location: '/admin/staff?done=invited' };
 const badInvitationPage: Outcome = { status: 400, text: 'This invitation cannot be used' };
 const wrongPasswordPage: Outcome = { status: 401, text: 'The e-mail address or password is not right' };
@@ -69,6 +72,18 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  // --- media and product images (the body carries no file: an allowed caller is told so) -------------------
+  'POST /api/v1/admin/media/images': { owner: noFileSent, admin: noFileSent, catalog_manager: noFileSent, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/catalog/products/:id/images': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: noSuchProduct, support: noSuchProduct, auditor: noSuchProduct, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products/:id/images': { owner: noFileSent, admin: noFileSent, catalog_manager: noFileSent, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'PATCH /api/v1/admin/catalog/products/:id/images/:imageId': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/catalog/products/:id/images/:imageId': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /admin/products/:id/images': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/alt': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/move': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- back-office pages ----------------------------------------------------------------------------------
   'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
@@ -116,6 +131,8 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /admin/mfa': { code: '000000' },
     'POST /admin/mfa-setup/confirm': { code: '000000' },
     'POST /admin/invitations/accept': { token: 'A'.repeat(43), password: goodPassword },
+    'POST /admin/products/:id/images/:imageId/alt': { alt: 'Front view' },
+    'POST /admin/products/:id/images/:imageId/move': { direction: 'up' },
   };
   const json: Record<string, Record<string, unknown>> = {
     'POST /api/v1/admin/staff/invitations': { email: newEmail('rbac-api'), role: 'support' },
@@ -123,6 +140,7 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /api/v1/admin/staff/:userId/sign-out': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/retry': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/discard': {},
+    'PATCH /api/v1/admin/catalog/products/:id/images/:imageId': { alt: 'Front view' },
   };
   if (route === 'GET /admin/invitations/accept') return { method, url: `${url}?token=${'A'.repeat(43)}` };
   if (path.startsWith('/api/')) return { method, url, ...(json[route] ? { json: json[route] } : {}) };
@@ -252,7 +270,7 @@ describe('role-based access to every back-office route and page', () => {
     // Every refusal of a staff member was written to the audit trail as staff.access_denied, and nothing
     // for the allowed calls.
     const permissionOf = (route: string): string | undefined =>
-      route.includes('/audit') ? 'audit.read' : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
+      route.includes('/audit') ? 'audit.read' : /\/images/.test(route) ? (route.startsWith('GET /api/') ? 'catalog.read' : 'catalog.write') : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
     for (const role of staffRoles) {
       const { userId } = callers.get(role)!;
       const deniedRoutes = Object.entries(expected).filter(([, answers]) => answers[role] === apiDenied || answers[role] === pageDenied);
@@ -262,7 +280,7 @@ describe('role-based access to every back-office route and page', () => {
         // A GET page or API call is made twice (GET and HEAD).
         wantByPermission.set(permission, (wantByPermission.get(permission) ?? 0) + (route.startsWith('GET ') ? 2 : 1));
       }
-      for (const permission of ['staff.read', 'staff.write', 'audit.read']) {
+      for (const permission of ['staff.read', 'staff.write', 'audit.read', 'catalog.read', 'catalog.write']) {
         const events = (await t.audit.listForTarget('permission', permission)).filter((e) => e.actorId === userId);
         expect(events.length, `${role} ${permission}`).toBe(wantByPermission.get(permission) ?? 0);
         for (const event of events) expect(event, `${role} ${permission}`).toMatchObject({ action: 'staff.access_denied', outcome: 'denied', actorRole: role });
