@@ -4,6 +4,7 @@ import type { ObjectStore } from '../../../adapters/storage/object-store.js';
 import type { Db } from '../../../db/database.js';
 import { createInventoryService } from '../../inventory/index.js';
 import { createImageIngest, type ImageIngest, type StoredImage } from '../../media/index.js';
+import { renderMarkdown } from '../catalog.markdown.js';
 import * as repo from '../catalog.repository.js';
 import { demoCatalog, type DemoProduct } from './demo-catalog.js';
 import { productSvg } from './product-art.js';
@@ -96,9 +97,11 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
           slug,
           name: product.name,
           description: product.description,
+          description_html: renderMarkdown(product.description),
           category_id: categoryId,
           status: 'active',
           featured: product.featured ?? false,
+          options: JSON.stringify([{ name: 'Colour', values: product.colours.map(([name]) => name) }, ...(product.sizes ? [{ name: 'Size', values: product.sizes }] : [])]),
           created_at: createdAt,
           updated_at: createdAt,
         });
