@@ -45,6 +45,7 @@ const noSuchMember: Outcome = { status: 404, code: 'STAFF_NOT_FOUND' };
 const noSuchInvitation: Outcome = { status: 404, code: 'STAFF_INVITATION_NOT_FOUND' };
 const noSuchJob: Outcome = { status: 404, code: 'OUTBOX_JOB_NOT_FOUND' };
 const pageNotFound: Outcome = { status: 404 };
+const noFileSent: Outcome = { status: 400, code: 'MEDIA_FILE_REQUIRED' };
 const invitedPage: Outcome = { status: 303, location: '/admin/staff?done=invited' };
 const badInvitationPage: Outcome = { status: 400, text: 'This invitation cannot be used' };
 const wrongPasswordPage: Outcome = { status: 401, text: 'The e-mail address or password is not right' };
@@ -94,6 +95,18 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'POST /admin/products/:id': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/products/:id/archive': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'POST /admin/products/:id/archive': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  // --- media and product images (the body carries no file: an allowed caller is told so) -------------------
+  'POST /api/v1/admin/media/images': { owner: noFileSent, admin: noFileSent, catalog_manager: noFileSent, order_manager: apiDenied, support: apiDenied, content_editor: noFileSent, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/catalog/products/:id/images': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: noSuchProduct, support: noSuchProduct, content_editor: noSuchProduct, auditor: noSuchProduct, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products/:id/images': { owner: noFileSent, admin: noFileSent, catalog_manager: noFileSent, order_manager: apiDenied, support: apiDenied, content_editor: noFileSent, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'PATCH /api/v1/admin/catalog/products/:id/images/:imageId': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, content_editor: noSuchProduct, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/catalog/products/:id/images/:imageId': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, content_editor: noSuchProduct, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /admin/products/:id/images': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/alt': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/move': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- back-office pages ----------------------------------------------------------------------------------
   'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
@@ -142,6 +155,8 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /admin/mfa': { code: '000000' },
     'POST /admin/mfa-setup/confirm': { code: '000000' },
     'POST /admin/invitations/accept': { token: 'A'.repeat(43), password: goodPassword },
+    'POST /admin/products/:id/images/:imageId/alt': { alt: 'Front view' },
+    'POST /admin/products/:id/images/:imageId/move': { direction: 'up' },
   };
   const json: Record<string, Record<string, unknown>> = {
     'POST /api/v1/admin/staff/invitations': { email: newEmail('rbac-api'), role: 'support' },
@@ -153,6 +168,7 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /api/v1/admin/catalog/products/status': { ids: [unknownId], status: 'draft' },
     'PATCH /api/v1/admin/catalog/products/:id': { name: 'Access probe' },
     'POST /api/v1/admin/catalog/products/:id/archive': {},
+    'PATCH /api/v1/admin/catalog/products/:id/images/:imageId': { alt: 'Front view' },
   };
   if (route === 'GET /admin/invitations/accept') return { method, url: `${url}?token=${'A'.repeat(43)}` };
   if (path.startsWith('/api/')) return { method, url, ...(json[route] ? { json: json[route] } : {}) };

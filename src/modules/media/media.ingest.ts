@@ -70,7 +70,7 @@ export function createImageIngest(options: ImageIngestOptions): ImageIngest {
       // A small file may declare a huge canvas (a decompression bomb): refused before a pixel is decoded.
       if (declared > maxPixels) throw mediaTooManyPixels(maxPixels);
 
-      const upright = meta.autoOrient ?? { width: meta.width!, height: meta.height! };
+      const upright = meta.autoOrient;
       const widths = renditionWidths(upright.width, widthsWanted);
       const largest = widths[widths.length - 1]!;
       const key = `media/i/${createHash('sha256').update(bytes).digest('hex')}`;

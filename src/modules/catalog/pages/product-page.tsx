@@ -44,7 +44,6 @@ export function ProductPage({ ctx, product, imageIndex, choice = { values: {} },
       ctx={ctx}
       title={product.name}
       description={product.description.slice(0, 160)}
-      preloadImage={main?.url}
       scripts={picker && ctx.scripts?.variantPicker ? [ctx.scripts.variantPicker] : undefined}
     >
       <div class="container">
