@@ -154,9 +154,9 @@ describe('stock pages', () => {
     expect(page.statusCode).toBe(200);
     const done = await browser.post(`/admin/inventory/${variant.id}/adjust`, { direction: 'remove', quantity: '1', reason: 'Damaged in storage' });
     expect(done.statusCode).toBe(303);
-    expect(done.headers.location).toBe(`/admin/inventory/${variant.id}?done=adjusted`);
+    expect(done.headers.location).toBe(`/admin/inventory/${variant.id}?done=adjusted&was=4`);
     const after = await browser.get(done.headers.location!);
-    expect(after.body).toContain('Stock adjusted');
+    expect(after.body).toContain('Stock adjusted: 4 on hand before');
     expect(after.body).toContain('Damaged in storage');
     expect((await stockOf(variant.id)).level.onHand).toBe(3);
   });
