@@ -34,25 +34,32 @@ import {
   type Session,
 } from './modules/auth/index.js';
 import {
+  catalogAdmin,
   catalogPlugin,
   categoriesAdmin,
   collectionsAdmin,
+  createCatalogIndexSource,
   createCatalogService,
   createCategoriesService,
   createCollectionsService,
+  createProductImagesService,
   createVariantDirectory,
+  productImagesAdmin,
   withReadCache,
+  type CatalogChangeListener,
   type CatalogService,
   type CategoriesService,
   type CollectionsService,
+  type ProductWriteService,
 } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
-import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
+import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -86,6 +93,8 @@ export interface AppServices {
   categories: CategoriesService;
   /** Collections' writes and definitions (`collectionDefinitions()` for the search indexer). */
   collections: CollectionsService;
+  /** The catalog's write side: products created, changed and archived by staff. */
+  products: ProductWriteService;
   /** The audit trail: modules call audit.record(trx, event) inside their transactions. */
   audit: AuditService;
   /** Field-level encryption and blind indexes for personal data. */
@@ -100,6 +109,8 @@ export interface AppServices {
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
   outbox: Outbox;
+  /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
+  search: SearchService;
 }
 
 export interface BuiltApp {
@@ -143,17 +154,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
-  const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
+  // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
+  // change's transaction. The listeners run only on requests, after `search` below exists.
+  const catalogChanged: CatalogChangeListener = (trx, change) => search.onCatalogChange(trx, change);
+  const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => search.queueIndex(trx, productIds) });
+  // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
+  const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
-  const categories = createCategoriesService({ db, audit });
-  const collections = createCollectionsService({ db, audit });
+  const categories = createCategoriesService({ db, audit, onChange: catalogChanged });
+  const collections = createCollectionsService({ db, audit, onChange: catalogChanged });
+  const imageIngest = createImageIngest({ store: deps.store, maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels });
+  const productImages = createProductImagesService({ db, audit, ingest: imageIngest, media, onChange: catalogChanged });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
+  // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
+  const catalogIndexSource = createCatalogIndexSource({ db });
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media, outbox });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -172,6 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
+    favicon: assets.favicon, payments: config.payments,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -184,7 +206,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug) });
+  const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
+  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), browse: search });
+  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
@@ -213,15 +237,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      catalogBackOffice,
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });
 
   return {
     app,
-    services: { catalog, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
