@@ -366,5 +366,6 @@ describe('role-based access to every back-office route and page', () => {
         for (const event of events) expect(event, `${role} ${permission}`).toMatchObject({ action: 'staff.access_denied', outcome: 'denied', actorRole: role });
       }
     }
-  });
+    // About a hundred routes for nine callers, each GET twice: minutes on a busy machine, not seconds.
+  }, 300_000);
 });
