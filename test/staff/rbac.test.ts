@@ -14,6 +14,7 @@ import { createSignedInStaff } from '../support/staff.js';
  *   audit.read   owner, admin, auditor          no permission named: every staff member
  *   outbox.manage  owner, admin
  *   catalog.read   every role                      catalog.write  owner, admin, catalog_manager, content_editor
+ *   inventory.write  owner, admin, catalog_manager, order_manager
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -54,6 +55,22 @@ const categoryUnknown: Outcome = { status: 400, code: 'CATALOG_CATEGORY_UNKNOWN'
 const importInvalid: Outcome = { status: 400, code: 'CATALOG_IMPORT_INVALID' };
 const toProducts: Outcome = { status: 303, location: '/admin/products' };
 const badForm: Outcome = { status: 400, text: 'There is a problem' };
+const noSuchVariant: Outcome = { status: 404, code: 'INVENTORY_VARIANT_NOT_FOUND' };
+const noSuchCategory: Outcome = { status: 404, code: 'CATALOG_CATEGORY_NOT_FOUND' };
+const noSuchCollection: Outcome = { status: 404, code: 'CATALOG_COLLECTION_NOT_FOUND' };
+
+/** The same answer for every staff role, and the usual ones for a customer and a stranger. */
+const allStaff = (o: Outcome, api: boolean): Record<Who, Outcome> => ({
+  owner: o, admin: o, catalog_manager: o, order_manager: o, support: o, content_editor: o, auditor: o,
+  customer: api ? apiDenied : notStaffPage, anonymous: api ? apiSignIn : toSignIn,
+});
+/** `o` for the roles listed, refused for the other staff roles. */
+const only = (roles: readonly StaffRole[], o: Outcome, api: boolean): Record<Who, Outcome> => ({
+  ...allStaff(api ? apiDenied : pageDenied, api),
+  ...Object.fromEntries(roles.map((r) => [r, o])),
+});
+const catalogWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'content_editor'];
+const stockWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'order_manager'];
 
 /**
  * Every admin route and page, method by method, and what each caller gets. Targets in paths are ids that
@@ -107,6 +124,42 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'POST /admin/products/:id/images/:imageId/move': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   'POST /admin/products/:id/images/:imageId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  // --- stock -----------------------------------------------------------------------------------------------
+  'GET /api/v1/admin/inventory': allStaff(ok, true),
+  'GET /api/v1/admin/inventory/:variantId': allStaff(noSuchVariant, true),
+  'POST /api/v1/admin/inventory/:variantId/adjustments': only(stockWriters, noSuchVariant, true),
+  'PUT /api/v1/admin/inventory/:variantId/threshold': only(stockWriters, noSuchVariant, true),
+  'GET /admin/inventory': allStaff(ok, false),
+  'GET /admin/inventory/:variantId': allStaff(pageNotFound, false),
+  'POST /admin/inventory/:variantId/adjust': only(stockWriters, pageNotFound, false),
+  'POST /admin/inventory/:variantId/threshold': only(stockWriters, pageNotFound, false),
+  // --- categories and collections -----------------------------------------------------------------------
+  'GET /api/v1/admin/catalog/categories': allStaff(ok, true),
+  'POST /api/v1/admin/catalog/categories': only(catalogWriters, created, true),
+  'PUT /api/v1/admin/catalog/categories/order': only(catalogWriters, noSuchCategory, true),
+  'GET /api/v1/admin/catalog/categories/:id': allStaff(noSuchCategory, true),
+  'PATCH /api/v1/admin/catalog/categories/:id': only(catalogWriters, noSuchCategory, true),
+  'DELETE /api/v1/admin/catalog/categories/:id': only(catalogWriters, noSuchCategory, true),
+  'GET /api/v1/admin/catalog/collections': allStaff(ok, true),
+  'POST /api/v1/admin/catalog/collections': only(catalogWriters, created, true),
+  'GET /api/v1/admin/catalog/collections/:id': allStaff(noSuchCollection, true),
+  'PATCH /api/v1/admin/catalog/collections/:id': only(catalogWriters, noSuchCollection, true),
+  'DELETE /api/v1/admin/catalog/collections/:id': only(catalogWriters, noSuchCollection, true),
+  'GET /admin/categories': allStaff(ok, false),
+  'GET /admin/categories/new': only(catalogWriters, ok, false),
+  'POST /admin/categories': only(catalogWriters, badForm, false),
+  'GET /admin/categories/:id': allStaff(pageNotFound, false),
+  'POST /admin/categories/:id': only(catalogWriters, pageNotFound, false),
+  'POST /admin/categories/:id/move': only(catalogWriters, pageNotFound, false),
+  'GET /admin/categories/:id/delete': only(catalogWriters, pageNotFound, false),
+  'POST /admin/categories/:id/delete': only(catalogWriters, pageNotFound, false),
+  'GET /admin/collections': allStaff(ok, false),
+  'GET /admin/collections/new': only(catalogWriters, ok, false),
+  'POST /admin/collections': only(catalogWriters, badForm, false),
+  'GET /admin/collections/:id': allStaff(pageNotFound, false),
+  'POST /admin/collections/:id': only(catalogWriters, pageNotFound, false),
+  'GET /admin/collections/:id/delete': only(catalogWriters, pageNotFound, false),
+  'POST /admin/collections/:id/delete': only(catalogWriters, pageNotFound, false),
   // --- back-office pages ----------------------------------------------------------------------------------
   'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
@@ -157,6 +210,13 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /admin/invitations/accept': { token: 'A'.repeat(43), password: goodPassword },
     'POST /admin/products/:id/images/:imageId/alt': { alt: 'Front view' },
     'POST /admin/products/:id/images/:imageId/move': { direction: 'up' },
+    'POST /admin/inventory/:variantId/adjust': { direction: 'add', quantity: '1', reason: 'Stock count' },
+    'POST /admin/inventory/:variantId/threshold': { threshold: '3' },
+    'POST /admin/categories': { name: '' },
+    'POST /admin/categories/:id': { name: 'Renamed' },
+    'POST /admin/categories/:id/move': { direction: 'up' },
+    'POST /admin/collections': { title: '' },
+    'POST /admin/collections/:id': { title: 'Renamed', kind: 'manual' },
   };
   const json: Record<string, Record<string, unknown>> = {
     'POST /api/v1/admin/staff/invitations': { email: newEmail('rbac-api'), role: 'support' },
@@ -164,6 +224,13 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /api/v1/admin/staff/:userId/sign-out': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/retry': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/discard': {},
+    'POST /api/v1/admin/inventory/:variantId/adjustments': { delta: 1, reason: 'Stock count' },
+    'PUT /api/v1/admin/inventory/:variantId/threshold': { lowStockThreshold: 3 },
+    'POST /api/v1/admin/catalog/categories': { name: `Access check ${newEmail('c').slice(0, 12)}` },
+    'PUT /api/v1/admin/catalog/categories/order': { parentId: unknownId, ids: [unknownId] },
+    'PATCH /api/v1/admin/catalog/categories/:id': { name: 'Renamed' },
+    'POST /api/v1/admin/catalog/collections': { title: `Access check ${newEmail('c').slice(0, 12)}`, kind: 'manual' },
+    'PATCH /api/v1/admin/catalog/collections/:id': { title: 'Renamed' },
     'POST /api/v1/admin/catalog/products': { name: 'Access probe', categoryId: unknownId },
     'POST /api/v1/admin/catalog/products/status': { ids: [unknownId], status: 'draft' },
     'PATCH /api/v1/admin/catalog/products/:id': { name: 'Access probe' },
@@ -298,6 +365,7 @@ describe('role-based access to every back-office route and page', () => {
     // Every refusal of a staff member was written to the audit trail as staff.access_denied, and nothing
     // for the allowed calls.
     const permissionOf = (route: string): string | undefined =>
+      /inventory/.test(route) ? 'inventory.write' : /categories|collections|products/.test(route) ? 'catalog.write' :
       route.includes('/audit') ? 'audit.read' : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
     for (const role of staffRoles) {
       const { userId } = callers.get(role)!;
@@ -308,11 +376,12 @@ describe('role-based access to every back-office route and page', () => {
         // A GET page or API call is made twice (GET and HEAD).
         wantByPermission.set(permission, (wantByPermission.get(permission) ?? 0) + (route.startsWith('GET ') ? 2 : 1));
       }
-      for (const permission of ['staff.read', 'staff.write', 'audit.read']) {
-        const events = (await t.audit.listForTarget('permission', permission, 1_000)).filter((e) => e.actorId === userId);
+      for (const permission of ['staff.read', 'staff.write', 'audit.read', 'inventory.write', 'catalog.write']) {
+        const events = (await t.audit.listForTarget('permission', permission, 1000)).filter((e) => e.actorId === userId);
         expect(events.length, `${role} ${permission}`).toBe(wantByPermission.get(permission) ?? 0);
         for (const event of events) expect(event, `${role} ${permission}`).toMatchObject({ action: 'staff.access_denied', outcome: 'denied', actorRole: role });
       }
     }
-  });
+    // About a hundred routes for nine callers, each GET twice: minutes on a busy machine, not seconds.
+  }, 300_000);
 });

@@ -109,8 +109,9 @@ export function registerInventoryRoutes(app: FastifyInstance, shell: AdminShell,
     async (request, reply) => {
       const principal = await pages.staffOr(request, reply, 'catalog.read');
       if (principal === undefined) return reply;
-      const notice =
-        request.query.done === 'adjusted' ? 'Stock adjusted. The figures below and the ledger show the result.' : request.query.done === 'threshold' ? 'Low-stock threshold saved.' : undefined;
+      const { done, was } = request.query;
+      const adjusted = was !== undefined ? `Stock adjusted: ${was} on hand before, the figures below after.` : 'Stock adjusted: the figures below and the ledger show the result.';
+      const notice = done === 'adjusted' ? adjusted : done === 'threshold' ? 'Low-stock threshold saved.' : undefined;
       return renderVariant(request, reply, principal, request.params.variantId, notice ? { notice } : {});
     },
   );
@@ -132,8 +133,8 @@ export function registerInventoryRoutes(app: FastifyInstance, shell: AdminShell,
       if (errors.length === 0) {
         const delta = form.direction === 'remove' ? -quantity! : quantity!;
         try {
-          await stock.adjust(variantId, { delta, reason }, changedBy(principal, request));
-          return reply.redirect(`/admin/inventory/${variantId}?done=adjusted`, 303);
+          const { before } = await stock.adjust(variantId, { delta, reason }, changedBy(principal, request));
+          return reply.redirect(`/admin/inventory/${variantId}?done=adjusted&was=${before.onHand}`, 303);
         } catch (err) {
           errors.push(...formErrorsOf(err, reply, (code) => (code === 'INVENTORY_BELOW_ZERO' || code === 'INVENTORY_INVALID_QUANTITY' ? 'quantity' : code === 'INVENTORY_REASON_REQUIRED' ? 'reason' : undefined)));
           if (reply.statusCode === 404) return reply.callNotFound();

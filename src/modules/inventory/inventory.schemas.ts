@@ -27,7 +27,11 @@ export const StockPageQuery = Type.Object({
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
 });
 
-export const VariantPageQuery = Type.Object({ done: Type.Optional(Type.Union([Type.Literal('adjusted'), Type.Literal('threshold')])) });
+export const VariantPageQuery = Type.Object({
+  done: Type.Optional(Type.Union([Type.Literal('adjusted'), Type.Literal('threshold')])),
+  /** On hand before the adjustment, for the confirmation. */
+  was: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000_000 })),
+});
 
 const Variant = Type.Union([
   Type.Object({ productId: Type.String(), productName: Type.String(), productSlug: Type.String(), sku: Type.String(), title: Type.String() }),

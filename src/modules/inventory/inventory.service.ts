@@ -193,7 +193,7 @@ export function createInventoryService(deps: { db: Db; onLevelsChanged?: LevelsC
   return {
     async openLevels(trx, levels, reason, actor) {
       await repo.insertLevels(trx, levels, reason, actor ?? null);
-      await changed(trx, levels.map((l) => ({ product_id: l.productId }) as InventoryLevelRow));
+      if (deps.onLevelsChanged && levels.length > 0) await deps.onLevelsChanged(trx, [...new Set(levels.map((l) => l.productId))]);
     },
 
     async variantStock(variantIds) {

@@ -63,7 +63,7 @@ export function CategoriesPage(props: { ctx: AdminContext; locale: string; categ
                     <td class="num tabular">{n.format(c.productCount)}</td>
                     {props.canWrite ? (
                       <td>
-                        <div class="row-actions">
+                        <div class="row-actions row-actions--inline">
                           {(['up', 'down'] as const).map((direction) =>
                             (direction === 'up' ? index > 0 : index < siblings.length - 1) ? (
                               <PostForm key={direction} action={`/admin/categories/${c.id}/move`} csrf={ctx.csrf}>

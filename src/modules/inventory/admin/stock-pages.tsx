@@ -141,7 +141,7 @@ export function StockListPage(props: StockListProps): VNode {
                     <td class="num tabular">{n.format(row.reserved)}</td>
                     <td class="num tabular">{n.format(row.available)}</td>
                     <td class="num tabular">{n.format(row.lowStockThreshold)}</td>
-                    <td>{statusBadge[row.level]}</td>
+                    <td class="nowrap">{statusBadge[row.level]}</td>
                   </tr>
                 ))}
               </tbody>
