@@ -9,7 +9,6 @@ export const Category = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
-  productCount: Type.Integer(),
   image: Type.Union([Image, Type.Null()]),
 });
 

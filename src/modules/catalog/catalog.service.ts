@@ -56,7 +56,6 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: r.slug,
         name: r.name,
         description: r.description,
-        productCount: r.product_count,
         image:
           r.cover_key !== null
             ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })

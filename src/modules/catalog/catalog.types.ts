@@ -8,7 +8,6 @@ export interface CategorySummary {
   slug: string;
   name: string;
   description: string;
-  productCount: number;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
 }

@@ -5,3 +5,4 @@ export { catalogPlugin } from './catalog.plugin.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
+export { seedGeneratedCatalog, type GeneratedSeedResult } from './demo/seed-generated.js';

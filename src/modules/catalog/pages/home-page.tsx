@@ -58,7 +58,6 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
                 <a class="tile" href={`/c/${c.slug}`}>
                   {c.image ? <img src={c.image.url} alt="" width={c.image.width} height={c.image.height} loading="lazy" decoding="async" /> : null}
                   <span class="tile__name">{c.name}</span>
-                  <span class="tile__count">{c.productCount === 1 ? '1 product' : `${c.productCount} products`}</span>
                 </a>
               </li>
             ))}
