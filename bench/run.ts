@@ -82,11 +82,11 @@ function log(line: string): void {
   process.stderr.write(`${line}\n`);
 }
 
-async function adminQuery(url: string, text: string): Promise<unknown[]> {
+async function adminQuery(url: string, text: string): Promise<Record<string, unknown>[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query(text)).rows;
+    return (await client.query<Record<string, unknown>>(text)).rows;
   } finally {
     await client.end();
   }

@@ -149,7 +149,7 @@ export function generatedProduct(n: number): GeneratedProduct {
       return {
         sku: `G${n}-${slugify(colourName).slice(0, 3)}${size ? `-${slugify(size)}` : ''}`.toUpperCase(),
         title: size ? `${colourName} / ${size}` : colourName,
-        options: size ? { Colour: colourName, Size: size } : { Colour: colourName } as Record<string, string>,
+        options: size ? { Colour: colourName, Size: size } : { Colour: colourName },
         price,
         compareAt: onSale ? Math.round((price * 1.25) / 100) * 100 : null,
         weightGrams: 100 + Math.floor(next() * 900),
