@@ -33,13 +33,30 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import {
+  catalogAdmin,
+  catalogPlugin,
+  categoriesAdmin,
+  collectionsAdmin,
+  createCatalogService,
+  createCategoriesService,
+  createCollectionsService,
+  createProductImagesService,
+  createVariantDirectory,
+  productImagesAdmin,
+  withReadCache,
+  type CatalogChangeListener,
+  type CatalogService,
+  type CategoriesService,
+  type CollectionsService,
+  type ProductWriteService,
+} from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
-import { createInventoryService } from './modules/inventory/index.js';
-import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
+import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
+import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
@@ -68,6 +85,14 @@ export interface AppDeps {
 /** The services the modules expose to each other, to the command-line tools and to tests. */
 export interface AppServices {
   catalog: CatalogService;
+  /** Stock per variant and its ledger: the checkout reserves and sells inside the order's transaction. */
+  inventory: InventoryService;
+  /** The category tree's writes (audited). */
+  categories: CategoriesService;
+  /** Collections' writes and definitions (`collectionDefinitions()` for the search indexer). */
+  collections: CollectionsService;
+  /** The catalog's write side: products created, changed and archived by staff. */
+  products: ProductWriteService;
   /** The audit trail: modules call audit.record(trx, event) inside their transactions. */
   audit: AuditService;
   /** Field-level encryption and blind indexes for personal data. */
@@ -125,9 +150,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
+  // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
+  const catalogChanged: CatalogChangeListener = async () => undefined;
   const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
+  // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
+  const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
+  const categories = createCategoriesService({ db, audit, onChange: catalogChanged });
+  const collections = createCollectionsService({ db, audit, onChange: catalogChanged });
+  const imageIngest = createImageIngest({ store: deps.store, maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels });
+  const productImages = createProductImagesService({ db, audit, ingest: imageIngest, media, onChange: catalogChanged });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
@@ -151,7 +184,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
-    listCategories: () => catalog.listCategories(), footerLinks: contentFooterLinks,
+    listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -164,7 +197,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext });
+  const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
+  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug) });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
@@ -193,12 +227,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      catalogBackOffice,
+      collectionsAdmin({ collections, categories, locale: config.shop.locale }),
+      categoriesAdmin({ categories, locale: config.shop.locale }),
+      inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

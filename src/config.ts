@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
+import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
+import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
@@ -53,6 +55,10 @@ export interface Config {
   outbox: OutboxSettings;
   /** Sessions of the built-in accounts and who signs people in (src/modules/auth/auth.settings.ts). */
   auth: AuthSettings;
+  /** The object store (STORAGE): files under DATA_DIR, or an S3 bucket with SSE-KMS (src/adapters/storage). */
+  storage: StorageConfig;
+  /** Upload limits and CDN_URL (src/modules/media/media.settings.ts). */
+  media: MediaSettings;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +131,8 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const outbox = readOutboxSettings(read);
   const auth = readAuthSettings(read, { nodeEnv });
+  const storage = readStorage(read, { nodeEnv });
+  const media = readMediaSettings(read, { nodeEnv });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -132,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth,
+    storage, media,
   };
 }
 

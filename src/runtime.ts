@@ -1,10 +1,9 @@
-import { join } from 'node:path';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import { createAwsSecretStore } from './adapters/secrets/aws.js';
 import { databasePasswordProvider } from './adapters/secrets/environment.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
-import { createLocalObjectStore } from './adapters/storage/local.js';
+import { openObjectStore } from './adapters/storage/open-object-store.js';
 import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
@@ -24,7 +23,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
     secretArn !== undefined ? { password: databasePasswordProvider(createAwsSecretStore(), secretArn) } : {},
   );
   const keyRing = await openKeyRing(config);
-  const store = createLocalObjectStore(join(config.dataDir, 'objects'), { keyRing });
+  const store = openObjectStore(config, keyRing);
   return { database, store, keyRing };
 }
 

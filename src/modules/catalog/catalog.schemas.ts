@@ -9,8 +9,14 @@ export const Category = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
+  parentId: Type.Union([Type.String(), Type.Null()]),
   image: Type.Union([Image, Type.Null()]),
 });
+
+/** The public tree: top-level categories, each with its subcategories (three levels at most). */
+const CategoryLevel3 = Type.Object({ ...Category.properties, children: Type.Array(Type.Object({ id: Type.String() }), { maxItems: 0 }) });
+const CategoryLevel2 = Type.Object({ ...Category.properties, children: Type.Array(CategoryLevel3) });
+export const CategoryNode = Type.Object({ ...Category.properties, children: Type.Array(CategoryLevel2) });
 
 export const ProductSummary = Type.Object({
   id: Type.String(),
@@ -28,6 +34,7 @@ export const ProductDetail = Type.Object({
   slug: Type.String(),
   name: Type.String(),
   description: Type.String(),
+  descriptionHtml: Type.String(),
   category: Type.Object({ slug: Type.String(), name: Type.String() }),
   price: Money,
   compareAtPrice: Type.Union([Money, Type.Null()]),

@@ -56,6 +56,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: r.slug,
         name: r.name,
         description: r.description,
+        parentId: r.parent_id,
         image:
           r.cover_key !== null
             ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })
@@ -93,6 +94,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: product.slug,
         name: product.name,
         description: product.description,
+        descriptionHtml: product.description_html,
         category: { slug: product.category_slug, name: product.category_name },
         price: cheapest.price,
         compareAtPrice: cheapest.compareAtPrice,

@@ -8,6 +8,8 @@ export interface CategorySummary {
   slug: string;
   name: string;
   description: string;
+  /** The category above it in the tree; null at the top level (the storefront menu shows those). */
+  parentId: string | null;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
 }
@@ -38,6 +40,8 @@ export interface ProductVariant {
 
 export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
+  /** The description's Markdown rendered and sanitised on write; empty for rows written before that. */
+  descriptionHtml: string;
   images: ImageRef[];
   variants: ProductVariant[];
 }

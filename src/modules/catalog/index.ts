@@ -1,8 +1,18 @@
 /** The catalog module's public face: what other modules, the back office and app.ts may use. */
+export { catalogAdmin, type CatalogAdminDeps } from './catalog.admin.js';
 export { withReadCache } from './catalog.cache.js';
 export type { CatalogChange, CatalogChangeListener } from './catalog.changes.js';
 export { catalogPlugin } from './catalog.plugin.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
+export { createVariantDirectory } from './catalog.variants.js';
+export { createCategoriesService, type CategoriesService, type CategoryNode } from './catalog.categories.service.js';
+/** `collections.collectionDefinitions()`: every collection's kind, rules and hand-picked products, for the search indexer. */
+export { createCollectionsService, type CollectionDefinition, type CollectionsService } from './catalog.collections.service.js';
+export type { CollectionRule, CollectionRules } from './catalog.tables.js';
+export { categoriesAdmin, collectionsAdmin } from './catalog.structure.admin.js';
+export type { ProductDraft, ProductView, ProductWriteService } from './catalog.products.service.js';
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
+export { productImagesAdmin } from './catalog.images.admin.js';
+export { createProductImagesService, type ProductImagesService } from './catalog.images.service.js';
 export { seedGeneratedCatalog, type GeneratedSeedResult } from './demo/seed-generated.js';

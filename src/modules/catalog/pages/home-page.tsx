@@ -2,6 +2,7 @@ import { Icon } from '../../../web/icons.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import type { CategorySummary, ProductSummary } from '../catalog.types.js';
+import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
 import { ProductGrid } from './product-card.js';
 
@@ -15,7 +16,7 @@ export interface HomePageData {
 export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }) {
   const { hero } = data;
   return (
-    <Layout ctx={ctx} title="Considered goods for everyday living" description="Well-made homeware, apparel and stationery, delivered across the UK." preloadImage={hero?.image?.url}>
+    <Layout ctx={ctx} title="Considered goods for everyday living" description="Well-made homeware, apparel and stationery, delivered across the UK.">
       {hero ? (
         <section class="hero" aria-labelledby="hero-title">
           <div class="container hero__inner">
@@ -33,7 +34,7 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
             </div>
             {hero.image ? (
               <div class="hero__media">
-                <img src={hero.image.url} alt={hero.image.alt} width={hero.image.width} height={hero.image.height} fetchpriority="high" decoding="async" />
+                <Picture image={hero.image} sizes="(min-width: 64rem) 38rem, 100vw" priority />
               </div>
             ) : null}
           </div>
@@ -56,7 +57,7 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
             {data.categories.map((c) => (
               <li key={c.slug}>
                 <a class="tile" href={`/c/${c.slug}`}>
-                  {c.image ? <img src={c.image.url} alt="" width={c.image.width} height={c.image.height} loading="lazy" decoding="async" /> : null}
+                  {c.image ? <Picture image={c.image} sizes="(min-width: 64rem) 12rem, (min-width: 40rem) 30vw, 45vw" alt="" /> : null}
                   <span class="tile__name">{c.name}</span>
                 </a>
               </li>

@@ -4,6 +4,7 @@ import { Icon } from '../../../web/icons.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import type { ProductDetail, ProductSummary } from '../catalog.types.js';
+import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
 import { ProductGrid } from './product-card.js';
 
@@ -15,14 +16,14 @@ export function ProductPage({ ctx, product, imageIndex, related }: { ctx: PageCo
   const main = product.images[imageIndex] ?? product.images[0];
   const priced = new Set(product.variants.map((v) => v.price.amount)).size > 1;
   return (
-    <Layout ctx={ctx} title={product.name} description={product.description.slice(0, 160)} preloadImage={main?.url}>
+    <Layout ctx={ctx} title={product.name} description={product.description.slice(0, 160)}>
       <div class="container">
         <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: product.category.name, href: `/c/${product.category.slug}` }, { label: product.name }]} />
         <div class="product">
           <div class="gallery">
             {main ? (
               <div class="gallery__main">
-                <img src={main.url} alt={main.alt} width={main.width} height={main.height} fetchpriority="high" decoding="async" />
+                <Picture image={main} sizes="(min-width: 64rem) 40rem, 100vw" priority />
               </div>
             ) : null}
             {product.images.length > 1 ? (
@@ -43,7 +44,8 @@ export function ProductPage({ ctx, product, imageIndex, related }: { ctx: PageCo
             <div class="product__price">
               <Price price={product.price} compareAt={product.compareAtPrice} locale={ctx.locale} from={priced} />
             </div>
-            <p class="product__desc">{product.description}</p>
+            {/* Sanitised when written (catalog.markdown.ts); a row from before that shows its text as it is. */}
+            {product.descriptionHtml !== '' ? <div class="product__desc prose" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} /> : <p class="product__desc">{product.description}</p>}
             <h2 class="visually-hidden">Options</h2>
             <ul class="variant-list">
               {product.variants.map((v) => (
