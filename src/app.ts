@@ -38,6 +38,7 @@ import {
   catalogPlugin,
   categoriesAdmin,
   collectionsAdmin,
+  createCatalogIndexSource,
   createCatalogService,
   createCategoriesService,
   createCollectionsService,
@@ -58,6 +59,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
@@ -107,6 +109,8 @@ export interface AppServices {
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
   outbox: Outbox;
+  /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
+  search: SearchService;
 }
 
 export interface BuiltApp {
@@ -150,9 +154,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
-  // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
-  const catalogChanged: CatalogChangeListener = async () => undefined;
-  const inventory = createInventoryService({ db });
+  // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
+  // change's transaction. The listeners run only on requests, after `search` below exists.
+  const catalogChanged: CatalogChangeListener = (trx, change) => search.onCatalogChange(trx, change);
+  const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => search.queueIndex(trx, productIds) });
   // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
   const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
   const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
@@ -167,6 +172,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
+  // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
+  const catalogIndexSource = createCatalogIndexSource({ db });
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media, outbox });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -185,6 +193,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
+    favicon: assets.favicon, payments: config.payments,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -198,7 +207,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug) });
+  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), browse: search });
+  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext });
   await app.register(contentPlugin, { pageContext });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
@@ -238,7 +248,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
 import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
+import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
@@ -59,6 +60,8 @@ export interface Config {
   storage: StorageConfig;
   /** Upload limits and CDN_URL (src/modules/media/media.settings.ts). */
   media: MediaSettings;
+  /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
+  payments: PaymentProvider[];
 }
 
 export class ConfigError extends Error {
@@ -133,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
   const auth = readAuthSettings(read, { nodeEnv });
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
+  const payments = readPaymentProviders(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -141,6 +145,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth,
     storage, media,
+    payments,
   };
 }
 

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoCatalog, type SeedResult } from './modules/catalog/index.js';
+import { reindexCatalog } from './modules/search/index.js';
 
 /** The adapters a process opens once and closes on shutdown. */
 export interface Runtime {
@@ -29,7 +30,7 @@ export async function openRuntime(config: Config): Promise<Runtime> {
 
 /**
  * Brings the schema up to date and, on an empty embedded database (or when SEED_DEMO=always), creates
- * the demo catalog so `npm start` shows a real shop.
+ * the demo catalog so `npm start` shows a real shop; builds the search index when it is empty.
  */
 export async function prepareDatabase(config: Config, runtime: Runtime): Promise<{ migrations: string[]; seed: SeedResult | undefined }> {
   const migrations = await migrateToLatest(runtime.database.db);
@@ -37,5 +38,7 @@ export async function prepareDatabase(config: Config, runtime: Runtime): Promise
   const seed = wantSeed
     ? await seedDemoCatalog({ db: runtime.database.db, store: runtime.store, currency: config.shop.currency })
     : undefined;
+  // Listings read the search index: build it after a seed, or on a database that has never had one.
+  await reindexCatalog(runtime.database.db, { onlyIfEmpty: seed?.seeded !== true });
   return { migrations, seed };
 }

@@ -94,6 +94,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: product.slug,
         name: product.name,
         description: product.description,
+        options: product.options,
         descriptionHtml: product.description_html,
         category: { slug: product.category_slug, name: product.category_name },
         price: cheapest.price,

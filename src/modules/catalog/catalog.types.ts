@@ -40,6 +40,8 @@ export interface ProductVariant {
 
 export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
+  /** The product's options in display order (e.g. Colour, then Size), as the merchant declared them. */
+  options?: { name: string; values: string[] }[];
   /** The description's Markdown rendered and sanitised on write; empty for rows written before that. */
   descriptionHtml: string;
   images: ImageRef[];

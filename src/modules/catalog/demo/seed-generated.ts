@@ -22,6 +22,8 @@ export interface GeneratedSeedOptions {
   batchSize?: number;
   /** Called after each committed batch with the number of products written so far. */
   onProgress?: (done: number, total: number) => void;
+  /** Rebuilds what is derived from the catalog (the search index) once the products are in. */
+  rebuildDerived?: () => Promise<void>;
   now?: Date;
 }
 
@@ -56,7 +58,7 @@ async function ensureCategories(db: Db): Promise<{ ids: Map<string, string>; cre
  * Adds `products` generated products (options, 1–6 variants, prices and compare-at prices, tags, Markdown
  * descriptions with their HTML, an image each, opening stock through the inventory service) in batches,
  * each batch one transaction. Products are numbered after those already there, so it can run again on the
- * same database. Listings and search read derived data (the search index) that the caller rebuilds after.
+ * same database. Listings and search read derived data (the search index): `rebuildDerived` rebuilds it.
  */
 export async function seedGeneratedCatalog(
   deps: { db: Db; store: ObjectStore; inventory: InventoryService; currency: string },
@@ -127,6 +129,7 @@ export async function seedGeneratedCatalog(
     });
     options.onProgress?.(start + batch.length, options.products);
   }
+  await options.rebuildDerived?.();
   await bulk.analyzeAfterBulkLoad(db);
   return { categories: created, products: options.products, variants, images: options.products, imagesDrawn: imageKeys.size };
 }

@@ -28,7 +28,7 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
                 <Price price={hero.price} compareAt={hero.compareAtPrice} locale={ctx.locale} />
               </div>
               <a class="button" href={`/p/${hero.slug}`}>
-                Shop the {hero.category.name.toLowerCase()}
+                Shop now<span class="visually-hidden">: {hero.name}</span>
                 <Icon name="arrow" />
               </a>
             </div>
