@@ -34,8 +34,8 @@ export interface CategoryRowWithCover extends CategoryRow {
  * reads this (the menu), so its cost must not grow with the catalog: no counts, and per category two
  * index probes (product_category_newest_idx, then the product's images) that stop at the first match.
  */
-export async function findCategories(db: Db): Promise<CategoryRowWithCover[]> {
-  return db
+export async function findCategories(db: Db, filter: { slug?: string } = {}): Promise<CategoryRowWithCover[]> {
+  let q = db
     .selectFrom('category as c')
     .leftJoinLateral(
       (eb) =>
@@ -62,10 +62,9 @@ export async function findCategories(db: Db): Promise<CategoryRowWithCover[]> {
       (join) => join.onTrue(),
     )
     .selectAll('c')
-    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height', 'cover.cover_widths', 'cover.cover_formats'])
-    .orderBy('c.position')
-    .orderBy('c.name')
-    .execute();
+    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height', 'cover.cover_widths', 'cover.cover_formats']);
+  if (filter.slug !== undefined) q = q.where('c.slug', '=', filter.slug);
+  return q.orderBy('c.position').orderBy('c.name').execute();
 }
 
 export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {
