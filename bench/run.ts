@@ -1,29 +1,69 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { embeddedSettings } from '../src/db/database.js';
 
 /**
- * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 10]`
+ * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse]`
  *
- * Starts bench/server.ts (the full app plus a bare baseline route on the same database) in a child
- * process, drives each scenario with autocannon from this process, and prints req/s, latency
- * percentiles, the server's peak resident memory and each scenario's throughput as a ratio of the
- * baseline measured in the same run. Results also go to bench/results/<db>.json.
+ * For each database: seeds it in a process of its own (the demo catalog, or `--products N` generated
+ * ones), starts the baseline (bench/baseline.ts: a bare Fastify with its own pool doing one primary-key
+ * SELECT, in a separate process), then the app (bench/server.ts) twice, with the read cache on and with it
+ * off (CATALOG_CACHE_TTL_MS=0). Each pass measures the baseline first and then every scenario with
+ * autocannon from this process, and reports req/s, p50/p99, errors, the app's peak resident memory and the
+ * ratio to that pass's baseline. Results also go to bench/results/<db>.json.
+ *
+ * PostgreSQL: the database is `bastion_bench` beside DATABASE_URL's (or on the local server); `--reuse`
+ * keeps it when it already holds a catalog instead of dropping and seeding it again.
+ * PGlite: one process owns a data folder, so the baseline opens a copy of the seeded folder.
  */
-interface Ready { app: number; baseline: number; productId: string; productSlug: string }
-interface Row { scenario: string; path: string; reqPerSec: number; p50: number; p99: number; peakRssMb: number; errors: number; ratio?: number }
+interface BaselineReady { kind: string; port: number; products: number; productId: string; productSlug: string; categorySlug: string }
+interface Row {
+  scenario: string;
+  cache: 'on' | 'off';
+  path: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  peakRssMb: number;
+  ratio: number;
+  goal?: number;
+}
 
 const args = new Map<string, string>();
-for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+for (let i = 2; i < process.argv.length; i++) {
+  const name = process.argv[i]!.replace(/^--/, '');
+  const value = process.argv[i + 1];
+  if (value === undefined || value.startsWith('--')) args.set(name, 'true');
+  else {
+    args.set(name, value);
+    i++;
+  }
+}
 const duration = Number(args.get('duration') ?? 10);
-const connections = Number(args.get('connections') ?? 10);
+const connections = Number(args.get('connections') ?? 50);
+const products = args.has('products') ? Number(args.get('products')) : undefined;
+const reuse = args.get('reuse') === 'true';
 const which = args.get('db') ?? (process.env.DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'pglite');
 const targets = which === 'both' ? ['pglite', 'postgres'] : [which];
+if (!targets.every((t) => t === 'pglite' || t === 'postgres')) throw new Error(`--db must be pglite, postgres or both, not ${which}`);
+
+/** The issue's goals, as ratios to the baseline; every scenario also aims at a p99 under 100 ms. */
+const goals: Record<string, { on: number; off: number } | undefined> = {
+  'product as JSON': { on: 0.5, off: 0.5 },
+  'list of 20 as JSON': { on: 0.3, off: 0.3 },
+  'category page': { on: 0.6, off: 0.2 },
+  'product page': { on: 0.6, off: 0.2 },
+  'search page': { on: 0.6, off: 0.2 },
+};
+const p99GoalMs = 100;
 
 const peakRssMb = (pid: number): number => {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -38,19 +78,74 @@ const resetPeak = (pid: number): void => {
   }
 };
 
-async function postgresUrl(): Promise<string> {
-  const admin = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres';
-  const client = new pg.Client({ connectionString: admin });
-  await client.connect();
-  await client.query('drop database if exists bastion_bench with (force)');
-  await client.query('create database bastion_bench');
-  await client.end();
-  const u = new URL(admin);
-  u.pathname = '/bastion_bench';
-  return u.toString();
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
 }
 
-async function startServer(db: string): Promise<{ child: ChildProcess; ready: Ready }> {
+async function adminQuery(url: string, text: string): Promise<Record<string, unknown>[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<Record<string, unknown>>(text)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The bench's own PostgreSQL database, created (and seeded by the caller) unless `--reuse` finds one. */
+async function postgresDatabase(): Promise<{ url: string; needsSeed: boolean }> {
+  const admin = process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/postgres';
+  const u = new URL(admin);
+  u.pathname = '/bastion_bench';
+  const url = u.toString();
+  if (reuse) {
+    const exists = (await adminQuery(admin, `select 1 from pg_database where datname = 'bastion_bench'`)).length > 0;
+    if (exists) {
+      const [row] = (await adminQuery(url, `select count(*)::int as n from product`).catch(() => [{ n: 0 }])) as { n: number }[];
+      if ((row?.n ?? 0) > 0) return { url, needsSeed: false };
+    }
+  }
+  await adminQuery(admin, 'drop database if exists bastion_bench with (force)');
+  await adminQuery(admin, 'create database bastion_bench');
+  return { url, needsSeed: true };
+}
+
+function forkTs(script: string, argv: string[], env: Record<string, string>, stdout: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
+  return fork(script, argv, { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+}
+
+async function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  return new Promise((resolve) => child.once('exit', resolve));
+}
+
+async function ready<T>(child: ChildProcess, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as T));
+    child.once('exit', (code) => reject(new Error(`${what} exited ${code}`)));
+  });
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  child.kill('SIGTERM');
+  await exited(child);
+}
+
+async function measure(url: string, pid: number | undefined): Promise<Pick<Row, 'reqPerSec' | 'p50' | 'p99' | 'errors' | 'non2xx' | 'peakRssMb'>> {
+  await autocannon({ url, connections, duration: 2 }); // warm-up: JIT, caches, connection pools
+  if (pid !== undefined) resetPeak(pid);
+  const result = await autocannon({ url, connections, duration });
+  return {
+    reqPerSec: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    peakRssMb: pid !== undefined ? peakRssMb(pid) : 0,
+  };
+}
+
+async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; note: string }> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'production',
@@ -60,76 +155,119 @@ async function startServer(db: string): Promise<{ child: ChildProcess; ready: Re
     ALLOWED_HOSTS: '127.0.0.1',
     CSRF_SECRET: randomBytes(32).toString('base64url'),
     RATE_LIMITS: 'off',
-    DATA_DIR: await mkdtemp(join(tmpdir(), 'bastion-bench-')),
     SEED_DEMO: 'never',
   };
-  if (db === 'postgres') env.DATABASE_URL = await postgresUrl();
-  else delete env.DATABASE_URL;
   delete env.WEB_CONCURRENCY;
-  // Seed in a process of its own, so the server measured is in the state of any later start (the
-  // first start's initdb and image drawing are one-off costs, reported apart in docs/benchmarks.md).
-  await new Promise<void>((resolve, reject) => {
-    const seed = fork('src/cli/seed.ts', [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-    seed.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`seed exited ${code}`))));
-  });
-  const child = fork('bench/server.ts', [], { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const ready = await new Promise<Ready>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as Ready));
-    child.once('exit', (code) => reject(new Error(`bench server exited ${code}`)));
-  });
-  return { child, ready };
-}
-
-async function measure(url: string, pid: number): Promise<Omit<Row, 'scenario' | 'path'>> {
-  await autocannon({ url, connections, duration: 2 }); // warm-up: JIT, caches, connection pool
-  resetPeak(pid);
-  const result = await autocannon({ url, connections, duration });
-  return {
-    reqPerSec: Math.round(result.requests.average),
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    peakRssMb: peakRssMb(pid),
-    errors: result.errors + result.non2xx,
-  };
-}
-
-async function run(db: string): Promise<Row[]> {
-  const { child, ready } = await startServer(db);
-  const pid = child.pid!;
-  const app = `http://127.0.0.1:${ready.app}`;
-  const scenarios: [string, string][] = [
-    ['baseline: bare Fastify, one PK select', `http://127.0.0.1:${ready.baseline}/baseline/product/${ready.productId}`],
-    ['product as JSON', `${app}/api/v1/products/${ready.productSlug}`],
-    ['product list as JSON (24)', `${app}/api/v1/products?limit=24`],
-    ['home page (HTML)', `${app}/`],
-    ['category page (HTML)', `${app}/c/apparel`],
-    ['product page (HTML)', `${app}/p/${ready.productSlug}`],
-    ['health check', `${app}/healthz`],
-  ];
-  const rows: Row[] = [];
-  try {
-    for (const [scenario, url] of scenarios) {
-      const row = { scenario, path: new URL(url).pathname, ...(await measure(url, pid)) };
-      rows.push(row);
-      process.stderr.write(`  ${db}: ${scenario}: ${row.reqPerSec} req/s\n`);
-    }
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+  const baselineEnv: Record<string, string> = { ...(process.env as Record<string, string>) };
+  let needsSeed = true;
+  let cleanup = async (): Promise<void> => undefined;
+  if (db === 'postgres') {
+    const database = await postgresDatabase();
+    needsSeed = database.needsSeed;
+    env.DATABASE_URL = database.url;
+    // A folder that outlives the run, so a reused database finds the key file that sealed its keys.
+    env.DATA_DIR = join(tmpdir(), 'bastion-bench-postgres');
+    baselineEnv.BASELINE_DATABASE_URL = database.url;
+  } else {
+    delete env.DATABASE_URL;
+    env.DATA_DIR = await mkdtemp(join(tmpdir(), 'bastion-bench-'));
+    const dir = env.DATA_DIR;
+    cleanup = () => rm(dir, { recursive: true, force: true });
   }
-  const base = rows[0]!.reqPerSec;
-  return rows.map((r) => ({ ...r, ratio: Math.round((r.reqPerSec / base) * 100) / 100 }));
+
+  try {
+    if (needsSeed) {
+      // Seeding runs in a process of its own, so the server measured is in the state of any later start.
+      log(`${db}: seeding ${products !== undefined ? `${products} generated products` : 'the demo catalog'}…`);
+      const started = Date.now();
+      const seed = forkTs('src/cli/seed.ts', products !== undefined ? ['--products', String(products)] : [], env, 'inherit');
+      const code = await exited(seed);
+      if (code !== 0) throw new Error(`seed exited ${code}`);
+      log(`${db}: seeded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
+    let note = `baseline: a separate process, bare Fastify with its own pg.Pool (10 connections), one primary-key SELECT`;
+    if (db === 'pglite') {
+      const copy = join(env.DATA_DIR, 'baseline-pg');
+      await cp(join(env.DATA_DIR, 'pg'), copy, { recursive: true });
+      baselineEnv.BASELINE_PGLITE_DIR = copy;
+      baselineEnv.BASELINE_PGLITE_CONF = embeddedSettings;
+      note = 'baseline: a separate process, bare Fastify with its own PGlite opened on a copy of the seeded data folder (PGlite allows one process per folder), one primary-key SELECT';
+    }
+    const baselineChild = forkTs('bench/baseline.ts', [], baselineEnv);
+    const baseline = await ready<BaselineReady>(baselineChild, 'baseline');
+    log(`${db}: ${baseline.products} active products; measuring product ${baseline.productSlug} in category ${baseline.categorySlug}`);
+
+    const rows: Row[] = [];
+    try {
+      for (const cache of ['on', 'off'] as const) {
+        const appEnv = { ...env, ...(cache === 'off' ? { CATALOG_CACHE_TTL_MS: '0' } : {}) };
+        const app = forkTs('bench/server.ts', [], appEnv);
+        const { port } = await ready<{ port: number }>(app, 'bench server');
+        const base = `http://127.0.0.1:${port}`;
+        const scenarios: [string, string][] = [
+          ['baseline', `http://127.0.0.1:${baseline.port}/baseline/product/${baseline.productId}`],
+          ['product as JSON', `${base}/api/v1/products/${baseline.productSlug}`],
+          ['list of 20 as JSON', `${base}/api/v1/products?limit=20`],
+          ['home page', `${base}/`],
+          ['category page', `${base}/c/${baseline.categorySlug}`],
+          ['product page', `${base}/p/${baseline.productSlug}`],
+          ['search page', `${base}/search?q=shirt`],
+        ];
+        try {
+          let baseRate = 0;
+          for (const [scenario, url] of scenarios) {
+            const m = await measure(url, scenario === 'baseline' ? baselineChild.pid : app.pid);
+            if (scenario === 'baseline') baseRate = m.reqPerSec;
+            const target = goals[scenario]?.[cache];
+            const row: Row = { scenario, cache, path: new URL(url).pathname + new URL(url).search, ...m, ratio: baseRate > 0 ? Math.round((m.reqPerSec / baseRate) * 100) / 100 : 0, ...(target !== undefined ? { goal: target } : {}) };
+            rows.push(row);
+            log(`  ${db}, cache ${cache}: ${scenario}: ${row.reqPerSec} req/s, p99 ${row.p99} ms, ${row.errors + row.non2xx} errors, ${row.ratio.toFixed(2)}x`);
+          }
+        } finally {
+          await stop(app);
+        }
+      }
+    } finally {
+      await stop(baselineChild);
+    }
+    return { rows, baseline, note };
+  } finally {
+    await cleanup();
+  }
 }
 
-function table(db: string, rows: Row[]): string {
+function verdict(r: Row): string {
+  if (r.scenario === 'baseline') return '';
+  const misses: string[] = [];
+  if (r.goal !== undefined && r.ratio < r.goal) misses.push(`ratio < ${r.goal}`);
+  if (r.p99 >= p99GoalMs) misses.push(`p99 ≥ ${p99GoalMs}`);
+  if (r.errors + r.non2xx > 0) misses.push('errors');
+  const goal = r.goal !== undefined ? `≥ ${r.goal}x, ` : '';
+  return misses.length === 0 ? `${goal}p99 < ${p99GoalMs}: holds` : `${goal}p99 < ${p99GoalMs}: misses (${misses.join(', ')})`;
+}
+
+function table(db: string, result: { rows: Row[]; baseline: BaselineReady; note: string }): string {
   const load = loadavg().map((n) => n.toFixed(1)).join(' ');
-  const head = `\n### ${db} (${duration}s per scenario, ${connections} connections, load average after: ${load})\n\n| scenario | req/s | p50 ms | p99 ms | peak RSS MB | errors | ratio to baseline |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |\n`;
-  return head + rows.map((r) => `| ${r.scenario} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${r.peakRssMb} | ${r.errors} | ${r.ratio?.toFixed(2)} |`).join('\n') + '\n';
+  const head =
+    `\n### ${db}: ${result.baseline.products} active products, ${connections} connections, ${duration} s a scenario (load average after: ${load})\n\n` +
+    `${result.note}.\n\n` +
+    '| scenario | cache | req/s | p50 ms | p99 ms | errors (non-2xx) | app peak RSS MB | ratio to baseline | goal |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n';
+  const fmt = new Intl.NumberFormat('en-GB');
+  return (
+    head +
+    result.rows
+      .map((r) => `| ${r.scenario} | ${r.cache} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.scenario === 'baseline' ? '' : r.peakRssMb} | ${r.ratio.toFixed(2)} | ${verdict(r)} |`)
+      .join('\n') +
+    '\n'
+  );
 }
 
 await mkdir('bench/results', { recursive: true });
 for (const db of targets) {
-  const rows = await run(db);
-  writeFileSync(`bench/results/${db}.json`, JSON.stringify({ date: new Date().toISOString(), duration, connections, node: process.version, rows }, null, 2));
-  process.stdout.write(table(db, rows));
+  const result = await run(db);
+  writeFileSync(
+    `bench/results/${db}.json`,
+    JSON.stringify({ date: new Date().toISOString(), duration, connections, node: process.version, products: result.baseline.products, note: result.note, rows: result.rows }, null, 2),
+  );
+  process.stdout.write(table(db, result));
 }

@@ -17,7 +17,7 @@ export type Db = Kysely<Database>;
  * working set fits in far less than the 128 MB default; measured: 411 → 282 MB resident after opening
  * the demo database and running 500 joins (docs/benchmarks.md). Table files still sit in the OS cache.
  */
-const embeddedSettings = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'].join('\n');
+export const embeddedSettings = ['shared_buffers = 16MB', 'work_mem = 4MB', 'maintenance_work_mem = 16MB', 'temp_buffers = 2MB'].join('\n');
 
 /** The extensions the migrations create; PGlite must load them whenever it opens a data folder. */
 export const pgliteExtensions = { pg_trgm };

@@ -20,8 +20,7 @@ export interface ProductSummaryRow {
   image_formats: string[] | null;
 }
 
-export interface CategoryRowWithStats extends CategoryRow {
-  product_count: number;
+export interface CategoryRowWithCover extends CategoryRow {
   cover_key: string | null;
   cover_alt: string | null;
   cover_width: number | null;
@@ -30,38 +29,42 @@ export interface CategoryRowWithStats extends CategoryRow {
   cover_formats: string[] | null;
 }
 
-/** Categories in display order, each with its active product count and its newest product's first image. */
-export async function findCategories(db: Db): Promise<CategoryRowWithStats[]> {
-  const rows = await db
+/**
+ * Categories in display order, each with its newest active product's first image for a tile. Every page
+ * reads this (the menu), so its cost must not grow with the catalog: no counts, and per category two
+ * index probes (product_category_newest_idx, then the product's images) that stop at the first match.
+ */
+export async function findCategories(db: Db, filter: { slug?: string } = {}): Promise<CategoryRowWithCover[]> {
+  let q = db
     .selectFrom('category as c')
     .leftJoinLateral(
       (eb) =>
         eb
           .selectFrom('product as p')
-          .innerJoin('product_image as i', 'i.product_id', 'p.id')
           .whereRef('p.category_id', '=', 'c.id')
           .where('p.status', '=', 'active')
-          .select(['i.storage_key as cover_key', 'i.alt as cover_alt', 'i.width as cover_width', 'i.height as cover_height', 'i.widths as cover_widths', 'i.formats as cover_formats'])
+          .where((w) => w.exists(w.selectFrom('product_image as pi').select('pi.id').whereRef('pi.product_id', '=', 'p.id')))
+          .select('p.id')
           .orderBy('p.created_at', 'desc')
+          .limit(1)
+          .as('newest'),
+      (join) => join.onTrue(),
+    )
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('product_image as i')
+          .whereRef('i.product_id', '=', 'newest.id')
+          .select(['i.storage_key as cover_key', 'i.alt as cover_alt', 'i.width as cover_width', 'i.height as cover_height', 'i.widths as cover_widths', 'i.formats as cover_formats'])
           .orderBy('i.position')
           .limit(1)
           .as('cover'),
       (join) => join.onTrue(),
     )
     .selectAll('c')
-    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height', 'cover.cover_widths', 'cover.cover_formats'])
-    .select((eb) =>
-      eb
-        .selectFrom('product as p')
-        .whereRef('p.category_id', '=', 'c.id')
-        .where('p.status', '=', 'active')
-        .select(eb.fn.countAll<number>().as('n'))
-        .as('product_count'),
-    )
-    .orderBy('c.position')
-    .orderBy('c.name')
-    .execute();
-  return rows.map((r) => ({ ...r, product_count: Number(r.product_count) }));
+    .select(['cover.cover_key', 'cover.cover_alt', 'cover.cover_width', 'cover.cover_height', 'cover.cover_widths', 'cover.cover_formats']);
+  if (filter.slug !== undefined) q = q.where('c.slug', '=', filter.slug);
+  return q.orderBy('c.position').orderBy('c.name').execute();
 }
 
 export async function findCategoryBySlug(db: Db, slug: string): Promise<CategoryRow | undefined> {

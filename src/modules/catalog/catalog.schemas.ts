@@ -10,7 +10,6 @@ export const Category = Type.Object({
   name: Type.String(),
   description: Type.String(),
   parentId: Type.Union([Type.String(), Type.Null()]),
-  productCount: Type.Integer(),
   image: Type.Union([Image, Type.Null()]),
 });
 

@@ -42,27 +42,28 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         : null,
   });
 
+  const toCategory = (r: repo.CategoryRowWithCover): CategorySummary => ({
+    id: r.id,
+    slug: r.slug,
+    name: r.name,
+    description: r.description,
+    parentId: r.parent_id,
+    image:
+      r.cover_key !== null
+        ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })
+        : null,
+  });
+
+  // One category's row and cover, not the whole list: a category page must not pay for every tile.
   const categoryBySlug = async (slug: string): Promise<CategorySummary> => {
-    const found = (await service.listCategories()).find((c) => c.slug === slug);
+    const [found] = await repo.findCategories(db, { slug });
     if (!found) throw categoryNotFound(slug);
-    return found;
+    return toCategory(found);
   };
 
   const service: CatalogService = {
     async listCategories() {
-      const rows = await repo.findCategories(db);
-      return rows.map((r) => ({
-        id: r.id,
-        slug: r.slug,
-        name: r.name,
-        description: r.description,
-        parentId: r.parent_id,
-        productCount: r.product_count,
-        image:
-          r.cover_key !== null
-            ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })
-            : null,
-      }));
+      return (await repo.findCategories(db)).map(toCategory);
     },
 
     getCategory: categoryBySlug,

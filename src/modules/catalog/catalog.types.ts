@@ -10,7 +10,6 @@ export interface CategorySummary {
   description: string;
   /** The category above it in the tree; null at the top level (the storefront menu shows those). */
   parentId: string | null;
-  productCount: number;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
 }

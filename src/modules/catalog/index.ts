@@ -15,6 +15,7 @@ export type { ProductDraft, ProductView, ProductWriteService } from './catalog.p
 export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
 export { productImagesAdmin } from './catalog.images.admin.js';
 export { createProductImagesService, type ProductImagesService } from './catalog.images.service.js';
+export { seedGeneratedCatalog, type GeneratedSeedResult } from './demo/seed-generated.js';
 export { listingSorts, type CatalogBrowse, type ListingFacets, type ListingFilters, type ListingQuery, type ListingResult, type ListingSort, type PriceBand } from './catalog.browse.js';
 export { categoryPath, createCatalogIndexSource, type CatalogIndexSource, type IndexCategory, type IndexProduct } from './catalog.index-source.js';
 export type { ProductStatus } from './catalog.tables.js';

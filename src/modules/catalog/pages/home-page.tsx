@@ -59,7 +59,6 @@ export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }
                 <a class="tile" href={`/c/${c.slug}`}>
                   {c.image ? <Picture image={c.image} sizes="(min-width: 64rem) 12rem, (min-width: 40rem) 30vw, 45vw" alt="" /> : null}
                   <span class="tile__name">{c.name}</span>
-                  <span class="tile__count">{c.productCount === 1 ? '1 product' : `${c.productCount} products`}</span>
                 </a>
               </li>
             ))}
