@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { CounterStore } from './adapters/cache/counter-store.js';
+import { createRedisSignal } from './adapters/cache/redis-signal.js';
+import { createLocalSignal } from './adapters/cache/signal.js';
+import type { CdnInvalidator } from './adapters/cdn/cdn.js';
+import { openCdn } from './adapters/cdn/open-cdn.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import type { Mailer } from './adapters/mail/mailer.js';
@@ -8,6 +12,7 @@ import { isDevMailer, openMailer } from './adapters/mail/open-mailer.js';
 import type { BusinessMetrics } from './adapters/metrics/business-metrics.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import { registerBackOffice, type StaffGuard } from './backoffice/index.js';
+import { composeCatalogChanges, type CatalogChanges } from './catalog-changes.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerCspReports } from './http/csp-report.js';
@@ -63,6 +68,8 @@ export interface AppDeps {
   passwordHasher?: PasswordHasher;
   /** The clock of time-limited things (sessions, links, TOTP); tests move it. */
   now?: () => Date;
+  /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
+  cdn?: CdnInvalidator;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -82,6 +89,8 @@ export interface AppServices {
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
   outbox: Outbox;
+  /** What follows a catalog change (search index, every instance's read cache, the CDN): writers call it. */
+  catalogChanges: CatalogChanges;
 }
 
 export interface BuiltApp {
@@ -134,6 +143,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
+  // Every instance drops its read cache when any instance's outbox runs the job: Redis pub/sub across
+  // instances, or this process alone.
+  const catalogSignal = config.redis
+    ? createRedisSignal({ url: config.redis.url, channel: `${config.redis.prefix}catalog-changes`, onError: (err) => app.log.warn({ err }, 'catalog change signal: Redis unavailable') })
+    : createLocalSignal();
+  app.addHook('onClose', async () => catalogSignal.close());
+  app.addHook('onReady', async () => catalogSignal.ready(2_000));
+  const catalogChanges = composeCatalogChanges({
+    outbox, readCache: catalog, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
+    productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
+  });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -164,8 +184,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext });
-  await app.register(contentPlugin, { pageContext });
+  await app.register(catalogPlugin, { catalog, pageContext, caching: config.catalogCdn });
+  await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
@@ -198,7 +218,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox },
+    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, catalogChanges },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

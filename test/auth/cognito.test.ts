@@ -250,7 +250,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
     it('sets the attempt cookie HttpOnly, SameSite=Lax, for 10 minutes, and clears it at the callback', async () => {
       const res = await visit(new CookieJar(), `${h.base}/account/oauth/start`);
       expect(res.status).toBe(303);
-      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oidc-attempt='))!;
       expect(cookie).toMatch(/^oidc-attempt=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/);
     });
