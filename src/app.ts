@@ -170,7 +170,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
-    shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
+    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: () => catalog.listCategories(), footerLinks: contentFooterLinks,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });

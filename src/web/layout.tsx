@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { Icon, LogoMark } from './icons.js';
 import type { PageContext } from './page-context.js';
+import { SeoHead, type PageMeta } from './seo.js';
 
 interface LayoutProps {
   ctx: PageContext;
@@ -11,10 +12,12 @@ interface LayoutProps {
   preloadImage?: string;
   /** Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). */
   scripts?: readonly string[];
+  /** Canonical URL, Open Graph and JSON-LD (web/seo.tsx); absent: the canonical is the current path. */
+  meta?: PageMeta;
 }
 
 /** The storefront shell: skip link, header with categories, search, account and cart, and the footer. */
-export function Layout({ ctx, title, description, children, preloadImage, scripts }: LayoutProps) {
+export function Layout({ ctx, title, description, children, preloadImage, scripts, meta }: LayoutProps) {
   const nav = ctx.categories.slice(0, 7);
   return (
     <html lang={ctx.locale}>
@@ -23,6 +26,7 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${ctx.shopName}`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        <SeoHead ctx={ctx} title={title} description={description} meta={meta ?? { canonicalPath: ctx.currentPath }} />
         <link rel="stylesheet" href={ctx.stylesheet} />
         {preloadImage ? <link rel="preload" as="image" href={preloadImage} fetchpriority="high" /> : null}
         {scripts?.map((src) => <script key={src} src={src} defer />)}

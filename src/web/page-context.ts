@@ -1,6 +1,8 @@
 /** What every storefront page's layout needs, gathered once per request by the route. */
 export interface PageContext {
   shopName: string;
+  /** PUBLIC_URL: canonical URLs, Open Graph and structured data are absolute. */
+  publicUrl: string;
   locale: string;
   stylesheet: string;
   /** Hashed URLs of the client scripts (src/web/assets.ts); a page lists the ones it needs in its layout. */
@@ -20,6 +22,7 @@ export interface FooterLink {
 
 export interface PageContextDeps {
   shopName: string;
+  publicUrl: string;
   locale: string;
   stylesheet: string;
   scripts?: { webauthn: string; passkeys: string };
@@ -31,6 +34,7 @@ export interface PageContextDeps {
 export function createPageContextFactory(deps: PageContextDeps): (path: string) => Promise<PageContext> {
   return async (path) => ({
     shopName: deps.shopName,
+    publicUrl: deps.publicUrl,
     locale: deps.locale,
     stylesheet: deps.stylesheet,
     ...(deps.scripts ? { scripts: deps.scripts } : {}),

@@ -155,7 +155,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       auth: staffApp.auth,
       sessionOf: staffApp.sessionOf,
       cookieMaxAgeSeconds: 3600,
-      pageContext: async (path) => ({ shopName: 'Test', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], footerLinks: [], cartCount: 0 }),
+      pageContext: async (path) => ({ shopName: 'Test', publicUrl: 'http://localhost:3000', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], footerLinks: [], cartCount: 0 }),
       syncStaffRole: async (userId, role) => void syncCalls.push({ userId, role }),
       now: () => staffApp.clock.now,
     });

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { sendPage } from '../../web/html-reply.js';
 import type { PageContext } from '../../web/page-context.js';
 import * as S from './catalog.schemas.js';
+import { categoryHead, homeHead, productHead } from './catalog.seo.js';
 import type { CatalogService } from './catalog.service.js';
 import { CategoryPage } from './pages/category-page.js';
 import { HomePage } from './pages/home-page.js';
@@ -48,7 +49,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       catalog.listProducts({ limit: 1, offset: 0, featuredFirst: true }),
     ]);
     const data = { hero: featured.items[0], categories, products: latest.items };
-    return sendPage(request, reply, <HomePage ctx={ctx} data={data} />);
+    const head = homeHead(ctx.publicUrl, ctx.shopName, 'Considered goods for everyday living', 'Well-made homeware, apparel and stationery, delivered across the UK.', data.hero?.image?.url);
+    return sendPage(request, reply, <HomePage ctx={ctx} head={head} data={data} />);
   });
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
@@ -61,7 +63,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
         catalog.getCategory(request.params.slug),
         catalog.listProducts({ category: request.params.slug, limit: pageSize, offset: (pageNumber - 1) * pageSize }),
       ]);
-      return sendPage(request, reply, <CategoryPage ctx={ctx} category={category} page={page} pageNumber={pageNumber} />);
+      const head = categoryHead(ctx.publicUrl, category, pageNumber);
+      return sendPage(request, reply, <CategoryPage ctx={ctx} head={head} category={category} page={page} pageNumber={pageNumber} />);
     },
   );
 
@@ -71,7 +74,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     async (request, reply) => {
       const [ctx, product] = await Promise.all([pageContext(request.url), catalog.getProduct(request.params.slug)]);
       const related = (await catalog.listProducts({ category: product.category.slug, limit: 5, offset: 0 })).items.filter((p) => p.id !== product.id).slice(0, 4);
-      return sendPage(request, reply, <ProductPage ctx={ctx} product={product} imageIndex={(request.query.image ?? 1) - 1} related={related} />);
+      const head = productHead(ctx.publicUrl, ctx.shopName, product);
+      return sendPage(request, reply, <ProductPage ctx={ctx} head={head} product={product} imageIndex={(request.query.image ?? 1) - 1} related={related} />);
     },
   );
 }

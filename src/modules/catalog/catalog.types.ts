@@ -11,6 +11,13 @@ export interface CategorySummary {
   productCount: number;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
+  /** Title and meta description for search engines; empty: the name and a trimmed description. */
+  seo: SeoFields;
+}
+
+export interface SeoFields {
+  title: string;
+  description: string;
 }
 
 export type StockLevel = 'in_stock' | 'low_stock' | 'sold_out';
@@ -41,6 +48,8 @@ export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
   images: ImageRef[];
   variants: ProductVariant[];
+  /** Title and meta description for search engines; empty: the name and a trimmed description. */
+  seo: SeoFields;
 }
 
 export interface Page<T> {

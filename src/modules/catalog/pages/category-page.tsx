@@ -2,18 +2,19 @@ import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { formatCount } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
+import { categoryTrail, type PageHead } from '../catalog.seo.js';
 import type { CategorySummary, Page, ProductSummary } from '../catalog.types.js';
 import { ProductGrid } from './product-card.js';
 
 /** A category listing with breadcrumb, count and numbered pagination. */
-export function CategoryPage({ ctx, category, page, pageNumber }: { ctx: PageContext; category: CategorySummary; page: Page<ProductSummary>; pageNumber: number }) {
+export function CategoryPage({ ctx, head, category, page, pageNumber }: { ctx: PageContext; head: PageHead; category: CategorySummary; page: Page<ProductSummary>; pageNumber: number }) {
   const pages = Math.max(1, Math.ceil(page.total / page.limit));
   const first = page.offset + 1;
   const last = page.offset + page.items.length;
   return (
-    <Layout ctx={ctx} title={pageNumber > 1 ? `${category.name} – page ${pageNumber}` : category.name} description={category.description}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
       <div class="container">
-        <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: category.name }]} />
+        <Breadcrumb trail={categoryTrail(category)} />
         <header class="page-head">
           <h1>
             {category.name} <span class="visually-hidden">,</span>

@@ -3,6 +3,7 @@ import { formatMoney } from '../../../web/format.js';
 import { Icon } from '../../../web/icons.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
+import type { PageHead } from '../catalog.seo.js';
 import type { ProductDetail, ProductSummary } from '../catalog.types.js';
 import { Price } from './price.js';
 import { ProductGrid } from './product-card.js';
@@ -11,11 +12,11 @@ import { ProductGrid } from './product-card.js';
  * Product page: gallery with thumbnails as links (image choice lives in the URL, so it works without
  * JavaScript), price, variants with their stock, delivery and returns, related products.
  */
-export function ProductPage({ ctx, product, imageIndex, related }: { ctx: PageContext; product: ProductDetail; imageIndex: number; related: ProductSummary[] }) {
+export function ProductPage({ ctx, head, product, imageIndex, related }: { ctx: PageContext; head: PageHead; product: ProductDetail; imageIndex: number; related: ProductSummary[] }) {
   const main = product.images[imageIndex] ?? product.images[0];
   const priced = new Set(product.variants.map((v) => v.price.amount)).size > 1;
   return (
-    <Layout ctx={ctx} title={product.name} description={product.description.slice(0, 160)} preloadImage={main?.url}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta} preloadImage={main?.url}>
       <div class="container">
         <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: product.category.name, href: `/c/${product.category.slug}` }, { label: product.name }]} />
         <div class="product">
