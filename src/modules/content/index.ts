@@ -12,3 +12,10 @@ export async function contentPlugin(app: FastifyInstance, options: { pageContext
 
 /** The footer's links to the information pages. */
 export const contentFooterLinks: readonly FooterLink[] = contentPages.map((p) => ({ group: p.group, href: `/pages/${p.slug}`, title: p.title }));
+
+/** The information pages for the sitemap (a SitemapSource): static, so they carry no date. */
+export const contentSitemap = {
+  name: 'pages',
+  stats: async () => ({ count: contentPages.length, lastModified: null }),
+  entries: async (offset: number, limit: number) => contentPages.slice(offset, offset + limit).map((p) => ({ path: `/pages/${p.slug}` })),
+};
