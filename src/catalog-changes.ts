@@ -9,6 +9,12 @@ import type { Outbox } from './modules/outbox/index.js';
 export const cacheInvalidateJob = 'catalog.cache-invalidate';
 export const cdnInvalidateJob = 'cdn.invalidate';
 
+/** The CDN job: paths to drop, and products whose pages to drop (looked up when it runs). */
+interface CdnJob {
+  paths: string[];
+  productIds?: string[];
+}
+
 /** The message every instance hears on the catalog's signal: drop the read cache. */
 const dropReadCache = 'catalog:drop';
 
@@ -26,7 +32,7 @@ export interface CatalogChangesDeps {
   /** Heard by every instance (Redis pub/sub with REDIS_URL, else this process). */
   signal: Signal;
   cdn: CdnInvalidator;
-  /** Storefront paths of products by id, for a stock change that names only ids. */
+  /** Storefront paths of products by id, for a stock change that names only ids (read after the commit). */
   productPaths: (productIds: string[]) => Promise<string[]>;
 }
 
@@ -42,7 +48,10 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
     if (message === dropReadCache) deps.readCache.invalidate();
   });
   outbox.handle(cacheInvalidateJob, async () => signal.send(dropReadCache));
-  outbox.handle<{ paths: string[] }>(cdnInvalidateJob, async ({ paths }) => cdn.invalidate(paths));
+  outbox.handle<CdnJob>(cdnInvalidateJob, async ({ paths, productIds }) => {
+    const products = productIds && productIds.length > 0 ? await deps.productPaths(productIds) : [];
+    await cdn.invalidate([...paths, ...products.map((p) => `${p}*`)]);
+  });
 
   const listener: CatalogChangeListener = async (trx, change) => {
     // Search index: queueIndex(trx, change.productIds) joins here.
@@ -57,8 +66,10 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
     listener,
     async onLevelsChanged(trx, productIds) {
       if (productIds.length === 0) return;
-      const paths = cdn.kind === 'none' ? [] : await deps.productPaths(productIds);
-      await listener(trx, { productIds, categoryIds: [], collectionIds: [], paths });
+      await outbox.enqueue(trx, { type: cacheInvalidateJob, key: `${cacheInvalidateJob}:${randomUUID()}`, payload: {} });
+      // The writer's transaction holds its connection: the pages' paths are looked up when the job runs.
+      const job: CdnJob = { paths: cdnPaths({ productIds, categoryIds: [], collectionIds: [], paths: [] }), productIds };
+      if (cdn.kind !== 'none') await outbox.enqueue(trx, { type: cdnInvalidateJob, key: `${cdnInvalidateJob}:${randomUUID()}`, payload: job });
     },
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildApp, type AppServices, type BuiltApp } from '../../src/app.js';
 import type { CounterStore } from '../../src/adapters/cache/counter-store.js';
+import type { CdnInvalidator } from '../../src/adapters/cdn/cdn.js';
 import type { KeyRing } from '../../src/adapters/keys/key-ring.js';
 import type { DevMailer } from '../../src/adapters/mail/dev.js';
 import type { Mailer } from '../../src/adapters/mail/mailer.js';
@@ -51,6 +52,8 @@ export interface TestAppOptions {
   keyRing?: KeyRing;
   counterStore?: CounterStore;
   isShuttingDown?: () => boolean;
+  /** The CDN port (default: from CDN, `none`). */
+  cdn?: CdnInvalidator;
 }
 
 const generous: RateLimitRule[] = [{ name: 'api', class: 'api', pathPrefix: '/api/', limit: 100_000, windowSeconds: 60 }];
@@ -100,6 +103,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...(options.keyRing ? { keyRing: options.keyRing } : {}),
     ...(options.counterStore ? { counterStore: options.counterStore } : {}),
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+    ...(options.cdn ? { cdn: options.cdn } : {}),
   });
   return {
     ...built.services,
