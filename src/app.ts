@@ -48,6 +48,7 @@ import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
+import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
 import { createPageContextFactory } from './web/page-context.js';
@@ -135,6 +136,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
+  registerApiDocsPage(app, { stylesheet: assets.stylesheet });
   const inventory = createInventoryService({ db });
   const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });

@@ -236,3 +236,27 @@ describe('HTTP caching', () => {
     expect(res.headers.etag).toBeUndefined();
   });
 });
+
+describe('the API reference', () => {
+  it('serves the OpenAPI JSON at /api/docs/json, and every public catalog operation has tags and a summary', async () => {
+    const doc = (await t.app.inject('/api/docs/json')).json<{ paths: Record<string, Record<string, { tags?: string[]; summary?: string }>> }>();
+    const catalogPaths = Object.keys(doc.paths).filter((p) => /^\/api\/v1\/(products|categories|collections|search)/.test(p));
+    expect(catalogPaths.length).toBeGreaterThanOrEqual(3);
+    for (const path of catalogPaths) {
+      for (const [method, op] of Object.entries(doc.paths[path]!)) {
+        expect(op.tags?.length, `${method} ${path} tags`).toBeGreaterThan(0);
+        expect(op.summary, `${method} ${path} summary`).toBeTruthy();
+      }
+    }
+  });
+
+  it('serves /api/docs as a page with no script, marking the staff API', async () => {
+    const res = await get('/api/docs');
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.headers['content-security-policy']).toMatch(/script-src/);
+    expect(res.body).not.toMatch(/<script/i);
+    expect(res.body).toContain('<code>/api/v1/products/{idOrSlug}</code>');
+    expect(res.body).toMatch(/<code>\/api\/v1\/admin\/staff<\/code><span class="badge badge--low">Staff API<\/span>/);
+  });
+});

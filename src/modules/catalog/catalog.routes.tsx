@@ -18,26 +18,26 @@ const pageSize = 24;
 
 /** Catalog JSON API under /api/v1 and the storefront pages /, /c/:slug and /p/:slug. */
 export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext }: CatalogRouteDeps): void {
-  app.get('/api/v1/categories', { schema: { tags: ['catalog'], response: { 200: Type.Object({ items: Type.Array(S.Category) }) } } }, async () => ({
+  app.get('/api/v1/categories', { schema: { tags: ['catalog'], summary: 'List the categories with their product counts', response: { 200: Type.Object({ items: Type.Array(S.Category) }) } } }, async () => ({
     items: await catalog.listCategories(),
   }));
 
   app.get<{ Querystring: { category?: string; limit: number; offset: number } }>(
     '/api/v1/products',
-    { schema: { tags: ['catalog'], querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
+    { schema: { tags: ['catalog'], summary: 'List active products, newest first, a page at a time', querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
     async (request) => catalog.listProducts(request.query),
   );
 
   app.get<{ Params: { idOrSlug: string } }>(
     '/api/v1/products/:idOrSlug',
-    { schema: { tags: ['catalog'], params: S.ProductRefParams, response: { 200: S.ProductDetail } } },
+    { schema: { tags: ['catalog'], summary: 'Get one active product by id or slug, with its variants and stock', params: S.ProductRefParams, response: { 200: S.ProductDetail } } },
     async (request) => catalog.getProduct(request.params.idOrSlug),
   );
 
   // A read with a body: clients holding a saved list (wishlist, recently viewed) refresh it in one call.
   app.post<{ Body: { ids?: string[]; slugs?: string[] } }>(
     '/api/v1/products/batch',
-    { bodyLimit: 16 * 1024, schema: { tags: ['catalog'], body: S.ProductBatchBody, response: { 200: Type.Object({ items: Type.Array(S.ProductSummary) }) } } },
+    { bodyLimit: 16 * 1024, schema: { tags: ['catalog'], summary: 'Refresh a saved list: summaries of up to 50 products by id or slug', body: S.ProductBatchBody, response: { 200: Type.Object({ items: Type.Array(S.ProductSummary) }) } } },
     async (request) => ({ items: await catalog.findProducts(request.body) }),
   );
 
