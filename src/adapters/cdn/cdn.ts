@@ -13,7 +13,7 @@ export interface CdnInvalidator {
 /** CDN and its companions, as parsed by config.ts. */
 export type CdnConfig =
   | { kind: 'none' }
-  | { kind: 'cloudfront'; distributionId: string; region: string | undefined; endpoint: string | undefined };
+  | { kind: 'cloudfront'; distributionId: string; endpoint: string | undefined };
 
 export function readCdnConfig(read: SettingsReader): CdnConfig {
   const kind = read.oneOf('CDN', ['none', 'cloudfront'] as const, 'none');
@@ -22,5 +22,6 @@ export function readCdnConfig(read: SettingsReader): CdnConfig {
   if (distributionId === undefined || !/^[A-Z0-9]{8,32}$/.test(distributionId)) {
     read.problem('CDN_DISTRIBUTION_ID: must be set to the CloudFront distribution id (such as E2QWRUHAPOMQZL) when CDN=cloudfront');
   }
-  return { kind, distributionId: distributionId ?? '', region: read.optionalString('AWS_REGION'), endpoint: read.optionalString('CDN_ENDPOINT') };
+  // CloudFront is global: its API is signed for us-east-1 whatever AWS_REGION the instance runs in.
+  return { kind, distributionId: distributionId ?? '', endpoint: read.optionalString('CDN_ENDPOINT') };
 }

@@ -4,6 +4,6 @@ import { createNoCdn } from './none.js';
 
 /** The CDN port from CDN: none (local) or CloudFront (CDN_DISTRIBUTION_ID). */
 export function openCdn(config: CdnConfig): CdnInvalidator {
-  if (config.kind === 'cloudfront') return createCloudFrontCdn({ distributionId: config.distributionId, region: config.region, endpoint: config.endpoint });
+  if (config.kind === 'cloudfront') return createCloudFrontCdn({ distributionId: config.distributionId, endpoint: config.endpoint });
   return createNoCdn();
 }
