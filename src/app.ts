@@ -38,14 +38,34 @@ import {
   type PasswordHasher,
   type Session,
 } from './modules/auth/index.js';
-import { catalogPlugin, createCatalogService, createCatalogSitemap, withReadCache, type CatalogService } from './modules/catalog/index.js';
+import {
+  catalogAdmin,
+  catalogPlugin,
+  categoriesAdmin,
+  collectionsAdmin,
+  createCatalogIndexSource,
+  createCatalogService,
+  createCatalogSitemap,
+  createCategoriesService,
+  createCollectionsService,
+  createProductImagesService,
+  createVariantDirectory,
+  productImagesAdmin,
+  withReadCache,
+  type CatalogChangeListener,
+  type CatalogService,
+  type CategoriesService,
+  type CollectionsService,
+  type ProductWriteService,
+} from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
-import { createInventoryService } from './modules/inventory/index.js';
-import { createMediaUrls, mediaPlugin } from './modules/media/index.js';
+import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
+import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
@@ -77,6 +97,14 @@ export interface AppDeps {
 /** The services the modules expose to each other, to the command-line tools and to tests. */
 export interface AppServices {
   catalog: CatalogService;
+  /** Stock per variant and its ledger: the checkout reserves and sells inside the order's transaction. */
+  inventory: InventoryService;
+  /** The category tree's writes (audited). */
+  categories: CategoriesService;
+  /** Collections' writes and definitions (`collectionDefinitions()` for the search indexer). */
+  collections: CollectionsService;
+  /** The catalog's write side: products created, changed and archived by staff. */
+  products: ProductWriteService;
   /** The audit trail: modules call audit.record(trx, event) inside their transactions. */
   audit: AuditService;
   /** Field-level encryption and blind indexes for personal data. */
@@ -93,6 +121,8 @@ export interface AppServices {
   outbox: Outbox;
   /** What follows a catalog change (search index, every instance's read cache, the CDN): writers call it. */
   catalogChanges: CatalogChanges;
+  /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
+  search: SearchService;
 }
 
 export interface BuiltApp {
@@ -137,15 +167,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
   registerApiDocsPage(app, { stylesheet: assets.stylesheet });
-  const inventory = createInventoryService({ db });
-  const catalog = withReadCache(createCatalogService({ db, inventory, media: createMediaUrls() }), { ttlMs: config.catalogCacheTtlMs });
+  // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
+  // change's transaction. The listeners run only on requests, after `search` below exists.
+  const catalogChanged: CatalogChangeListener = (trx, change) => catalogChanges.listener(trx, change);
+  const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => catalogChanges.onLevelsChanged(trx, productIds) });
+  // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
+  const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
+  const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
   const audit = createAuditService({ db, now });
+  const categories = createCategoriesService({ db, audit, onChange: catalogChanged });
+  const collections = createCollectionsService({ db, audit, onChange: catalogChanged });
+  const imageIngest = createImageIngest({ store: deps.store, maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels });
+  const productImages = createProductImagesService({ db, audit, ingest: imageIngest, media, onChange: catalogChanged });
   const fieldEncryption = createFieldEncryption({ db, keyRing });
   // After-commit work (mail first) is written as outbox jobs with its change; the worker runs here unless
   // OUTBOX_WORKER=off leaves it to `npm run worker`. Closing the app stops it before the mailer and database.
   const outbox = createOutbox({ db, fieldEncryption, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.outbox, now });
   registerMailHandler(outbox, mailer, { messageIdDomain: new URL(config.publicUrl).hostname });
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
+  // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
+  const catalogIndexSource = createCatalogIndexSource({ db });
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media, outbox });
   // Every instance drops its read cache when any instance's outbox runs the job: Redis pub/sub across
   // instances, or this process alone.
   const catalogSignal = config.redis
@@ -154,7 +196,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onClose', async () => catalogSignal.close());
   app.addHook('onReady', async () => catalogSignal.ready(2_000));
   const catalogChanges = composeCatalogChanges({
-    outbox, readCache: catalog, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
+    outbox, search, readCache: catalog, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
     productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
   });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
@@ -174,7 +216,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
-    listCategories: () => catalog.listCategories(), footerLinks: contentFooterLinks,
+    listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
+    favicon: assets.favicon, payments: config.payments,
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -187,7 +230,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const cookieMaxAgeSeconds = config.auth.sessionAbsoluteHours * 3600;
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
-  await app.register(catalogPlugin, { catalog, pageContext, caching: config.catalogCdn });
+  const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
+  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), browse: search, caching: config.catalogCdn });
+  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext, caching: config.catalogCdn });
   await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
@@ -217,12 +262,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       }),
       auditAdmin({ audit, query: createAuditQuery({ db }), locale: config.shop.locale, now }),
       outboxAdmin({ outbox, locale: config.shop.locale }),
+      catalogBackOffice,
+      collectionsAdmin({ collections, categories, locale: config.shop.locale }),
+      categoriesAdmin({ categories, locale: config.shop.locale }),
+      inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });
 
   return {
     app,
-    services: { catalog, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, catalogChanges },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -27,6 +27,8 @@ export interface CatalogChanges {
 
 export interface CatalogChangesDeps {
   outbox: Outbox;
+  /** The search module's part: its index jobs, written in the same transaction. */
+  search: { onCatalogChange: CatalogChangeListener; queueIndex: (trx: Db, productIds: readonly string[]) => Promise<void> };
   /** This instance's read cache in front of the catalog. */
   readCache: { invalidate(): void };
   /** Heard by every instance (Redis pub/sub with REDIS_URL, else this process). */
@@ -54,7 +56,7 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
   });
 
   const listener: CatalogChangeListener = async (trx, change) => {
-    // Search index: queueIndex(trx, change.productIds) joins here.
+    await deps.search.onCatalogChange(trx, change);
     await outbox.enqueue(trx, { type: cacheInvalidateJob, key: `${cacheInvalidateJob}:${randomUUID()}`, payload: {} });
     const paths = cdnPaths(change);
     if (cdn.kind !== 'none' && paths.length > 0) {
@@ -66,6 +68,7 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
     listener,
     async onLevelsChanged(trx, productIds) {
       if (productIds.length === 0) return;
+      await deps.search.queueIndex(trx, productIds);
       await outbox.enqueue(trx, { type: cacheInvalidateJob, key: `${cacheInvalidateJob}:${randomUUID()}`, payload: {} });
       // The writer's transaction holds its connection: the pages' paths are looked up when the job runs.
       const job: CdnJob = { paths: cdnPaths({ productIds, categoryIds: [], collectionIds: [], paths: [] }), productIds };

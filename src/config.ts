@@ -1,11 +1,14 @@
 import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
 import { readCdnConfig, type CdnConfig } from './adapters/cdn/cdn.js';
+import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
+import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-cache.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
+import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
@@ -59,6 +62,12 @@ export interface Config {
   outbox: OutboxSettings;
   /** Sessions of the built-in accounts and who signs people in (src/modules/auth/auth.settings.ts). */
   auth: AuthSettings;
+  /** The object store (STORAGE): files under DATA_DIR, or an S3 bucket with SSE-KMS (src/adapters/storage). */
+  storage: StorageConfig;
+  /** Upload limits and CDN_URL (src/modules/media/media.settings.ts). */
+  media: MediaSettings;
+  /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
+  payments: PaymentProvider[];
 }
 
 export class ConfigError extends Error {
@@ -133,6 +142,9 @@ export function loadConfig(env: Env = process.env): Config {
   };
   const outbox = readOutboxSettings(read);
   const auth = readAuthSettings(read, { nodeEnv });
+  const storage = readStorage(read, { nodeEnv });
+  const media = readMediaSettings(read, { nodeEnv });
+  const payments = readPaymentProviders(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -140,6 +152,8 @@ export function loadConfig(env: Env = process.env): Config {
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth, catalogCdn, cdn,
+    storage, media,
+    payments,
   };
 }
 

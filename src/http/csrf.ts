@@ -7,6 +7,16 @@ import { normalisePath } from './rate-limit-rules.js';
 import { csrfRejected } from './security-errors.js';
 import type { SecurityMetrics } from './security-metrics.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Set on the routes of an upload scope (src/modules/media/media.uploads.ts): a multipart body is only
+     * read by that scope's own hook, after this one, so the scope checks the form token with `verify`.
+     */
+    csrfAfterMultipart?: boolean;
+  }
+}
+
 export interface CsrfOptions {
   /** CSRF_SECRET, or random bytes per process when unset (development, one process). */
   secret: string | Buffer;
@@ -28,6 +38,11 @@ export interface Csrf {
    * (later visits carry the cookie, and sendPage keeps cookie-carrying pages private).
    */
   token(request: FastifyRequest): string;
+  /**
+   * The token check for a body this edge cannot read before the route's scope does (multipart uploads):
+   * `given` is the form's `_csrf` field; the header is taken when it is absent. Throws CSRF_REJECTED.
+   */
+  verify(request: FastifyRequest, given: string | undefined): void;
 }
 
 /** Form field and header that carry the token. */
@@ -90,18 +105,24 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     if (!allowedCors) reject('it came from another site');
   });
 
-  app.addHook('preValidation', async (request) => {
-    if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
-    if (!formTypes.test(String(request.headers['content-type'] ?? ''))) return;
-    const body = request.body as Record<string, unknown> | null | undefined;
-    const fromBody = body !== null && typeof body === 'object' ? body[csrfFieldName] : undefined;
+  const verify = (request: FastifyRequest, fromBody: string | undefined): void => {
     const header = request.headers[csrfHeaderName];
-    const given = typeof fromBody === 'string' ? fromBody : typeof header === 'string' ? header : undefined;
+    const given = fromBody ?? (typeof header === 'string' ? header : undefined);
     const cookie = cookieOf(request);
     if (given === undefined || cookie === undefined) reject('the form had no security token');
     const expected = sign(request, cookie!);
     const actual = Buffer.from(given!, 'base64url');
     if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) reject('the form’s security token did not match');
+  };
+
+  app.addHook('preValidation', async (request) => {
+    if (!unsafeMethods.has(request.method) || exemptPaths.test(normalisePath(request.url))) return;
+    const type = String(request.headers['content-type'] ?? '');
+    if (!formTypes.test(type)) return;
+    if (request.routeOptions.config.csrfAfterMultipart === true && /^multipart\/form-data\b/i.test(type)) return;
+    const body = request.body as Record<string, unknown> | null | undefined;
+    const fromBody = body !== null && typeof body === 'object' ? body[csrfFieldName] : undefined;
+    verify(request, typeof fromBody === 'string' ? fromBody : undefined);
     // Route schemas reject unknown fields; the token has done its job.
     if (body !== null && typeof body === 'object') delete body[csrfFieldName];
   });
@@ -119,6 +140,7 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
   });
 
   return {
+    verify,
     token(request) {
       let value = cookieOf(request) ?? minted.get(request);
       if (value === undefined) {

@@ -6,6 +6,12 @@ export type ErrorCategory =
   | 'invalid_data'
   | 'not_found'
   | 'conflict'
+  /** A body larger than its limit (an upload over MEDIA_MAX_BYTES). */
+  | 'too_large'
+  /** A body of a type the endpoint does not take (an upload that is not JPEG, PNG, WebP or AVIF). */
+  | 'unsupported_type'
+  /** Well-formed but unusable content (an image that does not decode, or has too many pixels). */
+  | 'unprocessable'
   | 'unauthorized'
   | 'forbidden'
   | 'rate_limited'

@@ -6,7 +6,7 @@
  * Least privilege: `auditor` reads everything and changes nothing; only `owner` may grant, change or
  * remove the `owner` role (staff.service.ts enforces that, it is not a permission of its own).
  */
-export const staffRoles = ['owner', 'admin', 'catalog_manager', 'order_manager', 'support', 'auditor'] as const;
+export const staffRoles = ['owner', 'admin', 'catalog_manager', 'order_manager', 'support', 'content_editor', 'auditor'] as const;
 export type StaffRole = (typeof staffRoles)[number];
 
 /** A signed-in staff member as every back-office request sees them: the account, its role, its session. */
@@ -19,6 +19,10 @@ export interface StaffPrincipal {
 export const permissions = [
   'catalog.read',
   'catalog.write',
+  // Setting or changing a variant's price or compare-at price (products may be written without it).
+  'catalog.prices',
+  // Stock adjustments and low-stock thresholds (src/modules/inventory); reading stock needs catalog.read.
+  'inventory.write',
   'promotions.write',
   'orders.read',
   'orders.fulfil',
@@ -41,9 +45,10 @@ const readOnly: readonly Permission[] = permissions.filter((p) => p.endsWith('.r
 export const rolePermissions: Readonly<Record<StaffRole, readonly Permission[]>> = {
   owner: all,
   admin: all,
-  catalog_manager: ['catalog.read', 'catalog.write', 'promotions.write', 'orders.read'],
-  order_manager: ['catalog.read', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
+  catalog_manager: ['catalog.read', 'catalog.write', 'catalog.prices', 'inventory.write', 'promotions.write', 'orders.read'],
+  order_manager: ['catalog.read', 'inventory.write', 'orders.read', 'orders.fulfil', 'orders.refund', 'customers.read'],
   support: ['catalog.read', 'orders.read', 'orders.fulfil', 'customers.read', 'customers.write'],
+  content_editor: ['catalog.read', 'catalog.write'],
   auditor: readOnly,
 };
 
@@ -62,5 +67,6 @@ export const roleLabels: Readonly<Record<StaffRole, string>> = {
   catalog_manager: 'Catalog manager',
   order_manager: 'Order manager',
   support: 'Support',
+  content_editor: 'Content editor',
   auditor: 'Auditor',
 };

@@ -4,7 +4,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { faviconSvg } from './icons.js';
 
 /** A static asset held in memory, compressed once, served under a content-hashed name. */
 interface Asset {
@@ -22,11 +23,16 @@ export interface Assets {
    * Hashed URLs of the client scripts. `webauthn` is @simplewebauthn/browser's own minified UMD build
    * (one file, served as it ships: no bundler step); `passkeys` (src/web/scripts/passkeys.js) uses it.
    */
-  scripts: { webauthn: string; passkeys: string };
+  scripts: { webauthn: string; passkeys: string; variantPicker: string };
+  /** Hashed URL of the SVG favicon; /favicon.ico answers with the same icon for browsers that ask there. */
+  favicon: string;
 }
 
 function load(name: string, contentType: string, source: URL = new URL(name, import.meta.url)): Asset {
-  const identity = readFileSync(source);
+  return fromBytes(name, contentType, readFileSync(source));
+}
+
+function fromBytes(name: string, contentType: string, identity: Buffer): Asset {
   const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
   const dot = name.lastIndexOf('.');
   return {
@@ -49,23 +55,36 @@ export function registerAssets(app: FastifyInstance): Assets {
   const webauthnBuild = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
   const webauthn = load('webauthn.js', js, pathToFileURL(webauthnBuild));
   const passkeys = load('passkeys.js', js, new URL('scripts/passkeys.js', import.meta.url));
-  const byPath = new Map([css, webauthn, passkeys].map((a) => [a.path, a]));
+  const variantPicker = load('variant-picker.js', js, new URL('scripts/variant-picker.js', import.meta.url));
+  const favicon = fromBytes('favicon.svg', 'image/svg+xml', Buffer.from(faviconSvg));
+  const byPath = new Map([css, webauthn, passkeys, variantPicker, favicon].map((a) => [a.path, a]));
 
   app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = byPath.get(request.url.split('?')[0] ?? '');
     if (!asset) return reply.callNotFound();
-    const accepts = String(request.headers['accept-encoding'] ?? '');
-    const [encoding, body] = accepts.includes('br')
-      ? (['br', asset.br] as const)
-      : accepts.includes('gzip')
-        ? (['gzip', asset.gzip] as const)
-        : ([undefined, asset.identity] as const);
-    if (encoding) reply.header('content-encoding', encoding);
-    return reply
-      .header('vary', 'accept-encoding')
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .type(asset.contentType)
-      .send(body);
+    return sendAsset(request, reply, asset, 'public, max-age=31536000, immutable');
   });
-  return { stylesheet: css.path, scripts: { webauthn: webauthn.path, passkeys: passkeys.path } };
+  // Browsers and crawlers ask for /favicon.ico whatever the page links; its name carries no hash, so it
+  // is cached for a week rather than forever.
+  app.get('/favicon.ico', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, favicon, 'public, max-age=604800'));
+  return {
+    stylesheet: css.path,
+    scripts: { webauthn: webauthn.path, passkeys: passkeys.path, variantPicker: variantPicker.path },
+    favicon: favicon.path,
+  };
+}
+
+function sendAsset(request: FastifyRequest, reply: FastifyReply, asset: Asset, cacheControl: string): FastifyReply {
+  const accepts = String(request.headers['accept-encoding'] ?? '');
+  const [encoding, body] = accepts.includes('br')
+    ? (['br', asset.br] as const)
+    : accepts.includes('gzip')
+      ? (['gzip', asset.gzip] as const)
+      : ([undefined, asset.identity] as const);
+  if (encoding) reply.header('content-encoding', encoding);
+  return reply
+    .header('vary', 'accept-encoding')
+    .header('cache-control', cacheControl)
+    .type(asset.contentType)
+    .send(body);
 }

@@ -7,6 +7,8 @@ const paths = {
   return: 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 0 12h-3',
   shield: 'M12 3 5 6v5c0 4.5 3 8.5 7 10 4-1.5 7-5.5 7-10V6l-7-3Z',
   arrow: 'M5 12h14m-6-6 6 6-6 6',
+  menu: 'M4 7h16M4 12h16M4 17h16',
+  close: 'M6 6l12 12M18 6 6 18',
 } as const;
 
 export type IconName = keyof typeof paths;
@@ -29,10 +31,15 @@ export function Icon({ name, label }: { name: IconName; label?: string }) {
   );
 }
 
+const logoPath = 'M4 6h6v3h4V6h4v3h4V6h6v20H4V6Zm10 20v-7a2 2 0 0 1 4 0v7h-4Z';
+
 export function LogoMark() {
   return (
     <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true" focusable="false">
-      <path fill="currentColor" d="M4 6h6v3h4V6h4v3h4V6h6v20H4V6Zm10 20v-7a2 2 0 0 1 4 0v7h-4Z" />
+      <path fill="currentColor" d={logoPath} />
     </svg>
   );
 }
+
+/** The favicon: the logo's tower in the background colour on an accent tile (readable on light and dark tabs). */
+export const faviconSvg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#1F5C4A"/><path fill="#FBFAF7" transform="translate(3.2 3.2) scale(.8)" d="${logoPath}"/></svg>`;

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Icon, LogoMark } from './icons.js';
+import type { PaymentProvider } from '../adapters/payments/payment-settings.js';
 import type { PageContext } from './page-context.js';
 import { SeoHead, type PageMeta } from './seo.js';
 
@@ -16,9 +17,12 @@ interface LayoutProps {
   meta?: PageMeta;
 }
 
-/** The storefront shell: skip link, header with categories, search, account and cart, and the footer. */
+/** The storefront shell: skip link, a one-row header (menu, logo, categories, search, account, cart) and the footer. */
 export function Layout({ ctx, title, description, children, preloadImage, scripts, meta }: LayoutProps) {
-  const nav = ctx.categories.slice(0, 7);
+  // The header names the top-level categories only, at most seven, so it stays one calm row.
+  const nav = ctx.categories.filter((c) => !c.parentId).slice(0, 7);
+  const cartCount = ctx.cartCount ?? 0;
+  const current = (href: string) => (ctx.currentPath === href ? 'page' : undefined);
   return (
     <html lang={ctx.locale}>
       <head>
@@ -27,6 +31,7 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <title>{`${title} · ${ctx.shopName}`}</title>
         {description ? <meta name="description" content={description} /> : null}
         <SeoHead ctx={ctx} title={title} description={description} meta={meta ?? { canonicalPath: ctx.currentPath }} />
+        {ctx.favicon ? <link rel="icon" href={ctx.favicon} type="image/svg+xml" /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
         {preloadImage ? <link rel="preload" as="image" href={preloadImage} fetchpriority="high" /> : null}
         {scripts?.map((src) => <script key={src} src={src} defer />)}
@@ -35,50 +40,87 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <a class="skip-link" href="#main">
           Skip to content
         </a>
-        <p class="announcement">Free UK delivery on orders over £50 · 30-day returns</p>
         <header class="site-header">
           <div class="container site-header__bar">
+            {/* Below 80rem the categories and account links fold into this menu: <details> needs no script. */}
+            <details class="header-menu">
+              <summary class="header-action">
+                <span class="header-action__closed">
+                  <Icon name="menu" />
+                </span>
+                <span class="header-action__open">
+                  <Icon name="close" />
+                </span>
+                <span class="visually-hidden">Menu</span>
+              </summary>
+              <nav class="header-panel" aria-label="Menu">
+                <ul class="container header-menu__list">
+                  {nav.map((c) => (
+                    <li key={c.slug}>
+                      <a href={`/c/${c.slug}`} aria-current={current(`/c/${c.slug}`)}>
+                        {c.name}
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+                <ul class="container header-menu__list header-menu__list--account">
+                  <li>
+                    <a href="/account" aria-current={current('/account')}>
+                      Your account
+                    </a>
+                  </li>
+                  <li>
+                    <a href="/cart" aria-current={current('/cart')}>
+                      Cart ({cartCount})
+                    </a>
+                  </li>
+                </ul>
+              </nav>
+            </details>
             <a class="logo" href="/" aria-label={`${ctx.shopName} home`}>
               <LogoMark />
               <span>{ctx.shopName}</span>
             </a>
-            <form class="search" role="search" action="/search" method="get">
-              <label class="visually-hidden" for="site-search">
-                Search products
-              </label>
-              <input id="site-search" type="search" name="q" placeholder="Search mugs, linen, notebooks…" autocomplete="off" />
-              <button type="submit">
-                <Icon name="search" label="Search" />
-              </button>
-            </form>
-            <nav class="header-actions" aria-label="Account and cart">
-              <a class="header-action" href="/account">
-                <Icon name="user" />
-                <span>Account</span>
-              </a>
-              <a class="header-action" href="/cart">
-                <Icon name="bag" />
-                <span>Cart</span>
-                <span class="cart-count" aria-label={`${ctx.cartCount} items in cart`}>
-                  {ctx.cartCount}
-                </span>
-              </a>
-            </nav>
-          </div>
-          <nav class="category-nav" aria-label="Categories">
-            <ul class="container">
-              {nav.map((c) => {
-                const href = `/c/${c.slug}`;
-                return (
+            <nav class="category-nav" aria-label="Categories">
+              <ul>
+                {nav.map((c) => (
                   <li key={c.slug}>
-                    <a href={href} aria-current={ctx.currentPath === href ? 'page' : undefined}>
+                    <a href={`/c/${c.slug}`} aria-current={current(`/c/${c.slug}`)}>
                       {c.name}
                     </a>
                   </li>
-                );
-              })}
-            </ul>
-          </nav>
+                ))}
+              </ul>
+            </nav>
+            <div class="header-actions">
+              <details class="header-search">
+                <summary class="header-action">
+                  <span class="header-action__closed">
+                    <Icon name="search" />
+                  </span>
+                  <span class="header-action__open">
+                    <Icon name="close" />
+                  </span>
+                  <span class="header-action__label">Search</span>
+                </summary>
+                <div class="header-panel">
+                  <div class="container">
+                    <SearchForm id="site-search" />
+                  </div>
+                </div>
+              </details>
+              <a class="header-action header-action--account" href="/account">
+                <Icon name="user" />
+                <span class="header-action__label">Account</span>
+              </a>
+              <a class="header-action header-action--cart" href="/cart">
+                <Icon name="bag" />
+                <span class="visually-hidden">Cart,</span>
+                <span class="cart-count">{cartCount}</span>
+                <span class="visually-hidden">{cartCount === 1 ? 'item' : 'items'}</span>
+              </a>
+            </div>
+          </div>
         </header>
         <main id="main" tabIndex={-1}>
           {children}
@@ -86,6 +128,22 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <Footer ctx={ctx} />
       </body>
     </html>
+  );
+}
+
+/** The shop's search form (GET /search?q=), in the header and on the 404 page; it never scrolls sideways at 320px. */
+export function SearchForm({ id, placeholder = 'Search mugs, linen, notebooks…', value }: { id: string; placeholder?: string; value?: string }) {
+  return (
+    <form class="search-form" role="search" action="/search" method="get">
+      <label class="visually-hidden" for={id}>
+        Search products
+      </label>
+      <input id={id} type="search" name="q" placeholder={placeholder} value={value} autocomplete="off" enterKeyHint="search" />
+      <button type="submit" class="search-form__button">
+        <Icon name="search" />
+        <span class="visually-hidden">Search</span>
+      </button>
+    </form>
   );
 }
 
@@ -102,7 +160,7 @@ function Footer({ ctx }: { ctx: PageContext }) {
         <section aria-labelledby="footer-shop">
           <h2 id="footer-shop">Shop</h2>
           <ul>
-            {ctx.categories.slice(0, 6).map((c) => (
+            {ctx.categories.filter((c) => !c.parentId).slice(0, 7).map((c) => (
               <li key={c.slug}>
                 <a href={`/c/${c.slug}`}>{c.name}</a>
               </li>
@@ -135,14 +193,28 @@ function Footer({ ctx }: { ctx: PageContext }) {
         <p>
           © {year} {ctx.shopName}
         </p>
-        <ul class="payment-marks" aria-label="Payment methods we accept">
-          <li>VISA</li>
-          <li>MASTERCARD</li>
-          <li>AMEX</li>
-          <li>PAYPAL</li>
-          <li>APPLE PAY</li>
-        </ul>
+        <PaymentMarks providers={ctx.payments ?? ['test']} />
       </div>
     </footer>
+  );
+}
+
+/** What each provider lets a shopper pay with, as the shop has it set up (no wallets: they need extra setup). */
+const marksOf: Record<PaymentProvider, readonly string[]> = {
+  test: [],
+  stripe: ['Visa', 'Mastercard', 'American Express'],
+  paypal: ['PayPal'],
+};
+
+/** Payment marks, as text, for the configured providers only; the test gateway alone says so plainly. */
+function PaymentMarks({ providers }: { providers: readonly PaymentProvider[] }) {
+  const marks = [...new Set(providers.flatMap((p) => marksOf[p]))];
+  if (marks.length === 0) return providers.includes('test') ? <p class="payment-note">Test payments only: no card is charged.</p> : null;
+  return (
+    <ul class="payment-marks" aria-label="Payment methods we accept">
+      {marks.map((m) => (
+        <li key={m}>{m}</li>
+      ))}
+    </ul>
   );
 }

@@ -1,3 +1,5 @@
+import type { PaymentProvider } from '../adapters/payments/payment-settings.js';
+
 /** What every storefront page's layout needs, gathered once per request by the route. */
 export interface PageContext {
   shopName: string;
@@ -5,13 +7,19 @@ export interface PageContext {
   publicUrl: string;
   locale: string;
   stylesheet: string;
+  /** Hashed URL of the SVG favicon (src/web/assets.ts). */
+  favicon?: string;
   /** Hashed URLs of the client scripts (src/web/assets.ts); a page lists the ones it needs in its layout. */
-  scripts?: { webauthn: string; passkeys: string };
+  scripts?: { webauthn: string; passkeys: string; variantPicker?: string };
   currentPath: string;
-  categories: { slug: string; name: string }[];
+  /** The shop's categories; the header shows the top-level ones (no `parentId`), at most seven. */
+  categories: { slug: string; name: string; parentId?: string | null }[];
   /** The information pages the footer links to, by group. */
   footerLinks: readonly FooterLink[];
-  cartCount: number;
+  /** Items in the shopper's cart, shown on the header's cart link (0 when absent). */
+  cartCount?: number;
+  /** The payment providers configured (PAYMENTS); the footer shows marks for these only. */
+  payments?: readonly PaymentProvider[];
 }
 
 export interface FooterLink {
@@ -25,9 +33,11 @@ export interface PageContextDeps {
   publicUrl: string;
   locale: string;
   stylesheet: string;
-  scripts?: { webauthn: string; passkeys: string };
-  listCategories: () => Promise<{ slug: string; name: string }[]>;
+  favicon?: string;
+  scripts?: { webauthn: string; passkeys: string; variantPicker?: string };
+  listCategories: () => Promise<{ slug: string; name: string; parentId?: string | null }[]>;
   footerLinks: readonly FooterLink[];
+  payments?: readonly PaymentProvider[];
 }
 
 /** Builds the per-request layout context. */
@@ -37,10 +47,12 @@ export function createPageContextFactory(deps: PageContextDeps): (path: string) 
     publicUrl: deps.publicUrl,
     locale: deps.locale,
     stylesheet: deps.stylesheet,
+    ...(deps.favicon ? { favicon: deps.favicon } : {}),
     ...(deps.scripts ? { scripts: deps.scripts } : {}),
     currentPath: path.split('?')[0] ?? '/',
-    categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name })),
+    categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name, ...(c.parentId ? { parentId: c.parentId } : {}) })),
     footerLinks: deps.footerLinks,
     cartCount: 0,
+    payments: deps.payments ?? ['test'],
   });
 }

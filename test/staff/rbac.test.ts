@@ -13,6 +13,7 @@ import { createSignedInStaff } from '../support/staff.js';
  *   staff.read   owner, admin, auditor          staff.write  owner, admin
  *   audit.read   owner, admin, auditor          no permission named: every staff member
  *   outbox.manage  owner, admin
+ *   catalog.read   every role                      catalog.write  owner, admin, catalog_manager, content_editor
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -47,6 +48,11 @@ const pageNotFound: Outcome = { status: 404 };
 const invitedPage: Outcome = { status: 303, location: '/admin/staff?done=invited' };
 const badInvitationPage: Outcome = { status: 400, text: 'This invitation cannot be used' };
 const wrongPasswordPage: Outcome = { status: 401, text: 'The e-mail address or password is not right' };
+const noSuchProduct: Outcome = { status: 404, code: 'CATALOG_PRODUCT_NOT_FOUND' };
+const categoryUnknown: Outcome = { status: 400, code: 'CATALOG_CATEGORY_UNKNOWN' };
+const importInvalid: Outcome = { status: 400, code: 'CATALOG_IMPORT_INVALID' };
+const toProducts: Outcome = { status: 303, location: '/admin/products' };
+const badForm: Outcome = { status: 400, text: 'There is a problem' };
 
 /**
  * Every admin route and page, method by method, and what each caller gets. Targets in paths are ids that
@@ -55,42 +61,61 @@ const wrongPasswordPage: Outcome = { status: 401, text: 'The e-mail address or p
  */
 const expected: Record<string, Record<Who, Outcome>> = {
   // --- the staff API ------------------------------------------------------------------------------------
-  'GET /api/v1/admin/me': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'GET /api/v1/admin/staff': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/staff/invitations': { owner: created, admin: created, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'DELETE /api/v1/admin/staff/invitations/:id': { owner: noSuchInvitation, admin: noSuchInvitation, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'PATCH /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'DELETE /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/staff/:userId/sign-out': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/me': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/staff': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/staff/invitations': { owner: created, admin: created, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/staff/invitations/:id': { owner: noSuchInvitation, admin: noSuchInvitation, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'PATCH /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'DELETE /api/v1/admin/staff/:userId': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/staff/:userId/sign-out': { owner: noSuchMember, admin: noSuchMember, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
   // --- the audit API ------------------------------------------------------------------------------------
-  'GET /api/v1/admin/audit-events': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
-  'GET /api/v1/admin/audit-events.csv': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/audit-events': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/audit-events.csv': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
   // --- the outbox's dead jobs ------------------------------------------------------------------------------
-  'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
-  'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/outbox/dead-jobs': { owner: ok, admin: ok, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/retry': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/outbox/dead-jobs/:id/discard': { owner: noSuchJob, admin: noSuchJob, catalog_manager: apiDenied, order_manager: apiDenied, support: apiDenied, content_editor: apiDenied, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  // --- products: catalog.read for every role, catalog.write for owner, admin, catalog_manager, content_editor
+  'GET /api/v1/admin/catalog/products': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products': { owner: categoryUnknown, admin: categoryUnknown, catalog_manager: categoryUnknown, order_manager: apiDenied, support: apiDenied, content_editor: categoryUnknown, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/catalog/products/export.csv': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products/import': { owner: importInvalid, admin: importInvalid, catalog_manager: importInvalid, order_manager: apiDenied, support: apiDenied, content_editor: importInvalid, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products/status': { owner: ok, admin: ok, catalog_manager: ok, order_manager: apiDenied, support: apiDenied, content_editor: ok, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /api/v1/admin/catalog/products/:id': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: noSuchProduct, support: noSuchProduct, content_editor: noSuchProduct, auditor: noSuchProduct, customer: apiDenied, anonymous: apiSignIn },
+  'PATCH /api/v1/admin/catalog/products/:id': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, content_editor: noSuchProduct, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'POST /api/v1/admin/catalog/products/:id/archive': { owner: noSuchProduct, admin: noSuchProduct, catalog_manager: noSuchProduct, order_manager: apiDenied, support: apiDenied, content_editor: noSuchProduct, auditor: apiDenied, customer: apiDenied, anonymous: apiSignIn },
+  'GET /admin/products': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/status': { owner: toProducts, admin: toProducts, catalog_manager: toProducts, order_manager: pageDenied, support: pageDenied, content_editor: toProducts, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/new': { owner: ok, admin: ok, catalog_manager: ok, order_manager: pageDenied, support: pageDenied, content_editor: ok, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/new': { owner: badForm, admin: badForm, catalog_manager: badForm, order_manager: pageDenied, support: pageDenied, content_editor: badForm, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/import': { owner: ok, admin: ok, catalog_manager: ok, order_manager: pageDenied, support: pageDenied, content_editor: ok, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/import': { owner: badForm, admin: badForm, catalog_manager: badForm, order_manager: pageDenied, support: pageDenied, content_editor: badForm, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/:id': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageNotFound, support: pageNotFound, content_editor: pageNotFound, auditor: pageNotFound, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/products/:id/archive': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/products/:id/archive': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageNotFound, order_manager: pageDenied, support: pageDenied, content_editor: pageNotFound, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- back-office pages ----------------------------------------------------------------------------------
-  'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/invitations': { owner: invitedPage, admin: invitedPage, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/invitations/:id/revoke': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/role': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/staff/:userId/sign-out': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/audit': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
-  'GET /admin/outbox': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/outbox/dead-jobs/:id/retry': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
-  'POST /admin/outbox/dead-jobs/:id/discard': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/invitations': { owner: invitedPage, admin: invitedPage, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/invitations/:id/revoke': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/role': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/remove': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/staff/:userId/sign-out': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/audit': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
+  'GET /admin/outbox': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/retry': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
+  'POST /admin/outbox/dead-jobs/:id/discard': { owner: pageNotFound, admin: pageNotFound, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: pageDenied, customer: notStaffPage, anonymous: toSignIn },
   // --- getting in: open to every caller, the same for every role ------------------------------------------
-  'GET /admin/sign-in': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: ok, anonymous: ok },
-  'POST /admin/sign-in': { owner: wrongPasswordPage, admin: wrongPasswordPage, catalog_manager: wrongPasswordPage, order_manager: wrongPasswordPage, support: wrongPasswordPage, auditor: wrongPasswordPage, customer: wrongPasswordPage, anonymous: wrongPasswordPage },
-  'GET /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
-  'GET /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'POST /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'POST /admin/mfa-setup/confirm': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
-  'GET /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
-  'POST /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
+  'GET /admin/sign-in': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: ok, anonymous: ok },
+  'POST /admin/sign-in': { owner: wrongPasswordPage, admin: wrongPasswordPage, catalog_manager: wrongPasswordPage, order_manager: wrongPasswordPage, support: wrongPasswordPage, content_editor: wrongPasswordPage, auditor: wrongPasswordPage, customer: wrongPasswordPage, anonymous: wrongPasswordPage },
+  'GET /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
+  'GET /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'POST /admin/mfa-setup': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'POST /admin/mfa-setup/confirm': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toSignIn, anonymous: toSignIn },
+  'GET /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, content_editor: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
+  'POST /admin/invitations/accept': { owner: badInvitationPage, admin: badInvitationPage, catalog_manager: badInvitationPage, order_manager: badInvitationPage, support: badInvitationPage, content_editor: badInvitationPage, auditor: badInvitationPage, customer: badInvitationPage, anonymous: badInvitationPage },
 };
 
 /**
@@ -99,8 +124,8 @@ const expected: Record<string, Record<Who, Outcome>> = {
  */
 const signedOut: Outcome = { status: 303, location: '/admin/sign-in?done=signed-out' };
 const last: Record<string, Record<Who, Outcome>> = {
-  'POST /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
-  'POST /admin/sign-out': { owner: signedOut, admin: signedOut, catalog_manager: signedOut, order_manager: signedOut, support: signedOut, auditor: signedOut, customer: signedOut, anonymous: signedOut },
+  'POST /admin/mfa': { owner: toHome, admin: toHome, catalog_manager: toHome, order_manager: toHome, support: toHome, content_editor: toHome, auditor: toHome, customer: toHome, anonymous: toSignIn },
+  'POST /admin/sign-out': { owner: signedOut, admin: signedOut, catalog_manager: signedOut, order_manager: signedOut, support: signedOut, content_editor: signedOut, auditor: signedOut, customer: signedOut, anonymous: signedOut },
 };
 
 const unknownId = '7d1f3a52-3c55-4a8e-9d0f-2b8c1e4d5f60';
@@ -112,6 +137,7 @@ function requestFor(route: string): { method: string; url: string; form?: Record
   const forms: Record<string, Record<string, string>> = {
     'POST /admin/staff/invitations': { email: newEmail('rbac-page'), role: 'support' },
     'POST /admin/staff/:userId/role': { role: 'support' },
+    'POST /admin/products/status': { status: 'draft' },
     'POST /admin/sign-in': { email: newEmail('rbac-nobody'), password: 'not-the-password-at-all' },
     'POST /admin/mfa': { code: '000000' },
     'POST /admin/mfa-setup/confirm': { code: '000000' },
@@ -123,6 +149,10 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'POST /api/v1/admin/staff/:userId/sign-out': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/retry': {},
     'POST /api/v1/admin/outbox/dead-jobs/:id/discard': {},
+    'POST /api/v1/admin/catalog/products': { name: 'Access probe', categoryId: unknownId },
+    'POST /api/v1/admin/catalog/products/status': { ids: [unknownId], status: 'draft' },
+    'PATCH /api/v1/admin/catalog/products/:id': { name: 'Access probe' },
+    'POST /api/v1/admin/catalog/products/:id/archive': {},
   };
   if (route === 'GET /admin/invitations/accept') return { method, url: `${url}?token=${'A'.repeat(43)}` };
   if (path.startsWith('/api/')) return { method, url, ...(json[route] ? { json: json[route] } : {}) };
@@ -263,7 +293,7 @@ describe('role-based access to every back-office route and page', () => {
         wantByPermission.set(permission, (wantByPermission.get(permission) ?? 0) + (route.startsWith('GET ') ? 2 : 1));
       }
       for (const permission of ['staff.read', 'staff.write', 'audit.read']) {
-        const events = (await t.audit.listForTarget('permission', permission)).filter((e) => e.actorId === userId);
+        const events = (await t.audit.listForTarget('permission', permission, 1_000)).filter((e) => e.actorId === userId);
         expect(events.length, `${role} ${permission}`).toBe(wantByPermission.get(permission) ?? 0);
         for (const event of events) expect(event, `${role} ${permission}`).toMatchObject({ action: 'staff.access_denied', outcome: 'denied', actorRole: role });
       }

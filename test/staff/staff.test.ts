@@ -65,7 +65,7 @@ describe('joining by invitation', () => {
     expect(home.body).not.toContain('href="/admin/audit"');
     const me = await b.api('GET', '/api/v1/admin/me');
     // docs/security.md's row for a catalog manager.
-    expect(me.json()).toMatchObject({ role: 'catalog_manager', permissions: ['catalog.read', 'catalog.write', 'promotions.write', 'orders.read'] });
+    expect(me.json()).toMatchObject({ role: 'catalog_manager', permissions: ['catalog.read', 'catalog.write', 'catalog.prices', 'promotions.write', 'orders.read'] });
 
     const joined = await auditOf('staff.joined', me.json<{ userId: string }>().userId);
     expect(joined).toHaveLength(1);

@@ -9,6 +9,7 @@ import { fromPglite, pgliteExtensions } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { Database } from '../../src/db/schema.js';
 import { seedDemoCatalog } from '../../src/modules/catalog/demo/seed-demo.js';
+import { reindexCatalog } from '../../src/modules/search/index.js';
 import { templateDatabaseName, testPostgresUrl, withDatabase } from './postgres.js';
 
 declare module 'vitest' {
@@ -42,6 +43,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     await migrateToLatest(db);
     await seedDemoCatalog({ db, store, currency: 'GBP' });
+    await reindexCatalog(db);
     await db.destroy();
     project.provide('dbTemplate', name);
     project.provide('objectsDir', objectsDir);
@@ -57,6 +59,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const handle = fromPglite(pglite);
   await migrateToLatest(handle.db);
   await seedDemoCatalog({ db: handle.db, store, currency: 'GBP' });
+  await reindexCatalog(handle.db);
   await sql`checkpoint`.execute(handle.db);
   const dump = await pglite.dumpDataDir('gzip');
   await handle.close();

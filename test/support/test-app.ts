@@ -11,6 +11,7 @@ import type { DevMailer } from '../../src/adapters/mail/dev.js';
 import type { Mailer } from '../../src/adapters/mail/mailer.js';
 import type { BusinessMetrics } from '../../src/adapters/metrics/business-metrics.js';
 import { createLocalObjectStore } from '../../src/adapters/storage/local.js';
+import type { ObjectStore } from '../../src/adapters/storage/object-store.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { HttpMetrics } from '../../src/http/metrics.js';
@@ -54,6 +55,8 @@ export interface TestAppOptions {
   isShuttingDown?: () => boolean;
   /** The CDN port (default: from CDN, `none`). */
   cdn?: CdnInvalidator;
+  /** The object store (default: the run's seeded local store); upload tests pass an empty one to see what is written. */
+  store?: ObjectStore;
 }
 
 const generous: RateLimitRule[] = [{ name: 'api', class: 'api', pathPrefix: '/api/', limit: 100_000, windowSeconds: 60 }];
@@ -85,7 +88,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...rulesEnv, ...redisEnv, ...env,
   });
   const database = options.database ?? (await openTestDatabase());
-  const store = createLocalObjectStore(inject('objectsDir'));
+  const store = options.store ?? createLocalObjectStore(inject('objectsDir'));
   const logs: Record<string, unknown>[] = [];
   const clock = {
     now: new Date('2026-11-27T10:00:00.000Z'),

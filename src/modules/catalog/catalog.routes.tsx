@@ -1,37 +1,77 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
 import type { PageContext } from '../../web/page-context.js';
+import type { CatalogBrowse, ListingSort } from './catalog.browse.js';
 import * as S from './catalog.schemas.js';
 import { categoryHead, homeHead, productHead } from './catalog.seo.js';
 import type { CatalogService } from './catalog.service.js';
 import { CategoryPage } from './pages/category-page.js';
 import { HomePage } from './pages/home-page.js';
+import { listingFilters, listingPageSize, parseListingParams } from './pages/listing-params.js';
 import { ProductPage } from './pages/product-page.js';
+import { categoryTree } from './catalog.tree.js';
 
 export interface CatalogRouteDeps {
   catalog: CatalogService;
+  /** The current slug of a category an old slug belonged to (categories keep their old slugs redirecting). */
+  categorySlugTarget?: (oldSlug: string) => Promise<string | undefined>;
   pageContext: (path: string) => Promise<PageContext>;
+  /** The current slug of the product an old slug belonged to, so old links answer 301. */
+  currentSlugFor?: (oldSlug: string) => Promise<string | undefined>;
+  /** Listings (category pages, the product list API, the home page's products) come through this port. */
+  browse: CatalogBrowse;
 }
 
-const pageSize = 24;
+const categorySorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** Catalog JSON API under /api/v1 and the storefront pages /, /c/:slug and /p/:slug. */
-export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext }: CatalogRouteDeps): void {
-  app.get('/api/v1/categories', { schema: { tags: ['catalog'], summary: 'List the categories with their product counts', response: { 200: Type.Object({ items: Type.Array(S.Category) }) } } }, async () => ({
-    items: await catalog.listCategories(),
+export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, categorySlugTarget, currentSlugFor, browse }: CatalogRouteDeps): void {
+  /**
+   * A product that is not found under this slug may have moved: 301 to its current address (query kept),
+   * and undefined to say the answer is sent.
+   */
+  const orMoved = async <T,>(request: FastifyRequest, reply: FastifyReply, slug: string, prefix: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (err) {
+      const moved = err instanceof AppError && err.code === 'CATALOG_PRODUCT_NOT_FOUND' ? await currentSlugFor?.(slug) : undefined;
+      if (moved === undefined) throw err;
+      const query = request.url.indexOf('?');
+      await reply.redirect(`${prefix}${moved}${query >= 0 ? request.url.slice(query) : ''}`, 301);
+      return undefined;
+    }
+  };
+
+  app.get('/api/v1/categories', { schema: { tags: ['catalog'], summary: 'The category tree: top-level categories, each with its children', response: { 200: Type.Object({ items: Type.Array(S.CategoryNode) }) } } }, async () => ({
+    items: categoryTree(await catalog.listCategories()),
   }));
 
-  app.get<{ Querystring: { category?: string; limit: number; offset: number } }>(
+  app.get<{ Querystring: S.ListingQueryString & { sort?: ListingSort } }>(
     '/api/v1/products',
-    { schema: { tags: ['catalog'], summary: 'List active products, newest first, a page at a time', querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
-    async (request) => catalog.listProducts(request.query),
+    { schema: { tags: ['catalog'], summary: 'List active products: filters, sort and a page at a time', querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
+    async (request) => {
+      const q = request.query;
+      const categoryId = q.category !== undefined ? (await catalog.getCategory(q.category)).id : undefined;
+      const page = await browse.list({
+        ...(categoryId !== undefined ? { categoryId } : {}),
+        ...(q.price_min !== undefined ? { priceMin: q.price_min } : {}),
+        ...(q.price_max !== undefined ? { priceMax: q.price_max } : {}),
+        options: S.optionsOf(q.option),
+        inStock: q.in_stock === true,
+        sort: q.sort ?? 'newest',
+        limit: q.limit,
+        offset: q.offset,
+      });
+      return { items: page.items, total: page.total, limit: page.limit, offset: page.offset };
+    },
   );
 
   app.get<{ Params: { idOrSlug: string } }>(
     '/api/v1/products/:idOrSlug',
     { schema: { tags: ['catalog'], summary: 'Get one active product by id or slug, with its variants and stock', params: S.ProductRefParams, response: { 200: S.ProductDetail } } },
-    async (request) => catalog.getProduct(request.params.idOrSlug),
+    async (request, reply) => (await orMoved(request, reply, request.params.idOrSlug, '/api/v1/products/', () => catalog.getProduct(request.params.idOrSlug))) ?? reply,
   );
 
   // A read with a body: clients holding a saved list (wishlist, recently viewed) refresh it in one call.
@@ -45,10 +85,10 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     const [ctx, categories, latest, featured] = await Promise.all([
       pageContext(request.url),
       catalog.listCategories(),
-      catalog.listProducts({ limit: 8, offset: 0 }),
-      catalog.listProducts({ limit: 1, offset: 0, featuredFirst: true }),
+      browse.list({ sort: 'newest', limit: 8, offset: 0, total: false }),
+      browse.list({ sort: 'featured', limit: 1, offset: 0, total: false }),
     ]);
-    const data = { hero: featured.items[0], categories, products: latest.items };
+    const data = { hero: featured.items[0], categories: categories.filter((c) => c.parentId === null), products: latest.items };
     const head = homeHead(ctx.publicUrl, ctx.shopName, 'Considered goods for everyday living', 'Well-made homeware, apparel and stationery, delivered across the UK.', data.hero?.image?.url);
     return sendPage(request, reply, <HomePage ctx={ctx} head={head} data={data} />);
   });
@@ -57,25 +97,44 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     '/c/:slug',
     { schema: { hide: true, params: S.SlugParams, querystring: S.PageQuery } },
     async (request, reply) => {
-      const pageNumber = request.query.page;
-      const [ctx, category, page] = await Promise.all([
-        pageContext(request.url),
-        catalog.getCategory(request.params.slug),
-        catalog.listProducts({ category: request.params.slug, limit: pageSize, offset: (pageNumber - 1) * pageSize }),
-      ]);
-      const head = categoryHead(ctx.publicUrl, category, pageNumber);
-      return sendPage(request, reply, <CategoryPage ctx={ctx} head={head} category={category} page={page} pageNumber={pageNumber} />);
+      // The page number is checked by the schema; the filters are read leniently (a bad one is dropped).
+      const params = { ...parseListingParams(request.query), page: request.query.page };
+      const loaded = await Promise.all([pageContext(request.url), catalog.getCategory(request.params.slug)]).catch(async (err: unknown) => {
+        // A category's old slug answers 301 to its current one, with the query (filters, page) kept.
+        const moved = err instanceof AppError && err.code === 'CATALOG_CATEGORY_NOT_FOUND' && categorySlugTarget ? await categorySlugTarget(request.params.slug) : undefined;
+        if (moved === undefined) throw err;
+        return moved;
+      });
+      if (typeof loaded === 'string') return reply.redirect(`/c/${loaded}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301);
+      const [ctx, category] = loaded;
+      const result = await browse.list({
+        ...listingFilters(params),
+        categoryId: category.id,
+        sort: params.sort !== undefined && categorySorts.includes(params.sort) ? params.sort : 'featured',
+        limit: listingPageSize,
+        offset: (params.page - 1) * listingPageSize,
+        facets: true,
+      });
+      const children = (result.facets?.categories ?? []).filter((c) => c.parentId === category.id).map((c) => ({ slug: c.slug, name: c.name, count: c.count }));
+      const view = { base: `/c/${category.slug}`, params, result, locale: ctx.locale, categories: { children }, sorts: categorySorts };
+      const head = categoryHead(ctx.publicUrl, category, params.page);
+      return sendPage(request, reply, <CategoryPage ctx={ctx} head={head} category={category} view={view} />);
     },
   );
 
-  app.get<{ Params: { slug: string }; Querystring: { image?: number } }>(
+  app.get<{ Params: { slug: string }; Querystring: S.ProductPageQuery }>(
     '/p/:slug',
-    { schema: { hide: true, params: S.SlugParams, querystring: Type.Object({ image: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) }) } },
+    { schema: { hide: true, params: S.SlugParams, querystring: S.ProductPageQuery } },
     async (request, reply) => {
-      const [ctx, product] = await Promise.all([pageContext(request.url), catalog.getProduct(request.params.slug)]);
-      const related = (await catalog.listProducts({ category: product.category.slug, limit: 5, offset: 0 })).items.filter((p) => p.id !== product.id).slice(0, 4);
+      const [ctx, product] = await Promise.all([pageContext(request.url), orMoved(request, reply, request.params.slug, '/p/', () => catalog.getProduct(request.params.slug))]);
+      if (product === undefined) return reply;
+      const related = (await browse.list({ categorySlug: product.category.slug, sort: 'featured', limit: 5, offset: 0, total: false })).items.filter((p) => p.id !== product.id).slice(0, 4);
+      // Every other parameter names an option: ?Colour=Sage&Size=M (the picker's GET form).
+      const { image, variant, ...rest } = request.query;
+      const values = Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
       const head = productHead(ctx.publicUrl, ctx.shopName, product);
-      return sendPage(request, reply, <ProductPage ctx={ctx} head={head} product={product} imageIndex={(request.query.image ?? 1) - 1} related={related} />);
+      const page = <ProductPage ctx={ctx} head={head} product={product} imageIndex={image === undefined ? undefined : image - 1} choice={{ variant, values }} related={related} />;
+      return sendPage(request, reply, page);
     },
   );
 }

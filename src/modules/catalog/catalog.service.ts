@@ -56,6 +56,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: r.slug,
         name: r.name,
         description: r.description,
+        parentId: r.parent_id,
         productCount: r.product_count,
         seo: { title: r.seo_title, description: r.seo_description },
         image:
@@ -95,6 +96,8 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         slug: product.slug,
         name: product.name,
         description: product.description,
+        options: product.options,
+        descriptionHtml: product.description_html,
         category: { slug: product.category_slug, name: product.category_name },
         price: cheapest.price,
         compareAtPrice: cheapest.compareAtPrice,

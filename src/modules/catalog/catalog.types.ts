@@ -8,6 +8,8 @@ export interface CategorySummary {
   slug: string;
   name: string;
   description: string;
+  /** The category above it in the tree; null at the top level (the storefront menu shows those). */
+  parentId: string | null;
   productCount: number;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
@@ -46,6 +48,10 @@ export interface ProductVariant {
 
 export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   description: string;
+  /** The product's options in display order (e.g. Colour, then Size), as the merchant declared them. */
+  options?: { name: string; values: string[] }[];
+  /** The description's Markdown rendered and sanitised on write; empty for rows written before that. */
+  descriptionHtml: string;
   images: ImageRef[];
   variants: ProductVariant[];
   /** Title and meta description for search engines; empty: the name and a trimmed description. */

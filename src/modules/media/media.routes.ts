@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ObjectStore } from '../../adapters/storage/object-store.js';
-import { AppError } from '../../kernel/errors.js';
+import { mediaNotFound } from './media.errors.js';
 
 const publicKey = /^media\/[a-z0-9][a-z0-9/._-]{0,200}$/;
 
@@ -12,9 +12,11 @@ export function registerMediaRoutes(app: FastifyInstance, { store }: { store: Ob
   app.get('/media/*', { schema: { hide: true } }, async (request, reply) => {
     const key = `media/${(request.params as { '*': string })['*']}`;
     const object = publicKey.test(key) && !key.includes('..') ? await store.get(key) : undefined;
-    if (!object) throw new AppError('MEDIA_NOT_FOUND', 'not_found', 'No such image.');
+    if (!object) throw mediaNotFound();
     return reply
       .header('cache-control', 'public, max-age=31536000, immutable')
+      // The type comes from the key the pipeline wrote, never from sniffing the bytes.
+      .header('x-content-type-options', 'nosniff')
       .header('content-length', object.size)
       .type(object.contentType)
       .send(object.body);

@@ -7,7 +7,7 @@ export interface StaffTables {
 /** An account's back-office role (src/modules/staff). */
 export interface StaffMemberTable {
   user_id: string;
-  role: 'owner' | 'admin' | 'catalog_manager' | 'order_manager' | 'support' | 'auditor';
+  role: 'owner' | 'admin' | 'catalog_manager' | 'order_manager' | 'support' | 'content_editor' | 'auditor';
   invited_by: string | null;
   created_at: Date;
   updated_at: Date;

@@ -3,9 +3,11 @@ import sharp from 'sharp';
 import type { ObjectStore } from '../../../adapters/storage/object-store.js';
 import type { Db } from '../../../db/database.js';
 import { createInventoryService } from '../../inventory/index.js';
+import { createImageIngest, type ImageIngest, type StoredImage } from '../../media/index.js';
+import { renderMarkdown } from '../catalog.markdown.js';
 import * as repo from '../catalog.repository.js';
 import { demoCatalog, type DemoProduct } from './demo-catalog.js';
-import { artSize, productSvg } from './product-art.js';
+import { productSvg } from './product-art.js';
 
 export interface SeedResult {
   seeded: boolean;
@@ -18,15 +20,17 @@ export interface SeedResult {
 const slugify = (s: string): string =>
   s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
 
-/** Renders (or reuses, by content hash) one product image and returns its storage key. */
-async function productImage(store: ObjectStore, svg: string, slug: string): Promise<string> {
-  const hash = createHash('sha256').update(svg).digest('hex').slice(0, 10);
-  const key = `media/products/${slug}-${hash}.webp`;
-  if (!(await store.exists(key))) {
-    const webp = await sharp(Buffer.from(svg)).webp({ quality: 78, effort: 4 }).toBuffer();
-    await store.put(key, webp, 'image/webp');
-  }
-  return key;
+/** The demo art is 800 px square: two widths cover phone and desktop grids and keep a first start quick. */
+const demoWidths = [400, 800];
+
+/**
+ * Draws one product image and stores it through the upload pipeline, as a staff upload would be: the
+ * SVG (trusted, drawn here) is rasterised to PNG, which the pipeline checks and re-encodes into AVIF and
+ * WebP renditions under its content hash, so a second run reuses them.
+ */
+async function productImage(ingest: ImageIngest, svg: string): Promise<StoredImage> {
+  const png = await sharp(Buffer.from(svg)).png({ compressionLevel: 1 }).toBuffer();
+  return ingest.ingest(png, '');
 }
 
 function stockFor(product: DemoProduct, colourIndex: number, sizeIndex: number, sku: string): number {
@@ -73,10 +77,10 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
       product.colours.slice(0, 3).map((colour, i) => ({ category, product, colour, i })),
     ),
   );
-  const keys = await mapLimit(jobs, 4, (job) =>
-    productImage(store, productSvg(job.product.art, job.colour[1], job.category.backdrop), `${slugify(job.product.name)}-${slugify(job.colour[0])}`),
-  );
-  const imageKeys = new Map(jobs.map((job, n) => [`${job.product.name}|${job.i}`, keys[n]!]));
+  // Fastest AVIF effort: the art is flat colour, where more effort saves little.
+  const ingest = createImageIngest({ store, maxBytes: 10 * 1024 * 1024, maxPixels: 4_000_000, widths: demoWidths, avifEffort: 0 });
+  const stored = await mapLimit(jobs, 2, (job) => productImage(ingest, productSvg(job.product.art, job.colour[1], job.category.backdrop)));
+  const storedImages = new Map(jobs.map((job, n) => [`${job.product.name}|${job.i}`, stored[n]!]));
 
   let products = 0;
   let variants = 0;
@@ -93,9 +97,11 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
           slug,
           name: product.name,
           description: product.description,
+          description_html: renderMarkdown(product.description),
           category_id: categoryId,
           status: 'active',
           featured: product.featured ?? false,
+          options: JSON.stringify([{ name: 'Colour', values: product.colours.map(([name]) => name) }, ...(product.sizes ? [{ name: 'Size', values: product.sizes }] : [])]),
           created_at: createdAt,
           updated_at: createdAt,
         });
@@ -120,14 +126,19 @@ export async function seedDemoCatalog(deps: { db: Db; store: ObjectStore; curren
         const ids = await repo.insertVariants(trx, rows);
         await inventory.openLevels(trx, ids.map((id, n) => ({ variantId: id, productId, onHand: stockFor(product, Math.floor(n / sizes.length), n % sizes.length, rows[n]!.sku) })), 'Opening balance', 'seed');
         variants += rows.length;
-        const imageRows = product.colours.slice(0, 3).map(([colourName], i) => ({
-          product_id: productId,
-          storage_key: imageKeys.get(`${product.name}|${i}`)!,
-          alt: `${product.name} in ${colourName.toLowerCase()}`,
-          width: artSize,
-          height: artSize,
-          position: i,
-        }));
+        const imageRows = product.colours.slice(0, 3).map(([colourName], i) => {
+          const image = storedImages.get(`${product.name}|${i}`)!;
+          return {
+            product_id: productId,
+            storage_key: image.key,
+            alt: `${product.name} in ${colourName.toLowerCase()}`,
+            width: image.width,
+            height: image.height,
+            widths: [...image.widths],
+            formats: [...image.formats],
+            position: i,
+          };
+        });
         await repo.insertImages(trx, imageRows);
         images += imageRows.length;
       }

@@ -3,6 +3,7 @@ import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import type { PageHead } from '../catalog.seo.js';
 import type { CategorySummary, ProductSummary } from '../catalog.types.js';
+import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
 import { ProductGrid } from './product-card.js';
 
@@ -16,7 +17,7 @@ export interface HomePageData {
 export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead; data: HomePageData }) {
   const { hero } = data;
   return (
-    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta} preloadImage={hero?.image?.url}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
       {hero ? (
         <section class="hero" aria-labelledby="hero-title">
           <div class="container hero__inner">
@@ -28,13 +29,13 @@ export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead
                 <Price price={hero.price} compareAt={hero.compareAtPrice} locale={ctx.locale} />
               </div>
               <a class="button" href={`/p/${hero.slug}`}>
-                Shop the {hero.category.name.toLowerCase()}
+                Shop now<span class="visually-hidden">: {hero.name}</span>
                 <Icon name="arrow" />
               </a>
             </div>
             {hero.image ? (
               <div class="hero__media">
-                <img src={hero.image.url} alt={hero.image.alt} width={hero.image.width} height={hero.image.height} fetchpriority="high" decoding="async" />
+                <Picture image={hero.image} sizes="(min-width: 64rem) 38rem, 100vw" priority />
               </div>
             ) : null}
           </div>
@@ -57,7 +58,7 @@ export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead
             {data.categories.map((c) => (
               <li key={c.slug}>
                 <a class="tile" href={`/c/${c.slug}`}>
-                  {c.image ? <img src={c.image.url} alt="" width={c.image.width} height={c.image.height} loading="lazy" decoding="async" /> : null}
+                  {c.image ? <Picture image={c.image} sizes="(min-width: 64rem) 12rem, (min-width: 40rem) 30vw, 45vw" alt="" /> : null}
                   <span class="tile__name">{c.name}</span>
                   <span class="tile__count">{c.productCount === 1 ? '1 product' : `${c.productCount} products`}</span>
                 </a>

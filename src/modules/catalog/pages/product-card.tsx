@@ -1,5 +1,9 @@
 import type { ProductSummary } from '../catalog.types.js';
+import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
+
+/** A card's width in the grid: 2 columns, 3 from 40rem, 4 from 64rem, inside an 80rem container. */
+const cardSizes = '(min-width: 80rem) 19rem, (min-width: 64rem) 24vw, (min-width: 40rem) 32vw, 50vw';
 
 /** A grid card: image, category, name, price and Sale / Sold out / Low stock badges. */
 export function ProductCard({ product, locale, eager = false }: { product: ProductSummary; locale: string; eager?: boolean }) {
@@ -8,14 +12,7 @@ export function ProductCard({ product, locale, eager = false }: { product: Produ
     <article class="card">
       <div class="card__media">
         {product.image ? (
-          <img
-            src={product.image.url}
-            alt={product.image.alt}
-            width={product.image.width}
-            height={product.image.height}
-            loading={eager ? 'eager' : 'lazy'}
-            decoding="async"
-          />
+          <Picture image={product.image} sizes={cardSizes} priority={eager} />
         ) : null}
         <div class="card__badges">
           {product.stock === 'sold_out' ? <span class="badge badge--sold-out">Sold out</span> : null}

@@ -1,0 +1,239 @@
+import { sql, type RawBuilder } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { DocumentInput } from './search.documents.js';
+import type { SearchDocumentRow } from './search.tables.js';
+
+/** The text configuration of every tsvector and tsquery here: English stems, so "shirts" finds "shirt". */
+const config = sql.lit('english');
+
+/** Writes (or rewrites) documents, one statement for the batch. */
+export async function upsertDocuments(db: Db, docs: readonly DocumentInput[]): Promise<void> {
+  if (docs.length === 0) return;
+  await db
+    .insertInto('search_document')
+    .values(
+      docs.map((d) => ({
+        product_id: d.productId,
+        status: d.status,
+        slug: d.slug,
+        name: d.name,
+        category_id: d.categoryId,
+        category_path: d.categoryPath,
+        category_slug: d.categorySlug,
+        category_name: d.categoryName,
+        collection_ids: d.collectionIds,
+        tags: d.tags,
+        featured: d.featured,
+        currency: d.currency,
+        price_min: d.priceMin,
+        price_max: d.priceMax,
+        compare_at_amount: d.compareAtAmount,
+        on_sale: d.onSale,
+        available: d.available,
+        in_stock: d.inStock,
+        low_stock_threshold: d.lowStockThreshold,
+        image: d.image === null ? null : JSON.stringify(d.image),
+        facets: d.facets,
+        document: sql`setweight(to_tsvector(${config}, ${d.text.a}), 'A') || setweight(to_tsvector(${config}, ${d.text.b}), 'B') || setweight(to_tsvector(${config}, ${d.text.c}), 'C')`,
+        search_text: d.searchText,
+        product_created_at: d.productCreatedAt,
+        updated_at: new Date(),
+      })),
+    )
+    .onConflict((oc) =>
+      oc.column('product_id').doUpdateSet((eb) => ({
+        status: eb.ref('excluded.status'),
+        slug: eb.ref('excluded.slug'),
+        name: eb.ref('excluded.name'),
+        category_id: eb.ref('excluded.category_id'),
+        category_path: eb.ref('excluded.category_path'),
+        category_slug: eb.ref('excluded.category_slug'),
+        category_name: eb.ref('excluded.category_name'),
+        collection_ids: eb.ref('excluded.collection_ids'),
+        tags: eb.ref('excluded.tags'),
+        featured: eb.ref('excluded.featured'),
+        currency: eb.ref('excluded.currency'),
+        price_min: eb.ref('excluded.price_min'),
+        price_max: eb.ref('excluded.price_max'),
+        compare_at_amount: eb.ref('excluded.compare_at_amount'),
+        on_sale: eb.ref('excluded.on_sale'),
+        available: eb.ref('excluded.available'),
+        in_stock: eb.ref('excluded.in_stock'),
+        low_stock_threshold: eb.ref('excluded.low_stock_threshold'),
+        image: eb.ref('excluded.image'),
+        facets: eb.ref('excluded.facets'),
+        document: eb.ref('excluded.document'),
+        search_text: eb.ref('excluded.search_text'),
+        product_created_at: eb.ref('excluded.product_created_at'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    )
+    .execute();
+}
+
+export async function deleteDocuments(db: Db, productIds: readonly string[]): Promise<void> {
+  if (productIds.length === 0) return;
+  await db.deleteFrom('search_document').where('product_id', 'in', productIds).execute();
+}
+
+/** Documents left by products that no longer exist in the given id range (a rebuild's sweep). */
+export async function deleteDocumentsNotIn(db: Db, range: { after: string | null; upTo: string | null }, keep: readonly string[]): Promise<void> {
+  let q = db.deleteFrom('search_document');
+  if (range.after !== null) q = q.where('product_id', '>', range.after);
+  if (range.upTo !== null) q = q.where('product_id', '<=', range.upTo);
+  if (keep.length > 0) q = q.where('product_id', 'not in', keep);
+  await q.execute();
+}
+
+export async function hasDocuments(db: Db): Promise<boolean> {
+  const row = await db.selectFrom('search_document').select('product_id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
+ * Typo tolerance: how alike a query word and a word of the product must be (pg_trgm word similarity).
+ * A short word has few trigrams, so one typo costs it much ("shrt" is 0.4 like "shirt"); a long word
+ * must come closer, or "secret" would find "set cream".
+ */
+const fuzzyThreshold = '0.4';
+const longWord = { letters: 6, similarity: 0.5 };
+
+/** Runs `fn` in a transaction whose `<%` operator accepts one-letter typos in short words. */
+export async function withFuzzyMatching<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('pg_trgm.word_similarity_threshold', ${fuzzyThreshold}, true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+/** What a listing filters on; every field narrows the set (options: OR within a group, AND across). */
+export interface DocumentFilter {
+  /** Full text: a prefix tsquery of clean words; `fuzzy` adds trigram matching per word. */
+  text?: { terms: string[]; fuzzy: boolean };
+  categoryId?: string;
+  collectionId?: string;
+  priceMin?: number;
+  priceMax?: number;
+  optionGroups: { prefix: string; facets: string[] }[];
+  inStock: boolean;
+}
+
+export type DocumentSort = 'relevance' | 'price-asc' | 'price-desc' | 'newest' | 'featured';
+
+const textArray = (values: readonly string[]): RawBuilder<string[]> => sql<string[]>`array[${sql.join(values.map((v) => sql`${v}`))}]::text[]`;
+
+function textCondition(text: NonNullable<DocumentFilter['text']>): RawBuilder<boolean> {
+  const all = sql<boolean>`document @@ to_tsquery(${config}, ${text.terms.map((t) => `${t}:*`).join(' & ')})`;
+  if (!text.fuzzy) return all;
+  // Each word matches as a prefix or, at three letters or more, as a near miss of a word of the product.
+  return sql<boolean>`(${sql.join(
+    text.terms.map((t) =>
+      [...t].length < 3
+        ? sql`document @@ to_tsquery(${config}, ${`${t}:*`})`
+        : [...t].length < longWord.letters
+          ? sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or ${t} <% search_text)`
+          : sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or (${t} <% search_text and word_similarity(${t}, search_text) >= ${longWord.similarity}))`,
+    ),
+    sql` and `,
+  )})`;
+}
+
+/** Conditions every row of a listing meets whatever facet is being counted. */
+function baseConditions(filter: DocumentFilter): RawBuilder<boolean>[] {
+  const conds: RawBuilder<boolean>[] = [sql<boolean>`status = 'active'`];
+  if (filter.text) conds.push(textCondition(filter.text));
+  if (filter.categoryId !== undefined) conds.push(sql<boolean>`category_path @> array[${filter.categoryId}]::uuid[]`);
+  if (filter.collectionId !== undefined) conds.push(sql<boolean>`collection_ids @> array[${filter.collectionId}]::uuid[]`);
+  return conds;
+}
+
+function priceCondition(filter: DocumentFilter): RawBuilder<boolean> | undefined {
+  const parts: RawBuilder<boolean>[] = [];
+  if (filter.priceMin !== undefined) parts.push(sql<boolean>`price_min >= ${filter.priceMin}`);
+  if (filter.priceMax !== undefined) parts.push(sql<boolean>`price_min <= ${filter.priceMax}`);
+  return parts.length === 0 ? undefined : sql<boolean>`(${sql.join(parts, sql` and `)})`;
+}
+
+/** Conditions a facet group lifts when its own values are counted (so a shopper sees the alternatives). */
+function facetConditions(filter: DocumentFilter): { prefix: string | null; exact: string | null; cond: RawBuilder<boolean> }[] {
+  const conds: { prefix: string | null; exact: string | null; cond: RawBuilder<boolean> }[] = filter.optionGroups.map((g) => ({
+    prefix: g.prefix,
+    exact: null,
+    cond: sql<boolean>`facets && ${textArray(g.facets)}`,
+  }));
+  const price = priceCondition(filter);
+  if (price) conds.push({ prefix: 'price:', exact: null, cond: price });
+  if (filter.inStock) conds.push({ prefix: null, exact: 'stock:in', cond: sql<boolean>`in_stock` });
+  return conds;
+}
+
+const and = (conds: readonly RawBuilder<boolean>[]): RawBuilder<boolean> => (conds.length === 0 ? sql<boolean>`true` : sql<boolean>`${sql.join(conds, sql` and `)}`);
+
+function whereAll(filter: DocumentFilter): RawBuilder<boolean> {
+  return and([...baseConditions(filter), ...facetConditions(filter).map((c) => c.cond)]);
+}
+
+function orderBy(sort: DocumentSort, filter: DocumentFilter): RawBuilder<unknown> {
+  switch (sort) {
+    case 'price-asc':
+      return sql`price_min asc, product_id asc`;
+    case 'price-desc':
+      return sql`price_min desc, product_id desc`;
+    case 'newest':
+      return sql`product_created_at desc, product_id asc`;
+    case 'featured':
+      return sql`featured desc, product_created_at desc, product_id asc`;
+    case 'relevance': {
+      if (!filter.text) return sql`featured desc, product_created_at desc, product_id asc`;
+      const any = filter.text.terms.map((t) => `${t}:*`).join(' | ');
+      const rank = sql`ts_rank_cd(document, to_tsquery(${config}, ${any}), 1)`;
+      const similar = filter.text.fuzzy ? sql` + word_similarity(${filter.text.terms.join(' ')}, search_text)` : sql``;
+      return sql`${rank}${similar} desc, product_created_at desc, product_id asc`;
+    }
+  }
+}
+
+export type ListingRow = Pick<
+  SearchDocumentRow,
+  'product_id' | 'slug' | 'name' | 'category_slug' | 'category_name' | 'currency' | 'price_min' | 'compare_at_amount' | 'available' | 'low_stock_threshold' | 'image'
+>;
+
+/** One page of matching documents in the asked order: an index scan for the plain sorts. */
+export async function findPage(db: Db, filter: DocumentFilter, sort: DocumentSort, limit: number, offset: number): Promise<ListingRow[]> {
+  const result = await sql<ListingRow>`
+    select product_id, slug, name, category_slug, category_name, currency, price_min, compare_at_amount, available, low_stock_threshold, image
+    from search_document
+    where ${whereAll(filter)}
+    order by ${orderBy(sort, filter)}
+    limit ${limit} offset ${offset}`.execute(db);
+  return result.rows;
+}
+
+export async function countMatches(db: Db, filter: DocumentFilter): Promise<number> {
+  const result = await sql<{ n: string | number }>`select count(*) as n from search_document where ${whereAll(filter)}`.execute(db);
+  return Number(result.rows[0]?.n ?? 0);
+}
+
+/** The marker every matching document carries in the facet count, so one query also gives the total. */
+export const totalMarker = '*';
+
+/**
+ * Facet values with their counts over the matching set, in one pass: each value is counted with every
+ * filter except its own group's, so ticking "Sage" still shows how many "Ink" there are. The row of
+ * `totalMarker` counts the matches themselves.
+ */
+export async function countFacets(db: Db, filter: DocumentFilter): Promise<{ value: string; n: number }[]> {
+  const lifts = facetConditions(filter);
+  const counted = lifts.map((l) => {
+    const own = l.prefix !== null ? sql<boolean>`starts_with(f.value, ${l.prefix})` : sql<boolean>`f.value = ${l.exact}`;
+    return sql<boolean>`(${own} or ${l.cond})`;
+  });
+  // The total obeys every filter, including the lifted ones.
+  const total = and(lifts.map((l) => l.cond));
+  const result = await sql<{ value: string; n: string | number }>`
+    select f.value, count(*) filter (where case when f.value = ${totalMarker} then ${total} else ${and(counted)} end) as n
+    from search_document d cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
+    where ${and(baseConditions(filter))}
+    group by f.value`.execute(db);
+  return result.rows.map((r) => ({ value: r.value, n: Number(r.n) }));
+}

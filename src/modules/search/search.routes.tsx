@@ -1,0 +1,117 @@
+import type { FastifyInstance } from 'fastify';
+import { sendPage } from '../../web/html-reply.js';
+import type { PageContext } from '../../web/page-context.js';
+import {
+  listingFilters,
+  listingPageSize,
+  optionsOf,
+  PageQuery,
+  parseListingParams,
+  SlugParams,
+  type CatalogIndexSource,
+  type ListingParams,
+  type ListingQuery,
+  type ListingSort,
+  type ListingView,
+} from '../catalog/index.js';
+import { searchCategoryNotFound, searchCollectionNotFound } from './search.errors.js';
+import * as S from './search.schemas.js';
+import type { SearchService } from './search.service.js';
+import { displayQuery } from './search.text.js';
+import { CollectionPage } from './pages/collection-page.js';
+import { SearchPage } from './pages/search-page.js';
+
+export interface SearchRouteDeps {
+  search: SearchService;
+  source: Pick<CatalogIndexSource, 'findPublishedCollection'>;
+  pageContext: (path: string) => Promise<PageContext>;
+}
+
+const searchSorts: ListingSort[] = ['relevance', 'newest', 'price-asc', 'price-desc'];
+const collectionSorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
+
+/** /search and /api/v1/search; storefront collection pages /collections/:slug. */
+export function registerSearchRoutes(app: FastifyInstance, { search, source, pageContext }: SearchRouteDeps): void {
+  /** A page's listing from its URL: an unknown category in the query string is dropped, not an error. */
+  const pageListing = async (params: ListingParams, extra: Partial<ListingQuery>, sorts: ListingSort[]) => {
+    const category = params.category !== undefined ? await search.categoryBySlug(params.category) : undefined;
+    const kept: ListingParams = category === undefined ? { ...params, category: undefined } : params;
+    if (category === undefined) delete kept.category;
+    const result = await search.list({
+      ...listingFilters(kept),
+      ...(category ? { categoryId: category.id } : {}),
+      ...extra,
+      sort: kept.sort !== undefined && sorts.includes(kept.sort) ? kept.sort : sorts[0]!,
+      limit: listingPageSize,
+      offset: (kept.page - 1) * listingPageSize,
+      facets: true,
+    });
+    return { params: kept, result };
+  };
+
+  app.get<{ Querystring: { page: number } }>('/search', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const raw = parseListingParams(request.query);
+    const q = displayQuery(raw.q ?? '');
+    const ctx = await pageContext(request.url);
+    if (q === '') return sendPage(request, reply, <SearchPage ctx={ctx} q="" view={undefined} fuzzy={false} />);
+    const { params, result } = await pageListing({ ...raw, q, page: request.query.page }, { text: q }, searchSorts);
+    const view: ListingView = { base: '/search', params, result, locale: ctx.locale, categories: 'choose', sorts: searchSorts };
+    return sendPage(request, reply, <SearchPage ctx={ctx} q={q} view={view} fuzzy={result.text?.fuzzy ?? false} />);
+  });
+
+  app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
+    '/collections/:slug',
+    { schema: { hide: true, params: SlugParams, querystring: PageQuery } },
+    async (request, reply) => {
+      const [ctx, collection] = await Promise.all([pageContext(request.url), source.findPublishedCollection(request.params.slug)]);
+      if (!collection) throw searchCollectionNotFound(request.params.slug);
+      const raw = { ...parseListingParams(request.query), page: request.query.page };
+      delete raw.q;
+      const { params, result } = await pageListing(raw, { collectionId: collection.id }, collectionSorts);
+      const view: ListingView = { base: `/collections/${collection.slug}`, params, result, locale: ctx.locale, categories: 'choose', sorts: collectionSorts };
+      return sendPage(request, reply, <CollectionPage ctx={ctx} collection={collection} view={view} />);
+    },
+  );
+
+  app.get<{ Querystring: S.SearchQueryString }>(
+    '/api/v1/search',
+    { schema: { tags: ['search'], querystring: S.SearchQuery, response: { 200: S.SearchResponse } } },
+    async (request) => {
+      const q = request.query;
+      const [category, collection] = await Promise.all([
+        q.category !== undefined ? search.categoryBySlug(q.category) : undefined,
+        q.collection !== undefined ? source.findPublishedCollection(q.collection) : undefined,
+      ]);
+      if (q.category !== undefined && !category) throw searchCategoryNotFound(q.category);
+      if (q.collection !== undefined && !collection) throw searchCollectionNotFound(q.collection);
+      const result = await search.list({
+        ...(q.q !== undefined ? { text: q.q } : {}),
+        ...(category ? { categoryId: category.id } : {}),
+        ...(collection ? { collectionId: collection.id } : {}),
+        ...(q.price_min !== undefined ? { priceMin: q.price_min } : {}),
+        ...(q.price_max !== undefined ? { priceMax: q.price_max } : {}),
+        options: optionsOf(q.option),
+        inStock: q.in_stock === true,
+        sort: q.sort ?? (q.q !== undefined && q.q.trim() !== '' ? 'relevance' : 'featured'),
+        limit: q.limit,
+        offset: q.offset,
+        facets: true,
+      });
+      const facets = result.facets!;
+      const slugOf = new Map(facets.categories.map((c) => [c.id, c.slug]));
+      return {
+        items: result.items,
+        total: result.total,
+        limit: result.limit,
+        offset: result.offset,
+        query: result.text ?? { terms: [], fuzzy: false },
+        facets: {
+          categories: facets.categories.map((c) => ({ slug: c.slug, name: c.name, parent: c.parentId === null ? null : (slugOf.get(c.parentId) ?? null), count: c.count })),
+          price: facets.price.map((b) => ({ min: b.min, max: b.max, count: b.count })),
+          options: facets.options.map((o) => ({ name: o.name, values: o.values.map((v) => ({ value: v.value, count: v.count })) })),
+          inStock: facets.inStock.count,
+        },
+      };
+    },
+  );
+}
