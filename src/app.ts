@@ -65,7 +65,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
-import { createSearchIndexer, createSearchService, searchPlugin, type SearchService } from './modules/search/index.js';
+import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
@@ -168,7 +168,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const assets = registerAssets(app);
   registerApiDocsPage(app, { stylesheet: assets.stylesheet });
   // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
-  // change's transaction. The listeners run only on requests, after `search` below exists.
+  // change's transaction (src/catalog-changes.ts). The listeners run only on requests, after it exists.
   const catalogChanged: CatalogChangeListener = (trx, change) => catalogChanges.listener(trx, change);
   const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => catalogChanges.onLevelsChanged(trx, productIds) });
   // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
@@ -187,8 +187,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const mail = createMailQueue(outbox, { fieldEncryption, cooldownMs: config.mail.cooldownMs, now });
   // The search index: one document per product, rebuilt by outbox jobs after catalog and stock changes.
   const catalogIndexSource = createCatalogIndexSource({ db });
-  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, inventory }), media, outbox });
-  // Every instance drops its read cache when any instance's outbox runs the job: Redis pub/sub across
+  const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, collections, inventory }), media, outbox });
+  // Listings are held as briefly as the catalog's reads (CATALOG_CACHE_TTL_MS); `listings.invalidate()` drops them.
+  const listings = withListingCache(search, { ttlMs: config.catalogCacheTtlMs });
+  // Every instance drops its read caches when any instance's outbox runs the job: Redis pub/sub across
   // instances, or this process alone.
   const catalogSignal = config.redis
     ? createRedisSignal({ url: config.redis.url, channel: `${config.redis.prefix}catalog-changes`, onError: (err) => app.log.warn({ err }, 'catalog change signal: Redis unavailable') })
@@ -196,7 +198,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onClose', async () => catalogSignal.close());
   app.addHook('onReady', async () => catalogSignal.ready(2_000));
   const catalogChanges = composeCatalogChanges({
-    outbox, search, readCache: catalog, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
+    outbox, search, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
+    readCache: { invalidate: () => (catalog.invalidate(), listings.invalidate()) },
     productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
   });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
@@ -231,8 +234,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), browse: search, caching: config.catalogCdn });
-  await app.register(searchPlugin, { search, source: catalogIndexSource, pageContext, caching: config.catalogCdn });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn });
+  await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn });
   await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });

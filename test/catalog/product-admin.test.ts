@@ -294,4 +294,31 @@ describe('the back-office pages', () => {
     const none = await browser.get('/admin/products?q=zzzz-nothing-like-this');
     expect(none.body).toContain('No products match');
   });
+
+  it('imports a CSV file uploaded through the import page, and lists its problems by row when it has any', async () => {
+    const browser = await browserFor(manager);
+    const upload = async (csv: string) => {
+      await browser.get('/admin/products/import');
+      const token = /name="_csrf" value="([^"]+)"/.exec(browser.lastPage)![1]!;
+      const form = new FormData();
+      form.set('_csrf', token);
+      form.set('file', new Blob([csv], { type: 'text/csv' }), 'products.csv');
+      const encoded = new Response(form);
+      return t.app.inject({
+        method: 'POST',
+        url: '/admin/products/import',
+        headers: { ...browser.cookieHeader, accept: 'text/html', 'content-type': encoded.headers.get('content-type')! },
+        payload: Buffer.from(await encoded.arrayBuffer()),
+      });
+    };
+    const header = 'slug,name,status,category,option1_name,option1_value,sku,price';
+    const bad = await upload([header, 'uploaded-lamp,Uploaded Lamp,active,home-living,Colour,Brass,UL-BRASS,not a price'].join('\n'));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('nothing was imported');
+    expect(bad.body).toMatch(/<td class="num tabular">2<\/td><td><code>price<\/code><\/td>/);
+    const good = await upload([header, 'uploaded-lamp,Uploaded Lamp,active,home-living,Colour,Brass,UL-BRASS,42.00'].join('\n'));
+    expect(good.statusCode).toBe(200);
+    expect(good.body).toContain('Imported: 1 new product');
+    expect((await t.app.inject({ url: '/api/v1/products/uploaded-lamp' })).statusCode).toBe(200);
+  });
 });

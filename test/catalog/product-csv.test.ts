@@ -108,7 +108,7 @@ describe('CSV export', () => {
     const res = await t.app.inject({ url: `${base}/export.csv?q=FX-`, headers: { cookie: manager.cookie } });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/csv/);
-    const rows = (parse(res.body, { columns: true }) as Record<string, string>[]).filter((r) => r.slug!.startsWith('formula-'));
+    const rows = parse<Record<string, string>>(res.body, { columns: true }).filter((r) => r.slug!.startsWith('formula-'));
     expect(rows.map((r) => r.name)).toEqual([...hostile.slice(0, 4).map((h) => `'${h}`), 'Formula 4', 'Formula 5']);
     expect(rows.map((r) => r.description)).toEqual(hostile.map((h) => `'${h}`));
     expect(rows.map((r) => r.tags)).toEqual(hostile.map((h) => (/^[=+\-@]/.test(h.trim()) ? `'${h.trim()}` : h.trim())));

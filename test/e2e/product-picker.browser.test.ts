@@ -88,6 +88,8 @@ describe.runIf(hasChromium)('storefront header, product variant picker and small
     await page.goto(`${base}/p/single-origin-beans`);
     // The script hides the submit button: each change answers at once.
     await expect.poll(() => page.getByRole('button', { name: 'Show this choice' }).isVisible()).toBe(false);
+    const shownSource = () => page.locator('[data-gallery-main] img').evaluate((img: HTMLImageElement) => img.currentSrc);
+    const ethiopiaSource = await shownSource();
     // A page load would wipe this marker; history.replaceState keeps it.
     await page.evaluate(() => ((globalThis as unknown as { stillHere: boolean }).stillHere = true));
 
@@ -102,6 +104,10 @@ describe.runIf(hasChromium)('storefront header, product variant picker and small
     await expect.poll(() => text(page, 'data-variant-stock')).toBe('Sold out');
     expect(new URL(page.url()).search).toBe('?Colour=Colombia&Size=1+kg');
     expect(await page.locator('[data-gallery-main] img').getAttribute('alt')).toBe('Single Origin Beans in colombia');
+    // The picture's sources follow too, so the browser really draws the other photo.
+    await expect.poll(shownSource).not.toBe(ethiopiaSource);
+    const colombiaThumb = await page.locator('[data-image-index="1"] img').getAttribute('src');
+    expect((await shownSource()).split('/').slice(0, -1).join('/')).toBe(new URL(colombiaThumb!, base).href.split('/').slice(0, -1).join('/'));
     expect(await page.locator('[data-image-index="1"]').getAttribute('aria-current')).toBe('true');
     expect(await text(page, 'data-variant-announce')).toBe('Colombia / 1 kg: £34.00, Sold out');
     // Every size of Colombia is sold out: the pills say so, as the server would.

@@ -65,11 +65,11 @@ describe('product page: the variant chosen on the server (no JavaScript)', () =>
 
   it('shows the image of the chosen colour, and an image asked for by number wins', async () => {
     const clay = await page('/p/ridge-stoneware-mug?Colour=Clay');
-    expect(clay.body).toMatch(/<div class="gallery__main" data-gallery-main="true"><img src="[^"]+" alt="Ridge Stoneware Mug in clay"/);
+    expect(clay.body).toMatch(/<div class="gallery__main" data-gallery-main="true"><picture>(<source [^>]+>)*<img src="[^"]+" alt="Ridge Stoneware Mug in clay"/);
     // The thumbnails keep the choice, so picking an image does not lose the variant.
     expect(clay.body).toContain('href="/p/ridge-stoneware-mug?Colour=Clay&amp;image=1"');
     const first = await page('/p/ridge-stoneware-mug?Colour=Clay&image=1');
-    expect(first.body).toMatch(/data-gallery-main="true"><img src="[^"]+" alt="Ridge Stoneware Mug in sage"/);
+    expect(first.body).toMatch(/data-gallery-main="true"><picture>(<source [^>]+>)*<img src="[^"]+" alt="Ridge Stoneware Mug in sage"/);
     expect(hooked(first.body, 'data-variant-sku')).toBe('RIDGE-STONEWARE-MUG-CLAY');
   });
 

@@ -61,6 +61,7 @@ describe.runIf(hasChromium)('search and filtered listings in a real browser', ()
     const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${base}/`);
+    await page.locator('.header-search > summary').click();
     await page.locator('#site-search').fill('tee');
     await page.locator('#site-search').press('Enter');
     await page.waitForURL(/\/search\?q=tee/);

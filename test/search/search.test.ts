@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -264,7 +265,7 @@ describe('the /search page', () => {
 
   it('is where the header search box leads', async () => {
     const home = (await t.app.inject({ url: '/', headers: html })).body;
-    expect(home).toMatch(/<form class="search" role="search" action="\/search" method="get">/);
+    expect(home).toMatch(/<form class="search-form" role="search" action="\/search" method="get">/);
     expect(home).toMatch(/name="q"/);
   });
 });
@@ -359,6 +360,31 @@ describe('keeping the index in step', () => {
   });
 });
 
+describe('the catalog writers and the inventory queue indexing', () => {
+  it('a product archived through the product service leaves listings once its search.index job runs', async () => {
+    const owner = { userId: randomUUID(), role: 'owner' as const, sessionId: randomUUID() };
+    const context = { clientIp: '127.0.0.1', requestId: 'search-test' };
+    await t.products.setStatus(owner, [ids.napkin!], 'archived', context);
+    expect(names(await api('category=zephyr-goods'))).toContain('Zephyr Linen Napkin Set');
+    await t.outbox.drain();
+    expect(names(await api('category=zephyr-goods'))).not.toContain('Zephyr Linen Napkin Set');
+    await t.products.setStatus(owner, [ids.napkin!], 'active', context);
+    await t.outbox.drain();
+    expect(names(await api('category=zephyr-goods'))).toContain('Zephyr Linen Napkin Set');
+  });
+
+  it('a stock adjustment marks a product sold out once its job runs', async () => {
+    const db = t.database.db;
+    const variant = await db.selectFrom('product_variant').select('id').where('product_id', '=', ids.throw!).executeTakeFirstOrThrow();
+    await db.transaction().execute((trx) => t.inventory.adjust(trx, { variantId: variant.id, delta: -2, reason: 'Damaged in the stockroom', actor: null }));
+    await t.outbox.drain();
+    expect((await api('category=zephyr-goods&sort=price-desc')).items[0]).toMatchObject({ name: 'Zephyr Wool Throw', stock: 'sold_out' });
+    await db.transaction().execute((trx) => t.inventory.adjust(trx, { variantId: variant.id, delta: 2, reason: 'Found in the stockroom', actor: null }));
+    await t.outbox.drain();
+    expect((await api('category=zephyr-goods&sort=price-desc')).items[0]).toMatchObject({ name: 'Zephyr Wool Throw', stock: 'low_stock' });
+  });
+});
+
 describe('collections', () => {
   it('list hand-picked and rule members on /collections/:slug and through the API, and hide unpublished ones', async () => {
     const db = t.database.db;
@@ -382,5 +408,8 @@ describe('collections', () => {
     const filtered = await t.app.inject({ url: '/collections/zephyr-picks?stock=in&option=Colour:Oat', headers: html });
     expect([...filtered.body.matchAll(/<h3 class="card__title"><a href="\/p\/([a-z-]+)">/g)].map((m) => m[1])).toEqual(['zephyr-wool-throw']);
     expect((await t.app.inject({ url: '/collections/zephyr-hidden', headers: html })).statusCode).toBe(404);
+    const listed = (await t.app.inject({ url: '/api/v1/products?collection=zephyr-picks&sort=price-asc' })).json<{ items: Card[] }>();
+    expect(names(listed)).toEqual(['Zephyr Linen Napkin Set', 'Zephyr Wool Throw']);
+    expect((await t.app.inject({ url: '/api/v1/products?collection=zephyr-hidden' })).statusCode).toBe(404);
   });
 });

@@ -15,6 +15,7 @@ import * as catalogModel from './2026_12_01_1900_catalog_model.js';
 import * as inventoryCreateTables from './2026_12_01_1910_inventory_create_tables.js';
 import * as searchCreateDocument from './2026_12_01_1920_search_create_document.js';
 import * as staffContentEditorRole from './2026_12_01_1930_staff_content_editor_role.js';
+import * as searchWord from './2026_12_01_1960_search_word.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1910_inventory_create_tables': inventoryCreateTables,
   '2026_12_01_1920_search_create_document': searchCreateDocument,
   '2026_12_01_1930_staff_content_editor_role': staffContentEditorRole,
+  '2026_12_01_1960_search_word': searchWord,
 };

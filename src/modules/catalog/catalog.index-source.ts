@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import type { CollectionRules, ProductOption, ProductStatus } from './catalog.tables.js';
+import type { ProductOption, ProductStatus } from './catalog.tables.js';
 
 /** A category with its place in the tree, for paths and facet labels. */
 export interface IndexCategory {
@@ -27,43 +27,18 @@ export interface IndexProduct {
   variants: { sku: string; priceAmount: number; compareAtAmount: number | null; currency: string; options: Record<string, string> }[];
   /** The first image by position, or null. */
   image: { key: string; alt: string; width: number; height: number; widths: number[]; formats: string[] } | null;
-  /** Hand-picked collection memberships (rule collections are worked out by the reader). */
-  collectionIds: string[];
-}
-
-/** A collection's definition: hand-picked (`manual`) or by rules over category, tag, price and sale. */
-export interface CollectionDefinition {
-  id: string;
-  slug: string;
-  title: string;
-  kind: 'manual' | 'rule';
-  rules: CollectionRules;
-  published: boolean;
-}
-
-/** A published collection as its storefront page shows it. */
-export interface PublishedCollection {
-  id: string;
-  slug: string;
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  seoTitle: string;
-  seoDescription: string;
 }
 
 /**
  * The catalog's read for indexers: products by id with what a listing, a filter or a facet needs, the
- * category tree and the collection definitions. It lives here so the search module reads the catalog
- * through its public face and never queries its tables.
+ * category tree (collections come from the collections service's `collectionDefinitions()`). It lives
+ * here so the search module reads the catalog through its public face and never queries its tables.
  */
 export interface CatalogIndexSource {
   products(ids: readonly string[]): Promise<IndexProduct[]>;
   /** Product ids in id order after `after` (null: from the start), for batched rebuilds. */
   productIdsAfter(after: string | null, limit: number): Promise<string[]>;
   categories(): Promise<IndexCategory[]>;
-  collectionDefinitions(): Promise<CollectionDefinition[]>;
-  findPublishedCollection(slug: string): Promise<PublishedCollection | undefined>;
 }
 
 /** Ancestors first, the category itself last; a cycle (which the schema forbids) stops the walk. */
@@ -91,7 +66,7 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
     async products(ids) {
       if (ids.length === 0) return [];
       const unique = [...new Set(ids)];
-      const [products, variants, images, memberships, tree] = await Promise.all([
+      const [products, variants, images, tree] = await Promise.all([
         db
           .selectFrom('product')
           .select(['id', 'slug', 'name', 'description', 'status', 'featured', 'created_at', 'tags', 'options', 'category_id'])
@@ -112,13 +87,11 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
           .orderBy('product_id')
           .orderBy('position')
           .execute(),
-        db.selectFrom('collection_product').select(['collection_id', 'product_id']).where('product_id', 'in', unique).execute(),
         categories(),
       ]);
       const byId = new Map(tree.map((c) => [c.id, c]));
       const variantsOf = groupBy(variants, (v) => v.product_id);
       const imageOf = new Map(images.map((i) => [i.product_id, i]));
-      const collectionsOf = groupBy(memberships, (m) => m.product_id);
       return products.map((p) => {
         const path = categoryPath(byId, p.category_id);
         const own = byId.get(p.category_id);
@@ -142,7 +115,6 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
             options: v.options,
           })),
           image: image ? { key: image.storage_key, alt: image.alt, width: image.width, height: image.height, widths: image.widths, formats: image.formats } : null,
-          collectionIds: (collectionsOf.get(p.id) ?? []).map((m) => m.collection_id),
         };
       });
     },
@@ -151,23 +123,6 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
       let q = db.selectFrom('product').select('id').orderBy('id').limit(limit);
       if (after !== null) q = q.where('id', '>', after);
       return (await q.execute()).map((r) => r.id);
-    },
-
-    async collectionDefinitions() {
-      const rows = await db.selectFrom('collection').select(['id', 'slug', 'title', 'kind', 'rules', 'published']).orderBy('position').orderBy('title').execute();
-      return rows.map((r) => ({ id: r.id, slug: r.slug, title: r.title, kind: r.kind, rules: r.rules, published: r.published }));
-    },
-
-    async findPublishedCollection(slug) {
-      const row = await db
-        .selectFrom('collection')
-        .select(['id', 'slug', 'title', 'description', 'description_html', 'seo_title', 'seo_description'])
-        .where('slug', '=', slug)
-        .where('published', '=', true)
-        .executeTakeFirst();
-      return row
-        ? { id: row.id, slug: row.slug, title: row.title, description: row.description, descriptionHtml: row.description_html, seoTitle: row.seo_title, seoDescription: row.seo_description }
-        : undefined;
     },
   };
 }

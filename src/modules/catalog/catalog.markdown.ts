@@ -24,8 +24,8 @@ const allowlist: sanitizeHtml.IOptions = {
     h5: 'h4',
     h6: 'h4',
     // A link anywhere but http, https or mailto (relative ones included) keeps its text and loses the link.
-    a: (tagName, attribs) =>
-      attribs.href !== undefined && linkable.test(attribs.href) ? { tagName, attribs: { href: attribs.href, rel: 'nofollow noopener' } } : { tagName: 'span', attribs: {} as Record<string, string> },
+    a: (tagName, attribs): sanitizeHtml.Tag =>
+      attribs.href !== undefined && linkable.test(attribs.href) ? { tagName, attribs: { href: attribs.href, rel: 'nofollow noopener' } } : { tagName: 'span', attribs: {} },
   },
 };
 

@@ -244,7 +244,7 @@ export function createProductCsv(deps: { db: Db; products: ProductWriteService; 
             // A refusal before anything was written for this product: report it on its rows and go on, so
             // the report lists every problem; a database error ends the import.
             if (!(err instanceof AppError) || err.category === 'internal' || err.category === 'unavailable') throw err;
-            const fieldProblems = (err.details?.problems as FieldProblem[] | undefined) ?? [{ field: String(err.details?.field ?? ''), message: err.message }];
+            const fieldProblems = (err.details?.problems as FieldProblem[] | undefined) ?? [{ field: typeof err.details?.field === 'string' ? err.details.field : '', message: err.message }];
             for (const p of fieldProblems) {
               const [head, index, leaf] = p.field.split('.');
               const row = head === 'variants' && index !== undefined ? (rowOfVariant[Number(index)] ?? group[0]!.number) : group[0]!.number;

@@ -4,6 +4,8 @@ import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
 import type { PageContext } from '../../web/page-context.js';
 import type { CatalogBrowse, ListingSort } from './catalog.browse.js';
+import type { CollectionsService } from './catalog.collections.service.js';
+import { collectionNotFound } from './catalog.structure.errors.js';
 import * as S from './catalog.schemas.js';
 import { categoryHead, homeHead, productHead } from './catalog.seo.js';
 import type { CatalogService } from './catalog.service.js';
@@ -18,16 +20,18 @@ export interface CatalogRouteDeps {
   /** The current slug of a category an old slug belonged to (categories keep their old slugs redirecting). */
   categorySlugTarget?: (oldSlug: string) => Promise<string | undefined>;
   pageContext: (path: string) => Promise<PageContext>;
-  /** The current slug of the product an old slug belonged to, so old links answer 301. */
-  currentSlugFor?: (oldSlug: string) => Promise<string | undefined>;
   /** Listings (category pages, the product list API, the home page's products) come through this port. */
   browse: CatalogBrowse;
+  /** Published collections, for the product list's `collection` filter. */
+  collections?: Pick<CollectionsService, 'collectionDefinitions'>;
+  /** The current slug of the product an old slug belonged to, so old links answer 301. */
+  currentSlugFor?: (oldSlug: string) => Promise<string | undefined>;
 }
 
 const categorySorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** Catalog JSON API under /api/v1 and the storefront pages /, /c/:slug and /p/:slug. */
-export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, categorySlugTarget, currentSlugFor, browse }: CatalogRouteDeps): void {
+export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, browse, collections, categorySlugTarget, currentSlugFor }: CatalogRouteDeps): void {
   /**
    * A product that is not found under this slug may have moved: 301 to its current address (query kept),
    * and undefined to say the answer is sent.
@@ -48,14 +52,24 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     items: categoryTree(await catalog.listCategories()),
   }));
 
+  const publishedCollectionId = async (slug: string): Promise<string> => {
+    const found = (await collections?.collectionDefinitions())?.find((c) => c.slug === slug && c.published);
+    if (!found) throw collectionNotFound(slug);
+    return found.id;
+  };
+
   app.get<{ Querystring: S.ListingQueryString & { sort?: ListingSort } }>(
     '/api/v1/products',
     { schema: { tags: ['catalog'], summary: 'List active products: filters, sort and a page at a time', querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
     async (request) => {
       const q = request.query;
-      const categoryId = q.category !== undefined ? (await catalog.getCategory(q.category)).id : undefined;
+      const [categoryId, collectionId] = await Promise.all([
+        q.category !== undefined ? catalog.getCategory(q.category).then((c) => c.id) : undefined,
+        q.collection !== undefined ? publishedCollectionId(q.collection) : undefined,
+      ]);
       const page = await browse.list({
         ...(categoryId !== undefined ? { categoryId } : {}),
+        ...(collectionId !== undefined ? { collectionId } : {}),
         ...(q.price_min !== undefined ? { priceMin: q.price_min } : {}),
         ...(q.price_max !== undefined ? { priceMax: q.price_max } : {}),
         options: S.optionsOf(q.option),

@@ -60,6 +60,7 @@ const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 }
 /** Filters, sort and pagination shared by the product list and search APIs. */
 export const ListingQueryFields = {
   category: Type.Optional(Slug),
+  collection: Type.Optional(Slug),
   price_min: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Lowest price at least this, in minor units' })),
   price_max: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Lowest price at most this, in minor units' })),
   option: Type.Optional(
@@ -83,6 +84,7 @@ export const ProductListQuery = Type.Object(
 
 export interface ListingQueryString {
   category?: string;
+  collection?: string;
   price_min?: number;
   price_max?: number;
   option?: string[];

@@ -17,15 +17,7 @@ export { seedDemoCatalog, type SeedResult } from './demo/seed-demo.js';
 export { productImagesAdmin } from './catalog.images.admin.js';
 export { createProductImagesService, type ProductImagesService } from './catalog.images.service.js';
 export { listingSorts, type CatalogBrowse, type ListingFacets, type ListingFilters, type ListingQuery, type ListingResult, type ListingSort, type PriceBand } from './catalog.browse.js';
-export {
-  categoryPath,
-  createCatalogIndexSource,
-  type CatalogIndexSource,
-  type CollectionDefinition as IndexCollectionDefinition,
-  type IndexCategory,
-  type IndexProduct,
-  type PublishedCollection,
-} from './catalog.index-source.js';
+export { categoryPath, createCatalogIndexSource, type CatalogIndexSource, type IndexCategory, type IndexProduct } from './catalog.index-source.js';
 export type { ProductStatus } from './catalog.tables.js';
 export type { ProductSummary, StockLevel } from './catalog.types.js';
 export { Listing, type ListingView } from './pages/listing.js';

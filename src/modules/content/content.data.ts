@@ -14,18 +14,18 @@ export const contentPages: ContentPage[] = [
     group: 'help',
     summary: 'How and when your order reaches you.',
     sections: [
-      { heading: 'UK delivery', paragraphs: ['Standard delivery takes 2–3 working days and is free on orders over £50; below that it costs £3.95.', 'Next-day delivery is £6.95 for orders placed before 2 pm, Monday to Thursday.'] },
-      { heading: 'Tracking', paragraphs: ['We email a tracking link as soon as your parcel leaves us. You can also follow every order from your account.'] },
+      { heading: 'Delivery options', paragraphs: ['The delivery methods we offer to your address, with their prices and expected dates, are shown at checkout before you pay. Nothing is added afterwards.'] },
+      { heading: 'Tracking', paragraphs: ['When your parcel leaves us we email you, with a tracking link where the carrier offers one.'] },
     ],
   },
   {
     slug: 'returns',
     title: 'Returns and refunds',
     group: 'help',
-    summary: 'Thirty days to change your mind, free.',
+    summary: 'Your right to change your mind, and what happens when something is wrong.',
     sections: [
-      { heading: 'Returning an item', paragraphs: ['Send back anything unused within 30 days of delivery with the prepaid label in your parcel.', 'Refunds go back to the original payment method within 5 working days of the return reaching us.'] },
-      { heading: 'Faulty items', paragraphs: ['If something arrives damaged, tell us within 30 days and we will replace or refund it, including delivery.'] },
+      { heading: 'Changing your mind', paragraphs: ['You may cancel an order within 14 days of delivery without giving a reason, as UK consumer law provides. Tell us by email, then send the items back unused within a further 14 days.', 'We refund the price and the standard delivery charge to the original payment method within 14 days of receiving the items back.'] },
+      { heading: 'Faulty items', paragraphs: ['If something arrives damaged or faulty, tell us and we will repair, replace or refund it, as your statutory rights provide.'] },
     ],
   },
   {

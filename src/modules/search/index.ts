@@ -4,11 +4,13 @@
  * keep the index in step with the catalog and the stock.
  */
 import type { Db } from '../../db/database.js';
-import { createCatalogIndexSource } from '../catalog/index.js';
+import { createAuditService } from '../audit/index.js';
+import { createCatalogIndexSource, createCollectionsService } from '../catalog/index.js';
 import { createInventoryService } from '../inventory/index.js';
 import { createSearchIndexer } from './search.indexer.js';
 import { hasDocuments } from './search.repository.js';
 
+export { withListingCache } from './search.cache.js';
 export { createSearchIndexer, type SearchIndexer } from './search.indexer.js';
 export { searchPlugin, type SearchRouteDeps } from './search.plugin.js';
 export { createSearchService, searchJobs, type SearchService } from './search.service.js';
@@ -19,6 +21,8 @@ export { createSearchService, searchJobs, type SearchService } from './search.se
  */
 export async function reindexCatalog(db: Db, options: { onlyIfEmpty?: boolean; onBatch?: (done: number) => void } = {}): Promise<{ written: number }> {
   if (options.onlyIfEmpty && (await hasDocuments(db))) return { written: 0 };
-  const indexer = createSearchIndexer({ db, source: createCatalogIndexSource({ db }), inventory: createInventoryService({ db }) });
+  // Reading definitions records nothing: the audit trail is there only because the service's writes need it.
+  const collections = createCollectionsService({ db, audit: createAuditService({ db }) });
+  const indexer = createSearchIndexer({ db, source: createCatalogIndexSource({ db }), collections, inventory: createInventoryService({ db }) });
   return indexer.reindexAll(options.onBatch ? { onBatch: options.onBatch } : {});
 }

@@ -1,4 +1,11 @@
-import type { CollectionRule, IndexCollectionDefinition as CollectionDefinition, IndexProduct, PriceBand } from '../catalog/index.js';
+import type { CollectionDefinition, CollectionRule, IndexProduct, PriceBand } from '../catalog/index.js';
+
+/** Collection definitions with each hand-picked list as a set, made once per batch. */
+export type IndexedCollection = Pick<CollectionDefinition, 'id' | 'kind' | 'rules'> & { productIds: ReadonlySet<string> };
+
+export function indexCollections(definitions: readonly CollectionDefinition[]): IndexedCollection[] {
+  return definitions.map((d) => ({ id: d.id, kind: d.kind, rules: d.rules, productIds: new Set(d.productIds) }));
+}
 import type { VariantStock } from '../inventory/index.js';
 import type { DocumentImage } from './search.tables.js';
 
@@ -67,7 +74,7 @@ function thresholdFor(stock: VariantStock): number {
  * One document per product from its catalog data, its stock and the collection definitions; null for a
  * product that cannot be listed (no variant, so no price).
  */
-export function buildDocument(product: IndexProduct, stock: VariantStock, collections: readonly CollectionDefinition[]): DocumentInput | null {
+export function buildDocument(product: IndexProduct, stock: VariantStock, collections: readonly IndexedCollection[]): DocumentInput | null {
   const cheapest = [...product.variants].sort((a, b) => a.priceAmount - b.priceAmount)[0];
   if (cheapest === undefined) return null;
   const prices = product.variants.map((v) => v.priceAmount);
@@ -89,8 +96,8 @@ export function buildDocument(product: IndexProduct, stock: VariantStock, collec
     facet.price(priceBandOf(priceMin)),
     ...(inStock ? [facet.inStock] : []),
   ];
-  const ruleMatches = collections
-    .filter((c) => c.kind === 'rule' && matchesRules(c.rules, { product, priceMin, onSale }))
+  const collectionIds = collections
+    .filter((c) => (c.kind === 'rule' ? matchesRules(c.rules, { product, priceMin, onSale }) : c.productIds.has(product.id)))
     .map((c) => c.id);
   const skus = product.variants.map((v) => v.sku);
   const values = [...optionValues.values()].flatMap((v) => [...v]);
@@ -103,7 +110,7 @@ export function buildDocument(product: IndexProduct, stock: VariantStock, collec
     categoryPath: product.category.path,
     categorySlug: product.category.slug,
     categoryName: product.category.name,
-    collectionIds: [...new Set([...product.collectionIds, ...ruleMatches])],
+    collectionIds,
     tags: product.tags,
     featured: product.featured,
     currency: cheapest.currency,
@@ -117,7 +124,8 @@ export function buildDocument(product: IndexProduct, stock: VariantStock, collec
     image: product.image,
     facets: [...new Set(facets)],
     text: {
-      a: [product.name, ...skus].join(' '),
+      // SKUs as their parts: the parser would read "P-1234-2" as "p", "-1234", "-2" (signed numbers).
+      a: [product.name, ...skus.map((sku) => sku.replace(/[^\p{L}\p{N}]+/gu, ' '))].join(' '),
       b: [...product.tags, ...product.category.names, ...values].join(' '),
       // A tsvector holds at most 1 MB; a description is prose, and its first 20,000 characters say enough.
       c: product.description.slice(0, 20_000),

@@ -1,8 +1,9 @@
 import type { Db } from '../../db/database.js';
-import type { CatalogIndexSource } from '../catalog/index.js';
+import type { CatalogIndexSource, CollectionsService } from '../catalog/index.js';
 import type { InventoryService } from '../inventory/index.js';
-import { buildDocument, type DocumentInput } from './search.documents.js';
+import { buildDocument, indexCollections, type DocumentInput } from './search.documents.js';
 import * as repo from './search.repository.js';
+import { vocabulary } from './search.text.js';
 
 export interface SearchIndexer {
   /**
@@ -15,12 +16,18 @@ export interface SearchIndexer {
   reindexAll(options?: { batchSize?: number; onBatch?: (done: number) => void }): Promise<{ written: number }>;
 }
 
-/** Builds search documents: the catalog's index source and the inventory's stock are its only inputs. */
-export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; inventory: Pick<InventoryService, 'productStock'> }): SearchIndexer {
-  const { db, source, inventory } = deps;
+/** Builds search documents from the catalog's index source, its collection definitions and the stock. */
+export function createSearchIndexer(deps: {
+  db: Db;
+  source: CatalogIndexSource;
+  collections: Pick<CollectionsService, 'collectionDefinitions'>;
+  inventory: Pick<InventoryService, 'productStock'>;
+}): SearchIndexer {
+  const { db, source, collections: collectionsService, inventory } = deps;
 
   const build = async (productIds: readonly string[]): Promise<{ docs: DocumentInput[]; found: Set<string> }> => {
-    const [products, stock, collections] = await Promise.all([source.products(productIds), inventory.productStock(productIds), source.collectionDefinitions()]);
+    const [products, stock, definitions] = await Promise.all([source.products(productIds), inventory.productStock(productIds), collectionsService.collectionDefinitions()]);
+    const collections = indexCollections(definitions);
     const docs: DocumentInput[] = [];
     for (const product of products) {
       const doc = buildDocument(product, stock.get(product.id) ?? { available: 0, level: 'sold_out' }, collections);
@@ -37,6 +44,7 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
       const gone = ids.filter((id) => !found.has(id));
       await db.transaction().execute(async (trx) => {
         await repo.upsertDocuments(trx, docs);
+        await repo.insertWords(trx, wordsOf(docs));
         await repo.deleteDocuments(trx, gone);
       });
       return { written: docs.length, deleted: gone.length };
@@ -52,6 +60,7 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
         const { docs } = await build(ids);
         await db.transaction().execute(async (trx) => {
           await repo.upsertDocuments(trx, docs);
+          await repo.insertWords(trx, wordsOf(docs));
           // Everything in this id range that is not a document just written belongs to no listable product.
           await repo.deleteDocumentsNotIn(trx, { after, upTo: last }, docs.map((d) => d.productId));
         });
@@ -62,4 +71,8 @@ export function createSearchIndexer(deps: { db: Db; source: CatalogIndexSource; 
       }
     },
   };
+}
+
+function wordsOf(docs: readonly DocumentInput[]): string[] {
+  return [...new Set(docs.flatMap((d) => vocabulary(d.searchText)))].sort();
 }

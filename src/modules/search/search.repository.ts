@@ -90,26 +90,40 @@ export async function hasDocuments(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-/**
- * Typo tolerance: how alike a query word and a word of the product must be (pg_trgm word similarity).
- * A short word has few trigrams, so one typo costs it much ("shrt" is 0.4 like "shirt"); a long word
- * must come closer, or "secret" would find "set cream".
- */
-const fuzzyThreshold = '0.4';
-const longWord = { letters: 6, similarity: 0.5 };
+/** Adds words to the vocabulary typo tolerance draws on; words known already are left as they are. */
+export async function insertWords(db: Db, words: readonly string[]): Promise<void> {
+  if (words.length === 0) return;
+  await db
+    .insertInto('search_word')
+    .values(words.map((word) => ({ word })))
+    .onConflict((oc) => oc.column('word').doNothing())
+    .execute();
+}
 
-/** Runs `fn` in a transaction whose `<%` operator accepts one-letter typos in short words. */
-export async function withFuzzyMatching<T>(db: Db, fn: (trx: Db) => Promise<T>): Promise<T> {
-  return db.transaction().execute(async (trx) => {
-    await sql`select set_config('pg_trgm.word_similarity_threshold', ${fuzzyThreshold}, true)`.execute(trx);
-    return fn(trx);
-  });
+/**
+ * Known words near each given one, closest first (pg_trgm similarity, through the trigram index). A long
+ * word must come closer than a short one, where one typo costs more of its few trigrams.
+ */
+export async function findSimilarWords(db: Db, terms: readonly string[], perTerm: number): Promise<Map<string, string[]>> {
+  const found = new Map<string, string[]>();
+  if (terms.length === 0) return found;
+  const result = await sql<{ term: string; word: string }>`
+    select t.term, w.word
+    from unnest(${textArray(terms)}) as t(term)
+    cross join lateral (
+      select word, similarity(word, t.term) as s from search_word
+      where word % t.term and word <> t.term
+      order by s desc, word limit ${perTerm}
+    ) w
+    where w.s >= case when length(t.term) >= 6 then 0.45 else 0.3 end`.execute(db);
+  for (const row of result.rows) found.set(row.term, [...(found.get(row.term) ?? []), row.word]);
+  return found;
 }
 
 /** What a listing filters on; every field narrows the set (options: OR within a group, AND across). */
 export interface DocumentFilter {
-  /** Full text: a prefix tsquery of clean words; `fuzzy` adds trigram matching per word. */
-  text?: { terms: string[]; fuzzy: boolean };
+  /** Full text as tsquery source built from clean words only: `match` filters, `rank` orders. */
+  text?: { match: string; rank: string };
   categoryId?: string;
   collectionId?: string;
   priceMin?: number;
@@ -122,26 +136,10 @@ export type DocumentSort = 'relevance' | 'price-asc' | 'price-desc' | 'newest' |
 
 const textArray = (values: readonly string[]): RawBuilder<string[]> => sql<string[]>`array[${sql.join(values.map((v) => sql`${v}`))}]::text[]`;
 
-function textCondition(text: NonNullable<DocumentFilter['text']>): RawBuilder<boolean> {
-  const all = sql<boolean>`document @@ to_tsquery(${config}, ${text.terms.map((t) => `${t}:*`).join(' & ')})`;
-  if (!text.fuzzy) return all;
-  // Each word matches as a prefix or, at three letters or more, as a near miss of a word of the product.
-  return sql<boolean>`(${sql.join(
-    text.terms.map((t) =>
-      [...t].length < 3
-        ? sql`document @@ to_tsquery(${config}, ${`${t}:*`})`
-        : [...t].length < longWord.letters
-          ? sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or ${t} <% search_text)`
-          : sql`(document @@ to_tsquery(${config}, ${`${t}:*`}) or (${t} <% search_text and word_similarity(${t}, search_text) >= ${longWord.similarity}))`,
-    ),
-    sql` and `,
-  )})`;
-}
-
 /** Conditions every row of a listing meets whatever facet is being counted. */
 function baseConditions(filter: DocumentFilter): RawBuilder<boolean>[] {
   const conds: RawBuilder<boolean>[] = [sql<boolean>`status = 'active'`];
-  if (filter.text) conds.push(textCondition(filter.text));
+  if (filter.text) conds.push(sql<boolean>`document @@ to_tsquery(${config}, ${filter.text.match})`);
   if (filter.categoryId !== undefined) conds.push(sql<boolean>`category_path @> array[${filter.categoryId}]::uuid[]`);
   if (filter.collectionId !== undefined) conds.push(sql<boolean>`collection_ids @> array[${filter.collectionId}]::uuid[]`);
   return conds;
@@ -183,13 +181,9 @@ function orderBy(sort: DocumentSort, filter: DocumentFilter): RawBuilder<unknown
       return sql`product_created_at desc, product_id asc`;
     case 'featured':
       return sql`featured desc, product_created_at desc, product_id asc`;
-    case 'relevance': {
+    case 'relevance':
       if (!filter.text) return sql`featured desc, product_created_at desc, product_id asc`;
-      const any = filter.text.terms.map((t) => `${t}:*`).join(' | ');
-      const rank = sql`ts_rank_cd(document, to_tsquery(${config}, ${any}), 1)`;
-      const similar = filter.text.fuzzy ? sql` + word_similarity(${filter.text.terms.join(' ')}, search_text)` : sql``;
-      return sql`${rank}${similar} desc, product_created_at desc, product_id asc`;
-    }
+      return sql`ts_rank_cd(document, to_tsquery(${config}, ${filter.text.rank}), 1) desc, product_created_at desc, product_id asc`;
   }
 }
 
@@ -224,6 +218,15 @@ export const totalMarker = '*';
  */
 export async function countFacets(db: Db, filter: DocumentFilter): Promise<{ value: string; n: number }[]> {
   const lifts = facetConditions(filter);
+  if (lifts.length === 0) {
+    // No facet filter in force: every value counts every row it is on.
+    const plain = await sql<{ value: string; n: string | number }>`
+      select f.value, count(*) as n
+      from search_document d cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
+      where ${and(baseConditions(filter))}
+      group by f.value`.execute(db);
+    return plain.rows.map((r) => ({ value: r.value, n: Number(r.n) }));
+  }
   const counted = lifts.map((l) => {
     const own = l.prefix !== null ? sql<boolean>`starts_with(f.value, ${l.prefix})` : sql<boolean>`f.value = ${l.exact}`;
     return sql<boolean>`(${own} or ${l.cond})`;

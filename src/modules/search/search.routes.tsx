@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
 import type { PageContext } from '../../web/page-context.js';
 import {
@@ -8,7 +9,7 @@ import {
   PageQuery,
   parseListingParams,
   SlugParams,
-  type CatalogIndexSource,
+  type CollectionsService,
   type ListingParams,
   type ListingQuery,
   type ListingSort,
@@ -23,7 +24,7 @@ import { SearchPage } from './pages/search-page.js';
 
 export interface SearchRouteDeps {
   search: SearchService;
-  source: Pick<CatalogIndexSource, 'findPublishedCollection'>;
+  collections: Pick<CollectionsService, 'publishedBySlug' | 'collectionDefinitions'>;
   pageContext: (path: string) => Promise<PageContext>;
 }
 
@@ -31,7 +32,18 @@ const searchSorts: ListingSort[] = ['relevance', 'newest', 'price-asc', 'price-d
 const collectionSorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** /search and /api/v1/search; storefront collection pages /collections/:slug. */
-export function registerSearchRoutes(app: FastifyInstance, { search, source, pageContext }: SearchRouteDeps): void {
+export function registerSearchRoutes(app: FastifyInstance, { search, collections, pageContext }: SearchRouteDeps): void {
+  /** A published collection by slug with its id; `moved` for an old slug, undefined when there is none. */
+  const publishedCollection = async (slug: string) => {
+    const found = await collections.publishedBySlug(slug).catch((err: unknown) => {
+      if (err instanceof AppError && err.category === 'not_found') return undefined;
+      throw err;
+    });
+    if (found === undefined || 'moved' in found) return found;
+    const id = (await collections.collectionDefinitions()).find((d) => d.slug === found.collection.slug)?.id;
+    return id === undefined ? undefined : { ...found.collection, id };
+  };
+
   /** A page's listing from its URL: an unknown category in the query string is dropped, not an error. */
   const pageListing = async (params: ListingParams, extra: Partial<ListingQuery>, sorts: ListingSort[]) => {
     const category = params.category !== undefined ? await search.categoryBySlug(params.category) : undefined;
@@ -63,8 +75,9 @@ export function registerSearchRoutes(app: FastifyInstance, { search, source, pag
     '/collections/:slug',
     { schema: { hide: true, params: SlugParams, querystring: PageQuery } },
     async (request, reply) => {
-      const [ctx, collection] = await Promise.all([pageContext(request.url), source.findPublishedCollection(request.params.slug)]);
+      const [ctx, collection] = await Promise.all([pageContext(request.url), publishedCollection(request.params.slug)]);
       if (!collection) throw searchCollectionNotFound(request.params.slug);
+      if ('moved' in collection) return reply.redirect(`/collections/${collection.moved}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301);
       const raw = { ...parseListingParams(request.query), page: request.query.page };
       delete raw.q;
       const { params, result } = await pageListing(raw, { collectionId: collection.id }, collectionSorts);
@@ -80,14 +93,15 @@ export function registerSearchRoutes(app: FastifyInstance, { search, source, pag
       const q = request.query;
       const [category, collection] = await Promise.all([
         q.category !== undefined ? search.categoryBySlug(q.category) : undefined,
-        q.collection !== undefined ? source.findPublishedCollection(q.collection) : undefined,
+        q.collection !== undefined ? publishedCollection(q.collection) : undefined,
       ]);
       if (q.category !== undefined && !category) throw searchCategoryNotFound(q.category);
-      if (q.collection !== undefined && !collection) throw searchCollectionNotFound(q.collection);
+      // An old collection slug is not followed here: an API client is told, and asks again by the new one.
+      if (q.collection !== undefined && (!collection || 'moved' in collection)) throw searchCollectionNotFound(q.collection);
       const result = await search.list({
         ...(q.q !== undefined ? { text: q.q } : {}),
         ...(category ? { categoryId: category.id } : {}),
-        ...(collection ? { collectionId: collection.id } : {}),
+        ...(collection && !('moved' in collection) ? { collectionId: collection.id } : {}),
         ...(q.price_min !== undefined ? { priceMin: q.price_min } : {}),
         ...(q.price_max !== undefined ? { priceMax: q.price_max } : {}),
         options: optionsOf(q.option),

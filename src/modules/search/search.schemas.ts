@@ -1,20 +1,17 @@
 import { Type } from 'typebox';
 import { ListingQueryFields, ProductSummarySchema, type ListingQueryString, type ListingSort } from '../catalog/index.js';
 
-const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', maxLength: 120 });
-
 // The text is any string: it is reduced to clean words by the service, never refused for its content.
 export const SearchQuery = Type.Object(
   {
     q: Type.Optional(Type.String({ description: 'Free text; only its first 200 characters and 10 words are used' })),
-    collection: Type.Optional(Slug),
     ...ListingQueryFields,
     sort: Type.Optional(Type.Union([Type.Literal('relevance'), Type.Literal('featured'), Type.Literal('newest'), Type.Literal('price-asc'), Type.Literal('price-desc')])),
   },
   { additionalProperties: false },
 );
 
-export type SearchQueryString = ListingQueryString & { q?: string; collection?: string; sort?: ListingSort };
+export type SearchQueryString = ListingQueryString & { q?: string; sort?: ListingSort };
 
 const Count = Type.Integer({ minimum: 0 });
 

@@ -7,12 +7,14 @@ import type { OutboxService } from '../outbox/index.js';
 import { facet, priceBands } from './search.documents.js';
 import type { SearchIndexer } from './search.indexer.js';
 import * as repo from './search.repository.js';
-import { searchTerms } from './search.text.js';
+import { matchQuery, rankQuery, searchTerms } from './search.text.js';
 
 export const searchJobs = { index: 'search.index', reindexAll: 'search.reindex-all' } as const;
 
 /** Full text finding fewer matches than this turns typo tolerance on. */
 const fewMatches = 3;
+/** How many near words each misspelt word may stand for. */
+const nearWordsPerTerm = 4;
 
 export interface SearchService extends CatalogBrowse {
   /**
@@ -96,7 +98,7 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
       if (categoryId === undefined) return { items: [], total: 0, ...page, ...(query.facets ? { facets: await facetsOf([], query) } : {}) };
     }
     const filter: repo.DocumentFilter = {
-      ...(terms.length > 0 ? { text: { terms, fuzzy: false } } : {}),
+      ...(terms.length > 0 ? { text: { match: matchQuery(terms), rank: rankQuery(terms) } } : {}),
       ...(categoryId !== undefined ? { categoryId } : {}),
       ...(query.collectionId !== undefined ? { collectionId: query.collectionId } : {}),
       ...(query.priceMin !== undefined ? { priceMin: query.priceMin } : {}),
@@ -122,24 +124,22 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
     };
 
     let counted = await run(db, filter);
+    let used = filter;
     let fuzzy = false;
-    let rows: repo.ListingRow[];
-    if (filter.text && counted.total < fewMatches) {
-      const fuzzyFilter = { ...filter, text: { terms, fuzzy: true } };
-      const found = await repo.withFuzzyMatching(db, async (trx) => {
-        const c = await run(trx, fuzzyFilter);
-        return c.total > counted.total ? { c, rows: await repo.findPage(trx, fuzzyFilter, sort, page.limit, page.offset) } : undefined;
-      });
-      if (found) {
-        counted = found.c;
-        rows = found.rows;
-        fuzzy = true;
-      } else {
-        rows = await repo.findPage(db, filter, sort, page.limit, page.offset);
+    if (used.text && counted.total < fewMatches) {
+      // Few exact matches: each word may also be one of the known words near it ("shrt" → "shirt").
+      const near = await repo.findSimilarWords(db, terms.filter((t) => [...t].length >= 3), nearWordsPerTerm);
+      if (near.size > 0) {
+        const widened = { ...filter, text: { match: matchQuery(terms, near), rank: rankQuery(terms, near) } };
+        const again = await run(db, widened);
+        if (again.total > counted.total) {
+          counted = again;
+          used = widened;
+          fuzzy = true;
+        }
       }
-    } else {
-      rows = counted.total === 0 ? [] : await repo.findPage(db, filter, sort, page.limit, page.offset);
     }
+    const rows = counted.total === 0 ? [] : await repo.findPage(db, used, sort, page.limit, page.offset);
     return {
       items: rows.map(toSummary),
       total: counted.total,

@@ -4,6 +4,12 @@ import type { UpdatedAt } from '../../db/columns.js';
 /** The search module's tables, by name; db/schema.ts composes every module's. */
 export interface SearchTables {
   search_document: SearchDocumentTable;
+  search_word: SearchWordTable;
+}
+
+/** The vocabulary of the index, for typo tolerance: one row per word (never pruned; a stale word finds nothing). */
+export interface SearchWordTable {
+  word: string;
 }
 
 /** The card image a listing shows, with its responsive renditions. */

@@ -2,15 +2,24 @@ import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { formatCount } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { Listing, listingHref, type ListingView, type PublishedCollection } from '../../catalog/index.js';
+import { Listing, listingHref, type ListingView } from '../../catalog/index.js';
+
+/** What the page shows of a published collection. */
+export interface CollectionView {
+  slug: string;
+  title: string;
+  descriptionHtml: string;
+  seoTitle: string;
+  seoDescription: string;
+}
 
 /** A published collection's products, with the same filters, sort and pages as a category. */
-export function CollectionPage({ ctx, collection, view }: { ctx: PageContext; collection: PublishedCollection; view: ListingView }) {
+export function CollectionPage({ ctx, collection, view }: { ctx: PageContext; collection: CollectionView; view: ListingView }) {
   const { params, result } = view;
   const filtered = params.option.length > 0 || params.price !== undefined || params.inStock || params.category !== undefined;
   const title = collection.seoTitle || collection.title;
   return (
-    <Layout ctx={ctx} title={params.page > 1 ? `${title} – page ${params.page}` : title} description={collection.seoDescription || collection.description.slice(0, 160)}>
+    <Layout ctx={ctx} title={params.page > 1 ? `${title} – page ${params.page}` : title} description={collection.seoDescription || undefined}>
       <div class="container">
         <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: collection.title }]} />
         <header class="page-head">

@@ -1,20 +1,14 @@
-import { Icon } from '../../../web/icons.js';
 import { formatCount } from '../../../web/format.js';
-import { Layout } from '../../../web/layout.js';
+import { Layout, SearchForm } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import { Listing, listingHref, type ListingView } from '../../catalog/index.js';
 
-function SearchForm({ q, id }: { q: string; id: string }) {
+/** The page's own search box, holding the query so it can be changed. */
+function PageSearch({ q }: { q: string }) {
   return (
-    <form class="search search--page" role="search" action="/search" method="get">
-      <label class="visually-hidden" for={id}>
-        Search the shop
-      </label>
-      <input id={id} type="search" name="q" value={q} autocomplete="off" maxLength={200} />
-      <button type="submit">
-        <Icon name="search" label="Search" />
-      </button>
-    </form>
+    <div class="search-page__form">
+      <SearchForm id="search-page-q" value={q} placeholder="Search the shop" />
+    </div>
   );
 }
 
@@ -49,7 +43,7 @@ export function SearchPage({ ctx, q, view, fuzzy }: { ctx: PageContext; q: strin
             <h1>Search</h1>
             <p>Look for a product by name, material, colour or SKU.</p>
           </header>
-          <SearchForm q="" id="search-page-q" />
+          <PageSearch q="" />
           <PopularCategories ctx={ctx} />
         </div>
       </Layout>
@@ -65,7 +59,7 @@ export function SearchPage({ ctx, q, view, fuzzy }: { ctx: PageContext; q: strin
           <header class="page-head">
             <h1 class="search-page__title">No results for “{q}”</h1>
           </header>
-          <SearchForm q={q} id="search-page-q" />
+          <PageSearch q={q} />
           <div class="search-empty">
             <h2 class="search-suggest__title">Things to try</h2>
             <ul class="search-empty__tips">
@@ -89,7 +83,7 @@ export function SearchPage({ ctx, q, view, fuzzy }: { ctx: PageContext; q: strin
           </h1>
           {fuzzy ? <p>No exact matches, so these are the closest we found.</p> : null}
         </header>
-        <SearchForm q={q} id="search-page-q" />
+        <PageSearch q={q} />
         <Listing
           view={view}
           empty={
