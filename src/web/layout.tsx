@@ -9,8 +9,6 @@ interface LayoutProps {
   title: string;
   description?: string;
   children: ComponentChildren;
-  /** An image to preload as the likely LCP element. */
-  preloadImage?: string;
   /** Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). */
   scripts?: readonly string[];
   /** Canonical URL, Open Graph and JSON-LD (web/seo.tsx); absent: the canonical is the current path. */
@@ -18,7 +16,7 @@ interface LayoutProps {
 }
 
 /** The storefront shell: skip link, a one-row header (menu, logo, categories, search, account, cart) and the footer. */
-export function Layout({ ctx, title, description, children, preloadImage, scripts, meta }: LayoutProps) {
+export function Layout({ ctx, title, description, children, scripts, meta }: LayoutProps) {
   // The header names the top-level categories only, at most seven, so it stays one calm row.
   const nav = ctx.categories.filter((c) => !c.parentId).slice(0, 7);
   const cartCount = ctx.cartCount ?? 0;
@@ -33,7 +31,6 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <SeoHead ctx={ctx} title={title} description={description} meta={meta ?? { canonicalPath: ctx.currentPath }} />
         {ctx.favicon ? <link rel="icon" href={ctx.favicon} type="image/svg+xml" /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
-        {preloadImage ? <link rel="preload" as="image" href={preloadImage} fetchpriority="high" /> : null}
         {scripts?.map((src) => <script key={src} src={src} defer />)}
       </head>
       <body>
