@@ -51,6 +51,12 @@ export interface StaffGuardDeps {
   mfaEnforcedHere: boolean;
 }
 
+/** Whether the request's staff member may `permission`, without refusing (nothing is recorded): for work done before a route's own check. */
+export async function staffMay(guard: Pick<StaffGuard, 'standing'>, request: FastifyRequest, permission: Permission): Promise<boolean> {
+  const standing = await guard.standing(request);
+  return standing.kind === 'staff' && can(standing.principal.role, permission);
+}
+
 export function createStaffGuard(deps: StaffGuardDeps): StaffGuard {
   const resolved = new WeakMap<FastifyRequest, Promise<StaffStanding>>();
 

@@ -2,7 +2,7 @@
 export type { AdminContribution, AdminShell, HomeCard } from './contribution.js';
 export type { AdminContext, AdminNavEntry } from './admin-layout.js';
 export { AdminGate, AdminLayout } from './admin-layout.js';
-export type { StaffGuard } from './guard.js';
+export { staffMay, type StaffGuard } from './guard.js';
 export type { AdminPageGuard } from './page-guard.js';
 export { sendAdminPage } from './page-guard.js';
 export { GateMessagePage } from './shell-pages.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { sendAdminPage, type AdminShell } from '../../backoffice/index.js';
+import { sendAdminPage, staffMay, type AdminShell } from '../../backoffice/index.js';
 import type { Csrf } from '../../http/csrf.js';
 import { AppError } from '../../kernel/errors.js';
 import type { StaffPrincipal } from '../../kernel/permissions.js';
@@ -92,7 +92,7 @@ export async function registerProductImageRoutes(app: FastifyInstance, shell: Ad
   );
 
   // --- uploads: the only routes here that take multipart -------------------------------------------------
-  await registerUploadScope(app, { csrf: deps.csrf, maxBytes: deps.maxBytes }, (scope) => {
+  await registerUploadScope(app, { csrf: deps.csrf, maxBytes: deps.maxBytes, permitted: (request) => staffMay(guard, request, 'catalog.write') }, (scope) => {
     scope.post<{ Params: { id: string }; Body: { alt?: string } | null | undefined }>(
       '/api/v1/admin/catalog/products/:id/images',
       { schema: { tags, consumes: ['multipart/form-data'], params: ProductParams, body: UploadFields, response: { 201: ImageView } } },

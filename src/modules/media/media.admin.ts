@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AdminContribution, AdminShell } from '../../backoffice/index.js';
+import { staffMay, type AdminContribution, type AdminShell } from '../../backoffice/index.js';
 import type { Csrf } from '../../http/csrf.js';
 import type { ImageIngest } from './media.ingest.js';
 import type { MediaUrls } from './media.images.js';
@@ -20,7 +20,7 @@ export interface MediaAdminDeps {
 export function mediaAdmin(deps: MediaAdminDeps): AdminContribution {
   return {
     name: 'media',
-    register: (app, shell) => registerUploadScope(app, { csrf: deps.csrf, maxBytes: deps.maxBytes }, (scope) => registerMediaAdminRoutes(scope, shell, deps)),
+    register: (app, shell) => registerUploadScope(app, { csrf: deps.csrf, maxBytes: deps.maxBytes, permitted: (request) => staffMay(shell.guard, request, 'catalog.write') }, (scope) => registerMediaAdminRoutes(scope, shell, deps)),
   };
 }
 

@@ -13,6 +13,12 @@ export interface UploadScopeOptions {
   csrf: Csrf;
   /** MEDIA_MAX_BYTES: the file part is cut off (and refused) past this. */
   maxBytes: number;
+  /**
+   * Whether the request may upload here (the routes' own permission, asked without refusing). A body is
+   * read only for a request that may: anyone else could make every instance hold MEDIA_MAX_BYTES per
+   * request before the route's guard refused them.
+   */
+  permitted: (request: FastifyRequest) => Promise<boolean>;
 }
 
 /** The part a form sends its file in. */
@@ -39,7 +45,7 @@ export function uploadOf(request: FastifyRequest): Upload {
  * client-chosen name), and the text fields become `request.body` for the route's schema.
  */
 export async function registerUploadScope(app: FastifyInstance, options: UploadScopeOptions, routes: (scope: FastifyInstance) => void | Promise<void>): Promise<void> {
-  const { csrf, maxBytes } = options;
+  const { csrf, maxBytes, permitted } = options;
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
       route.config = { ...(route.config ?? {}), csrfAfterMultipart: true };
@@ -49,6 +55,12 @@ export async function registerUploadScope(app: FastifyInstance, options: UploadS
     });
     scope.addHook('preValidation', async (request) => {
       if (!request.isMultipart()) return;
+      if (!(await permitted(request))) {
+        // Left unread; the route's guard answers. A route that forgot its guard still gets no file.
+        uploads.set(request, mediaBadUpload('the file was not read: sign in with a role that may upload'));
+        request.body = {};
+        return;
+      }
       const fields: Record<string, string> = {};
       let verified = false;
       const check = (given: string | undefined): void => {
