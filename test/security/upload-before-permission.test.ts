@@ -86,3 +86,37 @@ describe('an upload from someone who may not upload is refused before its body i
     expect(ok.statusCode).toBe(201);
   });
 });
+
+describe('a CSV import from someone who may not import is refused before its body is read', () => {
+  const csv = () => Buffer.from(`slug,name,sku,price\r\n${'a-product,A product,SKU-1,1.00\r\n'.repeat(40_000)}`);
+
+  it('the staff API (text/csv) and the import page (multipart): 401 for a visitor, 403 without catalog.write, the body left unread', async () => {
+    const attempts = [
+      { who: visitor, status: 401, code: 'AUTH_SIGN_IN_REQUIRED' },
+      { who: auditor, status: 403, code: 'STAFF_ACCESS_DENIED' },
+    ];
+    for (const { who, status, code } of attempts) {
+      const plain = csv();
+      const sentPlain = counted(plain);
+      const api = await t.app.inject({ method: 'POST', url: '/api/v1/admin/catalog/products/import', payload: sentPlain.stream, headers: { cookie: who.cookie, 'content-type': 'text/csv', 'content-length': String(plain.length) } });
+      expect(api.statusCode).toBe(status);
+      expect(api.json<{ code: string }>().code).toBe(code);
+      expect(sentPlain.read()).toBeLessThan(plain.length / 2);
+
+      const form = multipart({ _csrf: who.token }, [{ filename: 'products.csv', contentType: 'text/csv', body: csv() }]);
+      const sentForm = counted(form.payload);
+      const page = await t.app.inject({ method: 'POST', url: '/admin/products/import', payload: sentForm.stream, headers: { cookie: who.cookie, 'content-type': form.contentType, 'content-length': String(form.payload.length) } });
+      expect(page.statusCode).toBe(status);
+      expect(sentForm.read()).toBeLessThan(form.payload.length / 2);
+    }
+    expect((await t.app.inject({ url: '/api/v1/products/a-product' })).statusCode).toBe(404);
+  });
+
+  it('a catalog editor still imports', async () => {
+    const categories = (await t.app.inject({ url: '/api/v1/categories' })).json<{ items: { slug: string }[] }>().items;
+    const manager = await formSession(t, (await createSignedInStaff(t, 'catalog_manager')).cookie);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/catalog/products/import', payload: `slug,name,category,status,sku,price\r\nreview-import-jug,Review Jug,${categories[0]!.slug},active,RIJ-1,12.00\r\n`, headers: { cookie: manager.cookie, 'content-type': 'text/csv' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ created: number }>().created).toBe(1);
+  });
+});

@@ -51,6 +51,11 @@ export function catalogAdmin(deps: CatalogAdminDeps): AdminContribution & { prod
     async register(app, shell) {
       // Encapsulated: the CSV and upload parsers apply to these routes only.
       await app.register(async (scope) => {
+        // Those parsers take up to importLimits.bytes (twenty times the usual body limit) into memory, so
+        // the body of someone who may not import is never read: the guard answers first.
+        scope.addHook('preParsing', async (request) => {
+          if (/^(text\/csv|multipart\/form-data)\b/i.test(String(request.headers['content-type'] ?? ''))) await shell.guard.require(request, 'catalog.write');
+        });
         scope.addContentTypeParser('text/csv', { parseAs: 'string', bodyLimit: importLimits.bytes }, (_request, body, done) => done(null, body));
         // Parsed before the CSRF check, which reads the form's token from the body.
         scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: importLimits.bytes + 64 * 1024 }, async (request: { headers: Record<string, unknown> }, body: Buffer) =>
