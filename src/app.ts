@@ -269,7 +269,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
-      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes }),
+      mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
     ],
   });

@@ -14,6 +14,7 @@ let t: TestApp;
 let productId: string;
 let visitor: FormSession;
 let editor: FormSession;
+let editorId: string;
 let auditor: FormSession;
 
 /** A request body that counts how much of it the server has pulled. */
@@ -42,7 +43,9 @@ beforeAll(async () => {
   t = await createTestApp({ MEDIA_MAX_BYTES: String(maxBytes) });
   productId = (await t.catalog.listProducts({ limit: 1, offset: 0 })).items[0]!.id;
   visitor = await anonymousForm();
-  editor = await formSession(t, (await createSignedInStaff(t, 'content_editor')).cookie);
+  const editorStaff = await createSignedInStaff(t, 'content_editor');
+  editorId = editorStaff.userId;
+  editor = await formSession(t, editorStaff.cookie);
   auditor = await formSession(t, (await createSignedInStaff(t, 'auditor')).cookie);
 });
 afterAll(async () => {
@@ -84,6 +87,16 @@ describe('an upload from someone who may not upload is refused before its body i
     expect(noToken.json<{ code: string }>().code).toBe('CSRF_REJECTED');
     const ok = await t.app.inject({ method: 'POST', url: '/api/v1/admin/media/images', payload: body.payload, headers: { cookie: editor.cookie, 'x-csrf-token': editor.token, 'content-type': body.contentType } });
     expect(ok.statusCode).toBe(201);
+  });
+
+  it('an image stored through the media API is on the audit trail: who stored which key', async () => {
+    const body = multipart({ alt: 'An unattached image' }, [{ filename: 'b.jpg', contentType: 'image/jpeg', body: await jpegOf(72, 40) }]);
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/admin/media/images', payload: body.payload, headers: { cookie: editor.cookie, 'x-csrf-token': editor.token, 'content-type': body.contentType } });
+    expect(res.statusCode).toBe(201);
+    const { key } = res.json<{ key: string }>();
+    const events = await t.database.db.selectFrom('audit_event').selectAll().where('action', '=', 'media.image.upload').where('target_id', '=', key).execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actor_type: 'staff', actor_id: editorId, actor_role: 'content_editor', target_type: 'media' });
   });
 });
 

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { staffMay, type AdminContribution, type AdminShell } from '../../backoffice/index.js';
 import type { Csrf } from '../../http/csrf.js';
+import { requestContext } from '../../kernel/request-context.js';
+import type { AuditService } from '../audit/index.js';
 import type { ImageIngest } from './media.ingest.js';
 import type { MediaUrls } from './media.images.js';
 import * as S from './media.schemas.js';
@@ -11,6 +13,8 @@ export interface MediaAdminDeps {
   media: MediaUrls;
   csrf: Csrf;
   maxBytes: number;
+  /** Every stored image is served publicly, so who stored it is on the trail. */
+  audit: Pick<AuditService, 'recordAlone'>;
 }
 
 /**
@@ -29,8 +33,16 @@ function registerMediaAdminRoutes(app: FastifyInstance, shell: AdminShell, deps:
     '/api/v1/admin/media/images',
     { schema: { tags: ['media'], consumes: ['multipart/form-data'], body: S.UploadFields, response: { 201: S.StoredImageSchema } } },
     async (request, reply) => {
-      await shell.guard.require(request, 'catalog.write');
+      const actor = await shell.guard.require(request, 'catalog.write');
       const stored = await deps.ingest.ingest(uploadOf(request).file, (request.body?.alt ?? '').trim());
+      await deps.audit.recordAlone({
+        actor: { type: 'staff', id: actor.userId, role: actor.role },
+        action: 'media.image.upload',
+        target: { type: 'media', id: stored.key },
+        before: null,
+        after: { key: stored.key, width: stored.width, height: stored.height },
+        ...requestContext(request),
+      });
       return reply.code(201).send({
         key: stored.key, width: stored.width, height: stored.height, widths: [...stored.widths], formats: [...stored.formats],
         image: deps.media.image(stored),
