@@ -178,9 +178,13 @@ export function createProductWriteService(deps: ProductWriteDeps): ProductWriteS
   /** Refuses a write that sets or changes any price when the role may not (before anything is written). */
   const checkPrices = (actor: StaffPrincipal, variants: VariantDraft[], existing: Map<string, ProductView['variants'][number]>): void => {
     if (can(actor.role, 'catalog.prices')) return;
+    const optionKey = (options: Record<string, string>): string => JSON.stringify(Object.entries(options).sort(([a], [b]) => a.localeCompare(b)));
     const changes = variants.some((v) => {
       const before = v.id !== undefined ? existing.get(v.id) : undefined;
-      return before === undefined || before.price !== v.price || before.compareAt !== v.compareAt;
+      if (before === undefined || before.price !== v.price || before.compareAt !== v.compareAt) return true;
+      // A variant that takes over another's options or SKU (a swap, or a rename after a removal) sells
+      // that choice at its own price: a price change for the customer, whatever the ids say.
+      return [...existing.values()].some((other) => other.id !== v.id && (optionKey(other.options) === optionKey(v.options) || other.sku.toUpperCase() === v.sku.toUpperCase()) && (other.price !== v.price || other.compareAt !== v.compareAt));
     });
     if (changes) throw pricePermissionRequired();
   };
