@@ -1,6 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import type { CounterStore } from './adapters/cache/counter-store.js';
+import { createRedisSignal } from './adapters/cache/redis-signal.js';
+import { createLocalSignal } from './adapters/cache/signal.js';
+import type { CdnInvalidator } from './adapters/cdn/cdn.js';
+import { openCdn } from './adapters/cdn/open-cdn.js';
 import type { KeyRing } from './adapters/keys/key-ring.js';
 import { openKeyRing } from './adapters/keys/open-key-ring.js';
 import type { Mailer } from './adapters/mail/mailer.js';
@@ -8,6 +12,7 @@ import { isDevMailer, openMailer } from './adapters/mail/open-mailer.js';
 import type { BusinessMetrics } from './adapters/metrics/business-metrics.js';
 import type { ObjectStore } from './adapters/storage/object-store.js';
 import { registerBackOffice, type StaffGuard } from './backoffice/index.js';
+import { composeCatalogChanges, type CatalogChanges } from './catalog-changes.js';
 import type { Config } from './config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { registerCspReports } from './http/csp-report.js';
@@ -40,6 +45,7 @@ import {
   collectionsAdmin,
   createCatalogIndexSource,
   createCatalogService,
+  createCatalogSitemap,
   createCategoriesService,
   createCollectionsService,
   createProductImagesService,
@@ -52,7 +58,7 @@ import {
   type CollectionsService,
   type ProductWriteService,
 } from './modules/catalog/index.js';
-import { contentFooterLinks, contentPlugin } from './modules/content/index.js';
+import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
@@ -60,7 +66,9 @@ import { createInventoryService, createStockAdmin, inventoryAdmin, type Inventor
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
+import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
+import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
 import { createPageContextFactory } from './web/page-context.js';
@@ -82,6 +90,8 @@ export interface AppDeps {
   passwordHasher?: PasswordHasher;
   /** The clock of time-limited things (sessions, links, TOTP); tests move it. */
   now?: () => Date;
+  /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
+  cdn?: CdnInvalidator;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -109,6 +119,8 @@ export interface AppServices {
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
   outbox: Outbox;
+  /** What follows a catalog change (search index, every instance's read cache, the CDN): writers call it. */
+  catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
 }
@@ -154,12 +166,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
-  // What follows a catalog change (index, caches, CDN) is composed here, each step an outbox job.
-  // `search` is made below with the outbox; the listeners run later, inside a writer's transaction.
-  const catalogChanged: CatalogChangeListener = async (trx, change) => {
-    await search.onCatalogChange(trx, change); // the search index's part
-  };
-  const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => search.queueIndex(trx, productIds) });
+  registerApiDocsPage(app, { stylesheet: assets.stylesheet });
+  // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
+  // change's transaction (src/catalog-changes.ts). The listeners run only on requests, after it exists.
+  const catalogChanged: CatalogChangeListener = (trx, change) => catalogChanges.listener(trx, change);
+  const inventory = createInventoryService({ db, onLevelsChanged: (trx, productIds) => catalogChanges.onLevelsChanged(trx, productIds) });
   // Media URLs point at CDN_URL (CloudFront) when it is set, else at this app's /media route.
   const media = createMediaUrls({ cdnUrl: config.media.cdnUrl });
   const catalog = withReadCache(createCatalogService({ db, inventory, media }), { ttlMs: config.catalogCacheTtlMs });
@@ -179,6 +190,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const search = createSearchService({ db, source: catalogIndexSource, indexer: createSearchIndexer({ db, source: catalogIndexSource, collections, inventory }), media, outbox });
   // Listings are held as briefly as the catalog's reads (CATALOG_CACHE_TTL_MS); `listings.invalidate()` drops them.
   const listings = withListingCache(search, { ttlMs: config.catalogCacheTtlMs });
+  // Every instance drops its read caches when any instance's outbox runs the job: Redis pub/sub across
+  // instances, or this process alone.
+  const catalogSignal = config.redis
+    ? createRedisSignal({ url: config.redis.url, channel: `${config.redis.prefix}catalog-changes`, onError: (err) => app.log.warn({ err }, 'catalog change signal: Redis unavailable') })
+    : createLocalSignal();
+  app.addHook('onClose', async () => catalogSignal.close());
+  app.addHook('onReady', async () => catalogSignal.ready(2_000));
+  const catalogChanges = composeCatalogChanges({
+    outbox, search, signal: catalogSignal, cdn: deps.cdn ?? openCdn(config.cdn),
+    readCache: { invalidate: () => (catalog.invalidate(), listings.invalidate()) },
+    productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
+  });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
@@ -195,7 +218,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
-    shopName: config.shop.name, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
+    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
     favicon: assets.favicon, payments: config.payments,
   });
@@ -211,9 +234,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug) });
-  await app.register(searchPlugin, { search: listings, collections, pageContext });
-  await app.register(contentPlugin, { pageContext });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn });
+  await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn });
+  await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
+  await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
@@ -252,7 +276,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

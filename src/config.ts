@@ -1,8 +1,10 @@
 import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
+import { readCdnConfig, type CdnConfig } from './adapters/cdn/cdn.js';
 import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
 import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
+import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-cache.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
@@ -36,6 +38,10 @@ export interface Config {
   metricsToken: string | undefined;
   seedDemo: 'auto' | 'always' | 'never';
   catalogCacheTtlMs: number;
+  /** How long CloudFront may keep anonymous catalog answers (CATALOG_CDN_MAX_AGE, CATALOG_CDN_STALE_WHILE_REVALIDATE). */
+  catalogCdn: PublicCacheSettings;
+  /** The CDN port (CDN=none|cloudfront, CDN_DISTRIBUTION_ID), fed by the outbox after catalog changes. */
+  cdn: CdnConfig;
   /** `emf` also writes CloudWatch Embedded Metric Format to the CloudWatch agent. */
   metrics: { mode: 'prometheus' | 'emf'; namespace: string; agentEndpoint: string };
   shop: { name: string; currency: string; locale: string };
@@ -105,6 +111,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const seedDemo = read.oneOf('SEED_DEMO', ['auto', 'always', 'never'] as const, 'auto');
   const catalogCacheTtlMs = read.integer('CATALOG_CACHE_TTL_MS', 5_000, { min: 0, max: 3_600_000 });
+  const catalogCdn = readPublicCacheSettings(read);
+  const cdn = readCdnConfig(read);
   const metrics = {
     mode: read.oneOf('METRICS', ['prometheus', 'emf'] as const, 'prometheus'),
     namespace: read.pattern('METRICS_NAMESPACE', 'Bastion', /^[A-Za-z0-9_./#:-]{1,255}$/, 'a CloudWatch namespace'),
@@ -143,7 +151,7 @@ export function loadConfig(env: Env = process.env): Config {
     keys, backup,
     nodeEnv, host, port, publicUrl, dataDir, logLevel, database, webConcurrency,
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
-    mail, outbox, auth,
+    mail, outbox, auth, catalogCdn, cdn,
     storage, media,
     payments,
   };

@@ -1,6 +1,6 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, UNCACHED_PATHS } from '../lib/constructs/distribution.js';
+import { CACHED_API_PATHS, SESSION_COOKIE, UNCACHED_PATHS } from '../lib/constructs/distribution.js';
 import { asList, inlineStatements, resourceText } from './support/policies.js';
 import { resourcesOf, synthBastion, type SynthesizedBastion } from './support/synth.js';
 
@@ -78,7 +78,7 @@ describe('app stack', () => {
     expect(userData).toContain('/etc/systemd/system/bastion.service');
     expect(userData).toContain('systemctl enable --now bastion.service bastion-worker.service bastion-audit-check.timer');
     for (const setting of ['NODE_ENV=production', 'STORAGE=s3', 'S3_BUCKET=', 'KEYS=aws-kms', 'KMS_KEY_ID=', 'AUTH_PROVIDER=cognito',
-      'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=', 'BACKUP_PLAN_ID=']) {
+      'SECRETS_ARN=', 'METRICS=emf', 'TRUST_PROXY=10.40.0.0/16', 'REDIS_HOST=', 'DATABASE_SECRET_ARN=', 'BACKUP_PLAN_ID=', 'CDN=cloudfront', 'CDN_DISTRIBUTION_ID=']) {
       expect(userData).toContain(setting);
     }
     // The database password is never put in the environment: the app fetches it per connection.
@@ -146,6 +146,17 @@ describe('app stack', () => {
     }
     const media = config.CacheBehaviors.find((candidate) => candidate.PathPattern === '/media/*');
     expect(media?.AllowedMethods).toEqual(['GET', 'HEAD']);
+    // The app's own session cookie name over HTTPS is in the key, so signed-in copies never mix with anonymous ones.
+    expect(SESSION_COOKIE).toBe('__Host-session');
+    // The public catalog API follows the app's Cache-Control, matched before the uncached /api/*.
+    const order = config.CacheBehaviors.map((b) => b.PathPattern);
+    const pages = config.CacheBehaviors.find((b) => b.PathPattern === CACHED_API_PATHS[0])?.CachePolicyId;
+    for (const path of CACHED_API_PATHS) {
+      expect(order.indexOf(path), path).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf(path)).toBeLessThan(order.indexOf('/api/*'));
+      expect(config.CacheBehaviors.find((b) => b.PathPattern === path)?.CachePolicyId).not.toBe(cachingDisabled);
+      expect(config.CacheBehaviors.find((b) => b.PathPattern === path)?.CachePolicyId).toEqual(pages);
+    }
     t.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
       OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
     });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { can } from '../kernel/permissions.js';
 import type { Csrf } from '../http/csrf.js';
-import { privateNoStore, storeNothing } from '../http/answers.js';
+import { storeNothing } from '../http/answers.js';
 import type { AdminNavEntry } from './admin-layout.js';
 import type { AdminContribution, AdminShell } from './contribution.js';
 import { createStaffGuard, type StaffGuard, type StaffGuardDeps } from './guard.js';
@@ -30,7 +30,7 @@ export async function registerBackOffice(app: FastifyInstance, deps: BackOfficeD
   const cards = deps.contributions.flatMap((c) => c.homeCards ?? []);
 
   await app.register(async (backOffice) => {
-    storeNothing(backOffice, privateNoStore);
+    storeNothing(backOffice);
     backOffice.addHook('onSend', async (_request, reply, payload) => {
       reply.header('x-robots-tag', 'noindex');
       return payload;

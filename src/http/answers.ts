@@ -20,9 +20,9 @@ export const statusOfCategory: Record<ErrorCategory, number> = {
 export const privateNoStore = 'private, no-store';
 
 /** Marks every answer of an encapsulated scope (an API of personal data) as never to be stored. */
-export function storeNothing(scope: FastifyInstance, value: string = 'no-store'): void {
+export function storeNothing(scope: FastifyInstance): void {
   scope.addHook('onSend', async (_request, reply, payload) => {
-    reply.header('cache-control', value);
+    reply.header('cache-control', privateNoStore);
     return payload;
   });
 }

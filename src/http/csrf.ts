@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { privateNoStore } from './answers.js';
 import { isLoopbackHost } from './host-check.js';
 import { isSecureRequest } from './proxy-trust.js';
 import { normalisePath } from './rate-limit-rules.js';
@@ -133,7 +134,7 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
       const cookie = `${cookieName(request)}=${value}; Path=/; HttpOnly; SameSite=Lax${secure ? '; Secure' : ''}`;
       reply.header('set-cookie', cookie); // Fastify appends Set-Cookie rather than replacing it
       // A first visit carries no cookie, so sendPage would let a CDN cache this page, cookie and all.
-      reply.header('cache-control', 'private, no-store');
+      reply.header('cache-control', privateNoStore);
     }
     return payload;
   });

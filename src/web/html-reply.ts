@@ -1,19 +1,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { privateNoStore } from '../http/answers.js';
+import { isPersonalRequest } from '../http/http-cache.js';
 import { renderPage } from './render.js';
 
 /**
- * Sends a server-rendered page. Anonymous requests may be cached briefly by a CDN; anything carrying a
- * cookie is private, so one shopper's page is never served to another.
+ * Sends a server-rendered page. Anything carrying a cookie, and any page that is not a success, is
+ * private, so one shopper's page is never served to another; an anonymous success is left to the
+ * scope's caching (http/http-cache.ts cachePublicly: s-maxage, ETag and 304).
  */
 export function sendPage(request: FastifyRequest, reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  const anonymous = request.headers.cookie === undefined;
-  return reply
-    .code(status)
-    .header('cache-control', anonymous && status === 200 ? 'public, max-age=60, stale-while-revalidate=300' : privateNoStore)
-    .type('text/html; charset=utf-8')
-    .send(renderPage(page));
+  if (isPersonalRequest(request) || status !== 200) reply.header('cache-control', privateNoStore);
+  return reply.code(status).type('text/html; charset=utf-8').send(renderPage(page));
 }
 
 /** Pages with personal data or form tokens: never stored by a browser or a proxy. */

@@ -2,20 +2,21 @@ import type { ComponentChildren } from 'preact';
 import { Icon, LogoMark } from './icons.js';
 import type { PaymentProvider } from '../adapters/payments/payment-settings.js';
 import type { PageContext } from './page-context.js';
+import { SeoHead, type PageMeta } from './seo.js';
 
 interface LayoutProps {
   ctx: PageContext;
   title: string;
   description?: string;
   children: ComponentChildren;
-  /** An image to preload as the likely LCP element. */
-  preloadImage?: string;
   /** Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). */
   scripts?: readonly string[];
+  /** Canonical URL, Open Graph and JSON-LD (web/seo.tsx); absent: the canonical is the current path. */
+  meta?: PageMeta;
 }
 
 /** The storefront shell: skip link, a one-row header (menu, logo, categories, search, account, cart) and the footer. */
-export function Layout({ ctx, title, description, children, preloadImage, scripts }: LayoutProps) {
+export function Layout({ ctx, title, description, children, scripts, meta }: LayoutProps) {
   // The header names the top-level categories only, at most seven, so it stays one calm row.
   const nav = ctx.categories.filter((c) => !c.parentId).slice(0, 7);
   const cartCount = ctx.cartCount ?? 0;
@@ -27,9 +28,9 @@ export function Layout({ ctx, title, description, children, preloadImage, script
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${title} · ${ctx.shopName}`}</title>
         {description ? <meta name="description" content={description} /> : null}
+        <SeoHead ctx={ctx} title={title} description={description} meta={meta ?? { canonicalPath: ctx.currentPath }} />
         {ctx.favicon ? <link rel="icon" href={ctx.favicon} type="image/svg+xml" /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
-        {preloadImage ? <link rel="preload" as="image" href={preloadImage} fetchpriority="high" /> : null}
         {scripts?.map((src) => <script key={src} src={src} defer />)}
       </head>
       <body>

@@ -4,7 +4,7 @@ import type { PageContext } from './page-context.js';
 /** 404 with search and the categories, so a lost shopper has somewhere to go. */
 export function NotFoundPage({ ctx }: { ctx: PageContext }) {
   return (
-    <Layout ctx={ctx} title="Page not found">
+    <Layout ctx={ctx} title="Page not found" meta={{ canonicalPath: ctx.currentPath, noindex: true }}>
       <div class="container empty">
         <h1>We couldn’t find that page</h1>
         <p>The link may be old, or the product may no longer be for sale. Try a search, or start from a category.</p>

@@ -3,6 +3,8 @@ import type { PaymentProvider } from '../adapters/payments/payment-settings.js';
 /** What every storefront page's layout needs, gathered once per request by the route. */
 export interface PageContext {
   shopName: string;
+  /** PUBLIC_URL: canonical URLs, Open Graph and structured data are absolute. */
+  publicUrl: string;
   locale: string;
   stylesheet: string;
   /** Hashed URL of the SVG favicon (src/web/assets.ts). */
@@ -28,6 +30,7 @@ export interface FooterLink {
 
 export interface PageContextDeps {
   shopName: string;
+  publicUrl: string;
   locale: string;
   stylesheet: string;
   favicon?: string;
@@ -41,6 +44,7 @@ export interface PageContextDeps {
 export function createPageContextFactory(deps: PageContextDeps): (path: string) => Promise<PageContext> {
   return async (path) => ({
     shopName: deps.shopName,
+    publicUrl: deps.publicUrl,
     locale: deps.locale,
     stylesheet: deps.stylesheet,
     ...(deps.favicon ? { favicon: deps.favicon } : {}),

@@ -20,7 +20,7 @@ describe('sign-up and e-mail verification', () => {
     const email = newEmail();
     const res = await post(t, '/api/v1/auth/sign-up', { email, password: goodPassword });
     expect(res.statusCode).toBe(202);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     expect(sessionCookie(res)).toBeUndefined();
 
     const [mail] = await mailsTo(t, email);

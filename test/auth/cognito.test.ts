@@ -155,7 +155,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       auth: staffApp.auth,
       sessionOf: staffApp.sessionOf,
       cookieMaxAgeSeconds: 3600,
-      pageContext: async (path) => ({ shopName: 'Test', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], footerLinks: [], cartCount: 0 }),
+      pageContext: async (path) => ({ shopName: 'Test', publicUrl: 'http://localhost:3000', locale: 'en-GB', stylesheet: '/s.css', currentPath: path, categories: [], footerLinks: [], cartCount: 0 }),
       syncStaffRole: async (userId, role) => void syncCalls.push({ userId, role }),
       now: () => staffApp.clock.now,
     });
@@ -250,7 +250,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
     it('sets the attempt cookie HttpOnly, SameSite=Lax, for 10 minutes, and clears it at the callback', async () => {
       const res = await visit(new CookieJar(), `${h.base}/account/oauth/start`);
       expect(res.status).toBe(303);
-      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('cache-control')).toBe('private, no-store');
       const cookie = res.headers.getSetCookie().find((c) => c.startsWith('oidc-attempt='))!;
       expect(cookie).toMatch(/^oidc-attempt=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/);
     });

@@ -131,7 +131,7 @@ describe('dev mailer and mailbox page', () => {
     const token = await tokenFromMail(t, email, '/account/verify-email');
     const list = await t.app.inject({ url: '/dev/mailbox' });
     expect(list.statusCode).toBe(200);
-    expect(list.headers['cache-control']).toBe('no-store');
+    expect(list.headers['cache-control']).toBe('private, no-store');
     expect(list.body).toContain(email);
     const id = /href="\/dev\/mailbox\/([0-9]{13}-[0-9a-f]{12})"/.exec(list.body)![1]!;
     const one = await t.app.inject({ url: `/dev/mailbox/${id}` });

@@ -300,7 +300,7 @@ describe('signing in with a passkey', () => {
     expect(options.allowCredentials ?? []).toEqual([]);
     const res = await post(t, '/api/v1/auth/passkeys/sign-in/verify', { response: authenticator.assert(options, credentialId) }, planted);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     const fresh = sessionCookie(res)!;
     expect(fresh).toMatch(/^session=[A-Za-z0-9_-]{43}$/);
     expect((await get('/api/v1/me', fresh)).statusCode).toBe(200);

@@ -36,7 +36,7 @@ describe('profile', () => {
 
     const saved = await api(t, 'PUT', '/api/v1/me/profile', c.cookie, { fullName: '  Grace   Hopper ', phone: '+1 202 555 0143', marketingOptIn: true });
     expect(saved.statusCode).toBe(200);
-    expect(saved.headers['cache-control']).toBe('no-store');
+    expect(saved.headers['cache-control']).toBe('private, no-store');
     expect(saved.json()).toMatchObject({ fullName: 'Grace Hopper', phone: '+1 202 555 0143', marketingOptIn: true });
     expect((await api(t, 'GET', '/api/v1/me/profile', c.cookie)).json()).toMatchObject({ fullName: 'Grace Hopper', marketingOptIn: true });
 
@@ -213,7 +213,7 @@ describe('download my data', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="my-data-\d{4}-\d{2}-\d{2}\.json"$/);
-    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['cache-control']).toBe('private, no-store');
     const data = res.json<Record<string, unknown>>();
     expect(data).toMatchObject({
       format: 'bastion-personal-data/1',

@@ -29,7 +29,7 @@ describe('change of e-mail', () => {
 
     const asked = await post(t, '/api/v1/auth/email', { password: goodPassword, newEmail: next.toUpperCase() }, customer.cookie);
     expect(asked.statusCode).toBe(202);
-    expect(asked.headers['cache-control']).toBe('no-store');
+    expect(asked.headers['cache-control']).toBe('private, no-store');
     expect((await mailsTo(t, customer.email)).map((m) => m.subject)).toContainEqual(expect.stringContaining('A change of e-mail address was asked for'));
     // The pending address is sealed at rest, like the account's own.
     const { pending } = await emailChangeRows(customer.userId);

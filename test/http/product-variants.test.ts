@@ -121,7 +121,7 @@ describe('product page: the variant chosen on the server (no JavaScript)', () =>
     expect(body).toContain('<button type="submit" class="button button--secondary variant-picker__submit" data-picker-submit="true">Show this choice</button>');
     // The enhancing script is our own hashed file, never inline.
     expect(body).toMatch(/<script src="\/assets\/variant-picker\.[0-9a-f]{12}\.js" defer><\/script>/);
-    expect(body).not.toMatch(/<script>|<script [^>]*type="(?!application\/json)/);
+    expect(body).not.toMatch(/<script>|<script [^>]*type="(?!application\/(ld\+)?json)/);
   });
 
   it('leaves the purchase slot empty and sells nothing it cannot: no add-to-cart button, no delivery or returns promise', async () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { inject } from 'vitest';
 import { buildApp, type AppServices, type BuiltApp } from '../../src/app.js';
 import type { CounterStore } from '../../src/adapters/cache/counter-store.js';
+import type { CdnInvalidator } from '../../src/adapters/cdn/cdn.js';
 import type { KeyRing } from '../../src/adapters/keys/key-ring.js';
 import type { DevMailer } from '../../src/adapters/mail/dev.js';
 import type { Mailer } from '../../src/adapters/mail/mailer.js';
@@ -52,6 +53,8 @@ export interface TestAppOptions {
   keyRing?: KeyRing;
   counterStore?: CounterStore;
   isShuttingDown?: () => boolean;
+  /** The CDN port (default: from CDN, `none`). */
+  cdn?: CdnInvalidator;
   /** The object store (default: the run's seeded local store); upload tests pass an empty one to see what is written. */
   store?: ObjectStore;
 }
@@ -103,6 +106,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...(options.keyRing ? { keyRing: options.keyRing } : {}),
     ...(options.counterStore ? { counterStore: options.counterStore } : {}),
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
+    ...(options.cdn ? { cdn: options.cdn } : {}),
   });
   return {
     ...built.services,

@@ -7,8 +7,11 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PUBLIC_MEDIA_PREFIX } from './media-bucket.js';
 
-/** The app's session cookie (`__Host-` prefix: secure, host-only, path /). */
-export const SESSION_COOKIE = '__Host-bastion_session';
+/** The app's session cookie over HTTPS (`__Host-` prefix: secure, host-only, path /; src/modules/auth/sessions.ts). */
+export const SESSION_COOKIE = '__Host-session';
+
+/** The public catalog API: cached like pages, by the app's Cache-Control (anonymous answers only). */
+export const CACHED_API_PATHS = ['/api/v1/products*', '/api/v1/categories*'] as const;
 
 /** Paths that are always personal or state-changing: never cached, every method passed through. */
 export const UNCACHED_PATHS = ['/api/*', '/account*', '/admin*', '/cart*', '/checkout*', '/webhooks/*'] as const;
@@ -30,7 +33,8 @@ export interface DistributionProps {
  * Caching follows the app's Cache-Control: the page policy caches nothing by default (TTL 0) and keeps
  * what the app marks `public, s-maxage=...` (anonymous catalog pages). The session cookie is part of that
  * cache key, so a signed-in request can never be answered with another visitor's copy, and the app
- * marks such responses private anyway. Account, cart, checkout, admin, API and webhooks bypass the cache.
+ * marks such responses private anyway. The public catalog API is cached the same way; account, cart,
+ * checkout, admin, the rest of the API and webhooks bypass the cache.
  */
 export class ShopDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
@@ -97,6 +101,8 @@ export class ShopDistribution extends Construct {
         cachePolicy: pagesCache,
       },
       additionalBehaviors: {
+        // Listed before /api/*, which they would otherwise fall under: CloudFront takes the first match.
+        ...Object.fromEntries(CACHED_API_PATHS.map((path) => [path, { ...dynamic, cachePolicy: pagesCache }])),
         ...Object.fromEntries(UNCACHED_PATHS.map((path) => [path, dynamic])),
         [`/${PUBLIC_MEDIA_PREFIX}*`]: {
           origin: mediaOrigin,

@@ -170,6 +170,8 @@ export class AppStack extends Stack {
           AWS_EMF_SERVICE_NAME: 'bastion',
           AWS_EMF_ENVIRONMENT: 'EC2',
           AWS_EMF_LOG_GROUP_NAME: stateful.appLogs.metrics.logGroupName,
+          // Catalog changes invalidate the changed pages (docs/caching.md); the role may do so on this distribution.
+          CDN: 'cloudfront',
           CDN_DISTRIBUTION_ID: distribution.distributionId,
           BASTION_RELEASE: config.releaseVersion,
           // Lets the security advisor confirm on the instance that RDS is covered by the backup plan.

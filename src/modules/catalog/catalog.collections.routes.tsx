@@ -232,7 +232,7 @@ export function registerPublicCollectionRoutes(app: FastifyInstance, deps: { col
     items: await collections.published(),
   }));
 
-  app.get<{ Params: { slug: string } }>('/api/v1/collections/:slug', { schema: { tags, params: S.SlugParams, response: { 200: S.PublicCollection } } }, async (request, reply) => {
+  app.get<{ Params: { slug: string } }>('/api/v1/collections/:slug', { schema: { tags, summary: 'One published collection by slug', params: S.SlugParams, response: { 200: S.PublicCollection } } }, async (request, reply) => {
     const found = await collections.publishedBySlug(request.params.slug);
     if ('moved' in found) return reply.redirect(`/api/v1/collections/${found.moved}`, 301);
     return found.collection;

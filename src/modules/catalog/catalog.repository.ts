@@ -226,3 +226,41 @@ export async function insertVariants(db: Db, rows: Insertable<ProductVariantTabl
 export async function insertImages(db: Db, rows: Insertable<ProductImageTable>[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('product_image').values(rows).execute();
 }
+
+/** What a sitemap lists of one kind: how many pages there are, and when the newest of them changed. */
+export interface SitemapStats {
+  count: number;
+  lastModified: Date | null;
+}
+
+/** One storefront page for the sitemap: its slug and when it last changed. */
+export interface SitemapRow {
+  slug: string;
+  updated_at: Date;
+}
+
+export type SitemapKind = 'products' | 'categories' | 'collections';
+
+/**
+ * Only what a shopper can open: active products, every category, published collections. The three
+ * tables share the columns a sitemap reads (slug, updated_at), so one typed query serves them all.
+ */
+function sitemapQuery(db: Db, kind: SitemapKind) {
+  const table = ({ products: 'product', categories: 'category', collections: 'collection' } as const)[kind] as 'product';
+  return db
+    .selectFrom(table)
+    .$if(kind === 'products', (q) => q.where('status', '=', 'active'))
+    .$if(kind === 'collections', (q) => q.where(sql<boolean>`published`));
+}
+
+export async function countSitemapEntries(db: Db, kind: SitemapKind): Promise<SitemapStats> {
+  const row = await sitemapQuery(db, kind)
+    .select((eb) => [eb.fn.countAll<number | string>().as('n'), eb.fn.max('updated_at').as('last')])
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), lastModified: row.last === null ? null : new Date(row.last) };
+}
+
+/** A page of a sitemap, in a stable order (slug) so every page lists each entry exactly once. */
+export async function findSitemapEntries(db: Db, kind: SitemapKind, offset: number, limit: number): Promise<SitemapRow[]> {
+  return sitemapQuery(db, kind).select(['slug', 'updated_at']).orderBy('slug').offset(offset).limit(limit).execute();
+}

@@ -7,6 +7,7 @@ import type { CatalogBrowse, ListingSort } from './catalog.browse.js';
 import type { CollectionsService } from './catalog.collections.service.js';
 import { collectionNotFound } from './catalog.structure.errors.js';
 import * as S from './catalog.schemas.js';
+import { categoryHead, homeHead, productHead } from './catalog.seo.js';
 import type { CatalogService } from './catalog.service.js';
 import { CategoryPage } from './pages/category-page.js';
 import { HomePage } from './pages/home-page.js';
@@ -59,7 +60,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
 
   app.get<{ Querystring: S.ListingQueryString & { sort?: ListingSort } }>(
     '/api/v1/products',
-    { schema: { tags: ['catalog'], querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
+    { schema: { tags: ['catalog'], summary: 'List active products: filters, sort and a page at a time', querystring: S.ProductListQuery, response: { 200: S.ProductPage } } },
     async (request) => {
       const q = request.query;
       const [categoryId, collectionId] = await Promise.all([
@@ -83,14 +84,14 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
 
   app.get<{ Params: { idOrSlug: string } }>(
     '/api/v1/products/:idOrSlug',
-    { schema: { tags: ['catalog'], params: S.ProductRefParams, response: { 200: S.ProductDetail } } },
+    { schema: { tags: ['catalog'], summary: 'Get one active product by id or slug, with its variants and stock', params: S.ProductRefParams, response: { 200: S.ProductDetail } } },
     async (request, reply) => (await orMoved(request, reply, request.params.idOrSlug, '/api/v1/products/', () => catalog.getProduct(request.params.idOrSlug))) ?? reply,
   );
 
   // A read with a body: clients holding a saved list (wishlist, recently viewed) refresh it in one call.
   app.post<{ Body: { ids?: string[]; slugs?: string[] } }>(
     '/api/v1/products/batch',
-    { bodyLimit: 16 * 1024, schema: { tags: ['catalog'], body: S.ProductBatchBody, response: { 200: Type.Object({ items: Type.Array(S.ProductSummary) }) } } },
+    { bodyLimit: 16 * 1024, schema: { tags: ['catalog'], summary: 'Refresh a saved list: summaries of up to 50 products by id or slug', body: S.ProductBatchBody, response: { 200: Type.Object({ items: Type.Array(S.ProductSummary) }) } } },
     async (request) => ({ items: await catalog.findProducts(request.body) }),
   );
 
@@ -102,7 +103,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       browse.list({ sort: 'featured', limit: 1, offset: 0, total: false }),
     ]);
     const data = { hero: featured.items[0], categories: categories.filter((c) => c.parentId === null), products: latest.items };
-    return sendPage(request, reply, <HomePage ctx={ctx} data={data} />);
+    const head = homeHead(ctx.publicUrl, ctx.shopName, 'Considered goods for everyday living', 'Well-made homeware, apparel and stationery, delivered across the UK.', data.hero?.image?.url);
+    return sendPage(request, reply, <HomePage ctx={ctx} head={head} data={data} />);
   });
 
   app.get<{ Params: { slug: string }; Querystring: { page: number } }>(
@@ -129,7 +131,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       });
       const children = (result.facets?.categories ?? []).filter((c) => c.parentId === category.id).map((c) => ({ slug: c.slug, name: c.name, count: c.count }));
       const view = { base: `/c/${category.slug}`, params, result, locale: ctx.locale, categories: { children }, sorts: categorySorts };
-      return sendPage(request, reply, <CategoryPage ctx={ctx} category={category} view={view} />);
+      const head = categoryHead(ctx.publicUrl, category, params.page);
+      return sendPage(request, reply, <CategoryPage ctx={ctx} head={head} category={category} view={view} />);
     },
   );
 
@@ -143,7 +146,8 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       // Every other parameter names an option: ?Colour=Sage&Size=M (the picker's GET form).
       const { image, variant, ...rest } = request.query;
       const values = Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-      const page = <ProductPage ctx={ctx} product={product} imageIndex={image === undefined ? undefined : image - 1} choice={{ variant, values }} related={related} />;
+      const head = productHead(ctx.publicUrl, ctx.shopName, product);
+      const page = <ProductPage ctx={ctx} head={head} product={product} imageIndex={image === undefined ? undefined : image - 1} choice={{ variant, values }} related={related} />;
       return sendPage(request, reply, page);
     },
   );

@@ -48,6 +48,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
     name: r.name,
     description: r.description,
     parentId: r.parent_id,
+    seo: { title: r.seo_title, description: r.seo_description },
     image:
       r.cover_key !== null
         ? image({ storage_key: r.cover_key, alt: r.cover_alt ?? r.name, width: r.cover_width ?? 1, height: r.cover_height ?? 1, widths: r.cover_widths ?? [], formats: r.cover_formats ?? [] })
@@ -104,6 +105,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
         stock: productLevel(variants),
         images: imageRows.map(image),
         variants,
+        seo: { title: product.seo_title, description: product.seo_description },
       };
     },
   };

@@ -12,6 +12,13 @@ export interface CategorySummary {
   parentId: string | null;
   /** The newest product's first image, for category tiles. */
   image: ImageRef | null;
+  /** Title and meta description for search engines; empty: the name and a trimmed description. */
+  seo: SeoFields;
+}
+
+export interface SeoFields {
+  title: string;
+  description: string;
 }
 
 export type StockLevel = 'in_stock' | 'low_stock' | 'sold_out';
@@ -46,6 +53,8 @@ export interface ProductDetail extends Omit<ProductSummary, 'image'> {
   descriptionHtml: string;
   images: ImageRef[];
   variants: ProductVariant[];
+  /** Title and meta description for search engines; empty: the name and a trimmed description. */
+  seo: SeoFields;
 }
 
 export interface Page<T> {

@@ -3,6 +3,7 @@ export { catalogAdmin, type CatalogAdminDeps } from './catalog.admin.js';
 export { withReadCache } from './catalog.cache.js';
 export type { CatalogChange, CatalogChangeListener } from './catalog.changes.js';
 export { catalogPlugin } from './catalog.plugin.js';
+export { createCatalogSitemap } from './catalog.sitemap.js';
 export { SlugParams } from './catalog.schemas.js';
 export { createCatalogService, type CatalogService } from './catalog.service.js';
 export { createVariantDirectory } from './catalog.variants.js';

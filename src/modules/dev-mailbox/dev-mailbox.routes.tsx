@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { VNode } from 'preact';
+import { privateNoStore } from '../../http/answers.js';
 import { renderPage } from '../../web/render.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext } from '../../web/page-context.js';
@@ -39,7 +40,7 @@ export function registerDevMailboxRoutes(app: FastifyInstance, deps: DevMailboxD
 
 /** Mail holds single-use links: never cached, never indexed. */
 function sendPrivate(reply: FastifyReply, page: VNode): FastifyReply {
-  return reply.header('cache-control', 'no-store').header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  return reply.header('cache-control', privateNoStore).header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
 }
 
 function MailboxPage({ ctx, mails }: { ctx: PageContext; mails: StoredMail[] }) {

@@ -88,7 +88,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
 
   app.get<{ Querystring: S.SearchQueryString }>(
     '/api/v1/search',
-    { schema: { tags: ['search'], querystring: S.SearchQuery, response: { 200: S.SearchResponse } } },
+    { schema: { tags: ['search'], summary: 'Search active products: full text with typo tolerance, facets with counts, filters, sort and pages', querystring: S.SearchQuery, response: { 200: S.SearchResponse } } },
     async (request) => {
       const q = request.query;
       const [category, collection] = await Promise.all([

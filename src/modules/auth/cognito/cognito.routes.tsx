@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../../config.js';
 import type { Db } from '../../../db/database.js';
 import { AppError } from '../../../kernel/errors.js';
+import { privateNoStore } from '../../../http/answers.js';
 import { readCookie } from '../../../http/csrf.js';
 import { isSecureRequest } from '../../../http/proxy-trust.js';
 import { normalisePath } from '../../../http/rate-limit-rules.js';
@@ -170,7 +171,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
     url.searchParams.set('logout_uri', `${config.publicUrl}${afterLogout[flow]}`);
     return url.href;
   };
-  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store');
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', privateNoStore);
 
   app.addHook('onRequest', async (request, reply) => {
     const path = pathOf(request.url);

@@ -1,19 +1,19 @@
 import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
+import { categoryTrail, type PageHead } from '../catalog.seo.js';
 import type { CategorySummary } from '../catalog.types.js';
 import { formatTotal, Listing, type ListingView } from './listing.js';
 import { listingHref } from './listing-params.js';
 
 /** A category listing: breadcrumb, H1 with count, filters, chips, sort and pages, all in the URL. */
-export function CategoryPage({ ctx, category, view }: { ctx: PageContext; category: CategorySummary; view: ListingView }) {
+export function CategoryPage({ ctx, head, category, view }: { ctx: PageContext; head: PageHead; category: CategorySummary; view: ListingView }) {
   const { params, result } = view;
   const filtered = params.option.length > 0 || params.price !== undefined || params.inStock;
-  const title = params.page > 1 ? `${category.name} – page ${params.page}` : category.name;
   return (
-    <Layout ctx={ctx} title={title} description={category.description}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
       <div class="container">
-        <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: category.name }]} />
+        <Breadcrumb trail={categoryTrail(category)} />
         <header class="page-head">
           <h1>
             {category.name} <span class="visually-hidden">,</span>

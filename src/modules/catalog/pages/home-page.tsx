@@ -1,6 +1,7 @@
 import { Icon } from '../../../web/icons.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
+import type { PageHead } from '../catalog.seo.js';
 import type { CategorySummary, ProductSummary } from '../catalog.types.js';
 import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
@@ -13,10 +14,10 @@ export interface HomePageData {
 }
 
 /** Home: one static hero with a real product and one call to action, category tiles, new arrivals. */
-export function HomePage({ ctx, data }: { ctx: PageContext; data: HomePageData }) {
+export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead; data: HomePageData }) {
   const { hero } = data;
   return (
-    <Layout ctx={ctx} title="Considered goods for everyday living" description="Well-made homeware, apparel and stationery, delivered across the UK.">
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
       {hero ? (
         <section class="hero" aria-labelledby="hero-title">
           <div class="container hero__inner">

@@ -3,6 +3,7 @@ import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { formatMoney } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
+import type { PageHead } from '../catalog.seo.js';
 import type { ProductDetail, ProductSummary, ProductVariant } from '../catalog.types.js';
 import { chooseVariant, optionsOf, valueStates, variantImageIndex, type VariantOption, type VariantRequest } from '../catalog.variant-choice.js';
 import { Picture } from '../../media/index.js';
@@ -11,6 +12,8 @@ import { ProductGrid } from './product-card.js';
 
 export interface ProductPageProps {
   ctx: PageContext;
+  /** Title, meta description, canonical URL and structured data (catalog.seo.ts). */
+  head: PageHead;
   product: ProductDetail;
   /** The image asked for in the URL (`?image=2` is index 1); absent: the chosen variant's image. */
   imageIndex?: number | undefined;
@@ -29,7 +32,7 @@ export interface ProductPageProps {
  * variant picker. Every choice lives in the URL (`?Colour=Sage&Size=M`, `?image=2`), so it all works
  * without JavaScript; src/web/scripts/variant-picker.js makes the picker update in place.
  */
-export function ProductPage({ ctx, product, imageIndex, choice = { values: {} }, related, purchase }: ProductPageProps) {
+export function ProductPage({ ctx, head, product, imageIndex, choice = { values: {} }, related, purchase }: ProductPageProps) {
   const options = optionsOf(product.options, product.variants);
   const chosen = chooseVariant(options, product.variants, choice);
   const variant = chosen?.variant;
@@ -42,8 +45,9 @@ export function ProductPage({ ctx, product, imageIndex, choice = { values: {} },
   return (
     <Layout
       ctx={ctx}
-      title={product.name}
-      description={product.description.slice(0, 160)}
+      title={head.title}
+      description={head.description}
+      meta={head.meta}
       scripts={picker && ctx.scripts?.variantPicker ? [ctx.scripts.variantPicker] : undefined}
     >
       <div class="container">
