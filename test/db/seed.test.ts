@@ -64,8 +64,14 @@ describe('demo catalog', () => {
     await database.db.deleteFrom('category').execute();
     const first = await seedDemoCatalog({ db: database.db, store, currency: 'GBP' });
     expect(first).toMatchObject({ seeded: true, categories: 6, products: 48 });
-    const files = await readdir(join(root, 'media', 'products'));
-    expect(files.length).toBe(first.images);
-    expect(files.every((f) => /^[a-z0-9-]+-[0-9a-f]{10}\.webp$/.test(f))).toBe(true);
+    // One folder per image, named by the hash of its content, holding each rendition in AVIF and WebP.
+    // Identical drawings are one object: every image row points at one of the folders, and no folder is unused.
+    const folders = await readdir(join(root, 'media', 'i'));
+    const keys = await database.db.selectFrom('product_image').select('storage_key').distinct().execute();
+    expect(keys.map((k) => k.storage_key).sort()).toEqual(folders.map((f) => `media/i/${f}`).sort());
+    expect(folders.length).toBeLessThanOrEqual(first.images);
+    expect(folders.every((f) => /^[0-9a-f]{64}$/.test(f))).toBe(true);
+    const renditions = (await readdir(join(root, 'media', 'i', folders[0]!))).sort();
+    expect(renditions.some((f) => /^\d+\.avif$/.test(f)) && renditions.some((f) => /^\d+\.webp$/.test(f))).toBe(true);
   });
 });

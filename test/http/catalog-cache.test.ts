@@ -1,6 +1,6 @@
 import { createInventoryService } from '../../src/modules/inventory/index.js';
 import { createMediaUrls } from '../../src/modules/media/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { withReadCache } from '../../src/modules/catalog/catalog.cache.js';
 import { createCatalogService, type CatalogService } from '../../src/modules/catalog/catalog.service.js';
@@ -42,16 +42,26 @@ describe('catalog read cache', () => {
     expect(inner.calls()).toBe(2);
   });
 
-  it('sees changes once the TTL has passed, or at once after invalidate()', async () => {
+  it('serves an expired answer once while it reloads it, waits past the stale window, and drops everything on invalidate()', async () => {
     let now = 1_000;
-    const cached = withReadCache(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }), { ttlMs: 5_000, clock: { now: () => now } });
+    const inner = counting(createCatalogService({ db: database.db, inventory: createInventoryService({ db: database.db }), media: createMediaUrls() }));
+    const cached = withReadCache(inner.service, { ttlMs: 5_000, staleMs: 10_000, clock: { now: () => now } });
     const before = await cached.getProduct('waxed-canvas-tote');
     await database.db.updateTable('product').set({ name: 'Waxed Canvas Tote Bag' }).where('slug', '=', 'waxed-canvas-tote').execute();
     expect((await cached.getProduct('waxed-canvas-tote')).name).toBe(before.name);
     now += 4_000;
     expect((await cached.getProduct('waxed-canvas-tote')).name).toBe(before.name);
+    expect(inner.calls()).toBe(1);
     now += 1_001;
-    expect((await cached.getProduct('waxed-canvas-tote')).name).toBe('Waxed Canvas Tote Bag');
+    // Expired: answered at once from the old entry, and one reload starts for everyone asking meanwhile.
+    const [stale, alsoStale] = await Promise.all([cached.getProduct('waxed-canvas-tote'), cached.getProduct('waxed-canvas-tote')]);
+    expect([stale.name, alsoStale.name]).toEqual([before.name, before.name]);
+    await vi.waitFor(async () => expect((await cached.getProduct('waxed-canvas-tote')).name).toBe('Waxed Canvas Tote Bag'));
+    expect(inner.calls()).toBe(2);
+    // Past the TTL and the stale window together, a read waits for the database.
+    await database.db.updateTable('product').set({ name: 'Waxed Canvas Tote Sack' }).where('slug', '=', 'waxed-canvas-tote').execute();
+    now += 15_001;
+    expect((await cached.getProduct('waxed-canvas-tote')).name).toBe('Waxed Canvas Tote Sack');
     await database.db.updateTable('product').set({ name: 'Waxed Canvas Tote' }).where('slug', '=', 'waxed-canvas-tote').execute();
     cached.invalidate();
     expect((await cached.getProduct('waxed-canvas-tote')).name).toBe('Waxed Canvas Tote');

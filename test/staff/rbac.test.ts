@@ -365,7 +365,7 @@ describe('role-based access to every back-office route and page', () => {
     // Every refusal of a staff member was written to the audit trail as staff.access_denied, and nothing
     // for the allowed calls.
     const permissionOf = (route: string): string | undefined =>
-      /inventory/.test(route) ? 'inventory.write' : /categories|collections|products/.test(route) ? 'catalog.write' :
+      /inventory/.test(route) ? 'inventory.write' : /categories|collections|products|media/.test(route) ? 'catalog.write' :
       route.includes('/audit') ? 'audit.read' : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
     for (const role of staffRoles) {
       const { userId } = callers.get(role)!;

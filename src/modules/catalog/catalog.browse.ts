@@ -58,7 +58,10 @@ export interface ListingFacets {
 
 export interface ListingResult {
   items: ProductSummary[];
+  /** The number of matches, counted no further than a cap (see `totalCapped`). */
   total: number;
+  /** True when there are more matches than `total` ("1,000+"); facet counts are then over the first `total`. */
+  totalCapped?: boolean;
   limit: number;
   offset: number;
   facets?: ListingFacets;

@@ -1,26 +1,23 @@
-import { LRUCache } from 'lru-cache';
+import { createReadCache } from '../../kernel/read-cache.js';
 import type { CatalogService } from './catalog.service.js';
-
-type Loader = () => Promise<object>;
 
 /**
  * A short-lived read-through cache in front of the catalog. Storefront pages read the same categories
  * and listings many times a second; holding each answer for a few seconds turns most page views into
- * zero queries, and concurrent misses for one key share a single query (no stampede).
+ * zero queries, and concurrent misses for one key share a single query (no stampede). An expired answer
+ * is served for a while longer (`staleMs`) while one request reloads it, so expiry costs no one a wait.
  *
  * Values are shared between requests and must be treated as read-only. Staleness is bounded by the TTL
  * on every instance; a writer in this process may call `invalidate()` to drop everything at once.
  * Errors (such as not-found) are never cached.
  */
-export function withReadCache(service: CatalogService, options: { ttlMs: number; max?: number; clock?: { now(): number } }): CatalogService & { invalidate(): void } {
+export function withReadCache(
+  service: CatalogService,
+  options: { ttlMs: number; staleMs?: number; max?: number; clock?: { now(): number } },
+): CatalogService & { invalidate(): void } {
   if (options.ttlMs <= 0) return { ...service, invalidate: () => undefined };
-  const cache = new LRUCache<string, object, Loader>({
-    max: options.max ?? 2_000,
-    ttl: options.ttlMs,
-    ...(options.clock ? { perf: options.clock, ttlResolution: 0 } : {}),
-    fetchMethod: async (_key, _stale, { context }) => context(),
-  });
-  const read = async <T extends object>(key: string, load: () => Promise<T>): Promise<T> => (await cache.fetch(key, { context: load })) as T;
+  const cache = createReadCache(options);
+  const read = <T>(key: string, load: () => Promise<T>): Promise<T> => cache.read(key, load);
 
   return {
     listCategories: () => read('categories', () => service.listCategories()),

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/database.js';
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { CategoryRow, CategoryTable, ProductImageRow, ProductImageTable, ProductRow, ProductTable, ProductVariantRow, ProductVariantTable } from './catalog.tables.js';
+import type { StockCell } from '../inventory/index.js';
 
 /** One row per product for listings: the cheapest variant's price and the first image. */
 export interface ProductSummaryRow {
@@ -150,6 +151,42 @@ export async function findActiveProduct(db: Db, idOrSlug: string): Promise<(Prod
     .innerJoin('category as c', 'c.id', 'p.category_id')
     .selectAll('p')
     .select(['c.slug as category_slug', 'c.name as category_name'])
+    .where('p.status', '=', 'active')
+    .where(uuidPattern.test(idOrSlug) ? 'p.id' : 'p.slug', '=', idOrSlug)
+    .executeTakeFirst();
+}
+
+/** A variant as the product statement aggregates it, with the stock cell the inventory module's fragment yields. */
+export type DetailVariant = Pick<ProductVariantRow, 'id' | 'sku' | 'title' | 'options' | 'price_amount' | 'compare_at_amount' | 'currency'> & { stock: StockCell | null };
+export type DetailImage = Pick<ProductImageRow, 'storage_key' | 'alt' | 'width' | 'height' | 'widths' | 'formats'>;
+
+/**
+ * An active product with its category, variants (each with its stock) and images, in one statement: the
+ * variants and images are aggregated with `json_agg` in sub-selects (each an index scan on product_id),
+ * the stock through the fragment the inventory module gives, so a product costs one round trip.
+ */
+export async function findActiveProductDetail(
+  db: Db,
+  idOrSlug: string,
+  stockOf: (variantId: RawBuilder<unknown>) => RawBuilder<StockCell | null>,
+): Promise<(ProductRow & { category_slug: string; category_name: string; variants: DetailVariant[]; images: DetailImage[] }) | undefined> {
+  return db
+    .selectFrom('product as p')
+    .innerJoin('category as c', 'c.id', 'p.category_id')
+    .selectAll('p')
+    .select(['c.slug as category_slug', 'c.name as category_name'])
+    .select(
+      sql<DetailVariant[]>`coalesce((
+        select json_agg(json_build_object('id', v.id, 'sku', v.sku, 'title', v.title, 'options', v.options, 'price_amount', v.price_amount,
+          'compare_at_amount', v.compare_at_amount, 'currency', v.currency, 'stock', ${stockOf(sql`v.id`)}) order by v.position)
+        from product_variant v where v.product_id = p.id), '[]'::json)`.as('variants'),
+    )
+    .select(
+      sql<DetailImage[]>`coalesce((
+        select json_agg(json_build_object('storage_key', i.storage_key, 'alt', i.alt, 'width', i.width, 'height', i.height,
+          'widths', i.widths, 'formats', i.formats) order by i.position)
+        from product_image i where i.product_id = p.id), '[]'::json)`.as('images'),
+    )
     .where('p.status', '=', 'active')
     .where(uuidPattern.test(idOrSlug) ? 'p.id' : 'p.slug', '=', idOrSlug)
     .executeTakeFirst();

@@ -78,7 +78,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
         limit: q.limit,
         offset: q.offset,
       });
-      return { items: page.items, total: page.total, limit: page.limit, offset: page.offset };
+      return { items: page.items, total: page.total, ...(page.totalCapped ? { totalCapped: true } : {}), limit: page.limit, offset: page.offset };
     },
   );
 

@@ -110,7 +110,9 @@ export const SlugParams = Type.Object({ slug: Slug });
 
 export const ProductPage = Type.Object({
   items: Type.Array(ProductSummary),
+  /** Counted no further than 1,000: `totalCapped` then says there are more. */
   total: Type.Integer(),
+  totalCapped: Type.Optional(Type.Boolean()),
   limit: Type.Integer(),
   offset: Type.Integer(),
 });

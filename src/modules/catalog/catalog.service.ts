@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { MediaUrls } from '../media/index.js';
 import type { InventoryService, VariantStock } from '../inventory/index.js';
-import type { ProductImageRow, ProductVariantRow } from './catalog.tables.js';
+import type { ProductImageRow } from './catalog.tables.js';
 import { categoryNotFound, productNotFound } from './catalog.errors.js';
 import * as repo from './catalog.repository.js';
 import type { CategorySummary, ImageRef, Page, ProductDetail, ProductSummary, ProductVariant, StockLevel } from './catalog.types.js';
@@ -85,11 +85,11 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
     },
 
     async getProduct(idOrSlug) {
-      const product = await repo.findActiveProduct(db, idOrSlug);
+      // One round trip: the inventory module lends the stock sub-select rather than the catalog reading its table.
+      const product = await repo.findActiveProductDetail(db, idOrSlug, (variantId) => inventory.variantStockSql(variantId));
       if (!product) throw productNotFound(idOrSlug);
-      const [variantRows, imageRows] = await Promise.all([repo.findVariants(db, product.id), repo.findImages(db, product.id)]);
-      const stock = await inventory.variantStock(variantRows.map((v) => v.id));
-      const variants = variantRows.map((v) => toVariant(v, stock.get(v.id) ?? soldOut));
+      const variants = product.variants.map((v) => toVariant(v, inventory.stockOf(v.stock)));
+      const imageRows = product.images;
       const cheapest = [...variants].sort((a, b) => a.price.amount - b.price.amount)[0];
       if (!cheapest) throw productNotFound(idOrSlug);
       return {
@@ -112,7 +112,7 @@ export function createCatalogService(deps: { db: Db; inventory: InventoryService
   return service;
 }
 
-function toVariant(row: ProductVariantRow, stock: VariantStock): ProductVariant {
+function toVariant(row: repo.DetailVariant, stock: VariantStock): ProductVariant {
   return {
     id: row.id,
     sku: row.sku,

@@ -30,4 +30,4 @@ export {
   type VariantStock,
 } from './inventory.service.js';
 export { createStockAdmin, type StockAdmin, type VariantDirectory, type VariantInfo } from './inventory.stock-admin.js';
-export type { OpeningLevel } from './inventory.repository.js';
+export type { OpeningLevel, StockCell } from './inventory.repository.js';

@@ -1,4 +1,4 @@
-import { sql, type Insertable } from 'kysely';
+import { sql, type Insertable, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { InventoryLevelRow, InventoryMovementRow, InventoryMovementTable } from './inventory.tables.js';
 
@@ -165,4 +165,18 @@ export async function countAttention(db: Db): Promise<{ low: number; soldOut: nu
     ])
     .executeTakeFirstOrThrow();
   return { low: Number(row.low), soldOut: Number(row.sold_out) };
+}
+
+/** A variant's stock as a JSON cell: what `variantStockSql` yields, null when the variant has no level. */
+export interface StockCell {
+  available: number;
+  low_stock_threshold: number;
+}
+
+/**
+ * A scalar sub-select of the stock of the variant `variantId` names, for another module's statement to
+ * embed, so a product page reads its variants and their stock in one round trip (one index probe a variant).
+ */
+export function variantStockSql(variantId: RawBuilder<unknown>): RawBuilder<StockCell | null> {
+  return sql<StockCell | null>`(select json_build_object('available', l.on_hand - l.reserved, 'low_stock_threshold', l.low_stock_threshold) from inventory_level l where l.variant_id = ${variantId})`;
 }

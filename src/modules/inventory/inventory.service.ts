@@ -1,4 +1,4 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { belowZero, invalidQuantity, notReserved, OutOfStockError, reasonRequired, variantWithoutStock } from './inventory.errors.js';
 import * as repo from './inventory.repository.js';
@@ -66,6 +66,12 @@ export interface InventoryService {
   openLevels(trx: Db, levels: repo.OpeningLevel[], reason: string, actor?: string): Promise<void>;
   /** Stock of each named variant; a variant without a level counts as sold out. */
   variantStock(variantIds: readonly string[]): Promise<Map<string, VariantStock>>;
+  /**
+   * The same for a variant named by another module's statement: a scalar sub-select to embed (so a page
+   * reads a product, its variants and their stock in one round trip), and how to read the cell it yields.
+   */
+  variantStockSql(variantId: RawBuilder<unknown>): RawBuilder<repo.StockCell | null>;
+  stockOf(cell: repo.StockCell | null): VariantStock;
   /** Stock summed over each named product's variants. */
   productStock(productIds: readonly string[]): Promise<Map<string, VariantStock>>;
   /** One variant's level; INVENTORY_VARIANT_NOT_FOUND when it has none. */
@@ -194,6 +200,13 @@ export function createInventoryService(deps: { db: Db; onLevelsChanged?: LevelsC
     async openLevels(trx, levels, reason, actor) {
       await repo.insertLevels(trx, levels, reason, actor ?? null);
       if (deps.onLevelsChanged && levels.length > 0) await deps.onLevelsChanged(trx, [...new Set(levels.map((l) => l.productId))]);
+    },
+
+    variantStockSql: repo.variantStockSql,
+
+    stockOf(cell) {
+      const available = cell ? cell.available : 0;
+      return { available, level: stockLevel(available, cell?.low_stock_threshold ?? 0) };
     },
 
     async variantStock(variantIds) {

@@ -192,19 +192,31 @@ export type ListingRow = Pick<
   'product_id' | 'slug' | 'name' | 'category_slug' | 'category_name' | 'currency' | 'price_min' | 'compare_at_amount' | 'available' | 'low_stock_threshold' | 'image'
 >;
 
-/** One page of matching documents in the asked order: an index scan for the plain sorts. */
-export async function findPage(db: Db, filter: DocumentFilter, sort: DocumentSort, limit: number, offset: number): Promise<ListingRow[]> {
+/**
+ * One page of matching documents in the asked order: an index scan for the plain sorts. Relevance ranks
+ * only the first `rankCap` matches the text index yields (`ts_rank_cd` reads every candidate's positions,
+ * the cost that grew with the catalog): exact whenever there are no more matches than that.
+ */
+export async function findPage(db: Db, filter: DocumentFilter, sort: DocumentSort, limit: number, offset: number, rankCap: number): Promise<ListingRow[]> {
+  const columns = sql`product_id, slug, name, category_slug, category_name, currency, price_min, compare_at_amount, available, low_stock_threshold, image`;
+  const from =
+    sort === 'relevance' && filter.text
+      ? sql`(select ${columns}, document, featured, product_created_at from search_document where ${whereAll(filter)} limit ${rankCap}) d`
+      : sql`search_document where ${whereAll(filter)}`;
   const result = await sql<ListingRow>`
-    select product_id, slug, name, category_slug, category_name, currency, price_min, compare_at_amount, available, low_stock_threshold, image
-    from search_document
-    where ${whereAll(filter)}
+    select ${columns}
+    from ${from}
     order by ${orderBy(sort, filter)}
     limit ${limit} offset ${offset}`.execute(db);
   return result.rows;
 }
 
-export async function countMatches(db: Db, filter: DocumentFilter): Promise<number> {
-  const result = await sql<{ n: string | number }>`select count(*) as n from search_document where ${whereAll(filter)}`.execute(db);
+/**
+ * How many documents match, counting no further than `cap` + 1: the count stops at a LIMIT, so it costs the
+ * same however large the catalog grows. A result above `cap` means "more than `cap`".
+ */
+export async function countMatches(db: Db, filter: DocumentFilter, cap: number): Promise<number> {
+  const result = await sql<{ n: string | number }>`select count(*) as n from (select 1 from search_document where ${whereAll(filter)} limit ${cap + 1}) m`.execute(db);
   return Number(result.rows[0]?.n ?? 0);
 }
 
@@ -215,15 +227,19 @@ export const totalMarker = '*';
  * Facet values with their counts over the matching set, in one pass: each value is counted with every
  * filter except its own group's, so ticking "Sage" still shows how many "Ink" there are. The row of
  * `totalMarker` counts the matches themselves.
+ *
+ * Only the first `cap` documents meeting the base conditions (text, category, collection) are read, so
+ * the cost is bounded whatever the catalog's size: counts are exact up to `cap` such documents and a
+ * sample of them beyond (the caller says so).
  */
-export async function countFacets(db: Db, filter: DocumentFilter): Promise<{ value: string; n: number }[]> {
+export async function countFacets(db: Db, filter: DocumentFilter, cap: number): Promise<{ value: string; n: number }[]> {
   const lifts = facetConditions(filter);
+  const bounded = sql`(select facets, price_min, in_stock from search_document where ${and(baseConditions(filter))} limit ${cap}) d`;
   if (lifts.length === 0) {
     // No facet filter in force: every value counts every row it is on.
     const plain = await sql<{ value: string; n: string | number }>`
       select f.value, count(*) as n
-      from search_document d cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
-      where ${and(baseConditions(filter))}
+      from ${bounded} cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
       group by f.value`.execute(db);
     return plain.rows.map((r) => ({ value: r.value, n: Number(r.n) }));
   }
@@ -235,8 +251,7 @@ export async function countFacets(db: Db, filter: DocumentFilter): Promise<{ val
   const total = and(lifts.map((l) => l.cond));
   const result = await sql<{ value: string; n: string | number }>`
     select f.value, count(*) filter (where case when f.value = ${totalMarker} then ${total} else ${and(counted)} end) as n
-    from search_document d cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
-    where ${and(baseConditions(filter))}
+    from ${bounded} cross join lateral unnest(d.facets || array[${totalMarker}]::text[]) as f(value)
     group by f.value`.execute(db);
   return result.rows.map((r) => ({ value: r.value, n: Number(r.n) }));
 }

@@ -116,6 +116,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
       return {
         items: result.items,
         total: result.total,
+        ...(result.totalCapped ? { totalCapped: true } : {}),
         limit: result.limit,
         offset: result.offset,
         query: result.text ?? { terms: [], fuzzy: false },

@@ -17,7 +17,9 @@ const Count = Type.Integer({ minimum: 0 });
 
 export const SearchResponse = Type.Object({
   items: Type.Array(ProductSummarySchema),
+  /** Counted no further than 1,000: `totalCapped` then says there are more (and facets count the first 1,000). */
   total: Count,
+  totalCapped: Type.Optional(Type.Boolean()),
   limit: Type.Integer(),
   offset: Type.Integer(),
   query: Type.Object({ terms: Type.Array(Type.String()), fuzzy: Type.Boolean() }),

@@ -15,6 +15,12 @@ export const searchJobs = { index: 'search.index', reindexAll: 'search.reindex-a
 const fewMatches = 3;
 /** How many near words each misspelt word may stand for. */
 const nearWordsPerTerm = 4;
+/**
+ * How far a listing counts, how many matches its facets are counted over and how many a search ranks:
+ * beyond it a total reads "1,000+", facet counts come from the first 1,000 matches and relevance orders the
+ * first 1,000 the text index yields. Exact below it; the cost of a listing stops growing with the catalog.
+ */
+export const listingCap = 1_000;
 
 export interface SearchService extends CatalogBrowse {
   /**
@@ -112,15 +118,16 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
 
     if (query.total === false && !query.facets && !filter.text) {
       // A plain list that needs no count: one index scan for the page and nothing over the whole set.
-      const items = (await repo.findPage(db, filter, sort, page.limit, page.offset)).map(toSummary);
+      const items = (await repo.findPage(db, filter, sort, page.limit, page.offset, listingCap)).map(toSummary);
       return { items, total: items.length, ...page };
     }
     const run = async (trx: Db, f: repo.DocumentFilter): Promise<{ total: number; counts: { value: string; n: number }[] }> => {
       if (query.facets) {
-        const counts = await repo.countFacets(trx, f);
-        return { total: counts.find((c) => c.value === repo.totalMarker)?.n ?? 0, counts };
+        // The total counts every filter; the facets, the first matches of the base set (both bounded).
+        const [total, counts] = await Promise.all([repo.countMatches(trx, f, listingCap), repo.countFacets(trx, f, listingCap)]);
+        return { total, counts };
       }
-      return { total: await repo.countMatches(trx, f), counts: [] };
+      return { total: await repo.countMatches(trx, f, listingCap), counts: [] };
     };
 
     let counted = await run(db, filter);
@@ -139,10 +146,11 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
         }
       }
     }
-    const rows = counted.total === 0 ? [] : await repo.findPage(db, used, sort, page.limit, page.offset);
+    const rows = counted.total === 0 ? [] : await repo.findPage(db, used, sort, page.limit, page.offset, listingCap);
     return {
       items: rows.map(toSummary),
-      total: counted.total,
+      total: Math.min(counted.total, listingCap),
+      ...(counted.total > listingCap ? { totalCapped: true } : {}),
       ...page,
       ...(query.facets ? { facets: await facetsOf(counted.counts, query) } : {}),
       ...(hasText ? { text: { terms, fuzzy } } : {}),

@@ -1,10 +1,9 @@
 import { Breadcrumb } from '../../../web/breadcrumb.js';
-import { formatCount } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import { categoryTrail, type PageHead } from '../catalog.seo.js';
 import type { CategorySummary } from '../catalog.types.js';
-import { Listing, type ListingView } from './listing.js';
+import { formatTotal, Listing, type ListingView } from './listing.js';
 import { listingHref } from './listing-params.js';
 
 /** A category listing: breadcrumb, H1 with count, filters, chips, sort and pages, all in the URL. */
@@ -18,7 +17,7 @@ export function CategoryPage({ ctx, head, category, view }: { ctx: PageContext; 
         <header class="page-head">
           <h1>
             {category.name} <span class="visually-hidden">,</span>
-            <span class="tile__count"> ({formatCount(result.total, ctx.locale)})</span>
+            <span class="tile__count"> ({formatTotal(result, ctx.locale)})</span>
           </h1>
           {category.description ? <p>{category.description}</p> : null}
         </header>

@@ -167,6 +167,11 @@ export function FilterForm({ view, currency }: { view: ListingView; currency: st
 }
 
 /** "Showing 1–24 of 312" and the sort select, which submits with the filter form. */
+/** A listing's total: "1,000+" when it was counted no further than its cap. */
+export function formatTotal(result: { total: number; totalCapped?: boolean }, locale: string): string {
+  return `${formatCount(result.total, locale)}${result.totalCapped ? '+' : ''}`;
+}
+
 export function ListingToolbar({ view }: { view: ListingView }) {
   const { result, params, locale } = view;
   const first = result.offset + 1;
@@ -175,7 +180,7 @@ export function ListingToolbar({ view }: { view: ListingView }) {
   return (
     <div class="listing-toolbar">
       <p class="listing-toolbar__count tabular" role="status">
-        {result.items.length > 0 ? `Showing ${formatCount(first, locale)}–${formatCount(last, locale)} of ${formatCount(result.total, locale)}` : `${formatCount(result.total, locale)} products`}
+        {result.items.length > 0 ? `Showing ${formatCount(first, locale)}–${formatCount(last, locale)} of ${formatTotal(result, locale)}` : `${formatTotal(result, locale)} products`}
       </p>
       <div class="listing-toolbar__sort">
         <label for="listing-sort">Sort by</label>

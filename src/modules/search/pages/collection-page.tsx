@@ -1,8 +1,7 @@
 import { Breadcrumb } from '../../../web/breadcrumb.js';
-import { formatCount } from '../../../web/format.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { Listing, listingHref, type ListingView } from '../../catalog/index.js';
+import { formatTotal, Listing, listingHref, type ListingView } from '../../catalog/index.js';
 
 /** What the page shows of a published collection. */
 export interface CollectionView {
@@ -25,7 +24,7 @@ export function CollectionPage({ ctx, collection, view }: { ctx: PageContext; co
         <header class="page-head">
           <h1>
             {collection.title} <span class="visually-hidden">,</span>
-            <span class="tile__count"> ({formatCount(result.total, ctx.locale)})</span>
+            <span class="tile__count"> ({formatTotal(result, ctx.locale)})</span>
           </h1>
           {/* Sanitised when the catalog rendered it from Markdown on write. */}
           {collection.descriptionHtml ? <div class="page-head__prose" dangerouslySetInnerHTML={{ __html: collection.descriptionHtml }} /> : null}

@@ -1,7 +1,6 @@
-import { formatCount } from '../../../web/format.js';
 import { Layout, SearchForm } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { Listing, listingHref, type ListingView } from '../../catalog/index.js';
+import { formatTotal, Listing, listingHref, type ListingView } from '../../catalog/index.js';
 
 /** The page's own search box, holding the query so it can be changed. */
 function PageSearch({ q }: { q: string }) {
@@ -79,7 +78,7 @@ export function SearchPage({ ctx, q, view, fuzzy }: { ctx: PageContext; q: strin
         <header class="page-head">
           <h1 class="search-page__title">
             Results for “{q}” <span class="visually-hidden">,</span>
-            <span class="tile__count"> ({formatCount(result.total, ctx.locale)})</span>
+            <span class="tile__count"> ({formatTotal(result, ctx.locale)})</span>
           </h1>
           {fuzzy ? <p>No exact matches, so these are the closest we found.</p> : null}
         </header>
