@@ -54,7 +54,7 @@ describe.skipIf(postgresUrl === undefined)(`a slow database: a table the shop re
     try {
       expect((await t.app.inject({ url: '/api/v1/products' })).statusCode).toBe(200);
       await locker.query('begin');
-      await locker.query('lock table product in access exclusive mode');
+      await locker.query('lock table product, search_document in access exclusive mode');
       try {
         // More requests than pooled connections: some wait for the lock, the rest for a connection.
         const answers = await Promise.all(Array.from({ length: 20 }, () => t.app.inject({ url: '/api/v1/products' })));
@@ -77,7 +77,7 @@ describe.skipIf(postgresUrl === undefined)(`a slow database: a table the shop re
     const { t, db } = await appWith({ statementMs: 300, lockMs: 60_000, poolMs: 5_000 });
     try {
       await locker.query('begin');
-      await locker.query('lock table product in access exclusive mode');
+      await locker.query('lock table product, search_document in access exclusive mode');
       try {
         expectUnavailableProblem(await t.app.inject({ url: '/api/v1/products' }));
       } finally {
