@@ -21,6 +21,14 @@ export function Layout({ ctx, title, description, children, scripts, meta }: Lay
   const nav = ctx.categories.filter((c) => !c.parentId).slice(0, 7);
   const cartCount = ctx.cartCount ?? 0;
   const current = (href: string) => (ctx.currentPath === href ? 'page' : undefined);
+  // The same links serve the folded menu (below 80rem) and the header row (from 80rem).
+  const categoryLinks = nav.map((c) => (
+    <li key={c.slug}>
+      <a href={`/c/${c.slug}`} aria-current={current(`/c/${c.slug}`)}>
+        {c.name}
+      </a>
+    </li>
+  ));
   return (
     <html lang={ctx.locale}>
       <head>
@@ -52,13 +60,7 @@ export function Layout({ ctx, title, description, children, scripts, meta }: Lay
               </summary>
               <nav class="header-panel" aria-label="Menu">
                 <ul class="container header-menu__list">
-                  {nav.map((c) => (
-                    <li key={c.slug}>
-                      <a href={`/c/${c.slug}`} aria-current={current(`/c/${c.slug}`)}>
-                        {c.name}
-                      </a>
-                    </li>
-                  ))}
+                  {categoryLinks}
                 </ul>
                 <ul class="container header-menu__list header-menu__list--account">
                   <li>
@@ -80,13 +82,7 @@ export function Layout({ ctx, title, description, children, scripts, meta }: Lay
             </a>
             <nav class="category-nav" aria-label="Categories">
               <ul>
-                {nav.map((c) => (
-                  <li key={c.slug}>
-                    <a href={`/c/${c.slug}`} aria-current={current(`/c/${c.slug}`)}>
-                      {c.name}
-                    </a>
-                  </li>
-                ))}
+                {categoryLinks}
               </ul>
             </nav>
             <div class="header-actions">

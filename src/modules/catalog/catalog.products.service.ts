@@ -102,23 +102,6 @@ function toView(row: ProductRow, variants: ProductVariantRow[]): ProductView {
   };
 }
 
-/** What the audit trail records of a product: the fields staff change, prices included. */
-function auditShape(view: ProductView): Record<string, unknown> {
-  return {
-    name: view.name,
-    slug: view.slug,
-    description: view.description,
-    categoryId: view.categoryId,
-    status: view.status,
-    featured: view.featured,
-    tags: view.tags,
-    seoTitle: view.seoTitle,
-    seoDescription: view.seoDescription,
-    options: view.options,
-    variants: view.variants.map((v) => ({ sku: v.sku, options: v.options, price: v.price, compareAt: v.compareAt, weightGrams: v.weightGrams, barcode: v.barcode })),
-  };
-}
-
 const draftOf = (view: ProductView): ProductDraft => ({
   name: view.name,
   slug: view.slug,
@@ -132,6 +115,12 @@ const draftOf = (view: ProductView): ProductDraft => ({
   options: view.options,
   variants: view.variants.map((v) => ({ id: v.id, sku: v.sku, options: v.options, price: v.price, compareAt: v.compareAt, weightGrams: v.weightGrams, barcode: v.barcode })),
 });
+
+/** What the audit trail records of a product: the fields staff change, prices included, without row ids. */
+function auditShape(view: ProductView): Record<string, unknown> {
+  const { variants, ...fields } = draftOf(view);
+  return { ...fields, variants: variants.map(({ id: _id, ...variant }) => variant) };
+}
 
 const unique = <T>(items: T[]): T[] => [...new Set(items)];
 
