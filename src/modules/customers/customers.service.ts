@@ -20,7 +20,8 @@ import type { RequestFacts } from '../auth/index.js';
 import type { Session } from '../auth/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
 import type { MailQueue } from '../outbox/index.js';
-import { isCountryCode } from './countries.js';
+import type { PostalAddressFields } from '../../kernel/address.js';
+import { isCountryCode } from '../../kernel/countries.js';
 import { addressInvalid, addressLimitReached, addressNotFound, profileInvalid, type FieldProblem } from './customers.errors.js';
 import { accountDeletedMail } from './customers.mails.js';
 import * as repo from './customers.repository.js';
@@ -56,17 +57,8 @@ export interface ProfileInput {
   marketingOptIn: boolean;
 }
 
-/** The sealed part of an address. */
-export interface AddressFields {
-  name: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-  phone: string | null;
-}
+/** A saved address's fields: the kernel's postal address. */
+export type AddressFields = PostalAddressFields;
 
 export interface Address extends AddressFields {
   id: string;

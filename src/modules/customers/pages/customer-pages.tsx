@@ -1,6 +1,6 @@
 import type { PageContext } from '../../../web/page-context.js';
 import { AccountShell, Field, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
-import { countryOptions } from '../countries.js';
+import { countryOptions } from '../../../kernel/countries.js';
 import type { Address, AddressFields } from '../customers.service.js';
 import { Checkbox, Checkboxes, SelectField } from './controls.js';
 
