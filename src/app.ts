@@ -59,7 +59,7 @@ import {
   type ProductWriteService,
 } from './modules/catalog/index.js';
 import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
-import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
+import { createCustomersService, customersAdmin, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
@@ -271,6 +271,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
       mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
+      customersAdmin({ db, fieldEncryption, directory: auth.directory, audit, locale: config.shop.locale }),
     ],
   });
 

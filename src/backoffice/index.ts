@@ -6,6 +6,7 @@ export { staffMay, type StaffGuard } from './guard.js';
 export type { AdminPageGuard } from './page-guard.js';
 export { sendAdminPage } from './page-guard.js';
 export { GateMessagePage } from './shell-pages.js';
+export { ListPager } from './pager.js';
 export { staffAccessDenied } from './backoffice.errors.js';
 
 export { registerBackOffice, type BackOfficeDeps } from './backoffice.plugin.js';

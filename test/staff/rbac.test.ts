@@ -15,6 +15,7 @@ import { createSignedInStaff } from '../support/staff.js';
  *   outbox.manage  owner, admin
  *   catalog.read   every role                      catalog.write  owner, admin, catalog_manager, content_editor
  *   inventory.write  owner, admin, catalog_manager, order_manager
+ *   customers.read   owner, admin, order_manager, support, auditor     customers.write  owner, admin, support
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -71,6 +72,8 @@ const only = (roles: readonly StaffRole[], o: Outcome, api: boolean): Record<Who
 });
 const catalogWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'content_editor'];
 const stockWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'order_manager'];
+const customerReaders: readonly StaffRole[] = ['owner', 'admin', 'order_manager', 'support', 'auditor'];
+const customerRevealers: readonly StaffRole[] = ['owner', 'admin', 'support'];
 
 /**
  * Every admin route and page, method by method, and what each caller gets. Targets in paths are ids that
@@ -160,6 +163,10 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'POST /admin/collections/:id': only(catalogWriters, pageNotFound, false),
   'GET /admin/collections/:id/delete': only(catalogWriters, pageNotFound, false),
   'POST /admin/collections/:id/delete': only(catalogWriters, pageNotFound, false),
+  // --- customers: customers.read lists and shows (masked), customers.write reveals ---------------------------
+  'GET /admin/customers': only(customerReaders, ok, false),
+  'GET /admin/customers/:id': only(customerReaders, pageNotFound, false),
+  'POST /admin/customers/:id/reveal': only(customerRevealers, pageNotFound, false),
   // --- back-office pages ----------------------------------------------------------------------------------
   'GET /admin': { owner: ok, admin: ok, catalog_manager: ok, order_manager: ok, support: ok, content_editor: ok, auditor: ok, customer: notStaffPage, anonymous: toSignIn },
   'GET /admin/staff': { owner: ok, admin: ok, catalog_manager: pageDenied, order_manager: pageDenied, support: pageDenied, content_editor: pageDenied, auditor: ok, customer: notStaffPage, anonymous: toSignIn },

@@ -11,11 +11,30 @@ import type { Mfa } from './mfa.js';
 import { assertAcceptablePassword, type PasswordHasher } from './passwords.js';
 import type { Throttle } from './throttle.js';
 
+/** What the back office may know of an account: never its password hash. */
+export interface AccountFacts {
+  id: string;
+  email: string;
+  emailVerified: boolean;
+  createdAt: Date;
+}
+
+const factsOf = (a: { id: string; email: string; emailVerifiedAt: Date | null; createdAt: Date }): AccountFacts => ({
+  id: a.id,
+  email: a.email,
+  emailVerified: a.emailVerifiedAt !== null,
+  createdAt: a.createdAt,
+});
+
 export interface AccountDirectory {
   emailOf(userId: string): Promise<string | undefined>;
   /** The account id of an address, if it has one. */
   idOf(email: string): Promise<string | undefined>;
   mfaEnabled(userId: string): Promise<boolean>;
+  /** One account's facts for the back office's customer pages (the address in clear: the caller masks it). */
+  accountOf(userId: string): Promise<AccountFacts | undefined>;
+  /** A page of accounts, newest first, with the total. */
+  listAccounts(page: { limit: number; offset: number }): Promise<{ total: number; items: AccountFacts[] }>;
   /**
    * For a link sent to `email` (a staff invitation): an existing account must prove itself with its
    * password (throttled like sign-in); otherwise a new account is made with this password. Either way the
@@ -38,6 +57,14 @@ export function createAccountDirectory(deps: {
     emailOf: async (userId) => (await accounts.findById(userId))?.email,
     idOf: async (email) => (await accounts.findByEmail(email))?.id,
     mfaEnabled: (userId) => deps.mfa.isEnabled(userId),
+    accountOf: async (userId) => {
+      const account = await accounts.findById(userId);
+      return account === undefined ? undefined : factsOf(account);
+    },
+    listAccounts: async (page) => {
+      const { total, items } = await accounts.page(page);
+      return { total, items: items.map(factsOf) };
+    },
 
     async claim(email, password) {
       const key = await deps.accountKey(email);

@@ -22,6 +22,8 @@ export interface Accounts {
   indexOf(email: string): Promise<Buffer>;
   findByEmail(email: string): Promise<Account | undefined>;
   findById(id: string, trx?: Db): Promise<Account | undefined>;
+  /** A page of accounts, newest first, with the total: the back office's customer list. */
+  page(page: { limit: number; offset: number }): Promise<{ total: number; items: Account[] }>;
   /**
    * Creates an account; undefined when the address is taken (also when a concurrent sign-up won). No
    * password and `emailVerified` for an account made by an identity provider that verified the address.
@@ -70,6 +72,10 @@ export function createAccounts(deps: { db: Db; fieldEncryption: FieldEncryption;
     async findById(id, trx) {
       const row = await repo.findUserById(trx ?? db, id);
       return row === undefined ? undefined : toAccount(row);
+    },
+    async page(page) {
+      const [rows, total] = await Promise.all([repo.findUsersPage(db, page), repo.countUsers(db)]);
+      return { total, items: await Promise.all(rows.map(toAccount)) };
     },
     async create(email, passwordHash, options = {}) {
       const address = normaliseEmail(email);

@@ -44,6 +44,16 @@ export function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
   return db.selectFrom('user_account').select(userColumns).where('id', '=', id).executeTakeFirst();
 }
 
+/** A page of accounts, newest first (id breaks ties, so pages never overlap). */
+export function findUsersPage(db: Db, page: { limit: number; offset: number }): Promise<UserRow[]> {
+  return db.selectFrom('user_account').select(userColumns).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit).offset(page.offset).execute();
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  const row = await db.selectFrom('user_account').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function updatePasswordHash(db: Db, userId: string, passwordHash: string, now: Date): Promise<void> {
   await db.updateTable('user_account').set({ password_hash: passwordHash, updated_at: now }).where('id', '=', userId).execute();
 }

@@ -1,5 +1,5 @@
 /** The auth module's public face: what other modules, the back office and app.ts may use. */
-export { type AccountDirectory } from './account-directory.js';
+export { type AccountDirectory, type AccountFacts } from './account-directory.js';
 export { normaliseEmail } from './accounts.js';
 export { logAuthEvent, logAuthFailures } from './auth.events.js';
 export { createSessionReader, fullSessionOr, recentSessionOr } from './auth.http.js';

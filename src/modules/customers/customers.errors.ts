@@ -28,3 +28,6 @@ export function fieldProblemsOf(err: unknown): FieldProblem[] | undefined {
   if (!(err instanceof AppError) || (err.code !== 'CUSTOMER_ADDRESS_INVALID' && err.code !== 'CUSTOMER_PROFILE_INVALID')) return undefined;
   return err.details?.fields as FieldProblem[] | undefined;
 }
+
+/** A customer id the back office does not know (also any id that is not an account's). */
+export const customerNotFound = (): AppError => new AppError('CUSTOMER_NOT_FOUND', 'not_found', 'There is no such customer.');

@@ -24,6 +24,28 @@ export function findProfile(db: Db, userId: string): Promise<ProfileRow | undefi
     .executeTakeFirst();
 }
 
+/** The profiles of several customers (those who saved one), for a page of the back office's list. */
+export function findProfilesOf(db: Db, userIds: readonly string[]): Promise<ProfileRow[]> {
+  if (userIds.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('customer_profile')
+    .select(['user_id', 'full_name_encrypted', 'phone_encrypted', 'marketing_opt_in', 'updated_at'])
+    .where('user_id', 'in', userIds)
+    .execute();
+}
+
+/** How many addresses each of several customers saved (absent: none). */
+export async function countAddressesOfEach(db: Db, userIds: readonly string[]): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('customer_address')
+    .select(['user_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('user_id', 'in', userIds)
+    .groupBy('user_id')
+    .execute();
+  return new Map(rows.map((r) => [r.user_id, Number(r.n)]));
+}
+
 export async function upsertProfile(db: Db, row: ProfileRow): Promise<void> {
   const { user_id: _userId, ...changes } = row;
   await db

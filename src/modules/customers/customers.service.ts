@@ -144,6 +144,31 @@ const refs = {
   address: (id: string) => ({ table: 'customer_address', column: 'address_encrypted', rowId: id }),
 };
 
+/** A stored profile, opened (the empty profile when the customer never saved one). */
+export async function openProfile(fe: FieldEncryption, row: repo.ProfileRow | undefined): Promise<Profile> {
+  if (row === undefined) return { fullName: null, phone: null, marketingOptIn: false, updatedAt: null };
+  return {
+    fullName: row.full_name_encrypted === null ? null : await fe.open(refs.fullName(row.user_id), row.full_name_encrypted),
+    phone: row.phone_encrypted === null ? null : await fe.open(refs.phone(row.user_id), row.phone_encrypted),
+    marketingOptIn: row.marketing_opt_in,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** A stored address, opened. */
+export async function openAddress(fe: FieldEncryption, row: repo.AddressRow): Promise<Address> {
+  const fields = JSON.parse(await fe.open(refs.address(row.id), row.address_encrypted)) as AddressFields;
+  return {
+    id: row.id,
+    label: row.label,
+    ...fields,
+    isDefaultShipping: row.is_default_shipping,
+    isDefaultBilling: row.is_default_billing,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 // --- input rules ----------------------------------------------------------------------------------
 
 /** Trimmed, NFC, runs of white space made one space; '' and null become null. */
@@ -220,28 +245,8 @@ export function createCustomersService(deps: CustomersDeps): CustomersService {
 
   const userOf = (session: Session | undefined) => auth.requireFull(session).userId;
 
-  const toProfile = async (row: repo.ProfileRow | undefined): Promise<Profile> => {
-    if (row === undefined) return { fullName: null, phone: null, marketingOptIn: false, updatedAt: null };
-    return {
-      fullName: row.full_name_encrypted === null ? null : await fe.open(refs.fullName(row.user_id), row.full_name_encrypted),
-      phone: row.phone_encrypted === null ? null : await fe.open(refs.phone(row.user_id), row.phone_encrypted),
-      marketingOptIn: row.marketing_opt_in,
-      updatedAt: row.updated_at,
-    };
-  };
-
-  const toAddress = async (row: repo.AddressRow): Promise<Address> => {
-    const fields = JSON.parse(await fe.open(refs.address(row.id), row.address_encrypted)) as AddressFields;
-    return {
-      id: row.id,
-      label: row.label,
-      ...fields,
-      isDefaultShipping: row.is_default_shipping,
-      isDefaultBilling: row.is_default_billing,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
-  };
+  const toProfile = (row: repo.ProfileRow | undefined) => openProfile(fe, row);
+  const toAddress = (row: repo.AddressRow) => openAddress(fe, row);
 
   /** Seals the fields in a fixed key order, so the stored JSON never depends on the input's order. */
   const sealAddress = (id: string, f: AddressFields) =>
