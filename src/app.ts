@@ -253,7 +253,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- The back office: the shell and what each module contributes to it ------------------------------
   const { guard: staffGuard } = await registerBackOffice(app, {
-    shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId),
+    shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId), locale: config.shop.locale, now,
     sessionOf, roleOf: (userId) => staff.roleOf(userId), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
     recordDenial: async (denial) => void (await audit.recordAlone(denial)),
     // With Cognito the user pool owns the second factor (the advisor warns to make it required there).

@@ -13,6 +13,9 @@ export interface BackOfficeDeps extends StaffGuardDeps {
   stylesheet: string;
   csrf: Csrf;
   emailOf: (userId: string) => Promise<string | undefined>;
+  /** The shop's locale and clock, for the dashboard's date. */
+  locale: string;
+  now: () => Date;
   contributions: readonly AdminContribution[];
 }
 
@@ -27,7 +30,7 @@ export async function registerBackOffice(app: FastifyInstance, deps: BackOfficeD
   const navigation = [home, ...deps.contributions.flatMap((c) => c.navigation ?? [])].sort((a, b) => a.order - b.order);
   const pages = createAdminPageGuard({ guard, csrf: deps.csrf, shopName: deps.shopName, stylesheet: deps.stylesheet, emailOf: deps.emailOf, navigation });
   const shell: AdminShell = { guard, pages };
-  const cards = deps.contributions.flatMap((c) => c.homeCards ?? []);
+  const cards = deps.contributions.flatMap((c) => c.homeCards ?? []).sort((a, b) => (a.order ?? 50) - (b.order ?? 50));
 
   await app.register(async (backOffice) => {
     storeNothing(backOffice);
@@ -41,7 +44,8 @@ export async function registerBackOffice(app: FastifyInstance, deps: BackOfficeD
       if (principal === undefined) return reply;
       const allowed = cards.filter((card) => can(principal.role, card.permission));
       const views = await Promise.all(allowed.map((card) => card.load(principal)));
-      return sendAdminPage(reply, <AdminHomePage ctx={await pages.contextOf(request, principal)} cards={views} />);
+      const today = new Intl.DateTimeFormat(deps.locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(deps.now());
+      return sendAdminPage(reply, <AdminHomePage ctx={await pages.contextOf(request, principal)} cards={views} today={today} />);
     });
 
     for (const contribution of deps.contributions) await contribution.register(backOffice, shell);

@@ -14,6 +14,8 @@ export interface AdminShell {
 /** A KPI card on the home page, loaded only for roles holding its permission. */
 export interface HomeCard {
   permission: Permission;
+  /** Position on the dashboard, lowest first (sales 10, orders 20, stock 30, payments 40, outbox 90); unset: 50. */
+  order?: number;
   /** Loads the card's figures as `principal` (a service may check the permission again). */
   load(principal: StaffPrincipal): Promise<HomeCardView>;
 }

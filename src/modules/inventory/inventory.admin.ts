@@ -10,10 +10,18 @@ export function inventoryAdmin(deps: { stock: StockAdmin; locale: string }): Adm
     homeCards: [
       {
         permission: 'catalog.read',
+        order: 30,
         load: async () => {
           const { counts } = await deps.stock.list({ filter: 'sold_out', limit: 1, offset: 0 });
           const n = new Intl.NumberFormat(deps.locale);
-          return { label: 'Sold out', value: n.format(counts.soldOut), note: `${n.format(counts.low)} running low` };
+          const variants = (k: number) => `${n.format(k)} variant${k === 1 ? '' : 's'}`;
+          return {
+            label: 'Low stock',
+            value: n.format(counts.low),
+            note: counts.soldOut === 0 ? 'Nothing sold out' : `${variants(counts.soldOut)} sold out`,
+            link: { href: counts.low === 0 && counts.soldOut > 0 ? '/admin/inventory?filter=sold_out' : '/admin/inventory?filter=low', label: 'View stock' },
+            ...(counts.low + counts.soldOut > 0 ? { todo: [counts.low > 0 ? `${variants(counts.low)} running low` : '', counts.soldOut > 0 ? `${variants(counts.soldOut)} sold out` : ''].filter(Boolean).join(', ') } : {}),
+          };
         },
       },
     ],

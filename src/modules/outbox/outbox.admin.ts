@@ -10,9 +10,17 @@ export function outboxAdmin(deps: { outbox: OutboxService; locale: string }): Ad
     homeCards: [
       {
         permission: 'outbox.manage',
+        order: 90,
         load: async () => {
           const counts = await deps.outbox.counts();
-          return { label: 'Dead jobs', value: counts.dead.toLocaleString(deps.locale), note: `${counts.ready.toLocaleString(deps.locale)} waiting to run` };
+          const n = (k: number) => k.toLocaleString(deps.locale);
+          return {
+            label: 'Dead jobs',
+            value: n(counts.dead),
+            note: `${n(counts.ready)} waiting to run`,
+            link: { href: '/admin/outbox', label: 'View dead jobs' },
+            ...(counts.dead > 0 ? { todo: `${n(counts.dead)} dead outbox job${counts.dead === 1 ? '' : 's'} (mail or webhooks that could not be sent)` } : {}),
+          };
         },
       },
     ],
