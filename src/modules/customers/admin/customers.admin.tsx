@@ -18,7 +18,7 @@ const RevealForm = Type.Object({ _csrf: Type.Optional(Type.String({ maxLength: 2
 export interface CustomersAdminDeps extends CustomerSupportDeps {
   locale: string;
   /** The customer's latest orders, from the orders module (absent: no orders section). */
-  ordersOf?: (customerId: string) => Promise<{ items: CustomerOrderLine[]; total: number; href: string }>;
+  ordersOf?: (customerId: string) => Promise<{ items: CustomerOrderLine[]; total: number }>;
 }
 
 /**
