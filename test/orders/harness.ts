@@ -33,14 +33,16 @@ export interface OrdersHarness {
   /** Variants with stock set to `onHand`, nothing reserved. */
   stockOf(variantId: string, onHand: number): Promise<void>;
   variants: { id: string; sku: string; price: number; name: string }[];
-  /** Pays an order in full as a verified webhook would. */
-  pay(orderId: string, amount?: Money): Promise<string>;
+  /** Pays an order in full as a verified webhook would (`webhook: false`: the gateway took it, nothing told the app). */
+  pay(orderId: string, amount?: Money, options?: { webhook: boolean }): Promise<string>;
 }
 
 export interface FakePayments extends OrderPayments {
   records: OrderPaymentView[];
   cancelled: string[];
   refundCalls: { orderId: string; amount: Money; reason: string }[];
+  /** Payments the gateway took whose webhook never came (a crash): a retrieval applies them. */
+  unapplied: Set<string>;
 }
 
 export const address: PostalAddressFields = {
@@ -141,8 +143,13 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     records: [],
     cancelled: [],
     refundCalls: [],
+    unapplied: new Set(),
     async refresh(paymentId) {
-      return payments.records.find((p) => p.id === paymentId)!;
+      const record = payments.records.find((p) => p.id === paymentId)!;
+      if (payments.unapplied.delete(paymentId)) {
+        await db.transaction().execute((trx) => orders.paymentEvents.succeeded(trx, { orderId: record.orderId, paymentId, amount: record.amount, provider: 'test' }));
+      }
+      return record;
     },
     async forOrder(orderId) {
       return payments.records.filter((p) => p.orderId === orderId);
@@ -206,7 +213,7 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
         if (delta !== 0) await t.inventory.adjust(trx, { variantId, delta, reason: 'Test set-up', actor: 'test' });
       });
     },
-    async pay(orderId, amount) {
+    async pay(orderId, amount, options = { webhook: true }) {
       const summary = await orders.summary(orderId);
       const paid = amount ?? summary.total;
       const id = randomUUID();
@@ -222,6 +229,10 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
         createdAt: t.clock.now,
       };
       payments.records.push(record);
+      if (!options.webhook) {
+        payments.unapplied.add(id);
+        return id;
+      }
       await db.transaction().execute((trx) => orders.paymentEvents.succeeded(trx, { orderId, paymentId: id, amount: paid, provider: 'test' }));
       return id;
     },
