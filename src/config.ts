@@ -9,6 +9,7 @@ import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, typ
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
+import { readOrdersSettings, type OrdersSettings } from './modules/orders/orders.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
@@ -68,6 +69,8 @@ export interface Config {
   media: MediaSettings;
   /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
   payments: PaymentProvider[];
+  /** How long an unpaid order holds its stock, how often reconciliation runs (src/modules/orders/orders.settings.ts). */
+  orders: OrdersSettings;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
   const payments = readPaymentProviders(read);
+  const orders = readOrdersSettings(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -154,6 +158,7 @@ export function loadConfig(env: Env = process.env): Config {
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
     payments,
+    orders,
   };
 }
 
