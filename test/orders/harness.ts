@@ -138,7 +138,6 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     async releaseDiscount() {},
   };
 
-  let orders: OrdersService;
   const payments: FakePayments = {
     records: [],
     cancelled: [],
@@ -173,7 +172,8 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     },
   };
 
-  orders = createOrdersService({
+  // The payments above call the service's events once it exists (only ever after this line).
+  const orders: OrdersService = createOrdersService({
     db,
     fieldEncryption: t.fieldEncryption,
     audit: t.audit,

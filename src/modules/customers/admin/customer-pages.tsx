@@ -1,14 +1,16 @@
 import type { ComponentChildren, VNode } from 'preact';
 import { AdminLayout, ListPager, type AdminContext } from '../../../backoffice/index.js';
+import type { Money } from '../../../kernel/money.js';
+import { formatMoney } from '../../../web/format.js';
 import { Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
 import type { CustomerList, CustomerView } from './customer-support.js';
 
 /** A few of the customer's own orders, as the orders module lists them for the detail page. */
 export interface CustomerOrderLine {
   number: string;
-  href: string;
+  /** The status as staff read it ("Shipped"). */
   status: string;
-  total: string;
+  total: Money;
   placedAt: Date;
 }
 
@@ -222,11 +224,11 @@ export function CustomerDetailPage(props: CustomerDetailProps): VNode {
                       {props.orders.items.map((o) => (
                         <tr key={o.number}>
                           <td>
-                            <a href={o.href}>{o.number}</a>
+                            <a href={`/admin/orders/${o.number}`}>{o.number}</a>
                           </td>
                           <td class="nowrap">{time.format(o.placedAt)}</td>
                           <td>{o.status}</td>
-                          <td class="num tabular">{o.total}</td>
+                          <td class="num tabular">{formatMoney(o.total, locale)}</td>
                         </tr>
                       ))}
                     </tbody>

@@ -24,7 +24,7 @@ const ListQuery = Type.Object({
   to: Type.Optional(Type.String({ maxLength: 20 })),
   page: Type.Integer({ minimum: 1, maximum: 100_000, default: 1 }),
 });
-const NumberParams = Type.Object({ number: Type.String({ pattern: '^[A-Za-z0-9-]{1,24}$' }) });
+const NumberParams = Type.Object({ number: Type.String({ pattern: '^[A-Za-z0-9-]{1,40}$' }) });
 const DoneQuery = Type.Object({ done: Type.Optional(Type.String({ maxLength: 20 })) });
 const token = { _csrf: Type.Optional(Type.String({ maxLength: 200 })) };
 const strict = { additionalProperties: false } as const;

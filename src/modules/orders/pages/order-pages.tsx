@@ -75,7 +75,7 @@ function AddressBlock({ ctx, address }: { ctx: PageContext; address: PostalAddre
     (l): l is string => l !== null && l !== '',
   );
   return (
-    <address class="order-address">
+    <address class="order-page__address">
       {lines.map((line, i) => (
         <span key={i}>
           {line}
@@ -132,7 +132,7 @@ export function OrderDetailPage(props: { ctx: PageContext; order: OrderView; gue
                 </li>
               ))}
             </ul>
-            <dl class="order-totals">
+            <dl class="order-page__totals">
               <div>
                 <dt>Subtotal</dt>
                 <dd>{m(t.subtotal)}</dd>
@@ -153,11 +153,11 @@ export function OrderDetailPage(props: { ctx: PageContext; order: OrderView; gue
                   <dd>{m(t.tax)}</dd>
                 </div>
               )}
-              <div class="order-totals__total">
+              <div class="order-page__grand">
                 <dt>Total</dt>
                 <dd>{m(t.total)}</dd>
               </div>
-              {t.taxInclusive ? <p class="order-totals__note">Including {m(t.tax)} tax</p> : null}
+              {t.taxInclusive ? <p class="order-page__tax-note">Including {m(t.tax)} tax</p> : null}
               {t.refunded.amount > 0 ? (
                 <div>
                   <dt>Refunded</dt>
@@ -183,7 +183,7 @@ export function OrderDetailPage(props: { ctx: PageContext; order: OrderView; gue
             {order.fulfilments.length > 0 ? (
               <section class="order-panel" aria-labelledby="shipments-heading">
                 <h2 id="shipments-heading">Shipments</h2>
-                <ul class="order-shipments">
+                <ul class="order-page__shipments">
                   {order.fulfilments.map((f) => (
                     <li key={f.id}>
                       <p>
