@@ -129,7 +129,7 @@ export function createStripeGateway(deps: { settings: StripeSettings; toleranceS
       if (signature === undefined) throw webhookSignatureInvalid('stripe', 'no Stripe-Signature header');
       let event: Stripe.Event;
       try {
-        event = stripe.webhooks.constructEvent(rawBody, signature, settings.webhookSecret, deps.toleranceSeconds, undefined, Math.floor(now.getTime() / 1000));
+        event = stripe.webhooks.constructEvent(rawBody, signature, settings.webhookSecret, deps.toleranceSeconds, undefined, now.getTime());
       } catch (err) {
         const why = err instanceof Error && /timestamp/i.test(err.message) ? 'its timestamp is outside the tolerance' : 'no signature matches';
         throw webhookSignatureInvalid('stripe', why);
