@@ -65,8 +65,9 @@ import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
-import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, statusLabels, type OrderCart, type OrderPayments, type OrderPricing, type OrdersService } from './modules/orders/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, statusLabels, type OrderCart, type OrderPricing, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
@@ -94,6 +95,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
   cdn?: CdnInvalidator;
+  /** Who hears payment successes, failures and refunds (default: the orders module); payment tests record them. */
+  paymentEvents?: PaymentEvents;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -127,6 +130,8 @@ export interface AppServices {
   catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
+  /** The payment port: start, refresh, refund, cancel; webhooks and the reconciliation job. */
+  payments: Payments;
 }
 
 export interface BuiltApp {
@@ -220,7 +225,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({
-    db, fieldEncryption, audit, outbox, mail, inventory, pricing: pricingForOrders, cart: cartForOrders, payments: () => paymentsForOrders,
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing: pricingForOrders, cart: cartForOrders, payments: () => payments,
     brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });
@@ -228,6 +233,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => orders.scheduleReconcile());
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData] });
+  // Payments tell the order's owner of each success, failure and refund inside their own transaction.
+  const paymentListener: { current: PaymentEvents } = { current: deps.paymentEvents ?? orders.paymentEvents };
+  const paymentEvents: PaymentEvents = {
+    succeeded: (trx, e) => paymentListener.current.succeeded(trx, e),
+    failed: (trx, e) => paymentListener.current.failed(trx, e),
+    refunded: (trx, e) => paymentListener.current.refunded(trx, e),
+  };
+  const payments = createPaymentsService({
+    db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
+  });
+  // The first reconciliation run; each run writes the next (PAYMENTS_RECONCILE_EVERY_SECONDS).
+  app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
@@ -254,6 +271,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   await app.register(ordersPlugin, { orders, pageContext, sessionOf });
+  await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -282,7 +300,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       catalogBackOffice,
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
-      ordersAdmin({ orders, locale: config.shop.locale, now }),
+      ordersAdmin({ orders, locale: config.shop.locale, now, paymentStats: (since) => payments.stats(since) }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
       mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
@@ -298,7 +316,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges, payments },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
@@ -310,4 +328,3 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 const notYet = () => Promise.reject(new AppError('ORDER_PRICING_UNAVAILABLE', 'unavailable', 'Orders cannot be placed yet.'));
 const pricingForOrders: OrderPricing = { quote: notYet, redeemDiscount: notYet, releaseDiscount: notYet };
 const cartForOrders: OrderCart = { linesOf: notYet, markOrdered: notYet };
-const paymentsForOrders: OrderPayments | undefined = undefined;
