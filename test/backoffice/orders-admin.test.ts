@@ -21,7 +21,7 @@ let catalogManager: SignedInStaff;
 let contentEditor: SignedInStaff;
 
 beforeAll(async () => {
-  t = await createTestApp();
+  t = await createTestApp({ TEST_GATEWAY_WEBHOOK_SECRET: 'test-gateway-secret-for-the-order-pages-0123456789' });
   // The app's own orders service has registered the orders' outbox jobs already; the harness's twin on
   // the same database would register them a second time.
   h = await ordersHarness({ ...t, outbox: { ...t.outbox, handle: () => undefined } });
@@ -46,6 +46,26 @@ async function order(options: { email?: string; paid?: boolean } = {}): Promise<
   ]);
   const { order: placed } = await h.orders.place(h.input(cart, { email: options.email ?? newEmail('buyer') }));
   if (options.paid !== false) await h.pay(placed.id);
+  return placed;
+}
+
+/**
+ * An order paid for real through the app's payments module and its test gateway (the card taken at the
+ * gateway, then a server-side retrieval applies it), so a refund from the page goes through the gateway.
+ */
+async function paidAtGateway(): Promise<OrderSummary> {
+  const placed = await order({ paid: false });
+  const { paymentId } = await t.payments.start({
+    orderId: placed.id, orderNumber: placed.number, amount: placed.total, provider: 'test',
+    returnUrl: `http://127.0.0.1/checkout/return?order=${placed.id}`, cancelUrl: `http://127.0.0.1/checkout/payment?order=${placed.id}`, idempotencyKey: `order:${placed.id}`,
+  });
+  const reference = (await t.payments.get(paymentId))!.providerReference!;
+  const { token } = await t.database.db.selectFrom('test_gateway_payment').select('token').where('reference', '=', reference).executeTakeFirstOrThrow();
+  await t.payments.testGateway!.pay(token, { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' });
+  // No server listens for the gateway's webhook here: the retrieval applies the payment instead.
+  await t.database.db.deleteFrom('outbox_job').where('type', '=', 'payments.test-webhook').execute();
+  expect((await t.payments.refresh(paymentId)).status).toBe('succeeded');
+  expect((await t.orders.detail(placed.id)).status).toBe('paid');
   return placed;
 }
 
@@ -211,6 +231,37 @@ describe('actions through the order page', () => {
     const words = await b.post(`/admin/orders/${o.number}/refund`, { amount: 'ten pounds', reason: 'Goodwill' });
     expect(words.statusCode).toBe(400);
     expect(textOf(words.body)).toContain('Enter the amount to refund');
+  });
+
+  it('refunds part of a paid order through the gateway after the confirmation page, then refuses more than is left', async () => {
+    const o = await paidAtGateway();
+    const b = browserOf(t, manager);
+    const page = await b.get(`/admin/orders/${o.number}`);
+    expect(textOf(page.body)).toContain('Test gateway');
+
+    const ask = await b.post(`/admin/orders/${o.number}/refund`, { amount: '5.00', reason: 'Scratched on arrival' });
+    expect(ask.statusCode).toBe(200);
+    expect(textOf(ask.body)).toContain('Refund £5.00?');
+    expect((await t.orders.detail(o.id)).totals.refunded.amount).toBe(0);
+
+    const done = await b.post(`/admin/orders/${o.number}/refund`, { amount: '5.00', reason: 'Scratched on arrival', confirm: 'yes' });
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe(`/admin/orders/${o.number}?done=refunded`);
+    const after = await t.orders.detail(o.id);
+    expect(after.status).toBe('partially_refunded');
+    expect(after.totals.refunded).toEqual({ amount: 500, currency: 'GBP' });
+    expect(after.payments[0]!.refunded.amount).toBe(500);
+    expect(await auditActions(o.id)).toContain(`order.refund by ${manager.userId}`);
+    const shown = textOf((await b.get(`/admin/orders/${o.number}?done=refunded`)).body);
+    expect(shown).toContain('Refund sent to the payment provider');
+    expect(shown).toContain('Partly refunded');
+
+    // A confirmed form for more than is left (the amount changed by hand): the service refuses it, inline.
+    const left = o.total.amount - 500;
+    const tooMuch = await b.post(`/admin/orders/${o.number}/refund`, { amount: ((left + 1) / 100).toFixed(2), reason: 'Again', confirm: 'yes' });
+    expect(tooMuch.statusCode).toBe(409);
+    expect(tooMuch.body).toContain('id="amount-error"');
+    expect((await t.orders.detail(o.id)).totals.refunded.amount).toBe(500);
   });
 
   it('refuses a refund to support (no orders.refund) with 403 and changes nothing', async () => {
