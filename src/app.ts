@@ -36,8 +36,10 @@ import {
   type AuthService,
   type CognitoAuthDeps,
   type PasswordHasher,
+  normaliseEmail,
   type Session,
 } from './modules/auth/index.js';
+import { cartPlugin, createCartCookies, createCartService, type CartOperations } from './modules/cart/index.js';
 import {
   catalogAdmin,
   catalogPlugin,
@@ -50,6 +52,7 @@ import {
   createCollectionsService,
   createProductImagesService,
   createVariantDirectory,
+  createVariantPrices,
   productImagesAdmin,
   withReadCache,
   type CatalogChangeListener,
@@ -67,6 +70,7 @@ import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './m
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
+import { createPricingService, type PricingService } from './modules/pricing/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
@@ -123,6 +127,10 @@ export interface AppServices {
   catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
+  /** Tax, shipping and discount codes: `quote()` from the catalog every time; `redeemDiscount`/`releaseDiscount` in the order's transaction. */
+  pricing: PricingService;
+  /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
+  cart: CartOperations;
 }
 
 export interface BuiltApp {
@@ -217,10 +225,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData] });
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
+  // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
+  const variantPrices = createVariantPrices({ db, media });
+  const pricing = createPricingService({
+    db, variants: variantPrices, stock: inventory, settings: config.pricing, currency: config.shop.currency, locale: config.shop.locale, now,
+    blindIndex: (table, column, value) => fieldEncryption.blindIndex(table, column, value), normaliseEmail,
+  });
+  const cartCookies = createCartCookies({ publicUrl: config.publicUrl, maxAgeDays: config.cart.cookieDays, sessionOf, mac: (table, column, value) => fieldEncryption.blindIndex(table, column, value) });
+  // The blind-index key is read once from the database: read it now, so a first discount check inside an
+  // order's transaction never waits for a second connection (PGlite has one).
+  app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: cartCookies.ownerOf });
+
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
-    favicon: assets.favicon, payments: config.payments,
+    favicon: assets.favicon, payments: config.payments, cartCountOf: (request) => cart.countOf(request),
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -240,6 +260,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
+  await app.register(cartPlugin, { cart, cookies: cartCookies });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -276,7 +297,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pricing, cart },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
