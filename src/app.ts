@@ -68,6 +68,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createPricingService, type PricingService } from './modules/pricing/index.js';
@@ -96,6 +97,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
   cdn?: CdnInvalidator;
+  /** Who hears payment successes, failures and refunds (default: the orders module); payment tests record them. */
+  paymentEvents?: PaymentEvents;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -131,6 +134,8 @@ export interface AppServices {
   pricing: PricingService;
   /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
   cart: CartOperations;
+  /** The payment port: start, refresh, refund, cancel; webhooks and the reconciliation job. */
+  payments: Payments;
 }
 
 export interface BuiltApp {
@@ -223,6 +228,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData] });
+  // Payments tell the order's owner of each success, failure and refund inside their own transaction.
+  // Bound lazily (like catalogChanges): the listener is called only on requests and jobs, after the app
+  // is built. Until the orders module is wired here it listens to nothing; set `paymentListener` to
+  // `orders.paymentEvents` then.
+  const paymentListener: { current: PaymentEvents } = {
+    current: deps.paymentEvents ?? { succeeded: async () => undefined, failed: async () => undefined, refunded: async () => undefined },
+  };
+  const paymentEvents: PaymentEvents = {
+    succeeded: (trx, e) => paymentListener.current.succeeded(trx, e),
+    failed: (trx, e) => paymentListener.current.failed(trx, e),
+    refunded: (trx, e) => paymentListener.current.refunded(trx, e),
+  };
+  const payments = createPaymentsService({
+    db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
+  });
+  // The first reconciliation run; each run writes the next (PAYMENTS_RECONCILE_EVERY_SECONDS).
+  app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
@@ -261,6 +283,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   await app.register(cartPlugin, { cart, cookies: cartCookies });
+  await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -297,7 +320,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pricing, cart },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -9,6 +9,7 @@ import type { SearchTables } from '../modules/search/search.tables.js';
 import type { EncryptionTables } from '../modules/encryption/encryption.tables.js';
 import type { OutboxTables } from '../modules/outbox/outbox.tables.js';
 import type { PricingTables } from '../modules/pricing/pricing.tables.js';
+import type { PaymentsTables } from '../modules/payments/payments.tables.js';
 import type { StaffTables } from '../modules/staff/staff.tables.js';
 
 /**
@@ -16,4 +17,4 @@ import type { StaffTables } from '../modules/staff/staff.tables.js';
  * owns its tables: only its repository touches them.
  */
 export interface Database extends CatalogTables, EncryptionTables, AuditTables, AuthTables, CustomersTables, StaffTables, OutboxTables, InventoryTables, SearchTables,
-  CartTables, PricingTables, CheckoutTables {}
+  CartTables, PricingTables, CheckoutTables, PaymentsTables {}
