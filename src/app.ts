@@ -67,6 +67,7 @@ import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderCart, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
@@ -122,6 +123,8 @@ export interface AppServices {
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   staff: StaffService;
   customers: CustomersService;
+  /** Orders: `place` for the checkout, payments' events, the customer's orders, staff actions, the dashboard's figures. */
+  orders: OrdersService;
   /** The back office's guard: `staffGuard.require(request, 'orders.refund')`. */
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
@@ -226,12 +229,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand, now,
     rolesFromIdentityProvider: config.auth.provider === 'cognito',
   });
-  // Modules holding personal data join `contributors`, so export and deletion cover them too.
-  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData] });
   // Payments tell the order's owner of each success, failure and refund inside their own transaction.
   // Bound lazily (like catalogChanges): the listener is called only on requests and jobs, after the app
-  // is built. Until the orders module is wired here it listens to nothing; set `paymentListener` to
-  // `orders.paymentEvents` then.
+  // is built; the orders module is its listener (set below, once it exists).
   const paymentListener: { current: PaymentEvents } = {
     current: deps.paymentEvents ?? { succeeded: async () => undefined, failed: async () => undefined, refunded: async () => undefined },
   };
@@ -257,7 +257,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // The blind-index key is read once from the database: read it now, so a first discount check inside an
   // order's transaction never waits for a second connection (PGlite has one).
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
-  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: cartCookies.ownerOf });
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
+
+  // The orders module reads the cart's lines inside the order's transaction and gives them back on a failed payment.
+  const cartForOrders: OrderCart = {
+    linesOf: (trx, cartId) => cart.linesOf(trx, cartId),
+    markOrdered: (trx, cartId, orderId) => cart.markOrdered(trx, cartId, orderId),
+    restoreFrom: (trx, r) => cart.restoreFrom(trx, r.orderId),
+  };
+  // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
+  // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
+  const orders = createOrdersService({
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart: cartForOrders, payments: () => payments,
+    brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
+    metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
+  });
+  orders.registerJobs(outbox);
+  app.addHook('onReady', async () => orders.scheduleReconcile());
+  // Modules holding personal data join `contributors`, so export and deletion cover them too.
+  paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
+  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData] });
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
@@ -284,6 +303,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   await app.register(cartPlugin, { cart, cookies: cartCookies });
   await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
+  await app.register(ordersPlugin, { orders, pageContext, sessionOf });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -312,6 +332,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       catalogBackOffice,
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
+      ordersAdmin({ orders, locale: config.shop.locale }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
       mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
@@ -320,7 +341,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

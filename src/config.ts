@@ -10,6 +10,7 @@ import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
 import { readCartSettings, type CartSettings } from './modules/cart/cart.settings.js';
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
+import { readOrdersSettings, type OrdersSettings } from './modules/orders/orders.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
 import { readPricingSettings, type PricingSettings } from './modules/pricing/pricing.settings.js';
 
@@ -76,6 +77,8 @@ export interface Config {
   cart: CartSettings;
   /** Each chosen provider's keys, the test gateway's webhook target, reconciliation timing (src/adapters/payments/payment-settings.ts). */
   paymentGateways: PaymentSettings;
+  /** How long an unpaid order holds its stock, how often reconciliation runs (src/modules/orders/orders.settings.ts). */
+  orders: OrdersSettings;
 }
 
 export class ConfigError extends Error {
@@ -156,6 +159,7 @@ export function loadConfig(env: Env = process.env): Config {
   const payments = paymentGateways.providers;
   const pricing = readPricingSettings(read);
   const cart = readCartSettings(read);
+  const orders = readOrdersSettings(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -166,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
     storage, media,
     payments, paymentGateways,
     pricing, cart,
+    orders,
   };
 }
 

@@ -7,6 +7,7 @@ import type { CustomersTables } from '../modules/customers/customers.tables.js';
 import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { SearchTables } from '../modules/search/search.tables.js';
 import type { EncryptionTables } from '../modules/encryption/encryption.tables.js';
+import type { OrdersTables } from '../modules/orders/orders.tables.js';
 import type { OutboxTables } from '../modules/outbox/outbox.tables.js';
 import type { PricingTables } from '../modules/pricing/pricing.tables.js';
 import type { PaymentsTables } from '../modules/payments/payments.tables.js';
@@ -17,4 +18,4 @@ import type { StaffTables } from '../modules/staff/staff.tables.js';
  * owns its tables: only its repository touches them.
  */
 export interface Database extends CatalogTables, EncryptionTables, AuditTables, AuthTables, CustomersTables, StaffTables, OutboxTables, InventoryTables, SearchTables,
-  CartTables, PricingTables, CheckoutTables, PaymentsTables {}
+  CartTables, PricingTables, CheckoutTables, PaymentsTables, OrdersTables {}

@@ -43,6 +43,8 @@ export interface CartView {
 export interface CartService {
   /** The request's cart (guest cookie or the signed-in customer's), or undefined when none. */
   cartOf(request: FastifyRequest): Promise<{ id: string; lines: { variantId: string; quantity: number }[]; discountCode?: string } | undefined>;
+  /** An open cart's lines, read (and the cart locked) inside the order's transaction; undefined once ordered or gone. */
+  linesOf(trx: Transaction<Database>, cartId: string): Promise<{ variantId: string; quantity: number }[] | undefined>;
   /** Empties the cart inside the order's transaction once the order is placed (its lines kept for `restoreFrom`). */
   markOrdered(trx: Transaction<Database>, cartId: string, orderId: string): Promise<void>;
   /** Re-opens the cart `markOrdered` linked to that order (payment failed): the shopper gets their lines back. */
@@ -189,6 +191,12 @@ export function createCartService(deps: CartDeps): CartOperations {
       if (owner.customerId === undefined && owner.guestToken === undefined) return 0;
       const cart = await resolve(owner);
       return cart === undefined ? 0 : repo.countItems(db, cart.id);
+    },
+
+    async linesOf(trx, cartId) {
+      const cart = await repo.lockCart(trx, cartId);
+      if (cart === undefined || cart.status !== 'open') return undefined;
+      return (await repo.findLines(trx, cartId)).map((l) => ({ variantId: l.variant_id, quantity: l.quantity }));
     },
 
     async markOrdered(trx, cartId, orderId) {
