@@ -116,7 +116,6 @@ export function OrderDetailPage(props: OrderDetailProps): VNode {
                 <thead>
                   <tr>
                     <th scope="col">Item</th>
-                    <th scope="col">SKU</th>
                     <th scope="col" class="num">
                       Qty
                     </th>
@@ -137,9 +136,7 @@ export function OrderDetailPage(props: OrderDetailProps): VNode {
                       <td>
                         {l.productName}
                         {l.variantTitle && l.variantTitle !== l.productName ? <span class="muted"> · {l.variantTitle}</span> : null}
-                      </td>
-                      <td>
-                        <code>{l.sku}</code>
+                        <code class="order-item__sku">{l.sku}</code>
                       </td>
                       <td class="num tabular">{n.format(l.quantity)}</td>
                       <td class="num tabular">{n.format(l.fulfilledQuantity)}</td>
@@ -384,17 +381,18 @@ export function OrderDetailPage(props: OrderDetailProps): VNode {
           {can.fulfil ? (
             <Card id="resend" title="Send a mail again">
               <PostForm action={`/admin/orders/${o.number}/resend`} csrf={ctx.csrf}>
-                <fieldset class="fieldset">
-                  <legend class="visually-hidden">Mail to send</legend>
-                  {mails.map((m, i) => (
-                    <div class="checkbox" key={m}>
-                      <input class="checkbox__input" type="radio" id={`mail-${m}`} name="mail" value={m} checked={(typed('resend', 'mail') ?? mails[0]) === m || (i === 0 && typed('resend', 'mail') === undefined)} />
-                      <label class="checkbox__label" for={`mail-${m}`}>
+                <div class="field">
+                  <label class="field__label" for="mail">
+                    Mail
+                  </label>
+                  <select class="field__select" id="mail" name="mail">
+                    {mails.map((m) => (
+                      <option key={m} value={m} selected={typed('resend', 'mail') === m}>
                         {mailLabels[m]}
-                      </label>
-                    </div>
-                  ))}
-                </fieldset>
+                      </option>
+                    ))}
+                  </select>
+                </div>
                 <button class="button button--secondary" type="submit">
                   Send again
                 </button>
