@@ -246,17 +246,20 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     // hosted UI, 404 for the rest), so it is registered without encapsulation.
     await app.register(fastifyPlugin(async (scope, options: CognitoAuthDeps) => registerCognitoAuth(scope, options)), {
       config, db, fieldEncryption, auth, sessionOf, cookieMaxAgeSeconds, pageContext, now,
-      // The pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
+      // The staff pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
       syncStaffRole: (userId, role, request) => staff.syncFromIdentityProvider(userId, role, requestContext(request)),
     });
   }
 
   // --- The back office: the shell and what each module contributes to it ------------------------------
+  // In cognito mode without a staff pool every session comes from the shoppers' pool, which need not require
+  // MFA: no role opens the back office then, not even one stored before (the advisor fails production so).
+  const staffRolesHeld = config.auth.provider === 'local' || config.auth.cognitoStaff !== undefined;
   const { guard: staffGuard } = await registerBackOffice(app, {
     shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId),
-    sessionOf, roleOf: (userId) => staff.roleOf(userId), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
+    sessionOf, roleOf: (userId) => (staffRolesHeld ? staff.roleOf(userId) : Promise.resolve(undefined)), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
     recordDenial: async (denial) => void (await audit.recordAlone(denial)),
-    // With Cognito the user pool owns the second factor (the advisor warns to make it required there).
+    // With Cognito the staff pool owns the second factor (MFA required there).
     mfaEnforcedHere: config.auth.provider === 'local',
     contributions: [
       staffAdmin({

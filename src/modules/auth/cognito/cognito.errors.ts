@@ -28,3 +28,10 @@ export const oidcUnavailable = (): AppError =>
 /** A local-only flow (password, sign-up, reset, MFA) asked for while the user pool signs people in. */
 export const providerIsCognito = (): AppError =>
   new AppError('AUTH_PROVIDER_COGNITO', 'not_found', 'Accounts are managed by the sign-in service: sign in, sign up, passwords and two-step verification are there.');
+
+/**
+ * The back office asked for in cognito mode without a staff pool (COGNITO_STAFF_*). The shoppers' pool need
+ * not require MFA, so a password alone could open the back office: no staff sign-in goes through it.
+ */
+export const staffPoolRequired = (): AppError =>
+  new AppError('AUTH_STAFF_POOL_REQUIRED', 'forbidden', 'The back office signs in only through a staff user pool that requires two-step verification, and none is configured (COGNITO_STAFF_*).');
