@@ -252,12 +252,18 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   }
 
   // --- The back office: the shell and what each module contributes to it ------------------------------
-  // In cognito mode without a staff pool every session comes from the shoppers' pool, which need not require
-  // MFA: no role opens the back office then, not even one stored before (the advisor fails production so).
-  const staffRolesHeld = config.auth.provider === 'local' || config.auth.cognitoStaff !== undefined;
+  // In cognito mode a role counts only for an account that signs in through the staff pool and not the
+  // shoppers' pool, which need not require MFA (a session does not record which pool started it). Without a
+  // staff pool no role counts at all, not even one stored before (the advisor fails production so).
+  const roleOf = async (userId: string) => {
+    if (config.auth.provider === 'local') return staff.roleOf(userId);
+    if (config.auth.cognitoStaff === undefined) return undefined;
+    const pools = await auth.directory.identityProvidersOf(userId);
+    return pools.includes('cognito-staff') && !pools.includes('cognito') ? staff.roleOf(userId) : undefined;
+  };
   const { guard: staffGuard } = await registerBackOffice(app, {
     shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId),
-    sessionOf, roleOf: (userId) => (staffRolesHeld ? staff.roleOf(userId) : Promise.resolve(undefined)), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
+    sessionOf, roleOf, mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
     recordDenial: async (denial) => void (await audit.recordAlone(denial)),
     // With Cognito the staff pool owns the second factor (MFA required there).
     mfaEnforcedHere: config.auth.provider === 'local',

@@ -381,7 +381,9 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
 
       h.issuer.users.set(sub, { ...h.issuer.users.get(sub)!, groups: [] });
       h.issuer.nextLogin = sub;
-      await browse(jar, `${staffBase}/account/oauth/start`, (u) => u === `${staffBase}/account`);
+      // The same person at the shop's flow: refused (one pool per account), and no role is handed over.
+      const shop = await browse(new CookieJar(), `${staffBase}/account/oauth/start`, (u) => u === `${staffBase}/account`);
+      expect([shop.res?.status, await problemCode(shop.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
       expect(syncCalls).toHaveLength(1);
       h.issuer.nextLogin = sub;
       await browse(jar, `${staffBase}/admin/oauth/start`, (u) => u === `${staffBase}/admin`);
@@ -858,6 +860,45 @@ describe('a staff pool of its own (COGNITO_STAFF_*), where the pool requires MFA
     expect([res.status, await problemCode(res)]).toEqual([400, 'AUTH_OIDC_STATE_INVALID']);
     expect(jar.get(base, 'session')).toBeUndefined();
     expect(await roleOfSubject(sub)).toEqual({ provider: undefined, role: undefined });
+  });
+
+  it('keeps a staff member\'s address out of the shoppers\' pool and the reverse: 409 AUTH_OIDC_OTHER_POOL, no link, no session', async () => {
+    const email = newEmail('both');
+    const staffSub = `sub-${Math.random().toString(36).slice(2)}`;
+    staffIssuer.users.set(staffSub, { email, emailVerified: true, groups: ['owner'] });
+    staffIssuer.nextLogin = staffSub;
+    const staffJar = new CookieJar();
+    await browse(staffJar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect((await visit(staffJar, `${base}/api/v1/admin/me`)).status).toBe(200);
+
+    // The same verified address at the shoppers' pool, which asks for no second factor.
+    const shopSub = userAt(shoppers, []);
+    shoppers.users.set(shopSub, { ...shoppers.users.get(shopSub)!, email });
+    const jar = new CookieJar();
+    const shop = await browse(jar, `${base}/account/oauth/start`, (u) => u === `${base}/account`);
+    expect([shop.res?.status, await problemCode(shop.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
+    expect(jar.get(base, 'session')).toBeUndefined();
+    expect(await roleOfSubject(shopSub)).toEqual({ provider: undefined, role: undefined });
+
+    // The reverse: a shopper's address invited to the staff pool is refused there too.
+    const shopper = userAt(shoppers, []);
+    await browse(new CookieJar(), `${base}/account/oauth/start`, (u) => u === `${base}/account`);
+    const invited = userAt(staffIssuer, ['owner']);
+    staffIssuer.users.set(invited, { ...staffIssuer.users.get(invited)!, email: shoppers.users.get(shopper)!.email! });
+    const admin = await browse(new CookieJar(), `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect([admin.res?.status, await problemCode(admin.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
+    expect(await roleOfSubject(shopper)).toEqual({ provider: 'cognito', role: undefined });
+  });
+
+  it('gives no back-office access to an account linked to both pools (as older versions linked them), even from a staff-pool session', async () => {
+    const staffSub = userAt(staffIssuer, ['admin']);
+    const jar = new CookieJar();
+    await browse(jar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    const { userId } = (await (await visit(jar, `${base}/api/v1/admin/me`)).json()) as { userId: string };
+    expect(await roleOfSubject(staffSub)).toEqual({ provider: 'cognito-staff', role: 'admin' });
+    await t.database.db.insertInto('external_identity').values({ provider: 'cognito', subject: `shop-${staffSub}`, user_id: userId, created_at: new Date() }).execute();
+    const me = await visit(jar, `${base}/api/v1/admin/me`);
+    expect([me.status, await problemCode(me)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
   });
 
   it('gives no staff role for an owner group in the shoppers\' pool, and the role for the same group in the staff pool', async () => {
