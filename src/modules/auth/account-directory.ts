@@ -1,6 +1,7 @@
 /**
  * What other modules may know about accounts, without reaching into the auth tables: the address of an
- * account, whether it has MFA, and the staff invitation's "prove or create" step. The staff module uses
+ * account, whether it has MFA, which Cognito pools it signs in through, and the staff invitation's "prove or
+ * create" step. The staff module uses
  * it; it never reads `user_account` itself.
  */
 import type { Db } from '../../db/database.js';
@@ -35,6 +36,8 @@ export interface AccountDirectory {
   accountOf(userId: string): Promise<AccountFacts | undefined>;
   /** A page of accounts, newest first, with the total. */
   listAccounts(page: { limit: number; offset: number }): Promise<{ total: number; items: AccountFacts[] }>;
+  /** The Cognito pools the account signs in through (none: the built-in provider alone). */
+  identityProvidersOf(userId: string): Promise<repo.IdentityProviderName[]>;
   /**
    * For a link sent to `email` (a staff invitation): an existing account must prove itself with its
    * password (throttled like sign-in); otherwise a new account is made with this password. Either way the
@@ -65,6 +68,7 @@ export function createAccountDirectory(deps: {
       const { total, items } = await accounts.page(page);
       return { total, items: items.map(factsOf) };
     },
+    identityProvidersOf: (userId) => repo.identityProvidersOf(db, userId),
 
     async claim(email, password) {
       const key = await deps.accountKey(email);
