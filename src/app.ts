@@ -22,7 +22,6 @@ import { registerHealthRoutes } from './http/health.routes.js';
 import type { HttpSecurity } from './http/http-security.js';
 import type { HttpMetrics } from './http/metrics.js';
 import { systemClock } from './kernel/clock.js';
-import { AppError } from './kernel/errors.js';
 import { requestContext } from './kernel/request-context.js';
 import { auditAdmin, createAuditQuery, createAuditService, type AuditService } from './modules/audit/index.js';
 import {
@@ -37,8 +36,10 @@ import {
   type AuthService,
   type CognitoAuthDeps,
   type PasswordHasher,
+  normaliseEmail,
   type Session,
 } from './modules/auth/index.js';
+import { cartPlugin, createCartCookies, createCartService, type CartOperations } from './modules/cart/index.js';
 import {
   catalogAdmin,
   catalogPlugin,
@@ -51,6 +52,7 @@ import {
   createCollectionsService,
   createProductImagesService,
   createVariantDirectory,
+  createVariantPrices,
   productImagesAdmin,
   withReadCache,
   type CatalogChangeListener,
@@ -65,10 +67,11 @@ import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
-import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderCart, type OrderPayments, type OrderPricing, type OrdersService } from './modules/orders/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderPayments, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
+import { createPricingService, type PricingService } from './modules/pricing/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
@@ -127,6 +130,10 @@ export interface AppServices {
   catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
+  /** Tax, shipping and discount codes: `quote()` from the catalog every time; `redeemDiscount`/`releaseDiscount` in the order's transaction. */
+  pricing: PricingService;
+  /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
+  cart: CartOperations;
 }
 
 export interface BuiltApp {
@@ -217,10 +224,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand, now,
     rolesFromIdentityProvider: config.auth.provider === 'cognito',
   });
+  const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
+
+  // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
+  const variantPrices = createVariantPrices({ db, media });
+  const pricing = createPricingService({
+    db, variants: variantPrices, stock: inventory, settings: config.pricing, currency: config.shop.currency, locale: config.shop.locale, now,
+    blindIndex: (table, column, value) => fieldEncryption.blindIndex(table, column, value), normaliseEmail,
+  });
+  const cartCookies = createCartCookies({ publicUrl: config.publicUrl, maxAgeDays: config.cart.cookieDays, sessionOf, mac: (table, column, value) => fieldEncryption.blindIndex(table, column, value) });
+  // The blind-index key is read once from the database: read it now, so a first discount check inside an
+  // order's transaction never waits for a second connection (PGlite has one).
+  app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: cartCookies.ownerOf });
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({
-    db, fieldEncryption, audit, outbox, mail, inventory, pricing: pricingForOrders, cart: cartForOrders, payments: () => paymentsForOrders,
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart, payments: () => paymentsForOrders,
     brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });
@@ -228,12 +248,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => orders.scheduleReconcile());
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData] });
-  const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
-    favicon: assets.favicon, payments: config.payments,
+    favicon: assets.favicon, payments: config.payments, cartCountOf: (request) => cart.countOf(request),
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -254,6 +273,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
   await app.register(ordersPlugin, { orders, pageContext, sessionOf });
+  await app.register(cartPlugin, { cart, cookies: cartCookies });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -291,16 +311,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges, pricing, cart },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
   };
 }
 
-// Pricing, the cart and payments join here as their modules land; until then an order cannot be placed
-// (a clear 503), and staff actions that need a payment refuse the same way.
-const notYet = () => Promise.reject(new AppError('ORDER_PRICING_UNAVAILABLE', 'unavailable', 'Orders cannot be placed yet.'));
-const pricingForOrders: OrderPricing = { quote: notYet, redeemDiscount: notYet, releaseDiscount: notYet };
-const cartForOrders: OrderCart = { linesOf: notYet, markOrdered: notYet };
+// Payments join here as their module lands; until then staff actions that need a payment answer 503.
 const paymentsForOrders: OrderPayments | undefined = undefined;

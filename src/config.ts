@@ -8,9 +8,11 @@ import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-c
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
+import { readCartSettings, type CartSettings } from './modules/cart/cart.settings.js';
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
 import { readOrdersSettings, type OrdersSettings } from './modules/orders/orders.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
+import { readPricingSettings, type PricingSettings } from './modules/pricing/pricing.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
 export type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
@@ -69,6 +71,10 @@ export interface Config {
   media: MediaSettings;
   /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
   payments: PaymentProvider[];
+  /** Tax-inclusive prices and the estimate's country (src/modules/pricing/pricing.settings.ts). */
+  pricing: PricingSettings;
+  /** Quantity limits and the guest cookie's lifetime (src/modules/cart/cart.settings.ts). */
+  cart: CartSettings;
   /** How long an unpaid order holds its stock, how often reconciliation runs (src/modules/orders/orders.settings.ts). */
   orders: OrdersSettings;
 }
@@ -148,6 +154,8 @@ export function loadConfig(env: Env = process.env): Config {
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
   const payments = readPaymentProviders(read);
+  const pricing = readPricingSettings(read);
+  const cart = readCartSettings(read);
   const orders = readOrdersSettings(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -158,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
     payments,
+    pricing, cart,
     orders,
   };
 }

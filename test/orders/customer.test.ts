@@ -26,7 +26,7 @@ async function customer(): Promise<Customer> {
 
 async function orderOf(c: Customer | undefined) {
   const v = h.variants[0]!;
-  return h.orders.place(h.input(h.cart([{ variantId: v.id, quantity: 1 }]), { email: c?.email ?? newEmail('guest'), ...(c ? { customerId: c.id } : {}) }));
+  return h.orders.place(h.input(await h.cart([{ variantId: v.id, quantity: 1 }]), { email: c?.email ?? newEmail('guest'), ...(c ? { customerId: c.id } : {}) }));
 }
 
 const get = (url: string, cookie?: string, accept = 'application/json') => t.app.inject({ url, headers: { accept, ...(cookie ? { cookie } : {}) } });
