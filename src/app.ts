@@ -235,7 +235,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // The blind-index key is read once from the database: read it now, so a first discount check inside an
   // order's transaction never waits for a second connection (PGlite has one).
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
-  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: cartCookies.ownerOf });
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
