@@ -236,7 +236,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // The blind-index key is read once from the database: read it now, so a first discount check inside an
   // order's transaction never waits for a second connection (PGlite has one).
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
-  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: cartCookies.ownerOf });
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({

@@ -286,7 +286,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
     },
 
     async redeemDiscount(trx, r) {
-      const db = trx as unknown as Db;
+      const db: Db = trx;
       const held = await repo.findLiveRedemption(db, r.orderId);
       if (held !== undefined && held.discount_id === r.discountId) return;
       const taken = await repo.updateTakeUse(db, r.discountId, deps.now());
@@ -303,7 +303,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
     },
 
     async releaseDiscount(trx, orderId) {
-      await repo.releaseRedemption(trx as unknown as Db, orderId, deps.now());
+      await repo.releaseRedemption(trx, orderId, deps.now());
     },
   };
 }
