@@ -61,14 +61,16 @@ import {
   type CollectionsService,
   type ProductWriteService,
 } from './modules/catalog/index.js';
+import { checkoutPlugin, createCheckoutService, type CheckoutService } from './modules/checkout/index.js';
 import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
-import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderPayments, type OrdersService } from './modules/orders/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createPricingService, type PricingService } from './modules/pricing/index.js';
@@ -97,6 +99,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
   cdn?: CdnInvalidator;
+  /** Who hears payment successes, failures and refunds (default: the orders module); payment tests record them. */
+  paymentEvents?: PaymentEvents;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -122,6 +126,8 @@ export interface AppServices {
   customers: CustomersService;
   /** Orders: `place` for the checkout, payments' events, the customer's orders, staff actions, the dashboard's figures. */
   orders: OrdersService;
+  /** The shopper's path from the cart to a placed order and a started payment (pages and `POST /api/v1/checkout`). */
+  checkout: CheckoutService;
   /** The back office's guard: `staffGuard.require(request, 'orders.refund')`. */
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
@@ -134,6 +140,8 @@ export interface AppServices {
   pricing: PricingService;
   /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
   cart: CartOperations;
+  /** The payment port: start, refresh, refund, cancel; webhooks and the reconciliation job. */
+  payments: Payments;
 }
 
 export interface BuiltApp {
@@ -224,6 +232,22 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand, now,
     rolesFromIdentityProvider: config.auth.provider === 'cognito',
   });
+  // Payments tell the order's owner of each success, failure and refund inside their own transaction.
+  // Bound lazily (like catalogChanges): the listener is called only on requests and jobs, after the app
+  // is built; the orders module is its listener (set below, once it exists).
+  const paymentListener: { current: PaymentEvents } = {
+    current: deps.paymentEvents ?? { succeeded: async () => undefined, failed: async () => undefined, refunded: async () => undefined },
+  };
+  const paymentEvents: PaymentEvents = {
+    succeeded: (trx, e) => paymentListener.current.succeeded(trx, e),
+    failed: (trx, e) => paymentListener.current.failed(trx, e),
+    refunded: (trx, e) => paymentListener.current.refunded(trx, e),
+  };
+  const payments = createPaymentsService({
+    db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
+  });
+  // The first reconciliation run; each run writes the next (PAYMENTS_RECONCILE_EVERY_SECONDS).
+  app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
@@ -237,17 +261,21 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   // order's transaction never waits for a second connection (PGlite has one).
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
   const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
+
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({
-    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart, payments: () => paymentsForOrders,
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart, payments: () => payments,
     brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });
   orders.registerJobs(outbox);
   app.addHook('onReady', async () => orders.scheduleReconcile());
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
-  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData] });
+  paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
+  // The checkout: steps with state sealed per cart, then orders.place and payments.start with one key.
+  const checkout = createCheckoutService({ db, fieldEncryption, pricing, orders, payments, providers: config.payments, publicUrl: config.publicUrl, now });
+  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData, checkout.personalData] });
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
@@ -272,8 +300,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
-  await app.register(ordersPlugin, { orders, pageContext, sessionOf });
   await app.register(cartPlugin, { cart, cookies: cartCookies });
+  await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
+  await app.register(ordersPlugin, { orders, pageContext, sessionOf });
+  await app.register(checkoutPlugin, {
+    checkout, cart, customers, csrf, pageContext, sessionOf, providers: config.payments, emailOf: async (session) => (await auth.me(session)).email,
+  });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -311,12 +343,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges, pricing, cart },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, checkout, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,
   };
 }
-
-// Payments join here as their module lands; until then staff actions that need a payment answer 503.
-const paymentsForOrders: OrderPayments | undefined = undefined;

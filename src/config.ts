@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
 import { readCdnConfig, type CdnConfig } from './adapters/cdn/cdn.js';
 import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
-import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
+import { readPaymentSettings, type PaymentProvider, type PaymentSettings } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-cache.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
@@ -75,6 +75,8 @@ export interface Config {
   pricing: PricingSettings;
   /** Quantity limits and the guest cookie's lifetime (src/modules/cart/cart.settings.ts). */
   cart: CartSettings;
+  /** Each chosen provider's keys, the test gateway's webhook target, reconciliation timing (src/adapters/payments/payment-settings.ts). */
+  paymentGateways: PaymentSettings;
   /** How long an unpaid order holds its stock, how often reconciliation runs (src/modules/orders/orders.settings.ts). */
   orders: OrdersSettings;
 }
@@ -153,7 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
   const auth = readAuthSettings(read, { nodeEnv });
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
-  const payments = readPaymentProviders(read);
+  const paymentGateways = readPaymentSettings(read, { publicUrl, nodeEnv });
+  const payments = paymentGateways.providers;
   const pricing = readPricingSettings(read);
   const cart = readCartSettings(read);
   const orders = readOrdersSettings(read);
@@ -165,7 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
-    payments,
+    payments, paymentGateways,
     pricing, cart,
     orders,
   };

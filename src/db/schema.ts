@@ -2,6 +2,7 @@ import type { AuditTables } from '../modules/audit/audit.tables.js';
 import type { AuthTables } from '../modules/auth/auth.tables.js';
 import type { CartTables } from '../modules/cart/cart.tables.js';
 import type { CatalogTables } from '../modules/catalog/catalog.tables.js';
+import type { CheckoutTables } from '../modules/checkout/checkout.tables.js';
 import type { CustomersTables } from '../modules/customers/customers.tables.js';
 import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { SearchTables } from '../modules/search/search.tables.js';
@@ -9,6 +10,7 @@ import type { EncryptionTables } from '../modules/encryption/encryption.tables.j
 import type { OrdersTables } from '../modules/orders/orders.tables.js';
 import type { OutboxTables } from '../modules/outbox/outbox.tables.js';
 import type { PricingTables } from '../modules/pricing/pricing.tables.js';
+import type { PaymentsTables } from '../modules/payments/payments.tables.js';
 import type { StaffTables } from '../modules/staff/staff.tables.js';
 
 /**
@@ -16,4 +18,4 @@ import type { StaffTables } from '../modules/staff/staff.tables.js';
  * owns its tables: only its repository touches them.
  */
 export interface Database extends CatalogTables, EncryptionTables, AuditTables, AuthTables, CustomersTables, StaffTables, OutboxTables, InventoryTables, SearchTables,
-  CartTables, PricingTables, OrdersTables {}
+  CartTables, PricingTables, CheckoutTables, PaymentsTables, OrdersTables {}

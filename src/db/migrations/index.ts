@@ -19,7 +19,9 @@ import * as searchWord from './2026_12_01_1960_search_word.js';
 import * as catalogCategoryNewestIndex from './2026_12_01_1990_catalog_category_newest_index.js';
 import * as cartCreateTables from './2026_12_02_2000_cart_create_tables.js';
 import * as pricingCreateTables from './2026_12_02_2010_pricing_create_tables.js';
+import * as paymentsCreateTables from './2026_12_02_2030_payments_create_tables.js';
 import * as ordersCreateTables from './2026_12_02_2050_orders_create_tables.js';
+import * as checkoutCreateSession from './2026_12_02_2070_checkout_create_session.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -46,5 +48,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1990_catalog_category_newest_index': catalogCategoryNewestIndex,
   '2026_12_02_2000_cart_create_tables': cartCreateTables,
   '2026_12_02_2010_pricing_create_tables': pricingCreateTables,
+  '2026_12_02_2030_payments_create_tables': paymentsCreateTables,
   '2026_12_02_2050_orders_create_tables': ordersCreateTables,
+  '2026_12_02_2070_checkout_create_session': checkoutCreateSession,
 };
