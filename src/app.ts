@@ -61,6 +61,7 @@ import {
   type CollectionsService,
   type ProductWriteService,
 } from './modules/catalog/index.js';
+import { checkoutPlugin, createCheckoutService, type CheckoutService } from './modules/checkout/index.js';
 import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
 import { createCustomersService, customersAdmin, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
@@ -125,6 +126,8 @@ export interface AppServices {
   customers: CustomersService;
   /** Orders: `place` for the checkout, payments' events, the customer's orders, staff actions, the dashboard's figures. */
   orders: OrdersService;
+  /** The shopper's path from the cart to a placed order and a started payment (pages and `POST /api/v1/checkout`). */
+  checkout: CheckoutService;
   /** The back office's guard: `staffGuard.require(request, 'orders.refund')`. */
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
@@ -259,16 +262,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
   const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
 
-  // The orders module reads the cart's lines inside the order's transaction and gives them back on a failed payment.
-  const cartForOrders: OrderCart = {
-    linesOf: (trx, cartId) => cart.linesOf(trx, cartId),
-    markOrdered: (trx, cartId, orderId) => cart.markOrdered(trx, cartId, orderId),
-    restoreFrom: (trx, r) => cart.restoreFrom(trx, r.orderId),
-  };
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({
-    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart: cartForOrders, payments: () => payments,
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart, payments: () => payments,
     brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });
@@ -276,7 +273,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => orders.scheduleReconcile());
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
-  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData] });
+  // The checkout: steps with state sealed per cart, then orders.place and payments.start with one key.
+  const checkout = createCheckoutService({ db, fieldEncryption, pricing, orders, payments, providers: config.payments, publicUrl: config.publicUrl, now });
+  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData, checkout.personalData] });
 
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
@@ -304,6 +303,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(cartPlugin, { cart, cookies: cartCookies });
   await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   await app.register(ordersPlugin, { orders, pageContext, sessionOf });
+  await app.register(checkoutPlugin, {
+    checkout, cart, customers, csrf, pageContext, sessionOf, providers: config.payments, emailOf: async (session) => (await auth.me(session)).email,
+  });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -357,7 +359,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, checkout, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -243,7 +243,7 @@ export function registerCheckoutRoutes(app: FastifyInstance, deps: CheckoutRoute
         billTo={s.details!.billing}
         provider={s.provider!}
         attemptKey={s.attemptKey!}
-        discountCode={s.discountCode}
+        discountCode={view.quote.appliedDiscount?.code ?? null}
         errors={extra.errors}
         notice={extra.notice}
       />,
@@ -277,7 +277,7 @@ export function registerCheckoutRoutes(app: FastifyInstance, deps: CheckoutRoute
     const { who, session } = await whoOf(request);
     const saveAddress = session ? async (fields: PostalAddressFields) => void (await deps.customers.addAddress(session, { ...fields })) : undefined;
     try {
-      const placed = await checkout.place(request.body.attempt, { ...who, ...(saveAddress ? { saveAddress } : {}) });
+      const placed = await checkout.place(request.body.attempt, { ...who, ...(saveAddress ? { saveAddress } : {}) }, await cartOf(request));
       return reply.redirect(placed.redirectTo, 303);
     } catch (err) {
       if (err instanceof AppError) {

@@ -51,6 +51,8 @@ export type Step = (typeof steps)[number];
 export interface CartRef {
   id: string;
   lines: { variantId: string; quantity: number }[];
+  /** A code the shopper applied on the cart page; the checkout's own choice, once made, wins. */
+  discountCode?: string | undefined;
 }
 
 /** Contact and addresses, as sealed in the row. A null billing address means "same as shipping". */
@@ -66,6 +68,7 @@ export interface CheckoutState {
   details: ContactDetails | null;
   shippingMethodId: string | null;
   provider: PaymentProvider | null;
+  /** null: none chosen here (the cart's code applies); '': removed here. */
   discountCode: string | null;
   attemptKey: string | null;
   orderNumber: string | null;
@@ -128,7 +131,7 @@ export interface CheckoutService {
   /** Applies a discount code (null removes it); CHECKOUT_INVALID at `discountCode` when it does not apply. */
   applyDiscount(cart: CartRef | undefined, who: Who, code: string | null): Promise<void>;
   /** Places the order of the review form's attempt `attemptKey`, then starts its payment. */
-  place(attemptKey: string, who: Who & { saveAddress?: SaveAddress }): Promise<Placed>;
+  place(attemptKey: string, who: Who & { saveAddress?: SaveAddress }, cart?: CartRef): Promise<Placed>;
   /** The JSON API: the whole checkout in one call, idempotent on the client's key. */
   placeAll(cart: CartRef | undefined, who: Who, input: OneShotInput, idempotencyKey: string): Promise<Placed & { accessToken?: string }>;
   /** The return page: the order and where its payment stands, refreshed from the gateway while pending. */
@@ -190,7 +193,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
   const quoteFor = (cart: CartRef, state: CheckoutState, who: Who, overrides: { shippingMethodId?: string | null; discountCode?: string | null } = {}) => {
     const shipping = state.details?.shipping;
     const methodId = overrides.shippingMethodId !== undefined ? overrides.shippingMethodId : state.shippingMethodId;
-    const code = overrides.discountCode !== undefined ? overrides.discountCode : state.discountCode;
+    const code = overrides.discountCode !== undefined ? overrides.discountCode : effectiveCode(state, cart);
     return pricing.quote({
       lines: cart.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })),
       ...(shipping ? { shipTo: { country: shipping.country, region: shipping.region } } : {}),
@@ -199,6 +202,12 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       ...(who.customerId ? { customerId: who.customerId } : {}),
       ...(state.details ? { customerEmail: state.details.email } : {}),
     });
+  };
+
+  /** The code the order gets: the checkout's own choice, else the one applied on the cart page. */
+  const effectiveCode = (state: CheckoutState, cart: CartRef | undefined): string | null => {
+    if (state.discountCode !== null) return state.discountCode === '' ? null : state.discountCode;
+    return cart?.discountCode ?? null;
   };
 
   /** Refuses a cart that is absent, empty, or holds a line that cannot be bought now. */
@@ -356,10 +365,10 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         if (tidied.length > 64) throw checkoutInvalid([{ field: 'discountCode', message: 'Discount codes are 64 characters or fewer' }]);
         checkDiscount(await quoteFor(c, state, who, { discountCode: tidied }), 'discountCode');
       }
-      await repo.update(db, row.id, { discount_code: tidied, updated_at: now() });
+      await repo.update(db, row.id, { discount_code: tidied ?? '', updated_at: now() });
     },
 
-    async place(attemptKey, who) {
+    async place(attemptKey, who, cart) {
       const row = await repo.findByAttemptKey(db, attemptKey);
       if (row === undefined) throw attemptExpired();
       const state = await stateOf(row);
@@ -371,13 +380,14 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       if (state.shippingMethodId === null) throw stepIncomplete('shipping');
       if (state.provider === null || !deps.providers.includes(state.provider)) throw stepIncomplete('payment');
       const d = state.details;
+      const code = effectiveCode(state, cart?.id === row.cart_id ? cart : undefined);
       const { order, created } = await orders.place(
         {
           idempotencyKey: attemptKey, cartId: row.cart_id, email: d.email, shippingAddress: d.shipping,
           ...(d.billing ? { billingAddress: d.billing } : {}),
           ...(who.customerId ? { customerId: who.customerId } : {}),
           shippingMethodId: state.shippingMethodId,
-          ...(state.discountCode ? { discountCode: state.discountCode } : {}),
+          ...(code !== null ? { discountCode: code } : {}),
           provider: state.provider,
         },
       );
@@ -410,7 +420,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         validMethod(quote, input.shippingMethodId, 'shippingMethodId');
         if (discountCode !== null) checkDiscount(quote, 'discountCode');
         const written = await writeContact(c, who, row, details);
-        await repo.update(db, written.id, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode, attempt_key: key, updated_at: now() });
+        await repo.update(db, written.id, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key, updated_at: now() });
         const placed = await service.place(key, who);
         return written.accessToken ? { ...placed, accessToken: written.accessToken } : placed;
       }
