@@ -102,7 +102,7 @@ export interface PricingDeps {
   /** The catalog's read of variants (price, weight, status), archived ones included. */
   variants: { variants(ids: readonly string[], db?: Db): Promise<Map<string, PricedVariant>> };
   /** The inventory's stock per variant. */
-  stock: { variantStock(ids: readonly string[]): Promise<Map<string, VariantStock>> };
+  stock: { variantStock(ids: readonly string[], from?: Db): Promise<Map<string, VariantStock>> };
   /** Blind index for guests' per-customer limits (the encryption module's). */
   blindIndex: (table: string, column: string, value: string) => Promise<Buffer>;
   /** Normalises an e-mail address before its blind index (the auth module's rule). */
@@ -182,7 +182,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
         merged.set(line.variantId, sum);
       }
       const ids = [...merged.keys()];
-      const [variants, stock] = await Promise.all([deps.variants.variants(ids, db), deps.stock.variantStock(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)))]);
+      const [variants, stock] = await Promise.all([deps.variants.variants(ids, db), deps.stock.variantStock(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)), db)]);
       const problems: QuoteProblem[] = [];
 
       const lines: QuotedLine[] = ids.map((variantId) => {
