@@ -102,7 +102,7 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
     for (const signature of [sign(body, t.clock.now, 'whsec_someoneElsesSecret000'), sign(body, new Date(t.clock.now.getTime() - 10 * 60_000)), 't=1,v1=abc']) {
       const response = await deliver(body, signature);
       expect(response.statusCode).toBe(400);
-      expect(response.json().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
+      expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
     }
     expect((await t.payments.get(paymentId))!.status).toBe('pending');
     expect(events.of(order.orderId)).toEqual([]);
