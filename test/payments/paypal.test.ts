@@ -93,7 +93,7 @@ describe('PAYMENTS=paypal against a loopback PayPal API', () => {
     for (const options of [{ key: 'not-paypals-key' }, { at: new Date(t.clock.now.getTime() - 10 * 60_000) }]) {
       const response = await deliver(captureCompleted(fake.id, '15.00'), options);
       expect(response.statusCode).toBe(400);
-      expect(response.json().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
+      expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
     }
     const unsigned = await t.app.inject({ method: 'POST', url: '/webhooks/paypal', payload: JSON.stringify(captureCompleted(fake.id, '15.00')), headers: { 'content-type': 'application/json' } });
     expect(unsigned.statusCode).toBe(400);

@@ -161,7 +161,7 @@ export async function startPayPalServer(credentials: { clientId: string; clientS
       order.captures.push({ id: `CAP${randomBytes(6).toString('hex').toUpperCase()}`, status: 'COMPLETED', amount: order.captureAmount ?? order.amount });
       return answer(201, view(order));
     }
-    if ((m = /^\/v2\/payments\/captures\/([^/]+)\/refund$/.exec(path)) && req.method === 'POST') {
+    if (/^\/v2\/payments\/captures\/[^/]+\/refund$/.test(path) && req.method === 'POST') {
       return answer(201, { id: `REF${randomBytes(6).toString('hex').toUpperCase()}`, status: 'COMPLETED', amount: (body as { amount: unknown }).amount });
     }
     if (req.method === 'POST' && path === '/v1/notifications/verify-webhook-signature') {

@@ -102,7 +102,7 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
     for (const signature of [sign(body, t.clock.now, 'whsec_someoneElsesSecret000'), sign(body, new Date(t.clock.now.getTime() - 10 * 60_000)), 't=1,v1=abc']) {
       const response = await deliver(body, signature);
       expect(response.statusCode).toBe(400);
-      expect(response.json().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
+      expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
     }
     expect((await t.payments.get(paymentId))!.status).toBe('pending');
     expect(events.of(order.orderId)).toEqual([]);
@@ -123,14 +123,21 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
     expect(events.of(order.orderId)).toEqual([]);
   });
 
-  it('records a declined payment from payment_intent.payment_failed', async () => {
+  it('keeps a payment open after a declined attempt (the shopper may try another card), counts the decline, and pays on the retry', async () => {
     const { order, paymentId, intent } = await start();
+    const before = await t.payments.stats(new Date(0));
     intent.status = 'requires_payment_method';
     intent.last_payment_error = { code: 'card_declined', decline_code: 'insufficient_funds' };
-    const body = event('payment_intent.payment_failed', intent);
-    expect((await deliver(body, sign(body))).statusCode).toBe(200);
-    expect((await t.payments.get(paymentId))!.status).toBe('failed');
-    expect(events.of(order.orderId)).toEqual([{ kind: 'failed', orderId: order.orderId, paymentId, reason: 'insufficient_funds' }]);
+    const declined = event('payment_intent.payment_failed', intent);
+    expect((await deliver(declined, sign(declined))).statusCode).toBe(200);
+    expect((await t.payments.get(paymentId))!.status).toBe('pending');
+    expect(events.of(order.orderId)).toEqual([]);
+    expect((await t.payments.stats(new Date(0))).failedPayments).toBe(before.failedPayments + 1);
+    expect(await t.metrics.registry.getSingleMetricAsString('payment_failures_total')).toContain('provider="stripe"');
+    succeed(intent);
+    const paid = event('payment_intent.succeeded', intent);
+    expect((await deliver(paid, sign(paid))).statusCode).toBe(200);
+    expect(events.of(order.orderId)).toEqual([{ kind: 'succeeded', orderId: order.orderId, paymentId, amount: { amount: 5_000, currency: 'GBP' }, provider: 'stripe' }]);
   });
 
   it('repairs a lost webhook by asking Stripe in the reconciliation run', async () => {

@@ -71,9 +71,9 @@ describe('the test gateway, through its hosted card page', () => {
   });
 
   it.each([
-    ['Complete', 'complete', 'succeeded'],
-    ['Fail', 'fail', 'failed'],
-  ] as const)('asks for 3-D Secure with 4000 0027 6000 3184; "%s" makes it %s', async (_label, answer, status) => {
+    ['Complete', 'succeeded', 'complete'],
+    ['Fail', 'failed', 'fail'],
+  ] as const)('asks for 3-D Secure with 4000 0027 6000 3184; "%s" leaves it %s', async (_label, status, answer) => {
     const { order, paymentId, url } = await startPayment(1_999);
     const browser = new HttpBrowser(base);
     await browser.get(url);

@@ -59,7 +59,7 @@ describe('payment webhooks', () => {
       const response = await deliver(body, signature);
       expect(response.statusCode).toBe(400);
       expect(response.headers['content-type']).toContain('application/problem+json');
-      expect(response.json().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
+      expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
     }
     expect((await t.payments.get(paymentId))!.status).toBe('pending');
     expect(await counts()).toEqual(before);
@@ -74,7 +74,7 @@ describe('payment webhooks', () => {
     const old = signTestWebhook(secret, body, new Date(t.clock.now.getTime() - 10 * 60_000));
     const response = await deliver(body, old);
     expect(response.statusCode).toBe(400);
-    expect(response.json().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
+    expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_SIGNATURE_INVALID');
     expect((await t.payments.get(paymentId))!.status).toBe('pending');
     expect(await counts()).toEqual(before);
   });
@@ -134,7 +134,7 @@ describe('payment webhooks', () => {
   it('answers 404 for a provider the shop does not use, and is not behind the CSRF check', async () => {
     const response = await t.app.inject({ method: 'POST', url: '/webhooks/stripe', payload: '{}', headers: { 'content-type': 'application/json', origin: 'https://evil.example' } });
     expect(response.statusCode).toBe(404);
-    expect(response.json().code).toBe('PAYMENT_WEBHOOK_UNKNOWN_PROVIDER');
+    expect(response.json<{ code: string }>().code).toBe('PAYMENT_WEBHOOK_UNKNOWN_PROVIDER');
     const other = await t.app.inject({ method: 'POST', url: '/webhooks/anything', payload: 'x=1', headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' } });
     // Only the providers' own paths are exempt: anything else under /webhooks/ meets the CSRF check.
     expect(other.statusCode).toBe(403);

@@ -25,13 +25,15 @@ export interface GatewayPayment {
 /**
  * A verified webhook, normalised. `outcome` says what it tells about the payment `reference`:
  * `approved` means the shopper approved and the payment still has to be captured server-side (PayPal);
- * `ignored` is an event this shop does not act on.
+ * `attempt_failed` means one attempt was declined and the payment stays open for another (Stripe's
+ * Payment Element lets the shopper try another card on the same PaymentIntent); `ignored` is an event
+ * this shop does not act on.
  */
 export interface GatewayEvent {
   eventId: string;
   type: string;
   reference: string | undefined;
-  outcome: GatewayStatus | 'approved' | 'ignored';
+  outcome: GatewayStatus | 'approved' | 'attempt_failed' | 'ignored';
   received?: Money;
   reason?: string;
 }

@@ -26,8 +26,8 @@ function statusOf(intent: Stripe.PaymentIntent): GatewayStatus {
     case 'requires_action':
       return 'requires_action';
     case 'requires_payment_method':
-      // A declined attempt leaves the intent waiting for another method; without one it is a failure.
-      return intent.last_payment_error ? 'failed' : 'pending';
+      // A declined attempt leaves the intent open for another card: still pending until paid or cancelled.
+      return 'pending';
     default:
       return 'pending';
   }
@@ -140,7 +140,7 @@ export function createStripeGateway(deps: { settings: StripeSettings; toleranceS
           return { ...base, reference: event.data.object.id, outcome: 'succeeded', received: received(event.data.object) };
         case 'payment_intent.payment_failed': {
           const error = event.data.object.last_payment_error;
-          return { ...base, reference: event.data.object.id, outcome: 'failed', reason: error?.decline_code ?? error?.code ?? 'payment_failed' };
+          return { ...base, reference: event.data.object.id, outcome: 'attempt_failed', reason: error?.decline_code ?? error?.code ?? 'payment_failed' };
         }
         case 'payment_intent.requires_action':
           return { ...base, reference: event.data.object.id, outcome: 'requires_action' };

@@ -129,7 +129,13 @@ export async function countRejection(db: Db, provider: string, hour: Date): Prom
 }
 
 export async function stats(db: Db, since: Date): Promise<{ failedPayments: number; failedWebhooks: number; rejectedWebhooks: number }> {
-  const failed = await db.selectFrom('payment').select(sql<string>`count(*)`.as('n')).where('status', '=', 'failed').where('updated_at', '>=', since).executeTakeFirstOrThrow();
+  // Failed payments, and open ones whose last attempt was declined (a Stripe intent awaiting another card).
+  const failed = await db
+    .selectFrom('payment')
+    .select(sql<string>`count(*)`.as('n'))
+    .where((eb) => eb.or([eb('status', '=', 'failed'), eb.and([eb('status', 'in', ['pending', 'requires_action']), eb('failure_reason', 'is not', null)])]))
+    .where('updated_at', '>=', since)
+    .executeTakeFirstOrThrow();
   const webhooks = await db
     .selectFrom('payment_webhook_event')
     .select(sql<string>`count(*)`.as('n'))

@@ -89,7 +89,7 @@ export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
   const apply = async (
     trx: Transaction<Database>,
     row: PaymentRow,
-    answer: { status: GatewayStatus; received?: Money; reason?: string },
+    answer: { status: GatewayStatus | 'attempt_failed'; received?: Money; reason?: string },
     source: 'webhook' | 'retrieval',
     after: (() => void)[],
   ): Promise<Applied> => {
@@ -118,6 +118,14 @@ export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
         const reason = answer.status === 'cancelled' ? 'cancelled_at_gateway' : (answer.reason ?? 'failed');
         await repo.updatePayment(trx, row.id, { status: answer.status, failure_reason: reason.slice(0, 200), updated_at: at });
         await events.failed(trx, { orderId: row.order_id, paymentId: row.id, reason });
+        after.push(() => metrics.failed(row.provider));
+        return 'applied';
+      }
+      case 'attempt_failed': {
+        // The payment stays open for another attempt; the order hears nothing until it succeeds, or is
+        // cancelled (the order's hold expiring). The decline is counted and kept for staff.
+        if (!open.has(row.status)) return 'ignored';
+        await repo.updatePayment(trx, row.id, { status: 'pending', failure_reason: (answer.reason ?? 'declined').slice(0, 200), updated_at: at });
         after.push(() => metrics.failed(row.provider));
         return 'applied';
       }

@@ -41,8 +41,10 @@ export interface RefundView {
 /**
  * What the payments module tells the order's owner. Given to createPaymentsService by app.ts; each is
  * called exactly once per fact, inside the transaction that records it (webhook or retrieval), so the
- * order and the payment change together or not at all. A `succeeded` may follow a `failed` for the same
- * order only when a new payment was started for it.
+ * order and the payment change together or not at all. A declined attempt that leaves the payment open
+ * for another (Stripe's Payment Element) is not a `failed`: the order hears `succeeded` when a later
+ * attempt pays, or nothing until it cancels the payment. A `succeeded` after a `failed` is possible only
+ * when the gateway took money for a payment already closed here (it is logged; the owner decides).
  */
 export interface PaymentEvents {
   succeeded(trx: Transaction<Database>, e: { orderId: string; paymentId: string; amount: Money; provider: PaymentProvider }): Promise<void>;
@@ -62,7 +64,7 @@ export interface StartPaymentInput {
 
 /** For the back office's dashboard: what went wrong since a moment. */
 export interface PaymentStats {
-  /** Payments that failed (declined, abandoned at the gateway, authentication failed). */
+  /** Payments that failed (declined, authentication failed), and open ones whose last attempt was declined. */
   failedPayments: number;
   /** Verified webhooks that could not be applied: an amount or currency mismatch, or no such payment. */
   failedWebhooks: number;
