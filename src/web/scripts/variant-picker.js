@@ -3,7 +3,7 @@
 // it, a change updates them in place and puts the choice in the URL (history.replaceState), so the page
 // can be shared or reloaded as it is. It reads the variants from the form's data-* attributes (JSON the
 // server wrote, attribute-escaped): no inline script, as the CSP requires. Plain JavaScript, no build step.
-/* global document, history, location, CSS */
+/* global document, history, location, CSS, CustomEvent */
 (function () {
   'use strict';
 
@@ -158,6 +158,8 @@
     history.replaceState(history.state, '', urlFor(selected));
     var announce = one('[data-variant-announce]');
     if (announce) announce.textContent = variant ? variant.title + ': ' + variant.price + ', ' + variant.stock : 'Not available in this combination';
+    // The purchase form (add-to-cart.js) follows the choice.
+    form.dispatchEvent(new CustomEvent('variant-change', { bubbles: true, detail: variant ? { id: variant.id, forSale: variant.forSale } : null }));
   }
 
   // The form still submits (Enter on a radio) and then simply reloads the same choice from the server.
