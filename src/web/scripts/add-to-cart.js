@@ -2,7 +2,7 @@
 // /cart/items and the browser lands on /cart. With it, the form posts JSON to /api/v1/cart/items (the same
 // rules: the server prices the line), the header's count changes in place and a status line says so, with
 // a link to the cart. On the product page it follows the variant picker's choice. Plain JavaScript, no build.
-/* global document, fetch, FormData */
+/* global document */
 (function () {
   'use strict';
 

@@ -3,7 +3,7 @@
 // it, a change updates them in place and puts the choice in the URL (history.replaceState), so the page
 // can be shared or reloaded as it is. It reads the variants from the form's data-* attributes (JSON the
 // server wrote, attribute-escaped): no inline script, as the CSP requires. Plain JavaScript, no build step.
-/* global document, history, location, CSS, CustomEvent */
+/* global document, history, location, CSS */
 (function () {
   'use strict';
 
