@@ -39,7 +39,7 @@ import {
   normaliseEmail,
   type Session,
 } from './modules/auth/index.js';
-import { cartPlugin, createCartCookies, createCartService, type CartOperations } from './modules/cart/index.js';
+import { cartPlugin, createCartCookies, createCartService, createPurchaseSlot, type CartOperations } from './modules/cart/index.js';
 import {
   catalogAdmin,
   catalogPlugin,
@@ -294,13 +294,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn,
+    purchase: createPurchaseSlot({ csrf, maxQuantity: config.cart.maxLineQuantity, script: assets.scripts.addToCart }) });
   await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn });
   await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
-  await app.register(cartPlugin, { cart, cookies: cartCookies });
+  await app.register(cartPlugin, { cart, cookies: cartCookies, csrf, pageContext, pricing, maxLineQuantity: config.cart.maxLineQuantity });
   await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   await app.register(ordersPlugin, { orders, pageContext, sessionOf });
   await app.register(checkoutPlugin, {
