@@ -3,12 +3,13 @@ import { loadConfigWithSecrets } from '../load-config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemoCatalog, seedGeneratedCatalog } from '../modules/catalog/index.js';
 import { createInventoryService } from '../modules/inventory/index.js';
+import { seedDemoPricing } from '../modules/pricing/index.js';
 import { reindexCatalog } from '../modules/search/index.js';
 import { openRuntime } from '../runtime.js';
 import { progressBar } from './progress-bar.js';
 
 /**
- * `npm run seed`: creates the demo catalog on an empty database (on any database, including PostgreSQL).
+ * `npm run seed`: creates the demo catalog (and demo tax rates, shipping methods, a discount code) on an empty database (on any database, including PostgreSQL).
  * `npm run seed -- --products 10000`: adds that many generated products (a category tree, options and
  * variants, prices, tags, descriptions, an image each, opening stock), with a progress bar on stderr,
  * then rebuilds the search index the listings read.
@@ -25,6 +26,12 @@ const runtime = await openRuntime(config);
 try {
   const db = runtime.database.db;
   await migrateToLatest(db);
+  // Both the demo and the generated catalog need somewhere to ship and a tax rate to check out.
+  const pricing = await seedDemoPricing(db, { currency: config.shop.currency });
+  if (pricing.taxRates + pricing.shippingMethods + pricing.discountCodes > 0) {
+    process.stdout.write(`Seeded ${pricing.taxRates} tax rates, ${pricing.shippingMethods} shipping methods and ${pricing.discountCodes} discount code.
+`);
+  }
   if (count === undefined) {
     const result = await seedDemoCatalog({ db, store: runtime.store, currency: config.shop.currency });
     if (result.seeded) await reindexCatalog(db);
