@@ -60,7 +60,7 @@ function Radios(props: { name: string; legend: string; value: string; options: r
         </p>
       ) : null}
       {props.options.map((o) => (
-        <div class="checkbox" key={o.value}>
+        <div class={choiceRow} key={o.value}>
           <input class="checkbox__input" type="radio" id={`${props.name}-${o.value}`} name={props.name} value={o.value} checked={props.value === o.value} />
           <label class="checkbox__label" for={`${props.name}-${o.value}`}>
             {o.label}
@@ -114,6 +114,10 @@ function Table(props: { caption: string; head: readonly (string | { label: strin
     </div>
   );
 }
+
+// The admin stylesheet sizes `.checkbox` as a bare table checkbox (1.25rem wide), which squeezes a labelled
+// choice row to one word a line; a flex row of the same spacing keeps the label beside its control.
+const choiceRow = 'save-bar';
 
 const activeBadge = (active: boolean) => (active ? <span class="badge badge--ok">Active</span> : <span class="badge badge--sold-out">Inactive</span>);
 
@@ -392,7 +396,7 @@ export function DiscountFormPage(props: Shared & { discount?: DiscountCodeRow | 
             <TextField id="endsOn" label="Last day (optional)" hint="Until midnight UTC at the end of that day. Empty: no end." type="date" value={value('endsOn', lastDayOf(d?.ends_at ?? null))} errors={errors} />
             <TextField id="usageLimit" label="Uses in all (optional)" hint="Empty: no limit." value={value('usageLimit', d?.usage_limit != null ? String(d.usage_limit) : '')} errors={errors} short inputMode="numeric" />
             <TextField id="perCustomerLimit" label="Uses per customer (optional)" hint="Counted by account or e-mail address. Empty: no limit." value={value('perCustomerLimit', d?.per_customer_limit != null ? String(d.per_customer_limit) : '')} errors={errors} short inputMode="numeric" />
-            <div class="checkbox">
+            <div class={choiceRow}>
               <input class="checkbox__input" type="checkbox" id="combinable" name="combinable" value="yes" checked={combinable} />
               <label class="checkbox__label" for="combinable">
                 Combinable with free delivery (its threshold counts the goods before this discount)
