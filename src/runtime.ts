@@ -39,8 +39,8 @@ export async function prepareDatabase(config: Config, runtime: Runtime): Promise
   const seed = wantSeed
     ? await seedDemoCatalog({ db: runtime.database.db, store: runtime.store, currency: config.shop.currency })
     : undefined;
-  // Tax rates, shipping methods and a discount code, so the demo shop can check out (only into empty tables).
-  if (wantSeed) await seedDemoPricing(runtime.database.db, { currency: config.shop.currency });
+  // Tax rates, delivery and a demo code, so the demo shop can check out (only into an empty setup).
+  if (wantSeed) await seedDemoPricing(runtime.database.db, config.shop.currency);
   // Listings read the search index: build it after a seed, or on a database that has never had one.
   await reindexCatalog(runtime.database.db, { onlyIfEmpty: seed?.seeded !== true });
   return { migrations, seed };

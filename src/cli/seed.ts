@@ -9,7 +9,7 @@ import { openRuntime } from '../runtime.js';
 import { progressBar } from './progress-bar.js';
 
 /**
- * `npm run seed`: creates the demo catalog (and demo tax rates, shipping methods, a discount code) on an empty database (on any database, including PostgreSQL).
+ * `npm run seed`: creates the demo catalog on an empty database (on any database, including PostgreSQL).
  * `npm run seed -- --products 10000`: adds that many generated products (a category tree, options and
  * variants, prices, tags, descriptions, an image each, opening stock), with a progress bar on stderr,
  * then rebuilds the search index the listings read.
@@ -26,21 +26,19 @@ const runtime = await openRuntime(config);
 try {
   const db = runtime.database.db;
   await migrateToLatest(db);
-  // Both the demo and the generated catalog need somewhere to ship and a tax rate to check out.
-  const pricing = await seedDemoPricing(db, { currency: config.shop.currency });
-  if (pricing.taxRates + pricing.shippingMethods + pricing.discountCodes > 0) {
-    process.stdout.write(`Seeded ${pricing.taxRates} tax rates, ${pricing.shippingMethods} shipping methods and ${pricing.discountCodes} discount code.
-`);
-  }
   if (count === undefined) {
     const result = await seedDemoCatalog({ db, store: runtime.store, currency: config.shop.currency });
     if (result.seeded) await reindexCatalog(db);
+    const pricing = await seedDemoPricing(db, config.shop.currency);
     process.stdout.write(
       result.seeded
         ? `Seeded ${result.categories} categories, ${result.products} products, ${result.variants} variants, ${result.images} images.\n`
         : 'The catalog already has data; nothing seeded.\n',
     );
+    if (pricing) process.stdout.write('Seeded tax rates, delivery methods and the WELCOME10 code.\n');
   } else {
+    // Generated products need somewhere to ship and a tax rate too, so the bench can check out.
+    if (await seedDemoPricing(db, config.shop.currency)) process.stdout.write('Seeded tax rates, delivery methods and the WELCOME10 code.\n');
     const started = Date.now();
     const bar = progressBar('Products');
     let seeded = started;

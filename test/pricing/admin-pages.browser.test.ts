@@ -14,7 +14,7 @@ describe.runIf(hasChromium)('pricing pages in a real browser', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await seedDemoPricing(t.database.db, { currency: 'GBP' });
+    await seedDemoPricing(t.database.db, 'GBP');
     cookie = (await createSignedInStaff(t, 'owner')).cookie;
     ({ browser, base } = await openBrowserOn(t.app));
   }, 180_000);

@@ -265,10 +265,10 @@ describe('demo pricing', () => {
     const store = createLocalObjectStore(await mkdtemp(join(tmpdir(), 'pricing-demo-')));
     await prepareDatabase({ ...t.config, seedDemo: 'always' }, { database: t.database, store, keyRing: t.keyRing });
     const seeded = await counts();
-    expect(seeded).toEqual({ tax: 10, shipping: 2, discounts: 1 });
+    expect(seeded).toEqual({ tax: 5, shipping: 3, discounts: 1 });
     expect(await db.selectFrom('tax_rate').select('rate_bp').where('country', '=', 'GB').where('region', '=', '').executeTakeFirstOrThrow()).toEqual({ rate_bp: 2000 });
 
-    expect(await seedDemoPricing(db, { currency: 'GBP' })).toEqual({ taxRates: 0, shippingMethods: 0, discountCodes: 0 });
+    expect(await seedDemoPricing(db, 'GBP')).toBe(false);
     expect(await counts()).toEqual(seeded);
 
     const variant = await db
@@ -280,7 +280,7 @@ describe('demo pricing', () => {
       .limit(1)
       .executeTakeFirstOrThrow();
     const quote = await t.pricing.quote({ lines: [{ variantId: variant.id, quantity: 1 }], shipTo: { country: 'GB' }, discountCode: 'welcome10' });
-    expect(quote.shippingOptions.map((o) => o.name)).toEqual(['Standard delivery (3–5 working days)', 'Express delivery (next working day)']);
+    expect(quote.shippingOptions.map((o) => o.name)).toEqual(['Standard delivery (2–4 working days)', 'Express delivery (next working day)']);
     expect(quote.appliedDiscount?.code).toBe('WELCOME10');
     expect(quote.discount.amount).toBeGreaterThan(0);
     expect(quote.problems.filter((p) => p.code.startsWith('DISCOUNT'))).toEqual([]);

@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { VNode } from 'preact';
-import { privateNoStore } from '../../http/answers.js';
-import { renderPage } from '../../web/render.js';
+import { sendPrivatePage } from '../../web/html-reply.js';
 import { Layout } from '../../web/layout.js';
 import type { PageContext, PageContextOf } from '../../web/page-context.js';
 import type { DevMailer, StoredMail } from '../../adapters/mail/dev.js';
@@ -38,9 +37,9 @@ export function registerDevMailboxRoutes(app: FastifyInstance, deps: DevMailboxD
   );
 }
 
-/** Mail holds single-use links: never cached, never indexed. */
+/** Mail holds single-use links: never cached (the private-page reply), never indexed. */
 function sendPrivate(reply: FastifyReply, page: VNode): FastifyReply {
-  return reply.header('cache-control', privateNoStore).header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  return sendPrivatePage(reply.header('x-robots-tag', 'noindex'), page);
 }
 
 function MailboxPage({ ctx, mails }: { ctx: PageContext; mails: StoredMail[] }) {

@@ -7,7 +7,6 @@ import type { AuditService } from '../audit/index.js';
 import { registerPricingAdminRoutes } from './admin/pricing-routes.js';
 import * as repo from './pricing.admin.repository.js';
 import { discountCodeExists, discountNotFound, shippingMethodNotFound, taxRateExists, taxRateNotFound } from './pricing.errors.js';
-import { minorDigits } from './pricing.demo.js';
 import type { DiscountCodeRow, DiscountKind, ShippingKind, ShippingMethodRow, TaxRateRow, WeightBand } from './pricing.tables.js';
 
 /** Who made a staff change, with the request facts the audit trail keeps. */
@@ -194,6 +193,9 @@ export function createPricingAdmin(deps: { db: Db; audit: AuditService; currency
 }
 
 // --- Forms: text as typed, parsed without floating point ------------------------------------------------
+
+/** Decimal places of a currency's minor unit (2 for GBP, 0 for JPY). */
+export const minorDigits = (currency: string): number => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
 
 export type FormValues = Record<string, string | undefined>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FormError[] };

@@ -95,6 +95,10 @@ export interface PricingService {
   releaseDiscount(trx: Transaction<Database>, orderId: string): Promise<void>;
   /** Normalises a code as shoppers type it: trimmed, upper-case. */
   normaliseCode(code: string): string;
+  /** The countries some active shipping method delivers to (the cart's estimate offers these). */
+  destinations(): Promise<string[]>;
+  /** The country a quote without `shipTo` is for (PRICING_DEFAULT_COUNTRY). */
+  readonly defaultCountry: string;
 }
 
 export interface PricingDeps {
@@ -170,6 +174,8 @@ export function createPricingService(deps: PricingDeps): PricingService {
 
   return {
     normaliseCode,
+    defaultCountry: settings.defaultCountry,
+    destinations: () => repo.findDestinations(deps.db, currency),
 
     async quote(input, from = deps.db) {
       const db = from as Db;

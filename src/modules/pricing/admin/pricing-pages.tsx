@@ -2,8 +2,7 @@ import { h, type ComponentChildren, type VNode } from 'preact';
 import { AdminLayout, type AdminContext } from '../../../backoffice/index.js';
 import { countryOptions } from '../../../kernel/countries.js';
 import { FieldFrame, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
-import { dayOf, formatAmount, formatBands, formatPercent, lastDayOf, type FormValues } from '../pricing.admin.js';
-import { minorDigits } from '../pricing.demo.js';
+import { dayOf, formatAmount, formatBands, formatPercent, lastDayOf, minorDigits, type FormValues } from '../pricing.admin.js';
 import type { DiscountCodeRow, ShippingMethodRow, TaxRateRow } from '../pricing.tables.js';
 
 interface Shared {
