@@ -73,7 +73,7 @@ import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type M
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
-import { createPricingService, type PricingService } from './modules/pricing/index.js';
+import { createPricingAdmin, createPricingService, pricingAdmin, type PricingService } from './modules/pricing/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
@@ -346,6 +346,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       categoriesAdmin({ categories, locale: config.shop.locale }),
       ordersAdmin({ orders, locale: config.shop.locale, now, paymentStats: (since) => payments.stats(since) }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
+      pricingAdmin({ admin: createPricingAdmin({ db, audit, currency: config.shop.currency }), locale: config.shop.locale }),
       mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
       customersAdmin({

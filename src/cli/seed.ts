@@ -37,6 +37,8 @@ try {
     );
     if (pricing) process.stdout.write('Seeded tax rates, delivery methods and the WELCOME10 code.\n');
   } else {
+    // Generated products need somewhere to ship and a tax rate too, so the bench can check out.
+    if (await seedDemoPricing(db, config.shop.currency)) process.stdout.write('Seeded tax rates, delivery methods and the WELCOME10 code.\n');
     const started = Date.now();
     const bar = progressBar('Products');
     let seeded = started;

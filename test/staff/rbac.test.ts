@@ -18,6 +18,8 @@ import { createSignedInStaff } from '../support/staff.js';
  *   customers.read   owner, admin, order_manager, support, auditor     customers.write  owner, admin, support
  *   orders.read    owner, admin, catalog_manager, order_manager, support, auditor
  *   orders.fulfil  owner, admin, order_manager, support     orders.refund  owner, admin, order_manager
+ *   settings.read  owner, admin, auditor           settings.write  owner, admin
+ *   promotions.write  owner, admin, catalog_manager
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -80,6 +82,9 @@ const customerRevealers: readonly StaffRole[] = ['owner', 'admin', 'support'];
 const orderReaders: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'order_manager', 'support', 'auditor'];
 const orderFulfillers: readonly StaffRole[] = ['owner', 'admin', 'order_manager', 'support'];
 const orderRefunders: readonly StaffRole[] = ['owner', 'admin', 'order_manager'];
+const settingsReaders: readonly StaffRole[] = ['owner', 'admin', 'auditor'];
+const settingsWriters: readonly StaffRole[] = ['owner', 'admin'];
+const promotionWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager'];
 
 /**
  * Every admin route and page, method by method, and what each caller gets. Targets in paths are ids that
@@ -158,6 +163,24 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'POST /admin/orders/:number/cancel': only(orderFulfillers, pageNotFound, false),
   'POST /admin/orders/:number/refund': only(orderRefunders, pageNotFound, false),
   'POST /admin/orders/:number/resend': only(orderFulfillers, pageNotFound, false),
+  'GET /admin/pricing/tax-rates': only(settingsReaders, ok, false),
+  'GET /admin/pricing/tax-rates/new': only(settingsWriters, ok, false),
+  'POST /admin/pricing/tax-rates': only(settingsWriters, badForm, false),
+  'GET /admin/pricing/tax-rates/:id': only(settingsWriters, pageNotFound, false),
+  'POST /admin/pricing/tax-rates/:id': only(settingsWriters, pageNotFound, false),
+  'POST /admin/pricing/tax-rates/:id/delete': only(settingsWriters, pageNotFound, false),
+  'GET /admin/pricing/shipping': only(settingsReaders, ok, false),
+  'GET /admin/pricing/shipping/new': only(settingsWriters, ok, false),
+  'POST /admin/pricing/shipping': only(settingsWriters, badForm, false),
+  'GET /admin/pricing/shipping/:id': only(settingsWriters, pageNotFound, false),
+  'POST /admin/pricing/shipping/:id': only(settingsWriters, pageNotFound, false),
+  'POST /admin/pricing/shipping/:id/active': only(settingsWriters, pageNotFound, false),
+  'GET /admin/pricing/discounts': only(promotionWriters, ok, false),
+  'GET /admin/pricing/discounts/new': only(promotionWriters, ok, false),
+  'POST /admin/pricing/discounts': only(promotionWriters, badForm, false),
+  'GET /admin/pricing/discounts/:id': only(promotionWriters, pageNotFound, false),
+  'POST /admin/pricing/discounts/:id': only(promotionWriters, pageNotFound, false),
+  'POST /admin/pricing/discounts/:id/active': only(promotionWriters, pageNotFound, false),
   // --- categories and collections -----------------------------------------------------------------------
   'GET /api/v1/admin/catalog/categories': allStaff(ok, true),
   'POST /api/v1/admin/catalog/categories': only(catalogWriters, created, true),

@@ -24,3 +24,4 @@ export { DiscountUnavailableError } from './pricing.errors.js';
 export { readPricingSettings, type PricingSettings } from './pricing.settings.js';
 export { allocate, discountAmount, mulDivRound, taxOf } from './pricing.calculate.js';
 export { seedDemoPricing } from './pricing.demo.js';
+export { createPricingAdmin, pricingAdmin, type PricingAdmin } from './pricing.admin.js';
