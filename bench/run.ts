@@ -2,14 +2,17 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { embeddedSettings } from '../src/db/database.js';
+import { checkBooks, outboxDrained, stockOf, type BookCheck } from './order-books.js';
+import { csrfPair, measureAddToCart, measurePlaceOrder } from './orders.js';
 
 /**
- * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse]`
+ * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false]`
  *
  * For each database: seeds it in a process of its own (the demo catalog, or `--products N` generated
  * ones), starts the baseline (bench/baseline.ts: a bare Fastify with its own pool doing one primary-key
@@ -17,6 +20,9 @@ import { embeddedSettings } from '../src/db/database.js';
  * off (CATALOG_CACHE_TTL_MS=0). Each pass measures the baseline first and then every scenario with
  * autocannon from this process, and reports req/s, p50/p99, errors, the app's peak resident memory and the
  * ratio to that pass's baseline. Results also go to bench/results/<db>.json.
+ *
+ * On PostgreSQL a buying pass follows (bench/orders.ts): add-to-cart and place-order with 50 buyers, then
+ * the books are checked (bench/order-books.ts): stock, orders, payments and outbox must add up exactly.
  *
  * PostgreSQL: the database is `bastion_bench` beside DATABASE_URL's (or on the local server); `--reuse`
  * keeps it when it already holds a catalog instead of dropping and seeding it again.
@@ -145,7 +151,80 @@ async function measure(url: string, pid: number | undefined): Promise<Pick<Row, 
   };
 }
 
-async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; note: string }> {
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface OrderRow {
+  scenario: string;
+  perSec: number;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  ratio: number;
+}
+
+/** The buying scenarios' goals: orders per second and p99 of every request in the sequence. */
+const placeOrderGoal = { perSec: 300, p99Ms: 250 };
+
+/**
+ * The buying pass (PostgreSQL): the measured product's first variant gets stock through the app's own
+ * inventory service, then add-to-cart and place-order run against the app, and the books are checked.
+ */
+async function runOrders(env: Record<string, string>, url: string, baseline: BaselineReady, baselineRate: number): Promise<{ rows: OrderRow[]; books: BookCheck[] }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const appEnv = { ...env, PORT: String(port), PUBLIC_URL: base, PAYMENTS: 'test' };
+  const app = forkTs('bench/server.ts', [], appEnv);
+  await ready<{ port: number }>(app, 'bench server');
+  try {
+    const product = (await (await fetch(`${base}/api/v1/products/${baseline.productSlug}`)).json()) as { variants: { id: string }[] };
+    const variantId = product.variants[0]?.id;
+    if (!variantId) throw new Error(`product ${baseline.productSlug} has no variant`);
+    const prepare = forkTs('bench/prepare-orders.ts', [baseline.productId, variantId], appEnv, 'inherit');
+    await ready<{ variantId: string }>(prepare, 'prepare-orders');
+    await exited(prepare);
+    const country = process.env.BENCH_COUNTRY ?? 'GB';
+    const add = await fetch(`${base}/api/v1/cart/items`, { method: 'POST', headers: { 'content-type': 'application/json', origin: base }, body: JSON.stringify({ variantId, quantity: 1 }) });
+    const cartCookie = (add.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+    const cart = (await (await fetch(`${base}/api/v1/cart?country=${country}`, { headers: { cookie: cartCookie } })).json()) as { shippingOptions: { id: string }[] };
+    const shippingMethodId = cart.shippingOptions[0]?.id;
+    if (!shippingMethodId) throw new Error(`no shipping method reaches ${country}`);
+    const target = { base, variantId, shippingMethodId, country, csrf: await csrfPair(base) };
+
+    const rows: OrderRow[] = [];
+    const added = await measureAddToCart(target, connections, duration);
+    rows.push({ scenario: 'add to cart', ...added, ratio: Math.round((added.reqPerSec / baselineRate) * 100) / 100 });
+    log(`  postgres: add to cart: ${added.reqPerSec} req/s, p99 ${added.p99} ms, ${added.errors + added.non2xx} errors`);
+
+    // The warm-up's orders are settled first, so the books below cover the measured run alone.
+    await measurePlaceOrder(target, connections, 2, 0);
+    await outboxDrained(url);
+    const before = await stockOf(url, variantId);
+    const since = new Date();
+    const placed = await measurePlaceOrder(target, connections, duration, 0);
+    const left = await outboxDrained(url);
+    rows.push({ scenario: 'place order', ...placed, ratio: Math.round((placed.reqPerSec / baselineRate) * 100) / 100 });
+    log(`  postgres: place order: ${placed.perSec} orders/s (${placed.reqPerSec} req/s), p99 ${placed.p99} ms, ${placed.errors + placed.non2xx} errors; outbox left ${left}`);
+    const { checks, paidOrders, pendingOrders } = await checkBooks(url, variantId, before, since);
+    checks.unshift({ name: 'every order of the run reached paid', ok: pendingOrders === 0 && paidOrders === placed.completed, detail: `${placed.completed} sequences completed, ${paidOrders} paid, ${pendingOrders} waiting` });
+    for (const c of checks) log(`  books: ${c.ok ? 'ok ' : 'NOT'} ${c.name} (${c.detail})`);
+    return { rows, books: checks };
+  } finally {
+    await stop(app);
+  }
+}
+
+async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; note: string; orders?: { rows: OrderRow[]; books: BookCheck[] } }> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     NODE_ENV: 'production',
@@ -198,6 +277,7 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
     log(`${db}: ${baseline.products} active products; measuring product ${baseline.productSlug} in category ${baseline.categorySlug}`);
 
     const rows: Row[] = [];
+    let orders: { rows: OrderRow[]; books: BookCheck[] } | undefined;
     try {
       for (const cache of ['on', 'off'] as const) {
         const appEnv = { ...env, ...(cache === 'off' ? { CATALOG_CACHE_TTL_MS: '0' } : {}) };
@@ -227,10 +307,14 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
           await stop(app);
         }
       }
+      if (db === 'postgres' && args.get('orders') !== 'false') {
+        const baselineRate = rows.find((r) => r.scenario === 'baseline')?.reqPerSec ?? 0;
+        orders = await runOrders(env, env.DATABASE_URL!, baseline, baselineRate);
+      }
     } finally {
       await stop(baselineChild);
     }
-    return { rows, baseline, note };
+    return { rows, baseline, note, ...(orders ? { orders } : {}) };
   } finally {
     await cleanup();
   }
@@ -246,7 +330,26 @@ function verdict(r: Row): string {
   return misses.length === 0 ? `${goal}p99 < ${p99GoalMs}: holds` : `${goal}p99 < ${p99GoalMs}: misses (${misses.join(', ')})`;
 }
 
-function table(db: string, result: { rows: Row[]; baseline: BaselineReady; note: string }): string {
+function ordersTable(orders: { rows: OrderRow[]; books: BookCheck[] }): string {
+  const fmt = new Intl.NumberFormat('en-GB');
+  const verdictOf = (r: OrderRow): string =>
+    r.scenario !== 'place order'
+      ? ''
+      : r.perSec >= placeOrderGoal.perSec && r.p99 < placeOrderGoal.p99Ms && r.errors + r.non2xx === 0
+        ? `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: holds`
+        : `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: misses`;
+  return (
+    `\n#### Buying (${connections} buyers, ${duration} s a scenario)\n\n` +
+    'Place order is one guest\'s whole purchase: add to cart, `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed.\n\n' +
+    '| scenario | orders/s | req/s | p50 ms | p99 ms | errors (non-2xx) | req/s ratio to baseline | goal |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n' +
+    orders.rows.map((r) => `| ${r.scenario} | ${r.scenario === 'place order' ? fmt.format(r.perSec) : ''} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.ratio.toFixed(2)} | ${verdictOf(r)} |`).join('\n') +
+    '\n\nBooks after the run:\n\n' +
+    orders.books.map((c) => `- ${c.ok ? 'adds up' : '**does not add up**'}: ${c.name} (${c.detail})`).join('\n') +
+    '\n'
+  );
+}
+
+function table(db: string, result: { rows: Row[]; baseline: BaselineReady; note: string; orders?: { rows: OrderRow[]; books: BookCheck[] } }): string {
   const load = loadavg().map((n) => n.toFixed(1)).join(' ');
   const head =
     `\n### ${db}: ${result.baseline.products} active products, ${connections} connections, ${duration} s a scenario (load average after: ${load})\n\n` +
@@ -258,7 +361,8 @@ function table(db: string, result: { rows: Row[]; baseline: BaselineReady; note:
     result.rows
       .map((r) => `| ${r.scenario} | ${r.cache} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.scenario === 'baseline' ? '' : r.peakRssMb} | ${r.ratio.toFixed(2)} | ${verdict(r)} |`)
       .join('\n') +
-    '\n'
+    '\n' +
+    (result.orders ? ordersTable(result.orders) : '')
   );
 }
 
@@ -267,7 +371,7 @@ for (const db of targets) {
   const result = await run(db);
   writeFileSync(
     `bench/results/${db}.json`,
-    JSON.stringify({ date: new Date().toISOString(), duration, connections, node: process.version, products: result.baseline.products, note: result.note, rows: result.rows }, null, 2),
+    JSON.stringify({ date: new Date().toISOString(), duration, connections, node: process.version, products: result.baseline.products, note: result.note, rows: result.rows, orders: result.orders }, null, 2),
   );
   process.stdout.write(table(db, result));
 }

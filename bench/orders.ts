@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+
+/**
+ * The buying scenarios: 50 concurrent buyers on the app's JSON API and the test gateway's card form,
+ * the same steps a shopper's browser takes.
+ *
+ * - add to cart: `POST /api/v1/cart/items` without a cookie, so each request opens a guest cart (the
+ *   first add of a visit, the write every buyer makes).
+ * - place order: one guest's whole purchase as a sequence per connection: add to cart → `POST
+ *   /api/v1/checkout` (an Idempotency-Key each) → `POST /pay/test/:token` with the success card. The
+ *   order is paid when the test gateway's signed webhook, sent by the app's outbox worker to its own
+ *   `/webhooks/test`, is processed: the bench waits for the outbox to drain before it counts.
+ *
+ * A completed sequence is an order; orders per second are completed sequences over the measured time.
+ */
+export interface OrderBenchTarget {
+  base: string;
+  variantId: string;
+  shippingMethodId: string;
+  country: string;
+  /** A CSRF cookie and its token, taken once from a page: the card form is a browser form post. */
+  csrf: { cookie: string; token: string };
+}
+
+export interface OrderBenchResult {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  /** Sequences completed (place order), or requests (add to cart), per second. */
+  perSec: number;
+  completed: number;
+}
+
+const cookieOf = (headers: Record<string, string | string[] | undefined>): string => {
+  const raw = headers['set-cookie'];
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  return list.map((c) => c.split(';')[0]).join('; ');
+};
+
+/** Takes a CSRF cookie and token from the cart page, as a browser would before posting a form. */
+export async function csrfPair(base: string): Promise<{ cookie: string; token: string }> {
+  const res = await fetch(`${base}/cart`);
+  const html = await res.text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
+  if (!token || !cookie) throw new Error('no CSRF token on /cart');
+  return { cookie, token };
+}
+
+const shopper = (country: string) => ({
+  email: 'bench@example.com',
+  shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', line2: null, city: 'Testville', region: null, postalCode: '10115', country, phone: null },
+});
+
+export async function measureAddToCart(t: OrderBenchTarget, connections: number, duration: number): Promise<OrderBenchResult> {
+  const opts = {
+    url: t.base,
+    connections,
+    method: 'POST' as const,
+    headers: { 'content-type': 'application/json', origin: t.base },
+    requests: [{ method: 'POST' as const, path: '/api/v1/cart/items', body: JSON.stringify({ variantId: t.variantId, quantity: 1 }) }],
+  };
+  await autocannon({ ...opts, duration: 2 });
+  const r = await autocannon({ ...opts, duration });
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, perSec: Math.round(r.requests.average), completed: r.requests.total };
+}
+
+export async function measurePlaceOrder(t: OrderBenchTarget, connections: number, duration: number, warmup = 2): Promise<OrderBenchResult> {
+  let completed = 0;
+  let counting = false;
+  const body = JSON.stringify({ ...shopper(t.country), shippingMethodId: t.shippingMethodId, provider: 'test' });
+  const requests = [
+    {
+      method: 'POST' as const,
+      path: '/api/v1/cart/items',
+      headers: { 'content-type': 'application/json', origin: t.base },
+      body: JSON.stringify({ variantId: t.variantId, quantity: 1 }),
+      onResponse: (_status: number, _body: string, context: Record<string, unknown>, headers: Record<string, string | string[] | undefined>) => {
+        context.cart = cookieOf(headers);
+      },
+    },
+    {
+      method: 'POST' as const,
+      path: '/api/v1/checkout',
+      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
+        ...req,
+        headers: { 'content-type': 'application/json', origin: t.base, cookie: String(context.cart ?? ''), 'idempotency-key': randomUUID() },
+        body,
+      }),
+      onResponse: (_status: number, resBody: string, context: Record<string, unknown>) => {
+        try {
+          context.pay = new URL((JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url, t.base).pathname;
+        } catch {
+          context.pay = '/pay/test/none';
+        }
+      },
+    },
+    {
+      method: 'POST' as const,
+      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
+        ...req,
+        path: String(context.pay),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.base, cookie: t.csrf.cookie },
+        body: new URLSearchParams({ number: '4242 4242 4242 4242', expiry: '12/34', cvc: '123', name: 'Bench Buyer', _csrf: t.csrf.token }).toString(),
+      }),
+      onResponse: (status: number) => {
+        if (counting && status === 303) completed++;
+      },
+    },
+  ];
+  await autocannon({ url: t.base, connections, duration: warmup, requests });
+  counting = true;
+  const r = await autocannon({ url: t.base, connections, duration, requests });
+  counting = false;
+  return {
+    reqPerSec: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    // The card form answers 303 (to the shop's return page), counted as not 2xx by autocannon.
+    non2xx: r.non2xx - completed,
+    perSec: Math.round((completed / duration) * 10) / 10,
+    completed,
+  };
+}
