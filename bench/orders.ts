@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 
+type Ctx = Record<string, unknown>;
+
 /**
  * The buying scenarios: 50 concurrent buyers on the app's JSON API and the test gateway's card form,
  * the same steps a shopper's browser takes.
@@ -78,31 +80,31 @@ export async function measurePlaceOrder(t: OrderBenchTarget, connections: number
       path: '/api/v1/cart/items',
       headers: { 'content-type': 'application/json', origin: t.base },
       body: JSON.stringify({ variantId: t.variantId, quantity: 1 }),
-      onResponse: (_status: number, _body: string, context: Record<string, unknown>, headers: Record<string, string | string[] | undefined>) => {
-        context.cart = cookieOf(headers);
+      onResponse: (_status: number, _body: string, context: object, headers?: Record<string, string | string[] | undefined>) => {
+        (context as Ctx).cart = cookieOf(headers ?? {});
       },
     },
     {
       method: 'POST' as const,
       path: '/api/v1/checkout',
-      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
+      setupRequest: (req: object, context: object) => ({
         ...req,
-        headers: { 'content-type': 'application/json', origin: t.base, cookie: String(context.cart ?? ''), 'idempotency-key': randomUUID() },
+        headers: { 'content-type': 'application/json', origin: t.base, cookie: String((context as Ctx).cart ?? ''), 'idempotency-key': randomUUID() },
         body,
       }),
-      onResponse: (_status: number, resBody: string, context: Record<string, unknown>) => {
+      onResponse: (_status: number, resBody: string, context: object) => {
         try {
-          context.pay = new URL((JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url, t.base).pathname;
+          (context as Ctx).pay = new URL((JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url, t.base).pathname;
         } catch {
-          context.pay = '/pay/test/none';
+          (context as Ctx).pay = '/pay/test/none';
         }
       },
     },
     {
       method: 'POST' as const,
-      setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => ({
+      setupRequest: (req: object, context: object) => ({
         ...req,
-        path: String(context.pay),
+        path: String((context as Ctx).pay),
         headers: { 'content-type': 'application/x-www-form-urlencoded', origin: t.base, cookie: t.csrf.cookie },
         body: new URLSearchParams({ number: '4242 4242 4242 4242', expiry: '12/34', cvc: '123', name: 'Bench Buyer', _csrf: t.csrf.token }).toString(),
       }),

@@ -16,14 +16,14 @@ const db = runtime.database.db;
 try {
   const [productId, variantId] = process.argv.slice(2);
   if (!productId || !variantId) throw new Error('usage: prepare-orders.ts <productId> <variantId>');
-  await seedDemoPricing(db, { currency: config.shop.currency });
+  await seedDemoPricing(db, config.shop.currency);
   const variant = { id: variantId };
   const inventory = createInventoryService({ db });
   const level = await inventory.level(variant.id).catch(() => undefined);
   const want = 1_000_000;
   if (level === undefined) await db.transaction().execute((trx) => inventory.openLevels(trx, [{ variantId: variant.id, productId, onHand: want }], 'bench stock'));
   else if (level.onHand - level.reserved < want / 2) {
-    await db.transaction().execute((trx) => inventory.adjust(trx, { variantId: variant.id, delta: want, reason: 'bench stock' }));
+    await db.transaction().execute((trx) => inventory.adjust(trx, { variantId: variant.id, delta: want, reason: 'bench stock', actor: 'system' }));
   }
   process.send?.({ variantId: variant.id });
 } finally {

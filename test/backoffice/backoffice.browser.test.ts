@@ -32,7 +32,7 @@ describe.runIf(hasChromium)('the back office home, customer and order pages in a
     const now = t.clock.now;
     for (const [daysAgo, quantity] of [[5, 1], [3, 2], [2, 1], [1, 3], [0, 2], [0, 1]] as const) {
       t.clock.now = new Date(now.getTime() - daysAgo * 86_400_000 - 3_600_000);
-      const { order } = await h.orders.place(h.input(h.cart([{ variantId: h.variants[0]!.id, quantity }, { variantId: h.variants[1]!.id, quantity: 1 }]), { email: ada.email, customerId: ada.userId }));
+      const { order } = await h.orders.place(h.input(await h.cart([{ variantId: h.variants[0]!.id, quantity }, { variantId: h.variants[1]!.id, quantity: 1 }]), { email: ada.email, customerId: ada.userId }));
       await h.pay(order.id);
       orderNumber = order.number;
     }

@@ -46,7 +46,7 @@ beforeAll(async () => {
   each = variant.price + 495;
   const placeAt = async (iso: string, paid: boolean) => {
     t.clock.now = new Date(iso);
-    const { order } = await h.orders.place(h.input(h.cart([{ variantId: variant.id, quantity: 1 }])));
+    const { order } = await h.orders.place(h.input(await h.cart([{ variantId: variant.id, quantity: 1 }])));
     if (paid) await h.pay(order.id);
     return order;
   };

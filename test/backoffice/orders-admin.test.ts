@@ -40,7 +40,7 @@ afterAll(async () => {
 
 /** An order of 3 of the first variant and 1 of the second, placed (and paid unless `paid: false`). */
 async function order(options: { email?: string; paid?: boolean } = {}): Promise<OrderSummary> {
-  const cart = h.cart([
+  const cart = await h.cart([
     { variantId: h.variants[0]!.id, quantity: 3 },
     { variantId: h.variants[1]!.id, quantity: 1 },
   ]);
