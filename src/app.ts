@@ -39,7 +39,7 @@ import {
   normaliseEmail,
   type Session,
 } from './modules/auth/index.js';
-import { cartPlugin, createCartCookies, createCartService, type CartOperations } from './modules/cart/index.js';
+import { cartPlugin, createCartCookies, createCartService, createPurchaseSlot, type CartOperations } from './modules/cart/index.js';
 import {
   catalogAdmin,
   catalogPlugin,
@@ -300,13 +300,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
-  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn });
+  await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn,
+    purchase: createPurchaseSlot({ csrf, maxQuantity: config.cart.maxLineQuantity, script: assets.scripts.addToCart }) });
   await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn });
   await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
-  await app.register(cartPlugin, { cart, cookies: cartCookies });
+  await app.register(cartPlugin, { cart, cookies: cartCookies, csrf, pageContext, pricing, maxLineQuantity: config.cart.maxLineQuantity });
   await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   await app.register(ordersPlugin, { orders, pageContext, sessionOf });
   await app.register(checkoutPlugin, {
@@ -318,17 +319,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     // hosted UI, 404 for the rest), so it is registered without encapsulation.
     await app.register(fastifyPlugin(async (scope, options: CognitoAuthDeps) => registerCognitoAuth(scope, options)), {
       config, db, fieldEncryption, auth, sessionOf, cookieMaxAgeSeconds, pageContext, now,
-      // The pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
+      // The staff pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
       syncStaffRole: (userId, role, request) => staff.syncFromIdentityProvider(userId, role, requestContext(request)),
     });
   }
 
   // --- The back office: the shell and what each module contributes to it ------------------------------
+  // In cognito mode a role counts only for an account that signs in through the staff pool and not the
+  // shoppers' pool, which need not require MFA (a session does not record which pool started it). Without a
+  // staff pool no role counts at all, not even one stored before (the advisor fails production so).
+  const roleOf = async (userId: string) => {
+    if (config.auth.provider === 'local') return staff.roleOf(userId);
+    if (config.auth.cognitoStaff === undefined) return undefined;
+    const pools = await auth.directory.identityProvidersOf(userId);
+    return pools.includes('cognito-staff') && !pools.includes('cognito') ? staff.roleOf(userId) : undefined;
+  };
   const { guard: staffGuard } = await registerBackOffice(app, {
     shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId),
-    sessionOf, roleOf: (userId) => staff.roleOf(userId), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
+    sessionOf, roleOf, mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
     recordDenial: async (denial) => void (await audit.recordAlone(denial)),
-    // With Cognito the user pool owns the second factor (the advisor warns to make it required there).
+    // With Cognito the staff pool owns the second factor (MFA required there).
     mfaEnforcedHere: config.auth.provider === 'local',
     contributions: [
       staffAdmin({

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { openDatabase, type DatabaseHandle } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoCatalog, type SeedResult } from './modules/catalog/index.js';
+import { seedDemoPricing } from './modules/pricing/index.js';
 import { reindexCatalog } from './modules/search/index.js';
 
 /** The adapters a process opens once and closes on shutdown. */
@@ -38,6 +39,8 @@ export async function prepareDatabase(config: Config, runtime: Runtime): Promise
   const seed = wantSeed
     ? await seedDemoCatalog({ db: runtime.database.db, store: runtime.store, currency: config.shop.currency })
     : undefined;
+  // Tax rates, delivery and a demo code, so the demo shop can check out (only into an empty setup).
+  if (wantSeed) await seedDemoPricing(runtime.database.db, config.shop.currency);
   // Listings read the search index: build it after a seed, or on a database that has never had one.
   await reindexCatalog(runtime.database.db, { onlyIfEmpty: seed?.seeded !== true });
   return { migrations, seed };

@@ -3,6 +3,7 @@ import { loadConfigWithSecrets } from '../load-config.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { seedDemoCatalog, seedGeneratedCatalog } from '../modules/catalog/index.js';
 import { createInventoryService } from '../modules/inventory/index.js';
+import { seedDemoPricing } from '../modules/pricing/index.js';
 import { reindexCatalog } from '../modules/search/index.js';
 import { openRuntime } from '../runtime.js';
 import { progressBar } from './progress-bar.js';
@@ -28,11 +29,13 @@ try {
   if (count === undefined) {
     const result = await seedDemoCatalog({ db, store: runtime.store, currency: config.shop.currency });
     if (result.seeded) await reindexCatalog(db);
+    const pricing = await seedDemoPricing(db, config.shop.currency);
     process.stdout.write(
       result.seeded
         ? `Seeded ${result.categories} categories, ${result.products} products, ${result.variants} variants, ${result.images} images.\n`
         : 'The catalog already has data; nothing seeded.\n',
     );
+    if (pricing) process.stdout.write('Seeded tax rates, delivery methods and the WELCOME10 code.\n');
   } else {
     const started = Date.now();
     const bar = progressBar('Products');

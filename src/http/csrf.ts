@@ -14,6 +14,14 @@ declare module 'fastify' {
      * read by that scope's own hook, after this one, so the scope checks the form token with `verify`.
      */
     csrfAfterMultipart?: boolean;
+    /**
+     * Set on a form route that publicly cached pages post to (add to cart): a browser that holds no
+     * cookie at all may post it without a token, provided it proves the post is same-origin
+     * (`Sec-Fetch-Site: same-origin` or our own `Origin`). With no cookie there is no session or cart for
+     * a forged request to act on, and a cross-site one is refused by the origin check anyway; a page
+     * that must carry a token would have to mint a cookie and could no longer be cached for everyone.
+     */
+    csrfTokenlessWithoutCookies?: boolean;
   }
 }
 
@@ -91,6 +99,10 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     const parsed = originOf(origin);
     return parsed !== undefined && isLoopbackHost(new URL(parsed).hostname);
   };
+  const provenSameOrigin = (request: FastifyRequest): boolean => {
+    const origin = request.headers.origin;
+    return request.headers['sec-fetch-site'] === 'same-origin' || (origin !== undefined && isOwnOrigin(origin));
+  };
   const reject = (why: string): never => {
     options.metrics.blocked('csrf');
     throw csrfRejected(why);
@@ -121,6 +133,11 @@ export function registerCsrf(app: FastifyInstance, options: CsrfOptions): Csrf {
     const type = String(request.headers['content-type'] ?? '');
     if (!formTypes.test(type)) return;
     if (request.routeOptions.config.csrfAfterMultipart === true && /^multipart\/form-data\b/i.test(type)) return;
+    if (request.routeOptions.config.csrfTokenlessWithoutCookies === true && request.headers.cookie === undefined && provenSameOrigin(request)) {
+      const body = request.body as Record<string, unknown> | null | undefined;
+      if (body !== null && typeof body === 'object') delete body[csrfFieldName];
+      return;
+    }
     const body = request.body as Record<string, unknown> | null | undefined;
     const fromBody = body !== null && typeof body === 'object' ? body[csrfFieldName] : undefined;
     verify(request, typeof fromBody === 'string' ? fromBody : undefined);

@@ -23,7 +23,7 @@ export interface Assets {
    * Hashed URLs of the client scripts. `webauthn` is @simplewebauthn/browser's own minified UMD build
    * (one file, served as it ships: no bundler step); `passkeys` (src/web/scripts/passkeys.js) uses it.
    */
-  scripts: { webauthn: string; passkeys: string; variantPicker: string; stripePayment: string };
+  scripts: { webauthn: string; passkeys: string; variantPicker: string; stripePayment: string; addToCart: string };
   /** Hashed URL of the SVG favicon; /favicon.ico answers with the same icon for browsers that ask there. */
   favicon: string;
 }
@@ -57,8 +57,9 @@ export function registerAssets(app: FastifyInstance): Assets {
   const passkeys = load('passkeys.js', js, new URL('scripts/passkeys.js', import.meta.url));
   const variantPicker = load('variant-picker.js', js, new URL('scripts/variant-picker.js', import.meta.url));
   const stripePayment = load('stripe-payment.js', js, new URL('scripts/stripe-payment.js', import.meta.url));
+  const addToCart = load('add-to-cart.js', js, new URL('scripts/add-to-cart.js', import.meta.url));
   const favicon = fromBytes('favicon.svg', 'image/svg+xml', Buffer.from(faviconSvg));
-  const byPath = new Map([css, webauthn, passkeys, variantPicker, stripePayment, favicon].map((a) => [a.path, a]));
+  const byPath = new Map([css, webauthn, passkeys, variantPicker, stripePayment, addToCart, favicon].map((a) => [a.path, a]));
 
   app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = byPath.get(request.url.split('?')[0] ?? '');
@@ -70,7 +71,7 @@ export function registerAssets(app: FastifyInstance): Assets {
   app.get('/favicon.ico', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, favicon, 'public, max-age=604800'));
   return {
     stylesheet: css.path,
-    scripts: { webauthn: webauthn.path, passkeys: passkeys.path, variantPicker: variantPicker.path, stripePayment: stripePayment.path },
+    scripts: { webauthn: webauthn.path, passkeys: passkeys.path, variantPicker: variantPicker.path, stripePayment: stripePayment.path, addToCart: addToCart.path },
     favicon: favicon.path,
   };
 }

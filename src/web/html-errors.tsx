@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { HtmlErrorRenderer } from '../http/error-handler.js';
 import { ErrorPage } from './error-page.js';
 import { NotFoundPage } from './not-found-page.js';
-import type { PageContext, PageContextOf } from './page-context.js';
+import type { PageContextOf } from './page-context.js';
 import { renderPage } from './render.js';
 
 /** 404s get the full shop layout (search, categories); every other error gets the static page. */

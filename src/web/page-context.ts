@@ -11,7 +11,7 @@ export interface PageContext {
   /** Hashed URL of the SVG favicon (src/web/assets.ts). */
   favicon?: string;
   /** Hashed URLs of the client scripts (src/web/assets.ts); a page lists the ones it needs in its layout. */
-  scripts?: { webauthn: string; passkeys: string; variantPicker?: string };
+  scripts?: { webauthn: string; passkeys: string; variantPicker?: string; addToCart?: string };
   currentPath: string;
   /** The shop's categories; the header shows the top-level ones (no `parentId`), at most seven. */
   categories: { slug: string; name: string; parentId?: string | null }[];
@@ -35,7 +35,7 @@ export interface PageContextDeps {
   locale: string;
   stylesheet: string;
   favicon?: string;
-  scripts?: { webauthn: string; passkeys: string; variantPicker?: string };
+  scripts?: { webauthn: string; passkeys: string; variantPicker?: string; addToCart?: string };
   listCategories: () => Promise<{ slug: string; name: string; parentId?: string | null }[]>;
   footerLinks: readonly FooterLink[];
   payments?: readonly PaymentProvider[];

@@ -77,6 +77,8 @@ async function discount(code: string, fields: Partial<{ kind: 'percentage' | 'fi
 
 beforeAll(async () => {
   t = await createTestApp();
+  // Ready loads the blind-index key (as the app does at start), so no discount check waits for it in a transaction.
+  await t.app.ready();
   inclusive = serviceOf(true);
   exclusive = serviceOf(false);
   v = await pickVariants(t.database.db, 4);

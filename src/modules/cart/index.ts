@@ -13,3 +13,5 @@ export { cartPlugin, type CartPluginOptions } from './cart.plugin.js';
 export { createCartCookies, type CartCookies } from './cart.http.js';
 export { createCartService, type CartDeps, type CartLineView, type CartOperations, type CartOwner, type CartService, type CartView } from './cart.service.js';
 export { readCartSettings, type CartSettings } from './cart.settings.js';
+/** The product page's add-to-cart form (given to the catalog's routes by app.ts). */
+export { AddToCartForm, createPurchaseSlot } from './pages/add-to-cart.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ComponentChildren } from 'preact';
 import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
@@ -9,6 +10,7 @@ import { collectionNotFound } from './catalog.structure.errors.js';
 import * as S from './catalog.schemas.js';
 import { categoryHead, homeHead, productHead } from './catalog.seo.js';
 import type { CatalogService } from './catalog.service.js';
+import type { ProductVariant } from './catalog.types.js';
 import { CategoryPage } from './pages/category-page.js';
 import { HomePage } from './pages/home-page.js';
 import { listingFilters, listingPageSize, parseListingParams } from './pages/listing-params.js';
@@ -26,12 +28,17 @@ export interface CatalogRouteDeps {
   collections?: Pick<CollectionsService, 'collectionDefinitions'>;
   /** The current slug of the product an old slug belonged to, so old links answer 301. */
   currentSlugFor?: (oldSlug: string) => Promise<string | undefined>;
+  /**
+   * The product page's add-to-cart slot (the cart module's form), given the request so the form carries
+   * a CSRF token only when the page is private anyway. `script` is the enhancement the page then loads.
+   */
+  purchase?: { form: (request: FastifyRequest, variant: ProductVariant) => ComponentChildren; script?: string | undefined };
 }
 
 const categorySorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** Catalog JSON API under /api/v1 and the storefront pages /, /c/:slug and /p/:slug. */
-export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, browse, collections, categorySlugTarget, currentSlugFor }: CatalogRouteDeps): void {
+export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, browse, collections, categorySlugTarget, currentSlugFor, purchase }: CatalogRouteDeps): void {
   /**
    * A product that is not found under this slug may have moved: 301 to its current address (query kept),
    * and undefined to say the answer is sent.
@@ -147,7 +154,17 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       const { image, variant, ...rest } = request.query;
       const values = Object.fromEntries(Object.entries(rest).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
       const head = productHead(ctx.publicUrl, ctx.shopName, product);
-      const page = <ProductPage ctx={ctx} head={head} product={product} imageIndex={image === undefined ? undefined : image - 1} choice={{ variant, values }} related={related} />;
+      const page = (
+        <ProductPage
+          ctx={ctx}
+          head={head}
+          product={product}
+          imageIndex={image === undefined ? undefined : image - 1}
+          choice={{ variant, values }}
+          related={related}
+          {...(purchase ? { purchase: (chosen: ProductVariant) => purchase.form(request, chosen), purchaseScript: purchase.script } : {})}
+        />
+      );
       return sendPage(request, reply, page);
     },
   );

@@ -23,3 +23,4 @@ export {
 export { DiscountUnavailableError } from './pricing.errors.js';
 export { readPricingSettings, type PricingSettings } from './pricing.settings.js';
 export { allocate, discountAmount, mulDivRound, taxOf } from './pricing.calculate.js';
+export { seedDemoPricing } from './pricing.demo.js';

@@ -41,6 +41,12 @@ export async function findShippingMethodsFor(db: Db, country: string, currency: 
     .execute();
 }
 
+/** Every country some active method delivers to in `currency`. */
+export async function findDestinations(db: Db, currency: string): Promise<string[]> {
+  const rows = await sql<{ country: string }>`select distinct unnest(countries) as country from shipping_method where active and currency = ${currency} order by 1`.execute(db);
+  return rows.rows.map((r) => r.country);
+}
+
 export const listShippingMethods = (db: Db): Promise<ShippingMethodRow[]> => db.selectFrom('shipping_method').selectAll().orderBy('position').orderBy('name').execute();
 export const findShippingMethod = (db: Db, id: string): Promise<ShippingMethodRow | undefined> =>
   db.selectFrom('shipping_method').selectAll().where('id', '=', id).executeTakeFirst();

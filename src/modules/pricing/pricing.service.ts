@@ -95,6 +95,10 @@ export interface PricingService {
   releaseDiscount(trx: Transaction<Database>, orderId: string): Promise<void>;
   /** Normalises a code as shoppers type it: trimmed, upper-case. */
   normaliseCode(code: string): string;
+  /** The countries some active shipping method delivers to (the cart's estimate offers these). */
+  destinations(): Promise<string[]>;
+  /** The country a quote without `shipTo` is for (PRICING_DEFAULT_COUNTRY). */
+  readonly defaultCountry: string;
 }
 
 export interface PricingDeps {
@@ -170,6 +174,8 @@ export function createPricingService(deps: PricingDeps): PricingService {
 
   return {
     normaliseCode,
+    defaultCountry: settings.defaultCountry,
+    destinations: () => repo.findDestinations(deps.db, currency),
 
     async quote(input, from = deps.db) {
       const db = from as Db;
@@ -286,7 +292,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
     },
 
     async redeemDiscount(trx, r) {
-      const db = trx as unknown as Db;
+      const db: Db = trx;
       const held = await repo.findLiveRedemption(db, r.orderId);
       if (held !== undefined && held.discount_id === r.discountId) return;
       const taken = await repo.updateTakeUse(db, r.discountId, deps.now());
@@ -303,7 +309,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
     },
 
     async releaseDiscount(trx, orderId) {
-      await repo.releaseRedemption(trx as unknown as Db, orderId, deps.now());
+      await repo.releaseRedemption(trx, orderId, deps.now());
     },
   };
 }

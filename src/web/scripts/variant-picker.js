@@ -158,6 +158,8 @@
     history.replaceState(history.state, '', urlFor(selected));
     var announce = one('[data-variant-announce]');
     if (announce) announce.textContent = variant ? variant.title + ': ' + variant.price + ', ' + variant.stock : 'Not available in this combination';
+    // The purchase form (add-to-cart.js) follows the choice.
+    form.dispatchEvent(new CustomEvent('variant-change', { bubbles: true, detail: variant ? { id: variant.id, forSale: variant.forSale } : null }));
   }
 
   // The form still submits (Enter on a radio) and then simply reloads the same choice from the server.

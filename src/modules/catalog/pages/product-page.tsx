@@ -25,6 +25,8 @@ export interface ProductPageProps {
    * the page shows the variant's availability and nothing that pretends to sell.
    */
   purchase?: (variant: ProductVariant) => ComponentChildren;
+  /** The purchase form's enhancement script (hashed URL), loaded with the page's others. */
+  purchaseScript?: string | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface ProductPageProps {
  * variant picker. Every choice lives in the URL (`?Colour=Sage&Size=M`, `?image=2`), so it all works
  * without JavaScript; src/web/scripts/variant-picker.js makes the picker update in place.
  */
-export function ProductPage({ ctx, head, product, imageIndex, choice = { values: {} }, related, purchase }: ProductPageProps) {
+export function ProductPage({ ctx, head, product, imageIndex, choice = { values: {} }, related, purchase, purchaseScript }: ProductPageProps) {
   const options = optionsOf(product.options, product.variants);
   const chosen = chooseVariant(options, product.variants, choice);
   const variant = chosen?.variant;
@@ -48,7 +50,7 @@ export function ProductPage({ ctx, head, product, imageIndex, choice = { values:
       title={head.title}
       description={head.description}
       meta={head.meta}
-      scripts={picker && ctx.scripts?.variantPicker ? [ctx.scripts.variantPicker] : undefined}
+      scripts={[...(picker && ctx.scripts?.variantPicker ? [ctx.scripts.variantPicker] : []), ...(purchase && purchaseScript ? [purchaseScript] : [])]}
     >
       <div class="container">
         <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: product.category.name, href: `/c/${product.category.slug}` }, { label: product.name }]} />
