@@ -68,7 +68,7 @@ import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
-import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderCart, type OrdersService } from './modules/orders/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
@@ -262,16 +262,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
   const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
 
-  // The orders module reads the cart's lines inside the order's transaction and gives them back on a failed payment.
-  const cartForOrders: OrderCart = {
-    linesOf: (trx, cartId) => cart.linesOf(trx, cartId),
-    markOrdered: (trx, cartId, orderId) => cart.markOrdered(trx, cartId, orderId),
-    restoreFrom: (trx, r) => cart.restoreFrom(trx, r.orderId),
-  };
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
   const orders = createOrdersService({
-    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart: cartForOrders, payments: () => payments,
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart, payments: () => payments,
     brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });

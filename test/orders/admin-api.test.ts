@@ -29,7 +29,7 @@ const api = (method: 'GET' | 'POST', url: string, payload?: Record<string, unkno
 
 async function placed(email = newEmail('staff-api')) {
   const v = h.variants[0]!;
-  const { order } = await h.orders.place(h.input(h.cart([{ variantId: v.id, quantity: 3 }]), { email }));
+  const { order } = await h.orders.place(h.input(await h.cart([{ variantId: v.id, quantity: 3 }]), { email }));
   return order;
 }
 

@@ -1,33 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../../src/db/schema.js';
+import { sql } from 'kysely';
+import type { CartOwner } from '../../src/modules/cart/index.js';
 import type { PostalAddressFields } from '../../src/kernel/address.js';
 import type { Money } from '../../src/kernel/money.js';
 import {
   createOrdersService,
-  type OrderCart,
   type OrderPayments,
   type OrderPaymentView,
-  type OrderPricing,
-  type OrderQuote,
   type OrdersService,
   type PlaceOrderInput,
 } from '../../src/modules/orders/index.js';
 import type { TestApp } from '../support/test-app.js';
 
-type Trx = Transaction<Database>;
-
 /**
- * Builds the orders service on a test app's real database, audit trail, outbox, encryption and
- * inventory, with pricing and cart as the catalog says (price from the variant, one flat delivery
- * method, no tax or discount) and payments recorded here, each applying its facts through the service's
- * own payment events exactly as the payments module does.
+ * Builds the orders service on a test app's real database, audit trail, outbox, encryption, inventory,
+ * pricing and cart (one flat GB delivery method set up, no tax rates), with payments recorded here, each
+ * applying its facts through the service's own payment events exactly as the payments module does.
  */
 export interface OrdersHarness {
   orders: OrdersService;
-  /** Puts lines in a new cart and returns its id. */
-  cart(lines: { variantId: string; quantity: number }[]): string;
-  carts: Map<string, { lines: { variantId: string; quantity: number }[]; orderedAs?: string; restoredFrom?: string }>;
+  /** Puts lines in a new guest cart (or the owner's) through the cart service and returns its id. */
+  cart(lines: { variantId: string; quantity: number }[], owner?: CartOwner): Promise<string>;
+  cartState(cartId: string): Promise<{ status: string; orderId: string | null; lines: { variantId: string; quantity: number }[] }>;
+  setQuantity(cartId: string, variantId: string, quantity: number): Promise<void>;
+  /** The flat GB delivery method the harness set up. */
+  shippingMethodId: string;
   payments: FakePayments;
   input(cartId: string, extra?: Partial<PlaceOrderInput>): PlaceOrderInput;
   /** Variants with stock set to `onHand`, nothing reserved. */
@@ -69,75 +66,14 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
       .execute()
   ).map((v) => ({ id: v.id, sku: v.sku, price: v.price_amount, name: v.name }));
 
-  const carts: OrdersHarness['carts'] = new Map();
-  const cart: OrderCart = {
-    async linesOf(_trx, cartId) {
-      const c = carts.get(cartId);
-      return c === undefined || c.orderedAs !== undefined ? undefined : c.lines;
-    },
-    async markOrdered(_trx: Trx, cartId, orderId) {
-      carts.get(cartId)!.orderedAs = orderId;
-    },
-    async restoreFrom(_trx, r) {
-      const c = carts.get(r.cartId)!;
-      c.restoredFrom = r.orderId;
-      c.lines = r.lines;
-      delete c.orderedAs;
-    },
-  };
+  // One flat delivery method for GB, as staff would set it up; no tax rates (tax 0).
+  const method = await db
+    .insertInto('shipping_method')
+    .values({ name: 'Standard delivery', countries: sql<string[]>`array['GB']`, currency: 'GBP', kind: 'flat', price_amount: 495 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
 
-  const shipping = { id: 'standard', name: 'Standard delivery', price: { amount: 495, currency: 'GBP' } };
-  const pricing: OrderPricing = {
-    async quote(input, trx): Promise<OrderQuote> {
-      const from = trx ?? db;
-      const rows = await from
-        .selectFrom('product_variant')
-        .innerJoin('product', 'product.id', 'product_variant.product_id')
-        .select(['product_variant.id', 'product_variant.product_id', 'product_variant.sku', 'product_variant.title', 'product_variant.price_amount', 'product_variant.currency', 'product.name', 'product.status'])
-        .where(
-          'product_variant.id',
-          'in',
-          input.lines.map((l) => l.variantId),
-        )
-        .execute();
-      const lines = input.lines.map((l) => {
-        const r = rows.find((x) => x.id === l.variantId);
-        const unit = r?.price_amount ?? 0;
-        const m = (amount: number): Money => ({ amount, currency: 'GBP' });
-        return {
-          variantId: l.variantId,
-          productId: r?.product_id ?? l.variantId,
-          productName: r?.name ?? '',
-          variantTitle: r?.title ?? '',
-          sku: r?.sku ?? '',
-          unitPrice: m(unit),
-          quantity: l.quantity,
-          subtotal: m(unit * l.quantity),
-          discount: m(0),
-          tax: m(0),
-          total: m(unit * l.quantity),
-          state: r === undefined ? ('unknown' as const) : r.status === 'archived' ? ('archived' as const) : ('ok' as const),
-        };
-      });
-      const subtotal = lines.reduce((s, l) => s + l.total.amount, 0);
-      const method = input.shippingMethodId === shipping.id ? shipping : undefined;
-      return {
-        currency: 'GBP',
-        taxInclusive: true,
-        lines,
-        subtotal: { amount: subtotal, currency: 'GBP' },
-        discount: { amount: 0, currency: 'GBP' },
-        shipping: method?.price ?? { amount: 0, currency: 'GBP' },
-        tax: { amount: 0, currency: 'GBP' },
-        total: { amount: subtotal + (method?.price.amount ?? 0), currency: 'GBP' },
-        ...(method ? { shippingMethod: method } : {}),
-        problems: input.discountCode === 'EXPIRED' ? [{ code: 'DISCOUNT_EXPIRED', message: 'The discount code EXPIRED has expired.' }] : [],
-      };
-    },
-    async redeemDiscount() {},
-    async releaseDiscount() {},
-  };
-
+  const owners = new Map<string, CartOwner>();
   const payments: FakePayments = {
     records: [],
     cancelled: [],
@@ -180,8 +116,8 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     outbox: t.outbox,
     mail: t.mail,
     inventory: t.inventory,
-    pricing,
-    cart,
+    pricing: t.pricing,
+    cart: t.cart,
     payments: () => payments,
     brand: { shopName: t.config.shop.name, publicUrl: t.config.publicUrl },
     locale: t.config.shop.locale,
@@ -190,20 +126,36 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     log: t.app.log,
     now: () => t.clock.now,
   });
-  orders.registerJobs(t.outbox);
 
   return {
     orders,
-    carts,
     payments,
     variants,
-    cart(lines) {
-      const id = randomUUID();
-      carts.set(id, { lines });
-      return id;
+    shippingMethodId: method.id,
+    async cart(lines, owner: CartOwner = {}) {
+      let current = owner;
+      for (const l of lines) {
+        const { issuedToken } = await t.cart.add(current, l.variantId, l.quantity);
+        if (issuedToken) current = { guestToken: issuedToken };
+      }
+      if (lines.length === 0) current = { guestToken: (await t.cart.add(current, variants[0]!.id, 1)).issuedToken! };
+      const view = await t.cart.view(current);
+      if (lines.length === 0) for (const l of view.lines) await t.cart.remove(current, l.lineId);
+      owners.set(view.cartId!, current);
+      return view.cartId!;
+    },
+    async cartState(cartId) {
+      const row = await db.selectFrom('cart').select(['status', 'order_id']).where('id', '=', cartId).executeTakeFirstOrThrow();
+      const lines = await db.selectFrom('cart_line').select(['variant_id', 'quantity']).where('cart_id', '=', cartId).orderBy('created_at').execute();
+      return { status: row.status, orderId: row.order_id, lines: lines.map((l) => ({ variantId: l.variant_id, quantity: l.quantity })) };
+    },
+    async setQuantity(cartId, variantId, quantity) {
+      const owner = owners.get(cartId)!;
+      const line = (await t.cart.view(owner)).lines.find((l) => l.variantId === variantId)!;
+      await t.cart.setQuantity(owner, line.lineId, quantity);
     },
     input(cartId, extra = {}) {
-      return { idempotencyKey: `key-${randomUUID()}`, cartId, email: 'ada@example.com', shippingAddress: address, shippingMethodId: 'standard', provider: 'test', ...extra };
+      return { idempotencyKey: `key-${randomUUID()}`, cartId, email: 'ada@example.com', shippingAddress: address, shippingMethodId: method.id, provider: 'test', ...extra };
     },
     async stockOf(variantId, onHand) {
       await db.transaction().execute(async (trx) => {

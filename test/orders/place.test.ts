@@ -28,7 +28,7 @@ describe('placing an order', () => {
     const [a, b] = h.variants;
     await h.stockOf(a!.id, 10);
     await h.stockOf(b!.id, 10);
-    const cartId = h.cart([
+    const cartId = await h.cart([
       { variantId: a!.id, quantity: 2 },
       { variantId: b!.id, quantity: 1 },
     ]);
@@ -38,7 +38,7 @@ describe('placing an order', () => {
     expect(order.status).toBe('pending_payment');
     expect(order.total).toEqual({ amount: a!.price * 2 + b!.price + 495, currency: 'GBP' });
     expect(guestPath).toMatch(new RegExp(`^/account/orders/${order.number}\\?token=[A-Za-z0-9_-]{43}$`));
-    expect(h.carts.get(cartId)!.orderedAs).toBe(order.id);
+    expect(await h.cartState(cartId)).toMatchObject({ status: 'ordered', orderId: order.id });
 
     const row = await t.database.db.selectFrom('order').selectAll().where('id', '=', order.id).executeTakeFirstOrThrow();
     // Personal data is sealed: neither the address nor the name appears in the stored bytes.
@@ -68,7 +68,7 @@ describe('placing an order', () => {
   it('returns the same order for the same key in sequence, without a second reservation', async () => {
     const v = h.variants[2]!;
     await h.stockOf(v.id, 5);
-    const cartId = h.cart([{ variantId: v.id, quantity: 1 }]);
+    const cartId = await h.cart([{ variantId: v.id, quantity: 1 }]);
     const input = h.input(cartId);
     const first = await h.orders.place(input);
     // The cart is marked ordered now; the repeat must not even look at it.
@@ -82,7 +82,7 @@ describe('placing an order', () => {
   it('makes one order of ten requests with the same key at once', async () => {
     const v = h.variants[3]!;
     await h.stockOf(v.id, 50);
-    const cartId = h.cart([{ variantId: v.id, quantity: 2 }]);
+    const cartId = await h.cart([{ variantId: v.id, quantity: 2 }]);
     const input = h.input(cartId);
     const before = await count('order');
     const results = await Promise.all(Array.from({ length: 10 }, () => h.orders.place(input)));
@@ -94,9 +94,9 @@ describe('placing an order', () => {
 
   it('refuses a key used by another checkout, and hands out nothing of its order', async () => {
     const v = h.variants[3]!;
-    const input = h.input(h.cart([{ variantId: v.id, quantity: 1 }]));
+    const input = h.input(await h.cart([{ variantId: v.id, quantity: 1 }]));
     await h.orders.place(input);
-    const other = { ...input, cartId: h.cart([{ variantId: v.id, quantity: 1 }]) };
+    const other = { ...input, cartId: await h.cart([{ variantId: v.id, quantity: 1 }]) };
     expect(await codeOf(h.orders.place(other))).toBe('ORDER_IDEMPOTENCY_KEY_REUSED');
   });
 
@@ -104,7 +104,9 @@ describe('placing an order', () => {
     const v = h.variants[4]!;
     await h.stockOf(v.id, 1);
     const before = await count('order');
-    const attempts = await Promise.allSettled(Array.from({ length: 50 }, () => h.orders.place(h.input(h.cart([{ variantId: v.id, quantity: 1 }])))));
+    const carts: string[] = [];
+    for (let i = 0; i < 50; i += 1) carts.push(await h.cart([{ variantId: v.id, quantity: 1 }]));
+    const attempts = await Promise.allSettled(carts.map((cartId) => h.orders.place(h.input(cartId))));
     const won = attempts.filter((a) => a.status === 'fulfilled');
     const lost = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
     expect(won).toHaveLength(1);
@@ -120,28 +122,42 @@ describe('placing an order', () => {
   it('refuses more than is in stock and writes nothing: no order, no key, no reservation, the cart kept', async () => {
     const v = h.variants[5]!;
     await h.stockOf(v.id, 2);
-    const cartId = h.cart([{ variantId: v.id, quantity: 3 }]);
+    const cartId = await h.cart([{ variantId: v.id, quantity: 3 }]);
     const input = h.input(cartId);
     const before = await Promise.all([count('order'), count('order_idempotency'), count('order_line'), count('order_address'), count('order_event')]);
     const err = await h.orders.place(input).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ORDER_ITEM_SOLD_OUT', details: { variantId: v.id, available: 2 } });
     expect(await Promise.all([count('order'), count('order_idempotency'), count('order_line'), count('order_address'), count('order_event')])).toEqual(before);
     expect(await t.inventory.level(v.id)).toMatchObject({ onHand: 2, reserved: 0 });
-    expect(h.carts.get(cartId)!.orderedAs).toBeUndefined();
+    expect(await h.cartState(cartId)).toMatchObject({ status: 'open', orderId: null });
     // The same key works once the shopper changes the quantity: the refused attempt left no trace.
-    h.carts.get(cartId)!.lines = [{ variantId: v.id, quantity: 2 }];
+    await h.setQuantity(cartId, v.id, 2);
     expect((await h.orders.place(input)).created).toBe(true);
   });
 
-  it('refuses an unknown variant, a quote with problems, an unavailable delivery method and an empty cart', async () => {
+  it('refuses an archived product, a quote with problems, an unavailable delivery method and an empty cart', async () => {
     const before = await count('order');
-    expect(await codeOf(h.orders.place(h.input(h.cart([{ variantId: '00000000-0000-4000-8000-000000000000', quantity: 1 }]))))).toBe('ORDER_LINES_UNAVAILABLE');
     const v = h.variants[0]!;
+    const archived = h.variants[1]!;
     await h.stockOf(v.id, 10);
-    const problem = await h.orders.place(h.input(h.cart([{ variantId: v.id, quantity: 1 }]), { discountCode: 'EXPIRED' })).catch((e: unknown) => e);
+    await h.stockOf(archived.id, 10);
+    const withArchived = await h.cart([{ variantId: archived.id, quantity: 1 }]);
+    const productId = (await t.database.db.selectFrom('product_variant').select('product_id').where('id', '=', archived.id).executeTakeFirstOrThrow()).product_id;
+    await t.database.db.updateTable('product').set({ status: 'archived' }).where('id', '=', productId).execute();
+    const gone = await h.orders.place(h.input(withArchived)).catch((e: unknown) => e);
+    await t.database.db.updateTable('product').set({ status: 'active' }).where('id', '=', productId).execute();
+    expect(gone).toMatchObject({ code: 'ORDER_LINES_UNAVAILABLE', details: { lines: [{ variantId: archived.id, state: 'archived' }] } });
+    await t.database.db
+      .insertInto('discount_code')
+      .values({ code: 'SUMMER-OVER', kind: 'percentage', percent_bp: 1000, currency: 'GBP', ends_at: new Date(t.clock.now.getTime() - 86_400_000) })
+      .execute();
+    const problem = await h.orders.place(h.input(await h.cart([{ variantId: v.id, quantity: 1 }]), { discountCode: 'SUMMER-OVER' })).catch((e: unknown) => e);
     expect(problem).toMatchObject({ code: 'ORDER_QUOTE_PROBLEMS', category: 'unprocessable', details: { problems: [{ code: 'DISCOUNT_EXPIRED' }] } });
-    expect(await codeOf(h.orders.place(h.input(h.cart([{ variantId: v.id, quantity: 1 }]), { shippingMethodId: 'teleport' })))).toBe('ORDER_SHIPPING_METHOD_UNAVAILABLE');
-    expect(await codeOf(h.orders.place(h.input(h.cart([]))))).toBe('ORDER_CART_EMPTY');
+    const teleport = await h.orders.place(h.input(await h.cart([{ variantId: v.id, quantity: 1 }]), { shippingMethodId: '5b0e8c1e-2f3a-4d5e-8f9a-0b1c2d3e4f50' })).catch((e: unknown) => e);
+    expect(teleport).toMatchObject({ code: 'ORDER_SHIPPING_METHOD_UNAVAILABLE' });
+    const abroad = await h.orders.place(h.input(await h.cart([{ variantId: v.id, quantity: 1 }]), { shippingAddress: { ...address, country: 'US', region: 'CA', postalCode: '94105' } })).catch((e: unknown) => e);
+    expect(abroad).toMatchObject({ code: 'ORDER_SHIPPING_METHOD_UNAVAILABLE' });
+    expect(await codeOf(h.orders.place(h.input(await h.cart([]))))).toBe('ORDER_CART_EMPTY');
     expect(await codeOf(h.orders.place(h.input('6b1f0c52-5d0e-4a36-9d0e-5b7c3f0a9e11')))).toBe('ORDER_CART_EMPTY');
     expect(await count('order')).toBe(before);
     expect(await t.inventory.level(v.id)).toMatchObject({ reserved: 0 });
@@ -149,7 +165,7 @@ describe('placing an order', () => {
 
   it('refuses a bad e-mail, a bad address and a malformed key before touching the database', async () => {
     const v = h.variants[0]!;
-    const cartId = h.cart([{ variantId: v.id, quantity: 1 }]);
+    const cartId = await h.cart([{ variantId: v.id, quantity: 1 }]);
     const before = await count('order');
     expect(await codeOf(h.orders.place(h.input(cartId, { email: 'not-an-address' })))).toBe('ORDER_INVALID');
     expect(await codeOf(h.orders.place(h.input(cartId, { shippingAddress: { ...address, country: 'XX' } })))).toBe('ORDER_INVALID');

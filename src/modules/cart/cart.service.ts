@@ -43,7 +43,10 @@ export interface CartView {
 export interface CartService {
   /** The request's cart (guest cookie or the signed-in customer's), or undefined when none. */
   cartOf(request: FastifyRequest): Promise<{ id: string; lines: { variantId: string; quantity: number }[]; discountCode?: string } | undefined>;
-  /** An open cart's lines, read (and the cart locked) inside the order's transaction; undefined once ordered or gone. */
+  /**
+   * The lines of an open cart, read inside the order's transaction with the cart's row locked, so two
+   * orders from one cart (two keys at once) take turns and the second finds it ordered: undefined then.
+   */
   linesOf(trx: Transaction<Database>, cartId: string): Promise<{ variantId: string; quantity: number }[] | undefined>;
   /** Empties the cart inside the order's transaction once the order is placed (its lines kept for `restoreFrom`). */
   markOrdered(trx: Transaction<Database>, cartId: string, orderId: string): Promise<void>;
@@ -194,6 +197,7 @@ export function createCartService(deps: CartDeps): CartOperations {
     },
 
     async linesOf(trx, cartId) {
+      if (!uuid.test(cartId)) return undefined;
       const cart = await repo.lockCart(trx, cartId);
       if (cart === undefined || cart.status !== 'open') return undefined;
       return (await repo.findLines(trx, cartId)).map((l) => ({ variantId: l.variant_id, quantity: l.quantity }));

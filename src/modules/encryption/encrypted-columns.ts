@@ -47,4 +47,7 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: 'outbox_job', idColumn: 'id', column: 'payload_encrypted' },
   // A checkout in progress: the contact and addresses (src/modules/checkout).
   { table: 'checkout_session', idColumn: 'id', column: 'details_encrypted' },
+  // An order's e-mail address and its addresses (src/modules/orders).
+  { table: 'order', idColumn: 'id', column: 'email_encrypted' },
+  { table: 'order_address', idColumn: 'id', column: 'address_encrypted' },
 ];

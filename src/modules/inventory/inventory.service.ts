@@ -64,9 +64,11 @@ export type LevelsChangedListener = (trx: Db, productIds: string[]) => Promise<v
 export interface InventoryService {
   /** Opens levels for new variants inside the caller's transaction. */
   openLevels(trx: Db, levels: repo.OpeningLevel[], reason: string, actor?: string): Promise<void>;
-  /** Stock of each named variant; a variant without a level counts as sold out. */
-  /** `from`: the caller's transaction, when it reads inside one (PGlite has a single connection). */
-  variantStock(variantIds: readonly string[], from?: Db): Promise<Map<string, VariantStock>>;
+  /**
+   * Stock of each named variant; a variant without a level counts as sold out. `db`: the caller's
+   * transaction, when it reads inside one (a quote in the order's transaction).
+   */
+  variantStock(variantIds: readonly string[], db?: Db): Promise<Map<string, VariantStock>>;
   /**
    * The same for a variant named by another module's statement: a scalar sub-select to embed (so a page
    * reads a product, its variants and their stock in one round trip), and how to read the cell it yields.

@@ -47,8 +47,8 @@ export function registerOrderPages(app: FastifyInstance, deps: OrderPageDeps): v
       try {
         if (token !== undefined) {
           const order = await orders.getByLink(number, token);
-          // The token is in this page's address: it never leaves in a Referer.
-          reply.header('referrer-policy', 'no-referrer');
+          // The token is in this page's address; the edge's Referrer-Policy (strict-origin-when-cross-origin)
+          // sends only the origin to any other site, so it never leaves the shop in a Referer.
           return sendPrivatePage(reply, <OrderDetailPage ctx={await pageContext(path)} order={order} guest />);
         }
         const session = await fullSessionOr(request, reply);
@@ -56,10 +56,7 @@ export function registerOrderPages(app: FastifyInstance, deps: OrderPageDeps): v
         const order = await orders.getForCustomer(session.userId, number);
         return sendPrivatePage(reply, <OrderDetailPage ctx={await pageContext(path)} order={order} guest={false} />);
       } catch (err) {
-        if (isNotFound(err)) {
-          reply.header('referrer-policy', 'no-referrer');
-          return reply.callNotFound();
-        }
+        if (isNotFound(err)) return reply.callNotFound();
         throw err;
       }
     },

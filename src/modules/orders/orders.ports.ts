@@ -31,6 +31,8 @@ export interface OrderQuote {
     tax: Money;
     total: Money;
     state: QuotedLineState;
+    /** Units that can still be sold, for a clear "only N left". */
+    available?: number | undefined;
   }[];
   subtotal: Money;
   discount: Money;
@@ -61,8 +63,8 @@ export interface OrderCart {
   /** The cart's lines, read inside the order's transaction (the checkout names the cart by id). */
   linesOf(trx: Trx, cartId: string): Promise<{ variantId: string; quantity: number }[] | undefined>;
   markOrdered(trx: Trx, cartId: string, orderId: string): Promise<void>;
-  /** Puts an order's lines back in the shopper's cart after a failed payment (absent: nothing restored). */
-  restoreFrom?: (trx: Trx, r: { cartId: string; orderId: string; customerId: string | null; lines: { variantId: string; quantity: number }[] }) => Promise<void>;
+  /** Re-opens the cart an order came from after a failed payment: the shopper gets their lines back. */
+  restoreFrom(trx: Trx, orderId: string): Promise<void>;
 }
 
 export interface OrderPayments {

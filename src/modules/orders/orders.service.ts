@@ -412,10 +412,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       }
       const cancelled = await cancelUnpaid(trx, row, system('payments'), 'payment_failed', 'The payment failed, so the order was cancelled.');
       await event(trx, row.id, system('payments'), 'payment.failed', 'A payment attempt failed.', { paymentId: e.paymentId, reason: e.reason });
-      if (cancelled.cart_id !== null && cart.restoreFrom) {
-        const lines = await repo.findLines(trx, row.id);
-        await cart.restoreFrom(trx, { cartId: cancelled.cart_id, orderId: row.id, customerId: row.customer_id, lines: stockLines(lines) });
-      }
+      if (cancelled.cart_id !== null) await cart.restoreFrom(trx, row.id);
     },
 
     async refunded(trx, e) {
@@ -486,7 +483,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
         trx,
       );
       const stockOut = quote.lines.find((l) => l.state === 'sold_out' || l.state === 'insufficient_stock');
-      if (stockOut) throw soldOut(stockOut.productName, stockOut.variantId, 0);
+      if (stockOut) throw soldOut(stockOut.productName, stockOut.variantId, Math.max(0, stockOut.available ?? 0));
       const unsellable = quote.lines.filter((l) => l.state !== 'ok');
       if (unsellable.length > 0) throw linesUnavailable(unsellable.map((l) => ({ variantId: l.variantId, state: l.state, name: l.productName })));
       if (quote.shippingMethod === undefined || quote.shippingMethod.id !== input.shippingMethodId) throw shippingMethodUnavailable();

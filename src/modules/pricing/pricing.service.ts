@@ -106,7 +106,7 @@ export interface PricingDeps {
   /** The catalog's read of variants (price, weight, status), archived ones included. */
   variants: { variants(ids: readonly string[], db?: Db): Promise<Map<string, PricedVariant>> };
   /** The inventory's stock per variant. */
-  stock: { variantStock(ids: readonly string[], from?: Db): Promise<Map<string, VariantStock>> };
+  stock: { variantStock(ids: readonly string[], db?: Db): Promise<Map<string, VariantStock>> };
   /** Blind index for guests' per-customer limits (the encryption module's). */
   blindIndex: (table: string, column: string, value: string) => Promise<Buffer>;
   /** Normalises an e-mail address before its blind index (the auth module's rule). */
