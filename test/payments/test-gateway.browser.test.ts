@@ -23,7 +23,7 @@ describe.runIf(hasChromium)('the test gateway in a real browser', () => {
     await t?.close();
   });
 
-  it.each([1280, 375])('pays with the 3-D Secure card at %ipx, passes axe, and comes back to the shop', async (width) => {
+  it.each([1280, 375])('pays with the 3-D Secure card at %ipx, passes axe, and comes back to the shop', { timeout: 240_000 }, async (width) => {
     const order = { ...anOrder(12_995), returnUrl: `${base}/`, cancelUrl: `${base}/` };
     const { paymentId, action } = await t.payments.start({ ...order, provider: 'test' });
     const context = await newStrictContext(browser, { viewport: { width, height: 900 } });
