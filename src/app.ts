@@ -66,11 +66,13 @@ import { createInventoryService, createStockAdmin, inventoryAdmin, type Inventor
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
+import { createPageIntegrityService, paymentPageProbes, type PageIntegrityService } from './modules/page-integrity/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
+import { readScriptInventory } from './web/script-inventory.js';
 import { createPageContextFactory } from './web/page-context.js';
 
 export interface AppDeps {
@@ -123,6 +125,8 @@ export interface AppServices {
   catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
+  /** The payment pages' tamper check: `check()` now, and its schedule through the outbox. */
+  pageIntegrity: PageIntegrityService;
 }
 
 export interface BuiltApp {
@@ -166,6 +170,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
+  // Payment pages allow exactly the scripts whose header says they belong there (CSP by hash and URL).
+  security.paymentPages.allowScripts(assets.paymentPageScripts);
   registerApiDocsPage(app, { stylesheet: assets.stylesheet });
   // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
   // change's transaction (src/catalog-changes.ts). The listeners run only on requests, after it exists.
@@ -203,6 +209,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
   });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
+  // The payment pages against the committed script inventory, every PAGE_INTEGRITY_CHECK_MINUTES (a
+  // recurring outbox job: one per interval across instances) and on each deploy (`npm run pages:verify`).
+  const pageIntegrity = createPageIntegrityService({
+    db, outbox, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.pageIntegrity, now,
+    publicUrl: config.publicUrl, providers: config.payments, inventory: readScriptInventory(), pages: paymentPageProbes,
+  });
+  app.addHook('onReady', async () => pageIntegrity.schedule());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
@@ -218,7 +231,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
-    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
+    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts, scriptIntegrity: assets.integrity,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
     favicon: assets.favicon, payments: config.payments,
   });
@@ -276,7 +289,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pageIntegrity },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

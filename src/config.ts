@@ -10,6 +10,7 @@ import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
+import { readPageIntegritySettings, type PageIntegritySettings } from './modules/page-integrity/page-integrity.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
 export type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
@@ -68,6 +69,8 @@ export interface Config {
   media: MediaSettings;
   /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
   payments: PaymentProvider[];
+  /** The payment pages' tamper check: its schedule and where it fetches them (src/modules/page-integrity). */
+  pageIntegrity: PageIntegritySettings;
 }
 
 export class ConfigError extends Error {
@@ -145,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
   const payments = readPaymentProviders(read);
+  const pageIntegrity = readPageIntegritySettings(read, { nodeEnv, publicUrl });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -153,7 +157,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
-    payments,
+    payments, pageIntegrity,
   };
 }
 
