@@ -3,8 +3,8 @@
  * script the payment pages may load, from the code, into src/web/script-inventory.json. Our own scripts
  * come from the list the app serves (src/web/assets.ts): their source, the purpose their header comment
  * states, their hashed URL and the sha384 integrity of the bytes served; the providers' scripts from
- * src/http/payment-origins.ts. `--check` fails instead of writing when the committed file is out of date
- * (a test does the same).
+ * src/http/payment-origins.ts. It also writes the inventory's table into docs/security.md (between its
+ * markers). `--check` fails instead of writing when either is out of date (a test does the same).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -54,22 +54,47 @@ export function inventoryText(inventory: ScriptInventory): string {
   return `${JSON.stringify(inventory, null, 2)}\n`;
 }
 
+export const securityDoc = 'docs/security.md';
+const tableStart = '<!-- script-inventory:start (npm run scripts:inventory) -->';
+const tableEnd = '<!-- script-inventory:end -->';
+
+/** docs/security.md with the inventory's table written between its markers. */
+export function securityDocWithTable(doc: string, inventory: ScriptInventory): string {
+  const before = doc.indexOf(tableStart);
+  const after = doc.indexOf(tableEnd);
+  if (before < 0 || after < 0) throw new Error(`${securityDoc} has no ${tableStart} … ${tableEnd} block`);
+  const cell = (text: string) => text.replaceAll('|', '\\|');
+  const row = (s: InventoryScript, allowed: string) =>
+    `| \`${s.src}\` | ${cell(s.source)} | ${cell(s.purpose)} | ${s.integrity ? `\`${s.integrity}\`` : `none: ${cell(s.noIntegrityReason ?? '')}`} | ${cell(allowed)} |`;
+  const lines = [
+    '| Script | Source | Purpose | Integrity (SRI) | Where allowed |',
+    '| --- | --- | --- | --- | --- |',
+    ...inventory.paymentPageScripts.map((s) => row(s, `payment pages: ${s.allowedBy ?? ''}`)),
+    ...inventory.otherScripts.map((s) => row(s, "other pages only (script-src 'self'); never on a payment page")),
+  ];
+  return `${doc.slice(0, before + tableStart.length)}\n${lines.join('\n')}\n${doc.slice(after)}`;
+}
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const next = inventoryText(buildScriptInventory());
-  const path = fileURLToPath(scriptInventoryFile);
-  let current = '';
-  try {
-    current = readFileSync(path, 'utf8');
-  } catch {
-    // First run: nothing committed yet.
-  }
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      process.stderr.write('src/web/script-inventory.json is out of date: run npm run scripts:inventory and commit it\n');
+  const inventory = buildScriptInventory();
+  const files = [
+    { path: fileURLToPath(scriptInventoryFile), name: 'src/web/script-inventory.json', next: () => inventoryText(inventory) },
+    { path: securityDoc, name: securityDoc, next: (current: string) => securityDocWithTable(current, inventory) },
+  ];
+  for (const file of files) {
+    let current = '';
+    try {
+      current = readFileSync(file.path, 'utf8');
+    } catch {
+      // First run: nothing committed yet.
+    }
+    const next = file.next(current);
+    if (next === current) continue;
+    if (process.argv.includes('--check')) {
+      process.stderr.write(`${file.name} is out of date: run npm run scripts:inventory and commit it\n`);
       process.exit(1);
     }
-  } else if (next !== current) {
-    writeFileSync(path, next);
-    process.stdout.write('Wrote src/web/script-inventory.json\n');
+    writeFileSync(file.path, next);
+    process.stdout.write(`Wrote ${file.name}\n`);
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildScriptInventory, inventoryText } from '../../scripts/script-inventory.js';
+import { buildScriptInventory, inventoryText, securityDoc, securityDocWithTable } from '../../scripts/script-inventory.js';
 import { paymentPageCsp, isPaymentPagePath } from '../../src/http/payment-pages.js';
 import { scriptTags } from '../../src/modules/page-integrity/index.js';
 import { readScriptInventory, scriptHeader, scriptInventoryFile, subresourceIntegrity } from '../../src/web/script-inventory.js';
@@ -16,6 +16,12 @@ const paymentWords = /stripe|paypal/i;
 describe('the script inventory', () => {
   it('is committed exactly as the code produces it (run npm run scripts:inventory after changing a script)', () => {
     expect(readFileSync(scriptInventoryFile, 'utf8')).toBe(inventoryText(buildScriptInventory()));
+  });
+
+  it('is shown in docs/security.md exactly as committed', () => {
+    const doc = readFileSync(securityDoc, 'utf8');
+    expect(doc).toBe(securityDocWithTable(doc, buildScriptInventory()));
+    expect(doc).toContain('| `https://js.stripe.com/v3/` | js.stripe.com (stripe) |');
   });
 
   it('gives every script a source and a purpose, and every payment-page script an integrity hash or the reason it has none', () => {
