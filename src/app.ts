@@ -65,6 +65,7 @@ import { createFieldEncryption, type FieldEncryption } from './modules/encryptio
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
+import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { createPageIntegrityService, paymentPageProbes, type PageIntegrityService } from './modules/page-integrity/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
@@ -94,6 +95,8 @@ export interface AppDeps {
   now?: () => Date;
   /** The CDN port (default: from CDN); tests pass one that records what it was asked. */
   cdn?: CdnInvalidator;
+  /** Who hears payment successes, failures and refunds (default: the orders module); payment tests record them. */
+  paymentEvents?: PaymentEvents;
 }
 
 /** The services the modules expose to each other, to the command-line tools and to tests. */
@@ -127,6 +130,8 @@ export interface AppServices {
   search: SearchService;
   /** The payment pages' tamper check: `check()` now, and its schedule through the outbox. */
   pageIntegrity: PageIntegrityService;
+  /** The payment port: start, refresh, refund, cancel; webhooks and the reconciliation job. */
+  payments: Payments;
 }
 
 export interface BuiltApp {
@@ -228,6 +233,23 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   });
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData] });
+  // Payments tell the order's owner of each success, failure and refund inside their own transaction.
+  // Bound lazily (like catalogChanges): the listener is called only on requests and jobs, after the app
+  // is built. Until the orders module is wired here it listens to nothing; set `paymentListener` to
+  // `orders.paymentEvents` then.
+  const paymentListener: { current: PaymentEvents } = {
+    current: deps.paymentEvents ?? { succeeded: async () => undefined, failed: async () => undefined, refunded: async () => undefined },
+  };
+  const paymentEvents: PaymentEvents = {
+    succeeded: (trx, e) => paymentListener.current.succeeded(trx, e),
+    failed: (trx, e) => paymentListener.current.failed(trx, e),
+    refunded: (trx, e) => paymentListener.current.refunded(trx, e),
+  };
+  const payments = createPaymentsService({
+    db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
+  });
+  // The first reconciliation run; each run writes the next (PAYMENTS_RECONCILE_EVERY_SECONDS).
+  app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   const pageContext = createPageContextFactory({
@@ -253,6 +275,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
+  await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -289,7 +312,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, pageIntegrity },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, payments, pageIntegrity },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

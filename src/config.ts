@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { readKeys, type KeysConfig } from './adapters/keys/key-config.js';
 import { readCdnConfig, type CdnConfig } from './adapters/cdn/cdn.js';
 import { readStorage, type StorageConfig } from './adapters/storage/storage-config.js';
-import { readPaymentProviders, type PaymentProvider } from './adapters/payments/payment-settings.js';
+import { readPaymentSettings, type PaymentProvider, type PaymentSettings } from './adapters/payments/payment-settings.js';
 import { readDatabase, type DatabaseConfig } from './db/database-config.js';
 import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-cache.js';
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
@@ -71,6 +71,8 @@ export interface Config {
   payments: PaymentProvider[];
   /** The payment pages' tamper check: its schedule and where it fetches them (src/modules/page-integrity). */
   pageIntegrity: PageIntegritySettings;
+  /** Each chosen provider's keys, the test gateway's webhook target, reconciliation timing (src/adapters/payments/payment-settings.ts). */
+  paymentGateways: PaymentSettings;
 }
 
 export class ConfigError extends Error {
@@ -147,7 +149,8 @@ export function loadConfig(env: Env = process.env): Config {
   const auth = readAuthSettings(read, { nodeEnv });
   const storage = readStorage(read, { nodeEnv });
   const media = readMediaSettings(read, { nodeEnv });
-  const payments = readPaymentProviders(read);
+  const paymentGateways = readPaymentSettings(read, { publicUrl, nodeEnv });
+  const payments = paymentGateways.providers;
   const pageIntegrity = readPageIntegritySettings(read, { nodeEnv, publicUrl });
 
   if (problems.length > 0) throw new ConfigError(problems);
@@ -157,7 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
-    payments, pageIntegrity,
+    payments, paymentGateways, pageIntegrity,
   };
 }
 

@@ -6,10 +6,11 @@ import type { InventoryTables } from '../modules/inventory/inventory.tables.js';
 import type { SearchTables } from '../modules/search/search.tables.js';
 import type { EncryptionTables } from '../modules/encryption/encryption.tables.js';
 import type { OutboxTables } from '../modules/outbox/outbox.tables.js';
+import type { PaymentsTables } from '../modules/payments/payments.tables.js';
 import type { StaffTables } from '../modules/staff/staff.tables.js';
 
 /**
  * Row types of every table, by table name, composed from each module's `<module>.tables.ts`. Each module
  * owns its tables: only its repository touches them.
  */
-export interface Database extends CatalogTables, EncryptionTables, AuditTables, AuthTables, CustomersTables, StaffTables, OutboxTables, InventoryTables, SearchTables {}
+export interface Database extends CatalogTables, EncryptionTables, AuditTables, AuthTables, CustomersTables, StaffTables, OutboxTables, InventoryTables, SearchTables, PaymentsTables {}

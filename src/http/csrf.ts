@@ -50,8 +50,9 @@ export const csrfFieldName = '_csrf';
 export const csrfHeaderName = 'x-csrf-token';
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-// Server-to-server endpoints, authenticated by signatures; browsers send CSP reports without credentials.
-const exemptPaths = /^\/(csp-report|webhooks\/)/;
+// Server-to-server endpoints, authenticated by signatures (each payment provider's webhook, by name, and
+// nothing else under /webhooks/); browsers send CSP reports without credentials.
+const exemptPaths = /^\/(csp-report|webhooks\/(test|stripe|paypal))$/;
 // The body types an HTML form on another site can produce without a CORS preflight.
 const formTypes = /^(application\/x-www-form-urlencoded|multipart\/form-data|text\/plain)\b/i;
 const apiPath = /^\/api\//;

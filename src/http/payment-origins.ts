@@ -1,3 +1,5 @@
+import { stripeJsUrl } from '../adapters/payments/stripe.js';
+
 /**
  * The one list of third-party origins a payment page may use, per provider and CSP directive. Only pages
  * in the payment scope (payment-pages.ts: everything under /checkout and /pay/) get them, and only for the
@@ -42,8 +44,6 @@ export interface ThirdPartyScript {
   noIntegrityReason: string;
 }
 
-/** The Stripe.js URL the Stripe payment page loads (the Payment Element). */
-export const stripeJsUrl = 'https://js.stripe.com/v3/';
 
 /**
  * Every third-party script a payment page may load. PayPal has none: its approval step is a redirect to

@@ -33,7 +33,7 @@ export interface Assets {
   favicon: string;
 }
 
-export type ClientScriptKey = 'webauthn' | 'passkeys' | 'variantPicker';
+export type ClientScriptKey = 'webauthn' | 'passkeys' | 'variantPicker' | 'stripePayment';
 
 /** A client script the app serves: its public name, where its bytes come from, and why it exists. */
 export interface ClientScriptFile {
@@ -63,6 +63,7 @@ export function clientScriptFiles(): ClientScriptFile[] {
     },
     own('passkeys', 'passkeys.js'),
     own('variantPicker', 'variant-picker.js'),
+    own('stripePayment', 'stripe-payment.js'),
   ];
 }
 

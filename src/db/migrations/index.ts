@@ -17,6 +17,7 @@ import * as searchCreateDocument from './2026_12_01_1920_search_create_document.
 import * as staffContentEditorRole from './2026_12_01_1930_staff_content_editor_role.js';
 import * as searchWord from './2026_12_01_1960_search_word.js';
 import * as catalogCategoryNewestIndex from './2026_12_01_1990_catalog_category_newest_index.js';
+import * as paymentsCreateTables from './2026_12_02_2030_payments_create_tables.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1930_staff_content_editor_role': staffContentEditorRole,
   '2026_12_01_1960_search_word': searchWord,
   '2026_12_01_1990_catalog_category_newest_index': catalogCategoryNewestIndex,
+  '2026_12_02_2030_payments_create_tables': paymentsCreateTables,
 };

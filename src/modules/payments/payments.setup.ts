@@ -1,0 +1,116 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { BusinessMetrics } from '../../adapters/metrics/business-metrics.js';
+import type { PaymentGateway, PaymentProvider } from '../../adapters/payments/payment-gateway.js';
+import type { PaymentSettings } from '../../adapters/payments/payment-settings.js';
+import { createPayPalGateway } from '../../adapters/payments/paypal.js';
+import { createStripeGateway } from '../../adapters/payments/stripe.js';
+import { createTestGateway, testSignatureHeader, type TestGateway, type TestWebhook } from '../../adapters/payments/test-gateway.js';
+import type { Db } from '../../db/database.js';
+import type { AuditService } from '../audit/index.js';
+import type { OutboxService } from '../outbox/index.js';
+import { createPaymentsMetrics } from './payments.metrics.js';
+import { createPaymentRules } from './payments.service.js';
+import type { PaymentEvents, PaymentsService } from './payments.types.js';
+import { createTestGatewayStore } from './test-gateway.store.js';
+
+export const testWebhookJob = 'payments.test-webhook';
+export const reconcileJob = 'payments.reconcile';
+
+/** The payments module as app.ts holds it: the service, and what its plugin and scheduling need. */
+export interface Payments extends PaymentsService {
+  /** The providers taken (PAYMENTS), in the order a shopper is offered them. */
+  providers: readonly PaymentProvider[];
+  /** The built-in gateway, for its hosted card page; absent unless PAYMENTS includes `test`. */
+  testGateway: TestGateway | undefined;
+  /** Stripe's publishable key for the payment page; absent unless PAYMENTS includes `stripe`. */
+  stripePublishableKey: string | undefined;
+  /** Writes the first reconciliation run (one per interval slot, whichever instance writes it first). */
+  scheduleReconciliation(): Promise<void>;
+}
+
+export interface PaymentsDeps {
+  db: Db;
+  settings: PaymentSettings;
+  /** The order's owner; app.ts binds it lazily to the orders module. */
+  events: PaymentEvents;
+  audit: AuditService;
+  outbox: Pick<OutboxService, 'enqueue' | 'handle'>;
+  log: FastifyBaseLogger;
+  registry: Registry;
+  business: BusinessMetrics;
+  now: () => Date;
+  /** Tests replace a provider's gateway (never the rules). */
+  gateways?: Partial<Record<PaymentProvider, PaymentGateway>>;
+  /** The HTTP client the test gateway's webhook job posts with (default: global fetch). */
+  fetch?: typeof fetch;
+}
+
+/**
+ * Builds the payments module: one gateway per provider in PAYMENTS (test, Stripe, PayPal), the rules
+ * over them, and two outbox jobs: the test gateway's webhook delivery (a real HTTP POST to the app's
+ * own `/webhooks/test`) and the recurring reconciliation run.
+ */
+export function createPaymentsService(deps: PaymentsDeps): Payments {
+  const { settings, outbox, now, db } = deps;
+  const gateways: Partial<Record<PaymentProvider, PaymentGateway>> = {};
+  let testGateway: TestGateway | undefined;
+  if (settings.test !== undefined) {
+    const store = createTestGatewayStore({
+      db,
+      now,
+      enqueueWebhook: async (trx, webhook: TestWebhook) => void (await outbox.enqueue(trx, { type: testWebhookJob, key: `${testWebhookJob}:${webhook.id}`, payload: webhook })),
+    });
+    testGateway = createTestGateway({ store, webhookSecret: settings.test.webhookSecret, toleranceSeconds: settings.webhookToleranceSeconds, now });
+    gateways.test = testGateway;
+  }
+  if (settings.stripe !== undefined) gateways.stripe = createStripeGateway({ settings: settings.stripe, toleranceSeconds: settings.webhookToleranceSeconds });
+  if (settings.paypal !== undefined) gateways.paypal = createPayPalGateway({ settings: settings.paypal, toleranceSeconds: settings.webhookToleranceSeconds, now });
+  Object.assign(gateways, deps.gateways ?? {});
+
+  const rules = createPaymentRules({
+    db, gateways, events: deps.events, audit: deps.audit, log: deps.log, now, reconcileAfterMs: settings.reconcileAfterMs,
+    metrics: createPaymentsMetrics({ registry: deps.registry, business: deps.business }),
+  });
+
+  if (testGateway !== undefined && settings.test !== undefined) {
+    const gateway = testGateway;
+    const url = settings.test.webhookUrl;
+    const post = deps.fetch ?? fetch;
+    // Signed when sent, not when written, so a retried delivery carries a fresh timestamp.
+    outbox.handle<TestWebhook>(testWebhookJob, async (webhook) => {
+      const signature = await gateway.sign(webhook.body, now());
+      const response = await post(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [testSignatureHeader]: signature },
+        body: webhook.body,
+        redirect: 'error',
+        signal: AbortSignal.timeout(10_000),
+      });
+      await response.body?.cancel();
+      if (!response.ok) throw new Error(`test webhook answered ${response.status}`);
+    });
+  }
+
+  const slotKey = (at: Date) => `${reconcileJob}:${Math.floor(at.getTime() / settings.reconcileEveryMs)}`;
+  const scheduleNext = async (from: Date): Promise<void> => {
+    const runAt = new Date(from.getTime() + settings.reconcileEveryMs);
+    await outbox.enqueue(db, { type: reconcileJob, key: slotKey(runAt), payload: {}, runAt, maxAttempts: 3 });
+  };
+  // Each run writes the next one; the key (its time slot) keeps several instances to one run per slot.
+  outbox.handle(reconcileJob, async () => {
+    try {
+      await rules.reconcile();
+    } finally {
+      await scheduleNext(now());
+    }
+  });
+
+  return {
+    ...rules,
+    providers: settings.providers,
+    testGateway,
+    stripePublishableKey: settings.stripe?.publishableKey,
+    scheduleReconciliation: () => scheduleNext(now()),
+  };
+}
