@@ -27,7 +27,14 @@ export function buildScriptInventory(): ScriptInventory {
     const src = hashedAssetPath(file.name, bytes);
     const integrity = subresourceIntegrity(bytes);
     const entry: InventoryScript = { src, source: file.source, purpose, integrity };
-    if (header?.paymentPage) payment.push({ ...entry, allowedBy: `script-src '${integrity}' and <PUBLIC_URL>${src} (exact URL); the tag carries integrity` });
+    const only = header?.providers ? `, only with PAYMENTS=${header.providers.join(' or ')}` : '';
+    if (header?.paymentPage) {
+      payment.push({
+        ...entry,
+        allowedBy: `script-src '${integrity}' and <PUBLIC_URL>${src} (exact URL)${only}; the tag carries integrity`,
+        ...(header.providers ? { providers: header.providers } : {}),
+      });
+    }
     else other.push(entry);
   }
   for (const script of thirdPartyScripts) {

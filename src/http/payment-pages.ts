@@ -19,6 +19,8 @@ export interface PaymentPageScript {
   path: string;
   /** `sha384-<base64>`, the value of the tag's `integrity` attribute and of its CSP hash source. */
   integrity: string;
+  /** Allowed only when one of these providers is configured (a provider's own integration script). */
+  providers?: readonly string[];
 }
 
 export interface PaymentPageCspOptions {
@@ -44,7 +46,7 @@ export function paymentPageCsp(options: PaymentPageCspOptions): string {
 
 /** The payment pages' policy as this process serves it; app.ts hands it the scripts once the assets are loaded. */
 export interface PaymentPagePolicy {
-  /** The app's own scripts allowed on payment pages (replaces any earlier list). */
+  /** The app's own scripts allowed on payment pages (replaces any earlier list); a provider's only with it configured. */
   allowScripts(scripts: readonly PaymentPageScript[]): void;
   scripts(): readonly PaymentPageScript[];
   csp(secure: boolean): string;
@@ -58,7 +60,8 @@ export function createPaymentPagePolicy(options: { publicUrl: string; providers:
   const cache = new Map<boolean, string>();
   return {
     allowScripts(list) {
-      scripts = [...list];
+      const configured = options.providers as readonly string[];
+      scripts = list.filter((s) => s.providers === undefined || s.providers.some((p) => configured.includes(p))).map(({ path, integrity }) => ({ path, integrity }));
       cache.clear();
     },
     scripts: () => scripts,

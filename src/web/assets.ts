@@ -27,8 +27,8 @@ export interface Assets {
   scripts: Record<ClientScriptKey, string>;
   /** Subresource Integrity (`sha384-…`) of each script, by its hashed URL: the tags' `integrity` attribute. */
   integrity: Readonly<Record<string, string>>;
-  /** The scripts whose header allows them on payment pages (`// @payment-page`), for their CSP. */
-  paymentPageScripts: readonly { path: string; integrity: string }[];
+  /** The scripts whose header allows them on payment pages (`// @payment-page`, maybe for some providers only), for their CSP. */
+  paymentPageScripts: readonly { path: string; integrity: string; providers?: readonly string[] }[];
   /** Hashed URL of the SVG favicon; /favicon.ico answers with the same icon for browsers that ask there. */
   favicon: string;
 }
@@ -98,8 +98,8 @@ export function registerAssets(app: FastifyInstance): Assets {
   const scripts = clientScriptFiles().map((file) => {
     const asset = load(file.name, js, file.file);
     const integrity = subresourceIntegrity(asset.identity);
-    const paymentPage = file.purpose === undefined && scriptHeader(asset.identity.toString('utf8'))?.paymentPage === true;
-    return { key: file.key, asset, integrity, paymentPage };
+    const header = file.purpose === undefined ? scriptHeader(asset.identity.toString('utf8')) : undefined;
+    return { key: file.key, asset, integrity, paymentPage: header?.paymentPage === true, providers: header?.providers };
   });
   const favicon = fromBytes('favicon.svg', 'image/svg+xml', Buffer.from(faviconSvg));
   const byPath = new Map([css, ...scripts.map((s) => s.asset), favicon].map((a) => [a.path, a]));
@@ -116,7 +116,9 @@ export function registerAssets(app: FastifyInstance): Assets {
     stylesheet: css.path,
     scripts: Object.fromEntries(scripts.map((s) => [s.key, s.asset.path])) as Record<ClientScriptKey, string>,
     integrity: Object.fromEntries(scripts.map((s) => [s.asset.path, s.integrity])),
-    paymentPageScripts: scripts.filter((s) => s.paymentPage).map((s) => ({ path: s.asset.path, integrity: s.integrity })),
+    paymentPageScripts: scripts
+      .filter((s) => s.paymentPage)
+      .map((s) => ({ path: s.asset.path, integrity: s.integrity, ...(s.providers ? { providers: s.providers } : {}) })),
     favicon: favicon.path,
   };
 }

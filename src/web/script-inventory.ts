@@ -46,11 +46,14 @@ export interface ScriptHeader {
   purpose: string;
   /** The comment has a `// @payment-page` line: the script may be loaded on payment pages. */
   paymentPage: boolean;
+  /** `// @payment-page (stripe)`: only when these payment providers are configured (PAYMENTS). */
+  providers?: string[];
 }
 
 /**
  * Reads the leading `//` comment of a script under src/web/scripts: its first sentence is the script's
- * purpose; a line `// @payment-page` (with an optional reason after it) allows it on payment pages.
+ * purpose; a line `// @payment-page` (with an optional reason after it) allows it on payment pages, and
+ * `// @payment-page (stripe)` only when that provider is configured.
  * Returns undefined when the script starts without a comment.
  */
 export function scriptHeader(source: string): ScriptHeader | undefined {
@@ -60,12 +63,15 @@ export function scriptHeader(source: string): ScriptHeader | undefined {
     if (!match) break;
     lines.push(match[1]!.trimEnd());
   }
-  const paymentPage = lines.some((l) => /^@payment-page\b/.test(l));
+  const mark = lines.map((l) => /^@payment-page\b\s*(?:\(([a-z, ]+)\))?/.exec(l)).find((m) => m !== null);
+  const paymentPage = mark !== undefined;
+  const providers = mark?.[1]?.split(',').map((p) => p.trim()).filter((p) => p !== '');
   const prose = lines.filter((l) => !l.startsWith('@'));
   const end = prose.indexOf('');
   const paragraph = (end === -1 ? prose : prose.slice(0, end)).join(' ').replace(/\s+/g, ' ').trim();
   const purpose = /^(.+?\.)(?=\s+[A-Z(]|$)/.exec(paragraph)?.[1] ?? paragraph;
-  return purpose === '' ? undefined : { purpose, paymentPage };
+  if (purpose === '') return undefined;
+  return providers && providers.length > 0 ? { purpose, paymentPage, providers } : { purpose, paymentPage };
 }
 
 /** The committed inventory file (copied beside the compiled code by `npm run build`). */

@@ -46,6 +46,7 @@ describe('the script inventory', () => {
     expect(scriptHeader(source)).toEqual({ purpose: 'Mounts the card form.', paymentPage: true });
     expect(scriptHeader('(function () {})();')).toBeUndefined();
     expect(scriptHeader('// Shows the picker.\nvar x;')).toEqual({ purpose: 'Shows the picker.', paymentPage: false });
+    expect(scriptHeader('// Mounts Stripe.\n// @payment-page (stripe) its step\n')).toEqual({ purpose: 'Mounts Stripe.', paymentPage: true, providers: ['stripe'] });
   });
 
   it('puts /checkout, everything under it and everything under /pay/ in scope, and nothing else', () => {
@@ -151,7 +152,8 @@ describe('payment pages with the test gateway only', () => {
     const res = await t.app.inject({ url: '/checkout', headers: { accept: 'text/html' } });
     const policy = String(res.headers['content-security-policy']);
     expect(policy).not.toMatch(paymentWords);
-    const own = readScriptInventory().paymentPageScripts.filter((s) => s.src.startsWith('/'));
+    // The Stripe step's own script is a payment-page script for Stripe only.
+    const own = readScriptInventory().paymentPageScripts.filter((s) => s.src.startsWith('/') && s.providers === undefined);
     expect(directives(policy).get('script-src')).toEqual(own.length === 0 ? ["'none'"] : expect.arrayContaining(own.map((s) => `'${s.integrity}'`)));
     expect(directives(policy).get('form-action')).toEqual(["'self'"]);
   });

@@ -69,7 +69,7 @@ export async function verifyPaymentPages(options: VerifyOptions): Promise<PageIn
   const base = new URL(options.baseUrl);
   const secure = base.protocol === 'https:';
   const allowed = options.inventory.paymentPageScripts.filter(
-    (s) => s.providers === undefined || s.providers.every((p) => (options.providers as readonly string[]).includes(p)),
+    (s) => s.providers === undefined || s.providers.some((p) => (options.providers as readonly string[]).includes(p)),
   );
   const own = allowed.filter((s): s is InventoryScript & { integrity: string } => s.src.startsWith('/') && s.integrity !== null);
   const thirdParty = new Set(allowed.filter((s) => !s.src.startsWith('/')).map((s) => s.src));

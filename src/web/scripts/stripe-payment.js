@@ -3,7 +3,7 @@
 // frames; the card never touches this page. Settings come from the form's data attributes (no inline
 // script under the CSP). After confirmation Stripe sends the shopper to the return URL, where the shop
 // asks Stripe itself for the outcome.
-// @payment-page the Stripe payment step runs it (script inventory, docs/security.md)
+// @payment-page (stripe) the Stripe payment step runs it (script inventory, docs/security.md)
 /* global document, window */
 (function () {
   'use strict';
