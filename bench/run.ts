@@ -55,7 +55,7 @@ const which = args.get('db') ?? (process.env.DATABASE_URL?.startsWith('postgres'
 const targets = which === 'both' ? ['pglite', 'postgres'] : [which];
 if (!targets.every((t) => t === 'pglite' || t === 'postgres')) throw new Error(`--db must be pglite, postgres or both, not ${which}`);
 
-/** The issue's goals, as ratios to the baseline; every scenario also aims at a p99 under 100 ms. */
+/** The speed goals, as ratios to the baseline; every scenario also aims at a p99 under 100 ms. */
 const goals: Record<string, { on: number; off: number } | undefined> = {
   'product as JSON': { on: 0.5, off: 0.5 },
   'list of 20 as JSON': { on: 0.3, off: 0.3 },

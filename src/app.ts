@@ -36,8 +36,10 @@ import {
   type AuthService,
   type CognitoAuthDeps,
   type PasswordHasher,
+  normaliseEmail,
   type Session,
 } from './modules/auth/index.js';
+import { cartPlugin, createCartCookies, createCartService, type CartOperations } from './modules/cart/index.js';
 import {
   catalogAdmin,
   catalogPlugin,
@@ -50,6 +52,7 @@ import {
   createCollectionsService,
   createProductImagesService,
   createVariantDirectory,
+  createVariantPrices,
   productImagesAdmin,
   withReadCache,
   type CatalogChangeListener,
@@ -58,17 +61,20 @@ import {
   type CollectionsService,
   type ProductWriteService,
 } from './modules/catalog/index.js';
+import { checkoutPlugin, createCheckoutService, type CheckoutService } from './modules/checkout/index.js';
 import { contentFooterLinks, contentPlugin, contentSitemap } from './modules/content/index.js';
 import { createCustomersService, customersPlugin, type CustomersService } from './modules/customers/index.js';
 import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, type OrderCart, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
 import { createPageIntegrityService, paymentPageProbes, type PageIntegrityService } from './modules/page-integrity/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
+import { createPricingService, type PricingService } from './modules/pricing/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
@@ -120,6 +126,10 @@ export interface AppServices {
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   staff: StaffService;
   customers: CustomersService;
+  /** Orders: `place` for the checkout, payments' events, the customer's orders, staff actions, the dashboard's figures. */
+  orders: OrdersService;
+  /** The shopper's path from the cart to a placed order and a started payment (pages and `POST /api/v1/checkout`). */
+  checkout: CheckoutService;
   /** The back office's guard: `staffGuard.require(request, 'orders.refund')`. */
   staffGuard: StaffGuard;
   /** The transactional outbox: `enqueue(trx, job)`, handlers by job type, its worker; tests `drain()` it. */
@@ -130,6 +140,10 @@ export interface AppServices {
   search: SearchService;
   /** The payment pages' tamper check: `check()` now, and its schedule through the outbox. */
   pageIntegrity: PageIntegrityService;
+  /** Tax, shipping and discount codes: `quote()` from the catalog every time; `redeemDiscount`/`releaseDiscount` in the order's transaction. */
+  pricing: PricingService;
+  /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
+  cart: CartOperations;
   /** The payment port: start, refresh, refund, cancel; webhooks and the reconciliation job. */
   payments: Payments;
 }
@@ -231,12 +245,9 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     db, audit, directory: auth.directory, sessions: auth.sessions, fieldEncryption, mail, brand, now,
     rolesFromIdentityProvider: config.auth.provider === 'cognito',
   });
-  // Modules holding personal data join `contributors`, so export and deletion cover them too.
-  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData] });
   // Payments tell the order's owner of each success, failure and refund inside their own transaction.
   // Bound lazily (like catalogChanges): the listener is called only on requests and jobs, after the app
-  // is built. Until the orders module is wired here it listens to nothing; set `paymentListener` to
-  // `orders.paymentEvents` then.
+  // is built; the orders module is its listener (set below, once it exists).
   const paymentListener: { current: PaymentEvents } = {
     current: deps.paymentEvents ?? { succeeded: async () => undefined, failed: async () => undefined, refunded: async () => undefined },
   };
@@ -252,10 +263,43 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
+  // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
+  const variantPrices = createVariantPrices({ db, media });
+  const pricing = createPricingService({
+    db, variants: variantPrices, stock: inventory, settings: config.pricing, currency: config.shop.currency, locale: config.shop.locale, now,
+    blindIndex: (table, column, value) => fieldEncryption.blindIndex(table, column, value), normaliseEmail,
+  });
+  const cartCookies = createCartCookies({ publicUrl: config.publicUrl, maxAgeDays: config.cart.cookieDays, sessionOf, mac: (table, column, value) => fieldEncryption.blindIndex(table, column, value) });
+  // The blind-index key is read once from the database: read it now, so a first discount check inside an
+  // order's transaction never waits for a second connection (PGlite has one).
+  app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
+  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
+
+  // The orders module reads the cart's lines inside the order's transaction and gives them back on a failed payment.
+  const cartForOrders: OrderCart = {
+    linesOf: (trx, cartId) => cart.linesOf(trx, cartId),
+    markOrdered: (trx, cartId, orderId) => cart.markOrdered(trx, cartId, orderId),
+    restoreFrom: (trx, r) => cart.restoreFrom(trx, r.orderId),
+  };
+  // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
+  // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.
+  const orders = createOrdersService({
+    db, fieldEncryption, audit, outbox, mail, inventory, pricing, cart: cartForOrders, payments: () => payments,
+    brand, locale: config.shop.locale, shopCurrency: config.shop.currency, settings: config.orders,
+    metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
+  });
+  orders.registerJobs(outbox);
+  app.addHook('onReady', async () => orders.scheduleReconcile());
+  // Modules holding personal data join `contributors`, so export and deletion cover them too.
+  paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
+  // The checkout: steps with state sealed per cart, then orders.place and payments.start with one key.
+  const checkout = createCheckoutService({ db, fieldEncryption, pricing, orders, payments, providers: config.payments, publicUrl: config.publicUrl, now });
+  const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData, checkout.personalData] });
+
   const pageContext = createPageContextFactory({
     shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts, scriptIntegrity: assets.integrity,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
-    favicon: assets.favicon, payments: config.payments,
+    favicon: assets.favicon, payments: config.payments, cartCountOf: (request) => cart.countOf(request),
   });
   registerErrorHandler(app, { html: htmlErrorRenderer({ pageContext, stylesheet: assets.stylesheet }) });
   registerCspReports(app, { metrics: edge.securityMetrics });
@@ -275,7 +319,12 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });
   await app.register(customersPlugin, { customers, auth, csrf, pageContext, sessionOf });
+  await app.register(cartPlugin, { cart, cookies: cartCookies });
   await app.register(paymentsPlugin, { payments, csrf, pageContext, stripeScript: assets.scripts.stripePayment });
+  await app.register(ordersPlugin, { orders, pageContext, sessionOf });
+  await app.register(checkoutPlugin, {
+    checkout, cart, customers, csrf, pageContext, sessionOf, providers: config.payments, emailOf: async (session) => (await auth.me(session)).email,
+  });
   if (isDevMailer(mailer)) await app.register(devMailboxPlugin, { mailer, pageContext, nodeEnv: config.nodeEnv });
   if (config.auth.provider === 'cognito') {
     // The user pool owns sign-in: this plugin answers for the local flows' own paths (redirects to the
@@ -304,6 +353,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
       catalogBackOffice,
       collectionsAdmin({ collections, categories, locale: config.shop.locale }),
       categoriesAdmin({ categories, locale: config.shop.locale }),
+      ordersAdmin({ orders, locale: config.shop.locale }),
       inventoryAdmin({ stock: createStockAdmin({ db, inventory, audit, variants: createVariantDirectory({ db }) }), locale: config.shop.locale }),
       mediaAdmin({ ingest: imageIngest, media, csrf, maxBytes: config.media.maxBytes, audit }),
       productImagesAdmin({ images: productImages, csrf, maxBytes: config.media.maxBytes }),
@@ -312,7 +362,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, staffGuard, outbox, search, catalogChanges, payments, pageIntegrity },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, checkout, staffGuard, outbox, search, catalogChanges, pricing, cart, payments, pageIntegrity },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

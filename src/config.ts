@@ -8,9 +8,12 @@ import { readPublicCacheSettings, type PublicCacheSettings } from './http/http-c
 import { readHttpSecurity, readTls, readTrustProxy, type HttpSecurityConfig, type TlsSettings, type TrustProxySettings } from './http/http.settings.js';
 import { SettingsReader, type Env } from './kernel/settings.js';
 import { readAuthSettings, type AuthSettings } from './modules/auth/auth.settings.js';
+import { readCartSettings, type CartSettings } from './modules/cart/cart.settings.js';
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
+import { readOrdersSettings, type OrdersSettings } from './modules/orders/orders.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
 import { readPageIntegritySettings, type PageIntegritySettings } from './modules/page-integrity/page-integrity.settings.js';
+import { readPricingSettings, type PricingSettings } from './modules/pricing/pricing.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
 export type { DatabaseConfig, DatabaseTimeouts } from './db/database-config.js';
@@ -71,8 +74,14 @@ export interface Config {
   payments: PaymentProvider[];
   /** The payment pages' tamper check: its schedule and where it fetches them (src/modules/page-integrity). */
   pageIntegrity: PageIntegritySettings;
+  /** Tax-inclusive prices and the estimate's country (src/modules/pricing/pricing.settings.ts). */
+  pricing: PricingSettings;
+  /** Quantity limits and the guest cookie's lifetime (src/modules/cart/cart.settings.ts). */
+  cart: CartSettings;
   /** Each chosen provider's keys, the test gateway's webhook target, reconciliation timing (src/adapters/payments/payment-settings.ts). */
   paymentGateways: PaymentSettings;
+  /** How long an unpaid order holds its stock, how often reconciliation runs (src/modules/orders/orders.settings.ts). */
+  orders: OrdersSettings;
 }
 
 export class ConfigError extends Error {
@@ -152,6 +161,9 @@ export function loadConfig(env: Env = process.env): Config {
   const paymentGateways = readPaymentSettings(read, { publicUrl, nodeEnv });
   const payments = paymentGateways.providers;
   const pageIntegrity = readPageIntegritySettings(read, { nodeEnv, publicUrl });
+  const pricing = readPricingSettings(read);
+  const cart = readCartSettings(read);
+  const orders = readOrdersSettings(read);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -161,6 +173,8 @@ export function loadConfig(env: Env = process.env): Config {
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
     payments, paymentGateways, pageIntegrity,
+    pricing, cart,
+    orders,
   };
 }
 

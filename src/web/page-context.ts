@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { PaymentProvider } from '../adapters/payments/payment-settings.js';
 
 /** What every storefront page's layout needs, gathered once per request by the route. */
@@ -41,11 +42,20 @@ export interface PageContextDeps {
   listCategories: () => Promise<{ slug: string; name: string; parentId?: string | null }[]>;
   footerLinks: readonly FooterLink[];
   payments?: readonly PaymentProvider[];
+  /** The items in the request's cart (the cart module's countOf); pages built without a request show 0. */
+  cartCountOf?: (request: FastifyRequest) => Promise<number>;
 }
 
+/**
+ * A page's layout context for a path. Pass the request too, so the header shows the shopper's real cart
+ * count: a request with no cookie has no cart (0, so an anonymous page stays the same for everyone and
+ * cacheable), and one with a cookie is answered `private, no-store` by sendPage and cachePublicly.
+ */
+export type PageContextOf = (path: string, request?: FastifyRequest) => Promise<PageContext>;
+
 /** Builds the per-request layout context. */
-export function createPageContextFactory(deps: PageContextDeps): (path: string) => Promise<PageContext> {
-  return async (path) => ({
+export function createPageContextFactory(deps: PageContextDeps): PageContextOf {
+  return async (path, request) => ({
     shopName: deps.shopName,
     publicUrl: deps.publicUrl,
     locale: deps.locale,
@@ -56,7 +66,7 @@ export function createPageContextFactory(deps: PageContextDeps): (path: string) 
     currentPath: path.split('?')[0] ?? '/',
     categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name, ...(c.parentId ? { parentId: c.parentId } : {}) })),
     footerLinks: deps.footerLinks,
-    cartCount: 0,
+    cartCount: request !== undefined && request.headers.cookie !== undefined && deps.cartCountOf ? await deps.cartCountOf(request).catch(() => 0) : 0,
     payments: deps.payments ?? ['test'],
   });
 }

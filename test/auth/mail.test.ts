@@ -132,10 +132,12 @@ describe('dev mailer and mailbox page', () => {
     const list = await t.app.inject({ url: '/dev/mailbox' });
     expect(list.statusCode).toBe(200);
     expect(list.headers['cache-control']).toBe('private, no-store');
+    expect(list.headers['x-robots-tag']).toBe('noindex');
     expect(list.body).toContain(email);
     const id = /href="\/dev\/mailbox\/([0-9]{13}-[0-9a-f]{12})"/.exec(list.body)![1]!;
     const one = await t.app.inject({ url: `/dev/mailbox/${id}` });
     expect(one.statusCode).toBe(200);
+    expect([one.headers['cache-control'], one.headers['x-robots-tag']]).toEqual(['private, no-store', 'noindex']);
     expect(one.body).toContain(`<a href="${t.config.publicUrl}/account/verify-email?token=${token}">`);
     expect((await t.app.inject({ url: '/dev/mailbox/0000000000000-000000000000' })).statusCode).toBe(404);
   });

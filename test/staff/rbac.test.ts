@@ -15,6 +15,8 @@ import { createSignedInStaff } from '../support/staff.js';
  *   outbox.manage  owner, admin
  *   catalog.read   every role                      catalog.write  owner, admin, catalog_manager, content_editor
  *   inventory.write  owner, admin, catalog_manager, order_manager
+ *   orders.read    owner, admin, catalog_manager, order_manager, support, auditor
+ *   orders.fulfil  owner, admin, order_manager, support     orders.refund  owner, admin, order_manager
  *
  * A customer's session is refused everywhere that needs staff, and a request without a session is sent to
  * sign in. The routes come from the running app, so an admin route added without a row here fails the test.
@@ -58,6 +60,7 @@ const badForm: Outcome = { status: 400, text: 'There is a problem' };
 const noSuchVariant: Outcome = { status: 404, code: 'INVENTORY_VARIANT_NOT_FOUND' };
 const noSuchCategory: Outcome = { status: 404, code: 'CATALOG_CATEGORY_NOT_FOUND' };
 const noSuchCollection: Outcome = { status: 404, code: 'CATALOG_COLLECTION_NOT_FOUND' };
+const noSuchOrder: Outcome = { status: 404, code: 'ORDER_NOT_FOUND' };
 
 /** The same answer for every staff role, and the usual ones for a customer and a stranger. */
 const allStaff = (o: Outcome, api: boolean): Record<Who, Outcome> => ({
@@ -71,6 +74,9 @@ const only = (roles: readonly StaffRole[], o: Outcome, api: boolean): Record<Who
 });
 const catalogWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'content_editor'];
 const stockWriters: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'order_manager'];
+const orderReaders: readonly StaffRole[] = ['owner', 'admin', 'catalog_manager', 'order_manager', 'support', 'auditor'];
+const orderFulfillers: readonly StaffRole[] = ['owner', 'admin', 'order_manager', 'support'];
+const orderRefunders: readonly StaffRole[] = ['owner', 'admin', 'order_manager'];
 
 /**
  * Every admin route and page, method by method, and what each caller gets. Targets in paths are ids that
@@ -133,6 +139,15 @@ const expected: Record<string, Record<Who, Outcome>> = {
   'GET /admin/inventory/:variantId': allStaff(pageNotFound, false),
   'POST /admin/inventory/:variantId/adjust': only(stockWriters, pageNotFound, false),
   'POST /admin/inventory/:variantId/threshold': only(stockWriters, pageNotFound, false),
+  // --- orders ----------------------------------------------------------------------------------------------
+  'GET /api/v1/admin/orders': only(orderReaders, ok, true),
+  'GET /api/v1/admin/orders/stats': only(orderReaders, ok, true),
+  'GET /api/v1/admin/orders/:id': only(orderReaders, noSuchOrder, true),
+  'POST /api/v1/admin/orders/:id/fulfilments': only(orderFulfillers, noSuchOrder, true),
+  'POST /api/v1/admin/orders/:id/delivered': only(orderFulfillers, noSuchOrder, true),
+  'POST /api/v1/admin/orders/:id/cancel': only(orderFulfillers, noSuchOrder, true),
+  'POST /api/v1/admin/orders/:id/refunds': only(orderRefunders, noSuchOrder, true),
+  'POST /api/v1/admin/orders/:id/mails': only(orderFulfillers, noSuchOrder, true),
   // --- categories and collections -----------------------------------------------------------------------
   'GET /api/v1/admin/catalog/categories': allStaff(ok, true),
   'POST /api/v1/admin/catalog/categories': only(catalogWriters, created, true),
@@ -236,6 +251,11 @@ function requestFor(route: string): { method: string; url: string; form?: Record
     'PATCH /api/v1/admin/catalog/products/:id': { name: 'Access probe' },
     'POST /api/v1/admin/catalog/products/:id/archive': {},
     'PATCH /api/v1/admin/catalog/products/:id/images/:imageId': { alt: 'Front view' },
+    'POST /api/v1/admin/orders/:id/fulfilments': { carrier: 'Royal Mail', trackingNumber: 'RM123456789GB' },
+    'POST /api/v1/admin/orders/:id/delivered': {},
+    'POST /api/v1/admin/orders/:id/cancel': { reason: 'Access check' },
+    'POST /api/v1/admin/orders/:id/refunds': { amount: { amount: 100, currency: 'GBP' }, reason: 'Access check' },
+    'POST /api/v1/admin/orders/:id/mails': { mail: 'confirmation' },
   };
   if (route === 'GET /admin/invitations/accept') return { method, url: `${url}?token=${'A'.repeat(43)}` };
   if (path.startsWith('/api/')) return { method, url, ...(json[route] ? { json: json[route] } : {}) };
@@ -365,6 +385,7 @@ describe('role-based access to every back-office route and page', () => {
     // Every refusal of a staff member was written to the audit trail as staff.access_denied, and nothing
     // for the allowed calls.
     const permissionOf = (route: string): string | undefined =>
+      /\/orders/.test(route) ? (route.includes('/refunds') ? 'orders.refund' : route.startsWith('GET ') ? 'orders.read' : 'orders.fulfil') :
       /inventory/.test(route) ? 'inventory.write' : /categories|collections|products|media/.test(route) ? 'catalog.write' :
       route.includes('/audit') ? 'audit.read' : route.startsWith('GET /api/v1/admin/staff') || route === 'GET /admin/staff' ? 'staff.read' : /\/staff/.test(route) ? 'staff.write' : undefined;
     for (const role of staffRoles) {
@@ -376,7 +397,7 @@ describe('role-based access to every back-office route and page', () => {
         // A GET page or API call is made twice (GET and HEAD).
         wantByPermission.set(permission, (wantByPermission.get(permission) ?? 0) + (route.startsWith('GET ') ? 2 : 1));
       }
-      for (const permission of ['staff.read', 'staff.write', 'audit.read', 'inventory.write', 'catalog.write']) {
+      for (const permission of ['staff.read', 'staff.write', 'audit.read', 'inventory.write', 'catalog.write', 'orders.read', 'orders.fulfil', 'orders.refund']) {
         const events = (await t.audit.listForTarget('permission', permission, 1000)).filter((e) => e.actorId === userId);
         expect(events.length, `${role} ${permission}`).toBe(wantByPermission.get(permission) ?? 0);
         for (const event of events) expect(event, `${role} ${permission}`).toMatchObject({ action: 'staff.access_denied', outcome: 'denied', actorRole: role });

@@ -17,7 +17,11 @@ import * as searchCreateDocument from './2026_12_01_1920_search_create_document.
 import * as staffContentEditorRole from './2026_12_01_1930_staff_content_editor_role.js';
 import * as searchWord from './2026_12_01_1960_search_word.js';
 import * as catalogCategoryNewestIndex from './2026_12_01_1990_catalog_category_newest_index.js';
+import * as cartCreateTables from './2026_12_02_2000_cart_create_tables.js';
+import * as pricingCreateTables from './2026_12_02_2010_pricing_create_tables.js';
 import * as paymentsCreateTables from './2026_12_02_2030_payments_create_tables.js';
+import * as ordersCreateTables from './2026_12_02_2050_orders_create_tables.js';
+import * as checkoutCreateSession from './2026_12_02_2070_checkout_create_session.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -42,5 +46,9 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_1930_staff_content_editor_role': staffContentEditorRole,
   '2026_12_01_1960_search_word': searchWord,
   '2026_12_01_1990_catalog_category_newest_index': catalogCategoryNewestIndex,
+  '2026_12_02_2000_cart_create_tables': cartCreateTables,
+  '2026_12_02_2010_pricing_create_tables': pricingCreateTables,
   '2026_12_02_2030_payments_create_tables': paymentsCreateTables,
+  '2026_12_02_2050_orders_create_tables': ordersCreateTables,
+  '2026_12_02_2070_checkout_create_session': checkoutCreateSession,
 };

@@ -3,7 +3,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
 import { clientAddressKey, type RateLimiter } from '../../http/rate-limit.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContextOf } from '../../web/page-context.js';
 import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from './auth.events.js';
 import type { AuthService } from './auth.service.js';
@@ -35,7 +35,7 @@ export interface AuthPageDeps {
   auth: AuthService;
   rateLimiter: RateLimiter;
   csrf: Csrf;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   cookieMaxAgeSeconds: number;
 }
@@ -82,7 +82,7 @@ export function registerAuthPages(app: FastifyInstance, deps: AuthPageDeps): voi
 
   /** Account pages hold personal data and form tokens: private, never stored. */
   const send = sendPrivatePage;
-  const ctxOf = (request: FastifyRequest) => pageContext(request.url);
+  const ctxOf = (request: FastifyRequest) => pageContext(request.url, request);
   const limitAccount = (request: FastifyRequest, reply: FastifyReply, accountId: string) => deps.rateLimiter.check(request, reply, { ip: request.ip, accountId });
   const startSession = (request: FastifyRequest, reply: FastifyReply, token: string) => setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
   const fullSessionOr = fullSessionOrRedirect(sessionOf);

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Csrf } from '../../http/csrf.js';
 import type { RateLimiter } from '../../http/rate-limit.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContextOf } from '../../web/page-context.js';
 import { registerAuthPages } from './auth.pages.js';
 import { registerAuthRoutes } from './auth.routes.js';
 import type { AuthService } from './auth.service.js';
@@ -15,7 +15,7 @@ export interface AuthPluginOptions {
   passkeys: PasskeyService;
   rateLimiter: RateLimiter;
   csrf: Csrf;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   /** SESSION_ABSOLUTE_HOURS in seconds: the session cookie's Max-Age. */
   cookieMaxAgeSeconds: number;

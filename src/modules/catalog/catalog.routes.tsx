@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContextOf } from '../../web/page-context.js';
 import type { CatalogBrowse, ListingSort } from './catalog.browse.js';
 import type { CollectionsService } from './catalog.collections.service.js';
 import { collectionNotFound } from './catalog.structure.errors.js';
@@ -19,7 +19,7 @@ export interface CatalogRouteDeps {
   catalog: CatalogService;
   /** The current slug of a category an old slug belonged to (categories keep their old slugs redirecting). */
   categorySlugTarget?: (oldSlug: string) => Promise<string | undefined>;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   /** Listings (category pages, the product list API, the home page's products) come through this port. */
   browse: CatalogBrowse;
   /** Published collections, for the product list's `collection` filter. */
@@ -97,7 +97,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const [ctx, categories, latest, featured] = await Promise.all([
-      pageContext(request.url),
+      pageContext(request.url, request),
       catalog.listCategories(),
       browse.list({ sort: 'newest', limit: 8, offset: 0, total: false }),
       browse.list({ sort: 'featured', limit: 1, offset: 0, total: false }),
@@ -113,7 +113,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     async (request, reply) => {
       // The page number is checked by the schema; the filters are read leniently (a bad one is dropped).
       const params = { ...parseListingParams(request.query), page: request.query.page };
-      const loaded = await Promise.all([pageContext(request.url), catalog.getCategory(request.params.slug)]).catch(async (err: unknown) => {
+      const loaded = await Promise.all([pageContext(request.url, request), catalog.getCategory(request.params.slug)]).catch(async (err: unknown) => {
         // A category's old slug answers 301 to its current one, with the query (filters, page) kept.
         const moved = err instanceof AppError && err.code === 'CATALOG_CATEGORY_NOT_FOUND' && categorySlugTarget ? await categorySlugTarget(request.params.slug) : undefined;
         if (moved === undefined) throw err;
@@ -140,7 +140,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
     '/p/:slug',
     { schema: { hide: true, params: S.SlugParams, querystring: S.ProductPageQuery } },
     async (request, reply) => {
-      const [ctx, product] = await Promise.all([pageContext(request.url), orMoved(request, reply, request.params.slug, '/p/', () => catalog.getProduct(request.params.slug))]);
+      const [ctx, product] = await Promise.all([pageContext(request.url, request), orMoved(request, reply, request.params.slug, '/p/', () => catalog.getProduct(request.params.slug))]);
       if (product === undefined) return reply;
       const related = (await browse.list({ categorySlug: product.category.slug, sort: 'featured', limit: 5, offset: 0, total: false })).items.filter((p) => p.id !== product.id).slice(0, 4);
       // Every other parameter names an option: ?Colour=Sage&Size=M (the picker's GET form).

@@ -25,3 +25,5 @@ export { formatTotal, Listing, type ListingView } from './pages/listing.js';
 export { listingFilters, listingHref, listingPageSize, parseListingParams, type ListingParams } from './pages/listing-params.js';
 export { ListingQueryFields, optionsOf, ProductSummary as ProductSummarySchema, type ListingQueryString } from './catalog.schemas.js';
 export { PageQuery } from './catalog.schemas.js';
+/** Pricing's and the cart's read of variants: price, weight, status and a thumbnail, archived ones included. */
+export { createVariantPrices, type PricedVariant, type VariantPrices } from './catalog.variant-prices.js';

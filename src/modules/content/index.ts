@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { cachePublicly, type PublicCacheSettings } from '../../http/http-cache.js';
-import type { FooterLink, PageContext } from '../../web/page-context.js';
+import type { FooterLink, PageContextOf } from '../../web/page-context.js';
 import { contentPages } from './content.data.js';
 import { registerContentRoutes } from './content.routes.js';
 
 /** The shop's information pages (delivery, returns, policies) under /pages/:slug. */
-export async function contentPlugin(app: FastifyInstance, options: { pageContext: (path: string) => Promise<PageContext>; caching: PublicCacheSettings }): Promise<void> {
+export async function contentPlugin(app: FastifyInstance, options: { pageContext: PageContextOf; caching: PublicCacheSettings }): Promise<void> {
   cachePublicly(app, options.caching);
   registerContentRoutes(app, options);
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../kernel/errors.js';
 import type { Csrf } from '../../http/csrf.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContextOf } from '../../web/page-context.js';
 import { requestContext } from '../../kernel/request-context.js';
 import { logAuthEvent } from '../auth/index.js';
 import type { AuthService } from '../auth/index.js';
@@ -20,7 +20,7 @@ export interface CustomerPageDeps {
   customers: CustomersService;
   auth: Pick<AuthService, 'me' | 'requireRecent' | 'reauthOptions'>;
   csrf: Csrf;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
 }
 
@@ -89,7 +89,7 @@ export function registerCustomerPages(app: FastifyInstance, deps: CustomerPageDe
   const hide = { hide: true };
 
   const send = sendPrivatePage;
-  const ctxOf = (request: FastifyRequest) => pageContext(request.url);
+  const ctxOf = (request: FastifyRequest) => pageContext(request.url, request);
   const fullSessionOr = fullSessionOrRedirect(sessionOf);
   const recentSessionOr = recentSessionOrRedirect(sessionOf, deps.auth);
 

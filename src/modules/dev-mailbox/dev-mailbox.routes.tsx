@@ -1,15 +1,14 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { VNode } from 'preact';
-import { privateNoStore } from '../../http/answers.js';
-import { renderPage } from '../../web/render.js';
+import { sendPrivatePage } from '../../web/html-reply.js';
 import { Layout } from '../../web/layout.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContext, PageContextOf } from '../../web/page-context.js';
 import type { DevMailer, StoredMail } from '../../adapters/mail/dev.js';
 
 export interface DevMailboxDeps {
   mailer: DevMailer;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   nodeEnv: 'development' | 'production' | 'test';
 }
 
@@ -23,7 +22,7 @@ export function registerDevMailboxRoutes(app: FastifyInstance, deps: DevMailboxD
   const { mailer, pageContext } = deps;
 
   app.get('/dev/mailbox', { schema: { hide: true } }, async (request, reply) => {
-    const [ctx, mails] = await Promise.all([pageContext(request.url), mailer.list()]);
+    const [ctx, mails] = await Promise.all([pageContext(request.url, request), mailer.list()]);
     return sendPrivate(reply, <MailboxPage ctx={ctx} mails={mails} />);
   });
 
@@ -31,16 +30,16 @@ export function registerDevMailboxRoutes(app: FastifyInstance, deps: DevMailboxD
     '/dev/mailbox/:id',
     { schema: { hide: true, params: Type.Object({ id: Type.String({ pattern: '^[0-9]{13}-[0-9a-f]{12}$' }) }) } },
     async (request, reply) => {
-      const [ctx, mail] = await Promise.all([pageContext(request.url), mailer.read(request.params.id)]);
+      const [ctx, mail] = await Promise.all([pageContext(request.url, request), mailer.read(request.params.id)]);
       if (mail === undefined) return reply.callNotFound();
       return sendPrivate(reply, <MailPage ctx={ctx} mail={mail} />);
     },
   );
 }
 
-/** Mail holds single-use links: never cached, never indexed. */
+/** Mail holds single-use links: never cached (the private-page reply), never indexed. */
 function sendPrivate(reply: FastifyReply, page: VNode): FastifyReply {
-  return reply.header('cache-control', privateNoStore).header('x-robots-tag', 'noindex').type('text/html; charset=utf-8').send(renderPage(page));
+  return sendPrivatePage(reply.header('x-robots-tag', 'noindex'), page);
 }
 
 function MailboxPage({ ctx, mails }: { ctx: PageContext; mails: StoredMail[] }) {

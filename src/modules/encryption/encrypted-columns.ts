@@ -45,4 +45,6 @@ export const encryptedColumns: readonly EncryptedColumn[] = [
   { table: 'staff_invitation', idColumn: 'id', column: 'email_encrypted' },
   // Payloads of pending and dead outbox jobs (a mail's recipient and body; src/modules/outbox).
   { table: 'outbox_job', idColumn: 'id', column: 'payload_encrypted' },
+  // A checkout in progress: the contact and addresses (src/modules/checkout).
+  { table: 'checkout_session', idColumn: 'id', column: 'details_encrypted' },
 ];

@@ -65,7 +65,8 @@ export interface InventoryService {
   /** Opens levels for new variants inside the caller's transaction. */
   openLevels(trx: Db, levels: repo.OpeningLevel[], reason: string, actor?: string): Promise<void>;
   /** Stock of each named variant; a variant without a level counts as sold out. */
-  variantStock(variantIds: readonly string[]): Promise<Map<string, VariantStock>>;
+  /** `from`: the caller's transaction, when it reads inside one (PGlite has a single connection). */
+  variantStock(variantIds: readonly string[], from?: Db): Promise<Map<string, VariantStock>>;
   /**
    * The same for a variant named by another module's statement: a scalar sub-select to embed (so a page
    * reads a product, its variants and their stock in one round trip), and how to read the cell it yields.
@@ -209,8 +210,8 @@ export function createInventoryService(deps: { db: Db; onLevelsChanged?: LevelsC
       return { available, level: stockLevel(available, cell?.low_stock_threshold ?? 0) };
     },
 
-    async variantStock(variantIds) {
-      const rows = await repo.findLevelsByVariant(db, variantIds);
+    async variantStock(variantIds, from = db) {
+      const rows = await repo.findLevelsByVariant(from, variantIds);
       const byId = new Map(rows.map((r) => [r.variant_id, r]));
       return new Map(
         variantIds.map((id) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../kernel/errors.js';
 import { sendPage } from '../../web/html-reply.js';
-import type { PageContext } from '../../web/page-context.js';
+import type { PageContextOf } from '../../web/page-context.js';
 import {
   listingFilters,
   listingPageSize,
@@ -25,7 +25,7 @@ import { SearchPage } from './pages/search-page.js';
 export interface SearchRouteDeps {
   search: SearchService;
   collections: Pick<CollectionsService, 'publishedBySlug' | 'collectionDefinitions'>;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
 }
 
 const searchSorts: ListingSort[] = ['relevance', 'newest', 'price-asc', 'price-desc'];
@@ -64,7 +64,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
   app.get<{ Querystring: { page: number } }>('/search', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
     const raw = parseListingParams(request.query);
     const q = displayQuery(raw.q ?? '');
-    const ctx = await pageContext(request.url);
+    const ctx = await pageContext(request.url, request);
     if (q === '') return sendPage(request, reply, <SearchPage ctx={ctx} q="" view={undefined} fuzzy={false} />);
     const { params, result } = await pageListing({ ...raw, q, page: request.query.page }, { text: q }, searchSorts);
     const view: ListingView = { base: '/search', params, result, locale: ctx.locale, categories: 'choose', sorts: searchSorts };
@@ -75,7 +75,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
     '/collections/:slug',
     { schema: { hide: true, params: SlugParams, querystring: PageQuery } },
     async (request, reply) => {
-      const [ctx, collection] = await Promise.all([pageContext(request.url), publishedCollection(request.params.slug)]);
+      const [ctx, collection] = await Promise.all([pageContext(request.url, request), publishedCollection(request.params.slug)]);
       if (!collection) throw searchCollectionNotFound(request.params.slug);
       if ('moved' in collection) return reply.redirect(`/collections/${collection.moved}${request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : ''}`, 301);
       const raw = { ...parseListingParams(request.query), page: request.query.page };

@@ -6,7 +6,7 @@ import { privateNoStore } from '../../../http/answers.js';
 import { readCookie } from '../../../http/csrf.js';
 import { isSecureRequest } from '../../../http/proxy-trust.js';
 import { normalisePath } from '../../../http/rate-limit-rules.js';
-import type { PageContext } from '../../../web/page-context.js';
+import type { PageContext, PageContextOf } from '../../../web/page-context.js';
 import { sendPrivatePage } from '../../../web/html-reply.js';
 import type { FieldEncryption } from '../../encryption/index.js';
 import type { StaffRole } from '../../../kernel/permissions.js';
@@ -29,7 +29,7 @@ export interface CognitoAuthDeps {
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
   /** SESSION_ABSOLUTE_HOURS in seconds: the session cookie's Max-Age. */
   cookieMaxAgeSeconds: number;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   /**
    * Called after every successful sign-in through the pool, before the session starts, with the role the
    * user's `cognito:groups` give (null: none). The staff module stores it; if it throws, no session starts.
@@ -222,7 +222,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
     });
 
     app.get(`/${flow}/oauth/signed-out`, { schema: { hide: true } }, async (request, reply) => {
-      const ctx = await deps.pageContext(request.url);
+      const ctx = await deps.pageContext(request.url, request);
       return sendPrivatePage(reply, <SignedOutPage ctx={ctx} logoutUrl={logoutUrl(flow)} />);
     });
   }

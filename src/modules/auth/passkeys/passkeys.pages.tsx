@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { AppError } from '../../../kernel/errors.js';
 import type { Csrf } from '../../../http/csrf.js';
-import type { PageContext } from '../../../web/page-context.js';
+import type { PageContextOf } from '../../../web/page-context.js';
 import { logAuthEvent } from '../auth.events.js';
 import { sendPrivatePage } from '../../../web/html-reply.js';
 import { fullSessionOr as fullSessionOrRedirect, recentSessionOr as recentSessionOrRedirect } from '../auth.http.js';
@@ -17,7 +17,7 @@ export interface PasskeyPageDeps {
   /** The auth service's recent-re-authentication check: adding and removing a passkey need it. */
   auth: { requireRecent(session: Session | undefined): Session; isRecent(session: Session): boolean };
   csrf: Csrf;
-  pageContext: (path: string) => Promise<PageContext>;
+  pageContext: PageContextOf;
   sessionOf: (request: FastifyRequest) => Promise<Session | undefined>;
 }
 
@@ -47,7 +47,7 @@ export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps
     async (request, reply) => {
       const session = await fullSessionOr(request, reply);
       if (session === undefined) return reply;
-      const [ctx, list] = await Promise.all([pageContext(request.url), passkeys.list(session)]);
+      const [ctx, list] = await Promise.all([pageContext(request.url, request), passkeys.list(session)]);
       const notice = request.query.done === undefined ? undefined : notices[request.query.done];
       // Adding needs a recent re-authentication: without one the page offers that step instead of the form.
       const recent = deps.auth.isRecent(session);
@@ -58,7 +58,7 @@ export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps
   app.get<{ Params: { id: string } }>('/account/security/passkeys/:id/rename', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
     const session = await fullSessionOr(request, reply);
     if (session === undefined) return reply;
-    const [ctx, list] = await Promise.all([pageContext(request.url), passkeys.list(session)]);
+    const [ctx, list] = await Promise.all([pageContext(request.url, request), passkeys.list(session)]);
     const passkey = list.find((p) => p.id === request.params.id);
     if (passkey === undefined) return send(reply.code(404), <PasskeyGonePage ctx={ctx} />);
     return send(reply, <RenamePasskeyPage ctx={ctx} csrf={csrf.token(request)} passkey={passkey} name={passkey.name} />);
@@ -77,19 +77,19 @@ export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps
         logAuthEvent(request.log, 'auth.passkey_renamed', { userId: session.userId, clientIp: request.ip });
         return reply.redirect('/account/security/passkeys?done=renamed', 303);
       } catch (err) {
-        if (err instanceof AppError && err.code === 'AUTH_PASSKEY_NOT_FOUND') return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url)} />);
+        if (err instanceof AppError && err.code === 'AUTH_PASSKEY_NOT_FOUND') return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url, request)} />);
         errors = formErrorsOf(err, reply, (c) => (c === 'AUTH_PASSKEY_NAME_INVALID' ? 'name' : undefined));
       }
       const passkey = (await passkeys.list(session)).find((p) => p.id === request.params.id);
-      if (passkey === undefined) return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url)} />);
-      return send(reply, <RenamePasskeyPage ctx={await pageContext(request.url)} csrf={csrf.token(request)} passkey={passkey} name={name} errors={errors} />);
+      if (passkey === undefined) return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url, request)} />);
+      return send(reply, <RenamePasskeyPage ctx={await pageContext(request.url, request)} csrf={csrf.token(request)} passkey={passkey} name={name} errors={errors} />);
     },
   );
 
   app.get<{ Params: { id: string } }>('/account/security/passkeys/:id/remove', { schema: { ...hide, params: IdParams } }, async (request, reply) => {
     const session = await recentSessionOr(request, reply, `/account/security/passkeys/${request.params.id}/remove`);
     if (session === undefined) return reply;
-    const [ctx, list] = await Promise.all([pageContext(request.url), passkeys.list(session)]);
+    const [ctx, list] = await Promise.all([pageContext(request.url, request), passkeys.list(session)]);
     const passkey = list.find((p) => p.id === request.params.id);
     if (passkey === undefined) return send(reply.code(404), <PasskeyGonePage ctx={ctx} />);
     return send(reply, <RemovePasskeyPage ctx={ctx} csrf={csrf.token(request)} passkey={passkey} />);
@@ -105,7 +105,7 @@ export function registerPasskeyPages(app: FastifyInstance, deps: PasskeyPageDeps
       try {
         ({ endedCurrent } = await passkeys.remove(session, request.params.id));
       } catch (err) {
-        if (err instanceof AppError && err.code === 'AUTH_PASSKEY_NOT_FOUND') return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url)} />);
+        if (err instanceof AppError && err.code === 'AUTH_PASSKEY_NOT_FOUND') return send(reply.code(404), <PasskeyGonePage ctx={await pageContext(request.url, request)} />);
         throw err;
       }
       logAuthEvent(request.log, 'auth.passkey_removed', { userId: session.userId, clientIp: request.ip });

@@ -1,0 +1,16 @@
+import type { SettingsReader } from '../../kernel/settings.js';
+
+/** How long stock waits for a payment, and how often the order side of reconciliation runs. */
+export interface OrdersSettings {
+  /** ORDER_HOLD_MINUTES: an unpaid order's stock is released after this long (default 30). */
+  holdMinutes: number;
+  /** ORDER_RECONCILE_MINUTES: the reconciliation job's period (default 15). */
+  reconcileMinutes: number;
+}
+
+export function readOrdersSettings(read: SettingsReader): OrdersSettings {
+  return {
+    holdMinutes: read.integer('ORDER_HOLD_MINUTES', 30, { min: 1, max: 7 * 24 * 60 }),
+    reconcileMinutes: read.integer('ORDER_RECONCILE_MINUTES', 15, { min: 1, max: 24 * 60 }),
+  };
+}
