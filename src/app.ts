@@ -331,17 +331,26 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     // hosted UI, 404 for the rest), so it is registered without encapsulation.
     await app.register(fastifyPlugin(async (scope, options: CognitoAuthDeps) => registerCognitoAuth(scope, options)), {
       config, db, fieldEncryption, auth, sessionOf, cookieMaxAgeSeconds, pageContext, now,
-      // The pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
+      // The staff pool's groups are the source of truth for staff roles: written (and audited) at each sign-in.
       syncStaffRole: (userId, role, request) => staff.syncFromIdentityProvider(userId, role, requestContext(request)),
     });
   }
 
   // --- The back office: the shell and what each module contributes to it ------------------------------
+  // In cognito mode a role counts only for an account that signs in through the staff pool and not the
+  // shoppers' pool, which need not require MFA (a session does not record which pool started it). Without a
+  // staff pool no role counts at all, not even one stored before (the advisor fails production so).
+  const roleOf = async (userId: string) => {
+    if (config.auth.provider === 'local') return staff.roleOf(userId);
+    if (config.auth.cognitoStaff === undefined) return undefined;
+    const pools = await auth.directory.identityProvidersOf(userId);
+    return pools.includes('cognito-staff') && !pools.includes('cognito') ? staff.roleOf(userId) : undefined;
+  };
   const { guard: staffGuard } = await registerBackOffice(app, {
     shopName: config.shop.name, stylesheet: assets.stylesheet, csrf, emailOf: (userId) => auth.directory.emailOf(userId),
-    sessionOf, roleOf: (userId) => staff.roleOf(userId), mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
+    sessionOf, roleOf, mfaEnabled: (userId) => auth.directory.mfaEnabled(userId),
     recordDenial: async (denial) => void (await audit.recordAlone(denial)),
-    // With Cognito the user pool owns the second factor (the advisor warns to make it required there).
+    // With Cognito the staff pool owns the second factor (MFA required there).
     mfaEnforcedHere: config.auth.provider === 'local',
     contributions: [
       staffAdmin({

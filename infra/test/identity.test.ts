@@ -22,6 +22,40 @@ describe('staff sign-in through Cognito', () => {
     });
   });
 
+  it('lets staff use a user-verified passkey as their MFA through managed login, keeping TOTP and MFA required', () => {
+    const t = bastion.templates.stateful;
+    const [staff] = pools(bastion).filter(([id]) => id.startsWith('UsersStaffPool'));
+    expect(staff?.[1].Properties).toMatchObject({
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } },
+      WebAuthnUserVerification: 'required',
+      WebAuthnFactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION',
+    });
+    // The relying party is the staff pool's own sign-in host, where managed login runs the WebAuthn ceremony.
+    const rp = JSON.stringify(staff?.[1].Properties?.['WebAuthnRelyingPartyID']);
+    expect(rp).toContain('bastion-shop-example-com-staff.auth.');
+    expect(rp).toContain('.amazoncognito.com');
+    t.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      UserPoolId: { Ref: Match.stringLikeRegexp('^UsersStaffPool') },
+      Domain: 'bastion-shop-example-com-staff',
+      ManagedLoginVersion: 2,
+    });
+    t.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      UserPoolId: { Ref: Match.stringLikeRegexp('^UsersStaffPool') },
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_USER_AUTH']),
+    });
+    t.hasResourceProperties('AWS::Cognito::ManagedLoginBranding', {
+      UserPoolId: { Ref: Match.stringLikeRegexp('^UsersStaffPool') },
+      ClientId: { Ref: Match.stringLikeRegexp('^UsersStaffPoolStaffClient') },
+      UseCognitoProvidedValues: true,
+    });
+    // Shoppers keep the classic hosted UI and password sign-in: nothing of this reaches their pool.
+    const [shoppers] = pools(bastion).filter(([id]) => id.startsWith('UsersUserPool'));
+    expect(shoppers?.[1].Properties?.['WebAuthnFactorConfiguration']).toBeUndefined();
+    expect(shoppers?.[1].Properties?.['Policies']).not.toHaveProperty('SignInPolicy');
+  });
+
   it('puts every staff group in the staff pool and none in the shopper pool', () => {
     const groups = Object.values(resourcesOf(bastion.templates.stateful, 'AWS::Cognito::UserPoolGroup'));
     expect(groups.map((group) => group.Properties?.['GroupName']).sort()).toEqual([...STAFF_GROUPS].sort());

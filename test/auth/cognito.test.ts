@@ -146,10 +146,12 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
 
     // A second app on the same database, wired by hand the way app.ts will once the staff module passes
     // its role store: here a recorder, to see what the sign-in hands over.
+    // Its staff pool is the same issuer under another pool id: only the flow tells them apart.
     syncCalls = [];
     staffApp = await createTestApp({ PUBLIC_URL: staffBase }, { database: t.database, keyRing: t.keyRing });
+    const staffEnv = { COGNITO_STAFF_USER_POOL_ID: 'us-east-1_StaffPool9', COGNITO_STAFF_CLIENT_ID: clientId, COGNITO_STAFF_DOMAIN: issuer.issuer, COGNITO_STAFF_ISSUER: issuer.issuer };
     registerCognitoAuth(staffApp.app, {
-      config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: staffBase, ...env }),
+      config: loadConfig({ NODE_ENV: 'test', PUBLIC_URL: staffBase, ...env, ...staffEnv }),
       db: t.database.db,
       fieldEncryption: staffApp.fieldEncryption,
       auth: staffApp.auth,
@@ -187,28 +189,44 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
   const countRows = async (table: 'user_account' | 'user_session') =>
     Number((await h.t.database.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
-  describe('staff roles from the pool groups, as app.ts wires them', () => {
-    it('makes a member of the auditor group an auditor at sign-in, audits it, and takes the role away when the group is left', async () => {
-      const { sub } = poolUser({ groups: ['auditor'] });
-      const { jar } = await signInThroughPool(new CookieJar(), 'admin');
-      const me = await visit(jar, `${h.base}/api/v1/admin/me`);
-      expect(me.status).toBe(200);
-      const { userId, role } = (await me.json()) as { userId: string; role: string };
-      expect(role).toBe('auditor');
-      // The pool did the second factor: no local enrolment is asked for.
-      expect((await visit(jar, `${h.base}/admin`, { accept: 'text/html' })).status).toBe(200);
-      const synced = await h.t.audit.listForTarget('staff_member', userId);
-      expect(synced.map((e) => [e.action, e.actorType, e.actorRole])).toEqual([['staff.role_synced', 'system', 'identity-provider']]);
-      // Roles are the pool's: the back office refuses to invite or change them.
-      await expect(h.t.staff.inviteFromCommandLine({ email: newEmail(), role: 'owner' })).rejects.toMatchObject({ code: 'STAFF_MANAGED_BY_IDENTITY_PROVIDER' });
+  describe('without a staff pool (COGNITO_STAFF_* unset), as app.ts wires it', () => {
+    const staffRows = (userId: string) => h.t.database.db.selectFrom('staff_member').select('role').where('user_id', '=', userId).execute();
 
-      h.issuer.users.set(sub, { ...h.issuer.users.get(sub)!, groups: [] });
-      h.issuer.nextLogin = sub;
-      const again = await signInThroughPool(new CookieJar(), 'admin');
-      expect(await h.t.staff.roleOf(userId)).toBeUndefined();
-      const refused = await visit(again.jar, `${h.base}/api/v1/admin/me`);
-      expect([refused.status, await problemCode(refused)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
-      expect((await h.t.audit.listForTarget('staff_member', userId)).map((e) => e.action)).toEqual(['staff.role_synced', 'staff.role_synced']);
+    it('refuses the back-office sign-in before the pool: 403 AUTH_STAFF_POOL_REQUIRED, no attempt, nothing sent to the issuer', async () => {
+      for (const path of ['/admin/sign-in', '/admin/oauth/start', '/admin/oauth/callback?code=x&state=y']) {
+        const jar = new CookieJar();
+        const res = await visit(jar, `${h.base}${path}`);
+        expect([res.status, await problemCode(res)], path).toEqual([403, 'AUTH_STAFF_POOL_REQUIRED']);
+        expect(res.headers.get('location'), path).toBeNull();
+        expect(jar.get(h.base, 'oidc-attempt'), path).toBeUndefined();
+      }
+      const page = await visit(new CookieJar(), `${h.base}/admin/sign-in`, { accept: 'text/html' });
+      expect(page.status).toBe(403);
+      expect(await page.text()).toContain('COGNITO_STAFF_');
+    });
+
+    it('gives a shopper-pool token carrying the owner group no back-office access: 403 STAFF_ACCESS_DENIED, no role row, nothing synced', async () => {
+      const { sub } = poolUser({ groups: ['owner'] });
+      const { jar, done } = await signInThroughPool();
+      expect(done.url).toBe(`${h.base}/account`);
+      const userId = (await externalIdentities(sub))[0]!.user_id;
+      const me = await visit(jar, `${h.base}/api/v1/admin/me`);
+      expect([me.status, await problemCode(me)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
+      const page = await visit(jar, `${h.base}/admin`, { accept: 'text/html' });
+      expect(page.status).toBe(403);
+      expect(await staffRows(userId)).toEqual([]);
+      expect(await h.t.audit.listForTarget('staff_member', userId)).toEqual([]);
+    });
+
+    it('opens nothing for a role row stored before (a pool that once gave roles): every session is the shoppers\' pool\'s', async () => {
+      const { sub } = poolUser({ groups: ['owner'] });
+      const { jar } = await signInThroughPool();
+      const userId = (await externalIdentities(sub))[0]!.user_id;
+      await h.t.staff.syncFromIdentityProvider(userId, 'owner', { clientIp: '127.0.0.1', requestId: 'test' });
+      expect(await staffRows(userId)).toEqual([{ role: 'owner' }]);
+      const me = await visit(jar, `${h.base}/api/v1/admin/me`);
+      expect([me.status, await problemCode(me)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
+      expect((await visit(jar, `${h.base}/admin`, { accept: 'text/html' })).status).toBe(403);
     });
   });
 
@@ -340,13 +358,6 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       expect(await externalIdentities(sub)).toEqual([]);
     });
 
-    it('sends the admin flow to /admin after its own callback', async () => {
-      poolUser({ groups: ['support'] });
-      const jar = new CookieJar();
-      const { url } = await browse(jar, `${h.base}/admin/oauth/start`, (u) => u === `${h.base}/admin`);
-      expect(url).toBe(`${h.base}/admin`);
-      expect(jar.get(h.base, 'session')).toBeDefined();
-    });
   });
 
   describe('staff roles from cognito:groups', () => {
@@ -358,7 +369,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       expect(staffRoleFromGroups([])).toBeNull();
     });
 
-    it('hands the mapped role to syncStaffRole after each sign-in, before the session starts', async () => {
+    it('hands the mapped role to syncStaffRole after each staff-pool sign-in, before the session starts, and never after a shopper sign-in', async () => {
       const sub = 'staff-sub-1';
       h.issuer.users.set(sub, { email: newEmail('staff'), groups: ['auditor', 'catalog_manager', 'marketing'] });
       h.issuer.nextLogin = sub;
@@ -370,7 +381,12 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
 
       h.issuer.users.set(sub, { ...h.issuer.users.get(sub)!, groups: [] });
       h.issuer.nextLogin = sub;
-      await browse(jar, `${staffBase}/account/oauth/start`, (u) => u === `${staffBase}/account`);
+      // The same person at the shop's flow: refused (one pool per account), and no role is handed over.
+      const shop = await browse(new CookieJar(), `${staffBase}/account/oauth/start`, (u) => u === `${staffBase}/account`);
+      expect([shop.res?.status, await problemCode(shop.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
+      expect(syncCalls).toHaveLength(1);
+      h.issuer.nextLogin = sub;
+      await browse(jar, `${staffBase}/admin/oauth/start`, (u) => u === `${staffBase}/admin`);
       expect(syncCalls[1]).toEqual({ userId, role: null });
     });
   });
@@ -431,11 +447,6 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
       await expectRefused(await visit(jar, callback), 400, 'AUTH_OIDC_STATE_INVALID', jar, user.sub);
     });
 
-    it('refuses an account attempt delivered to the admin callback', async () => {
-      const { jar, callback, user } = await untilCallback('account');
-      const admin = callback.replace('/account/oauth/callback', '/admin/oauth/callback');
-      await expectRefused(await visit(jar, admin), 400, 'AUTH_OIDC_STATE_INVALID', jar, user.sub);
-    });
 
     it('refuses error=access_denied from the issuer: 403 AUTH_OIDC_DENIED', async () => {
       poolUser();
@@ -608,7 +619,7 @@ describe('Cognito sign-in (AUTH_PROVIDER=cognito) against a real OpenID issuer o
     });
 
     it('send the sign-in and sign-up pages to the hosted UI, or home when already signed in', async () => {
-      for (const [path, to] of [['/account/sign-in', '/account/oauth/start'], ['/account/sign-up', '/account/oauth/start'], ['/admin/sign-in', '/admin/oauth/start']]) {
+      for (const [path, to] of [['/account/sign-in', '/account/oauth/start'], ['/account/sign-up', '/account/oauth/start']]) {
         const res = await h.t.app.inject({ method: 'GET', url: path!, headers: { accept: 'text/html' } });
         expect(res.statusCode, path).toBe(303);
         expect(res.headers.location, path).toBe(to);
@@ -809,6 +820,85 @@ describe('a staff pool of its own (COGNITO_STAFF_*), where the pool requires MFA
     expect(new URL(admin.headers.get('location')!).searchParams.get('client_id')).toBe('staffclient');
     const shop = await visit(new CookieJar(), `${base}/account/oauth/start`);
     expect(new URL(shop.headers.get('location')!).searchParams.get('client_id')).toBe(clientId);
+  });
+
+  it('sends /admin/sign-in to the staff pool\'s start', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/admin/sign-in', headers: { accept: 'text/html' } });
+    expect([res.statusCode, res.headers.location]).toEqual([303, '/admin/oauth/start']);
+  });
+
+  it('makes a member of the auditor group an auditor at sign-in, audits it, and takes the role away when the group is left', async () => {
+    const sub = userAt(staffIssuer, ['auditor']);
+    const jar = new CookieJar();
+    await browse(jar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    const me = await visit(jar, `${base}/api/v1/admin/me`);
+    expect(me.status).toBe(200);
+    const { userId, role } = (await me.json()) as { userId: string; role: string };
+    expect(role).toBe('auditor');
+    // The pool did the second factor: no local enrolment is asked for.
+    expect((await visit(jar, `${base}/admin`, { accept: 'text/html' })).status).toBe(200);
+    const synced = await t.audit.listForTarget('staff_member', userId);
+    expect(synced.map((e) => [e.action, e.actorType, e.actorRole])).toEqual([['staff.role_synced', 'system', 'identity-provider']]);
+    // Roles are the pool's: the back office refuses to invite or change them.
+    await expect(t.staff.inviteFromCommandLine({ email: newEmail(), role: 'owner' })).rejects.toMatchObject({ code: 'STAFF_MANAGED_BY_IDENTITY_PROVIDER' });
+
+    staffIssuer.users.set(sub, { ...staffIssuer.users.get(sub)!, groups: [] });
+    staffIssuer.nextLogin = sub;
+    const again = new CookieJar();
+    await browse(again, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect(await t.staff.roleOf(userId)).toBeUndefined();
+    const refused = await visit(again, `${base}/api/v1/admin/me`);
+    expect([refused.status, await problemCode(refused)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
+    expect((await t.audit.listForTarget('staff_member', userId)).map((e) => e.action)).toEqual(['staff.role_synced', 'staff.role_synced']);
+  });
+
+  it('refuses a shop attempt delivered to the admin callback: 400 AUTH_OIDC_STATE_INVALID, no session, no link', async () => {
+    const sub = userAt(shoppers, ['owner']);
+    const jar = new CookieJar();
+    const { url } = await browse(jar, `${base}/account/oauth/start`, isCallback);
+    const res = await visit(jar, url.replace('/account/oauth/callback', '/admin/oauth/callback'));
+    expect([res.status, await problemCode(res)]).toEqual([400, 'AUTH_OIDC_STATE_INVALID']);
+    expect(jar.get(base, 'session')).toBeUndefined();
+    expect(await roleOfSubject(sub)).toEqual({ provider: undefined, role: undefined });
+  });
+
+  it('keeps a staff member\'s address out of the shoppers\' pool and the reverse: 409 AUTH_OIDC_OTHER_POOL, no link, no session', async () => {
+    const email = newEmail('both');
+    const staffSub = `sub-${Math.random().toString(36).slice(2)}`;
+    staffIssuer.users.set(staffSub, { email, emailVerified: true, groups: ['owner'] });
+    staffIssuer.nextLogin = staffSub;
+    const staffJar = new CookieJar();
+    await browse(staffJar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect((await visit(staffJar, `${base}/api/v1/admin/me`)).status).toBe(200);
+
+    // The same verified address at the shoppers' pool, which asks for no second factor.
+    const shopSub = userAt(shoppers, []);
+    shoppers.users.set(shopSub, { ...shoppers.users.get(shopSub)!, email });
+    const jar = new CookieJar();
+    const shop = await browse(jar, `${base}/account/oauth/start`, (u) => u === `${base}/account`);
+    expect([shop.res?.status, await problemCode(shop.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
+    expect(jar.get(base, 'session')).toBeUndefined();
+    expect(await roleOfSubject(shopSub)).toEqual({ provider: undefined, role: undefined });
+
+    // The reverse: a shopper's address invited to the staff pool is refused there too.
+    const shopper = userAt(shoppers, []);
+    await browse(new CookieJar(), `${base}/account/oauth/start`, (u) => u === `${base}/account`);
+    const invited = userAt(staffIssuer, ['owner']);
+    staffIssuer.users.set(invited, { ...staffIssuer.users.get(invited)!, email: shoppers.users.get(shopper)!.email! });
+    const admin = await browse(new CookieJar(), `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    expect([admin.res?.status, await problemCode(admin.res!)]).toEqual([409, 'AUTH_OIDC_OTHER_POOL']);
+    expect(await roleOfSubject(shopper)).toEqual({ provider: 'cognito', role: undefined });
+  });
+
+  it('gives no back-office access to an account linked to both pools (as older versions linked them), even from a staff-pool session', async () => {
+    const staffSub = userAt(staffIssuer, ['admin']);
+    const jar = new CookieJar();
+    await browse(jar, `${base}/admin/oauth/start`, (u) => u === `${base}/admin`);
+    const { userId } = (await (await visit(jar, `${base}/api/v1/admin/me`)).json()) as { userId: string };
+    expect(await roleOfSubject(staffSub)).toEqual({ provider: 'cognito-staff', role: 'admin' });
+    await t.database.db.insertInto('external_identity').values({ provider: 'cognito', subject: `shop-${staffSub}`, user_id: userId, created_at: new Date() }).execute();
+    const me = await visit(jar, `${base}/api/v1/admin/me`);
+    expect([me.status, await problemCode(me)]).toEqual([403, 'STAFF_ACCESS_DENIED']);
   });
 
   it('gives no staff role for an owner group in the shoppers\' pool, and the role for the same group in the staff pool', async () => {

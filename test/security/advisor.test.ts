@@ -53,10 +53,15 @@ describe('security advisor', () => {
     expect(advise({ ...noMail, NODE_ENV: 'development' }).status('mail')).toBe('pass');
   });
 
-  it('warns that the user pool owns staff MFA with AUTH_PROVIDER=cognito', () => {
+  it('fails a production start with AUTH_PROVIDER=cognito and no staff pool, saying to configure it; warns outside production', () => {
     const cognito = { ...production, AUTH_PROVIDER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbC123xyz', COGNITO_CLIENT_ID: 'abcdefghij1234567890abcdef', COGNITO_DOMAIN: 'https://shop.auth.eu-west-2.amazoncognito.com' };
-    const { status } = advise(cognito);
-    expect(status('staff-mfa')).toBe('warn');
+    const { report, status } = advise(cognito);
+    expect(status('staff-mfa')).toBe('fail');
+    expect(report.ok).toBe(false);
+    const finding = report.results.find((r) => r.id === 'staff-mfa')!;
+    expect(finding.fix).toMatch(/^Configure the staff pool, where MFA is required: set COGNITO_STAFF_USER_POOL_ID, COGNITO_STAFF_CLIENT_ID and COGNITO_STAFF_DOMAIN/);
+    expect(formatReport(report)).toContain('FAIL  MFA for staff: AUTH_PROVIDER=cognito without a staff pool');
+    expect(advise({ ...cognito, NODE_ENV: 'development' }).status('staff-mfa')).toBe('warn');
     const withStaffPool = { ...cognito, COGNITO_STAFF_USER_POOL_ID: 'eu-west-2_Staff12345', COGNITO_STAFF_CLIENT_ID: 'staffclient1234567890abcd', COGNITO_STAFF_DOMAIN: 'https://shop-staff.auth.eu-west-2.amazoncognito.com' };
     expect(advise(withStaffPool).status('staff-mfa')).toBe('pass');
   });

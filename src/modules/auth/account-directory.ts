@@ -1,6 +1,7 @@
 /**
  * What other modules may know about accounts, without reaching into the auth tables: the address of an
- * account, whether it has MFA, and the staff invitation's "prove or create" step. The staff module uses
+ * account, whether it has MFA, which Cognito pools it signs in through, and the staff invitation's "prove or
+ * create" step. The staff module uses
  * it; it never reads `user_account` itself.
  */
 import type { Db } from '../../db/database.js';
@@ -16,6 +17,8 @@ export interface AccountDirectory {
   /** The account id of an address, if it has one. */
   idOf(email: string): Promise<string | undefined>;
   mfaEnabled(userId: string): Promise<boolean>;
+  /** The Cognito pools the account signs in through (none: the built-in provider alone). */
+  identityProvidersOf(userId: string): Promise<repo.IdentityProviderName[]>;
   /**
    * For a link sent to `email` (a staff invitation): an existing account must prove itself with its
    * password (throttled like sign-in); otherwise a new account is made with this password. Either way the
@@ -38,6 +41,7 @@ export function createAccountDirectory(deps: {
     emailOf: async (userId) => (await accounts.findById(userId))?.email,
     idOf: async (email) => (await accounts.findByEmail(email))?.id,
     mfaEnabled: (userId) => deps.mfa.isEnabled(userId),
+    identityProvidersOf: (userId) => repo.identityProvidersOf(db, userId),
 
     async claim(email, password) {
       const key = await deps.accountKey(email);

@@ -325,6 +325,12 @@ export async function hasExternalIdentity(db: Db, userId: string): Promise<boole
   return row !== undefined;
 }
 
+/** The pools an account is linked to: none for an account of the built-in provider alone. */
+export async function identityProvidersOf(db: Db, userId: string): Promise<IdentityProviderName[]> {
+  const rows = await db.selectFrom('external_identity').select('provider').distinct().where('user_id', '=', userId).execute();
+  return rows.map((row) => row.provider);
+}
+
 export function findUserIdByExternalIdentity(db: Db, provider: IdentityProviderName, subject: string): Promise<string | undefined> {
   return db
     .selectFrom('external_identity')

@@ -3,7 +3,9 @@ import type { CheckGroup } from '../advisor.types.js';
 /**
  * Staff sign-in must require a second factor. With built-in accounts the back office enforces it (a staff
  * member without MFA enrols before anything opens; not a setting). With Cognito the user pool owns MFA and
- * the ID token does not say which factors were used, so the pool's own setting must be checked by hand.
+ * the ID token does not say which factors were used, so staff sign in at a pool of their own where MFA is
+ * required (COGNITO_STAFF_*). Without one the app refuses the back office altogether, which in production
+ * means a shop nobody can run: that fails the start rather than being found by the first staff member.
  */
 export const identityChecks: CheckGroup = ({ config }) => {
   if (config.auth.provider === 'cognito' && config.auth.cognitoStaff !== undefined) {
@@ -14,9 +16,9 @@ export const identityChecks: CheckGroup = ({ config }) => {
   }
   if (config.auth.provider === 'cognito') {
     return [{
-      id: 'staff-mfa', title: 'MFA for staff', status: 'warn',
-      detail: 'AUTH_PROVIDER=cognito: the user pool decides whether a second factor is asked for',
-      fix: 'Give staff a pool of their own with MFA required (COGNITO_STAFF_*; the AWS stack creates one), or set this pool\'s MFA to REQUIRED (docs/auth-cognito.md).',
+      id: 'staff-mfa', title: 'MFA for staff', status: config.nodeEnv === 'production' ? 'fail' : 'warn',
+      detail: 'AUTH_PROVIDER=cognito without a staff pool: the shoppers\' pool need not require MFA, so its groups give no staff role and the back office cannot be signed in to',
+      fix: 'Configure the staff pool, where MFA is required: set COGNITO_STAFF_USER_POOL_ID, COGNITO_STAFF_CLIENT_ID and COGNITO_STAFF_DOMAIN (the AWS stack creates the pool and sets them; docs/auth-cognito.md).',
     }];
   }
   return [{ id: 'staff-mfa', title: 'MFA for staff', status: 'pass', detail: 'every staff sign-in needs a second factor; staff without one must enrol first' }];

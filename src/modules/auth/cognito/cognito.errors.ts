@@ -25,6 +25,21 @@ export const oidcEmailUnverified = (): AppError =>
 export const oidcUnavailable = (): AppError =>
   new AppError('AUTH_OIDC_UNAVAILABLE', 'unavailable', 'Signing in is not available right now. Try again in a minute.');
 
+/**
+ * The verified address belongs to an account already linked to the other pool (shop or staff). An account
+ * signs in through one pool only: linked to both, a shoppers'-pool sign-in (MFA not required) would carry the
+ * staff member's role, since a session does not say which pool started it.
+ */
+export const oidcOtherPool = (): AppError =>
+  new AppError('AUTH_OIDC_OTHER_POOL', 'conflict', 'This address already signs in through the other sign-in service (shop or staff). Use another address here.');
+
 /** A local-only flow (password, sign-up, reset, MFA) asked for while the user pool signs people in. */
 export const providerIsCognito = (): AppError =>
   new AppError('AUTH_PROVIDER_COGNITO', 'not_found', 'Accounts are managed by the sign-in service: sign in, sign up, passwords and two-step verification are there.');
+
+/**
+ * The back office asked for in cognito mode without a staff pool (COGNITO_STAFF_*). The shoppers' pool need
+ * not require MFA, so a password alone could open the back office: no staff sign-in goes through it.
+ */
+export const staffPoolRequired = (): AppError =>
+  new AppError('AUTH_STAFF_POOL_REQUIRED', 'forbidden', 'The back office signs in only through a staff user pool that requires two-step verification, and none is configured (COGNITO_STAFF_*).');

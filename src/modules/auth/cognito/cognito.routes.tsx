@@ -16,7 +16,7 @@ import type { IdentityProviderName } from '../auth.repository.js';
 import type { CognitoConfig } from '../auth.settings.js';
 import type { AuthService } from '../auth.service.js';
 import { setSessionCookie, type Session } from '../sessions.js';
-import { providerIsCognito } from './cognito.errors.js';
+import { providerIsCognito, staffPoolRequired } from './cognito.errors.js';
 import { createCognitoSignIn, loginAttemptMinutes, type LoginFlow } from './cognito.service.js';
 import { createIdTokenVerifier, type IdTokenVerifier } from './id-token.js';
 import { createOidcClient } from './oidc-client.js';
@@ -31,8 +31,8 @@ export interface CognitoAuthDeps {
   cookieMaxAgeSeconds: number;
   pageContext: PageContextOf;
   /**
-   * Called after every successful sign-in through the pool, before the session starts, with the role the
-   * user's `cognito:groups` give (null: none). The staff module stores it; if it throws, no session starts.
+   * Called after every successful sign-in through the staff pool, before the session starts, with the role
+   * the user's `cognito:groups` give (null: none). The staff module stores it; if it throws, no session starts.
    */
   syncStaffRole?: (userId: string, role: StaffRole | null, request: FastifyRequest) => Promise<void>;
   now?: () => Date;
@@ -129,6 +129,8 @@ function SignedOutPage({ ctx, logoutUrl }: { ctx: PageContext; logoutUrl: string
  *   `/account` or `/admin`; every refusal is a 4xx problem that changes nothing.
  * - `GET /account/sign-in`, `/account/sign-up`, `/admin/sign-in` go to the start (or home when signed in);
  *   the local-only flows answer 404 AUTH_PROVIDER_COGNITO (`localOnlyPaths`).
+ * - Without a staff pool (COGNITO_STAFF_*), `/admin/sign-in` and the admin start and callback answer
+ *   403 AUTH_STAFF_POOL_REQUIRED: the back office never signs in through the shoppers' pool.
  * - Sign-out (`POST /account/sign-out`, `…/sign-out-everywhere`, `/admin/sign-out`) still ends the Bastion
  *   session in its own route; its 303 is then sent to `/account/oauth/signed-out` (or `/admin/…`), a page that
  *   moves on to the pool's /logout, which ends the hosted UI's session and returns to the logout URL. Straight
@@ -159,9 +161,14 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
   };
   const shoppers = poolOf(cognito, 'cognito');
   const staffPool = config.auth.cognitoStaff;
-  // With a staff pool (MFA required there), /admin signs in through it and only its groups give roles.
-  const pools: Readonly<Record<LoginFlow, ReturnType<typeof poolOf>>> = { account: shoppers, admin: staffPool ? poolOf(staffPool, 'cognito-staff') : shoppers };
-  const rolesFrom = (flow: LoginFlow): boolean => staffPool === undefined || flow === 'admin';
+  // /admin signs in through the staff pool (MFA required there), and only its groups give roles. Without
+  // one, the admin flow is refused: the shoppers' pool may not require MFA, and its groups never give a role.
+  const staff = staffPool ? poolOf(staffPool, 'cognito-staff') : undefined;
+  const pools: Readonly<Record<LoginFlow, ReturnType<typeof poolOf>>> = { account: shoppers, admin: staff ?? shoppers };
+  const signInOf = (flow: LoginFlow) => {
+    if (flow === 'admin' && staff === undefined) throw staffPoolRequired();
+    return pools[flow].signIn;
+  };
 
   const redirectUri = (flow: LoginFlow) => `${config.publicUrl}/${flow}/oauth/callback`;
   const logoutUrl = (flow: LoginFlow) => {
@@ -177,6 +184,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
     const path = pathOf(request.url);
     const page = hostedUiPages[path];
     if (page !== undefined && (request.method === 'GET' || request.method === 'HEAD')) {
+      if (page === 'admin' && staff === undefined) throw staffPoolRequired();
       const session = await sessionOf(request);
       return reply.redirect(session?.mfaVerified ? afterSignIn[page] : `/${page}/oauth/start`, 303);
     }
@@ -200,7 +208,7 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
 
   for (const flow of ['account', 'admin'] as const) {
     app.get(`/${flow}/oauth/start`, { schema: { hide: true } }, async (request, reply) => {
-      const { token, url } = await pools[flow].signIn.begin(flow, redirectUri(flow));
+      const { token, url } = await signInOf(flow).begin(flow, redirectUri(flow));
       noStore(reply).header('set-cookie', attemptCookie(request, token, loginAttemptMinutes * 60));
       return reply.redirect(url.href, 303);
     });
@@ -210,9 +218,11 @@ export function registerCognitoAuth(app: FastifyInstance, deps: CognitoAuthDeps)
       noStore(reply).header('set-cookie', attemptCookie(request, '', 0));
       const callbackUrl = new URL(redirectUri(flow));
       callbackUrl.search = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
-      const result = await pools[flow].signIn.finish(flow, readCookie(request.headers.cookie, attemptCookieName(request)), callbackUrl);
-      if (deps.syncStaffRole && rolesFrom(flow)) await deps.syncStaffRole(result.userId, result.role, request);
-      const { token } = await pools[flow].signIn.startSession(result.userId, await sessionOf(request), result.authenticatedAt);
+      const signIn = signInOf(flow);
+      const result = await signIn.finish(flow, readCookie(request.headers.cookie, attemptCookieName(request)), callbackUrl);
+      // Only the staff pool's groups give or take a role; a shopper's groups are never looked at.
+      if (deps.syncStaffRole && flow === 'admin') await deps.syncStaffRole(result.userId, result.role, request);
+      const { token } = await signIn.startSession(result.userId, await sessionOf(request), result.authenticatedAt);
       setSessionCookie(request, reply, token, deps.cookieMaxAgeSeconds);
       if (result.account !== 'existing') {
         logAuthEvent(request.log, result.account === 'created' ? 'auth.federated_account_created' : 'auth.federated_account_linked', { userId: result.userId, clientIp: request.ip });

@@ -8,8 +8,9 @@
  *   browser that started it (no login CSRF), and the verifier never leaves the server.
  * - `finish` uses the attempt up first (read-and-delete: single use, even for two concurrent callbacks),
  *   then compares `state` exactly, exchanges the code, verifies the ID token (id-token.ts) and finds or
- *   makes the account: by the pool's `sub`; else by an address the token says is verified (linked);
- *   else a new account with that verified address and no password.
+ *   makes the account: by the pool's `sub`; else by an address the token says is verified (linked, unless
+ *   the account is linked to the other pool already); else a new account with that verified address and no
+ *   password.
  * - `startSession` ends the session the request carried (no fixation) and starts one with the MFA step
  *   done: the pool ran sign-in and its own MFA.
  */
@@ -20,7 +21,7 @@ import { normaliseEmail, type Accounts } from '../accounts.js';
 import * as repo from '../auth.repository.js';
 import { reauthMinutes, type Session, type Sessions } from '../sessions.js';
 import { generateToken, hashToken, isWellFormedToken } from '../tokens.js';
-import { oidcEmailUnverified, oidcStateInvalid, oidcTokenInvalid } from './cognito.errors.js';
+import { oidcEmailUnverified, oidcOtherPool, oidcStateInvalid, oidcTokenInvalid } from './cognito.errors.js';
 import type { IdTokenVerifier } from './id-token.js';
 import type { OidcClient } from './oidc-client.js';
 import { staffRoleFromGroups } from './staff-role.js';
@@ -96,6 +97,9 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
       account = created ?? (await accounts.findByEmail(email));
       if (account === undefined) throw new Error('account neither created nor found');
     }
+    // One pool per account: a staff member's address cannot be claimed at the shoppers' pool (or the
+    // reverse) and bring the staff role to a sign-in that needed no second factor.
+    if (how === 'linked' && (await repo.identityProvidersOf(db, account.id)).some((provider) => provider !== deps.provider)) throw oidcOtherPool();
     // An account whose address was never verified was made by whoever typed the address, not necessarily
     // its owner (pre-account-takeover): the pool has now proved the mailbox, so the address is marked
     // verified and the unproven password dropped before the owner is let in.
