@@ -72,12 +72,14 @@ import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, sta
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';
+import { createPageIntegrityService, paymentPageProbes, type PageIntegrityService } from './modules/page-integrity/index.js';
 import { sitemapPlugin } from './modules/sitemap/index.js';
 import { createPricingAdmin, createPricingService, pricingAdmin, type PricingService } from './modules/pricing/index.js';
 import { createStaffService, staffAdmin, type StaffService } from './modules/staff/index.js';
 import { registerApiDocsPage } from './web/api-docs-page.js';
 import { registerAssets } from './web/assets.js';
 import { htmlErrorRenderer } from './web/html-errors.js';
+import { readScriptInventory } from './web/script-inventory.js';
 import { createPageContextFactory } from './web/page-context.js';
 
 export interface AppDeps {
@@ -136,6 +138,8 @@ export interface AppServices {
   catalogChanges: CatalogChanges;
   /** Listings and search over the index; `queueIndex(trx, productIds)` after a change; `indexer` rebuilds. */
   search: SearchService;
+  /** The payment pages' tamper check: `check()` now, and its schedule through the outbox. */
+  pageIntegrity: PageIntegrityService;
   /** Tax, shipping and discount codes: `quote()` from the catalog every time; `redeemDiscount`/`releaseDiscount` in the order's transaction. */
   pricing: PricingService;
   /** Guest and customer carts: `cartOf(request)`, `markOrdered`, `restoreFrom`, `countOf`. */
@@ -185,6 +189,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   // --- Services ---------------------------------------------------------------------------------------
   const assets = registerAssets(app);
+  // Payment pages allow exactly the scripts whose header says they belong there (CSP by hash and URL).
+  security.paymentPages.allowScripts(assets.paymentPageScripts);
   registerApiDocsPage(app, { stylesheet: assets.stylesheet });
   // What follows a catalog or stock change (index, caches, CDN), each step an outbox job written in the
   // change's transaction (src/catalog-changes.ts). The listeners run only on requests, after it exists.
@@ -222,6 +228,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
   });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
+  // The payment pages against the committed script inventory, every PAGE_INTEGRITY_CHECK_MINUTES (a
+  // recurring outbox job: one per interval across instances) and on each deploy (`npm run pages:verify`).
+  const pageIntegrity = createPageIntegrityService({
+    db, outbox, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.pageIntegrity, now,
+    publicUrl: config.publicUrl, providers: config.payments, inventory: readScriptInventory(), pages: paymentPageProbes,
+  });
+  app.addHook('onReady', async () => pageIntegrity.schedule());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
@@ -278,7 +291,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData, checkout.personalData] });
 
   const pageContext = createPageContextFactory({
-    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts,
+    shopName: config.shop.name, publicUrl: config.publicUrl, locale: config.shop.locale, stylesheet: assets.stylesheet, scripts: assets.scripts, scriptIntegrity: assets.integrity,
     listCategories: async () => (await catalog.listCategories()).filter((c) => c.parentId === null), footerLinks: contentFooterLinks,
     favicon: assets.favicon, payments: config.payments, cartCountOf: (request) => cart.countOf(request),
   });
@@ -361,7 +374,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
 
   return {
     app,
-    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, checkout, staffGuard, outbox, search, catalogChanges, pricing, cart, payments },
+    services: { catalog, products: catalogBackOffice.products, inventory, categories, collections, audit, fieldEncryption, auth, sessionOf, staff, customers, orders, checkout, staffGuard, outbox, search, catalogChanges, pricing, cart, payments, pageIntegrity },
     adapters: { keyRing, mailer, mail },
     metrics: { http: edge.metrics, business: edge.businessMetrics },
     security,

@@ -12,6 +12,7 @@ import { readCartSettings, type CartSettings } from './modules/cart/cart.setting
 import { readMediaSettings, type MediaSettings } from './modules/media/media.settings.js';
 import { readOrdersSettings, type OrdersSettings } from './modules/orders/orders.settings.js';
 import { readOutboxSettings, type OutboxSettings } from './modules/outbox/outbox.settings.js';
+import { readPageIntegritySettings, type PageIntegritySettings } from './modules/page-integrity/page-integrity.settings.js';
 import { readPricingSettings, type PricingSettings } from './modules/pricing/pricing.settings.js';
 
 export type { KeysConfig } from './adapters/keys/key-config.js';
@@ -71,6 +72,8 @@ export interface Config {
   media: MediaSettings;
   /** PAYMENTS: the payment providers in use (default the built-in test gateway); the storefront shows only their marks. */
   payments: PaymentProvider[];
+  /** The payment pages' tamper check: its schedule and where it fetches them (src/modules/page-integrity). */
+  pageIntegrity: PageIntegritySettings;
   /** Tax-inclusive prices and the estimate's country (src/modules/pricing/pricing.settings.ts). */
   pricing: PricingSettings;
   /** Quantity limits and the guest cookie's lifetime (src/modules/cart/cart.settings.ts). */
@@ -157,6 +160,7 @@ export function loadConfig(env: Env = process.env): Config {
   const media = readMediaSettings(read, { nodeEnv });
   const paymentGateways = readPaymentSettings(read, { publicUrl, nodeEnv });
   const payments = paymentGateways.providers;
+  const pageIntegrity = readPageIntegritySettings(read, { nodeEnv, publicUrl });
   const pricing = readPricingSettings(read);
   const cart = readCartSettings(read);
   const orders = readOrdersSettings(read);
@@ -168,7 +172,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs, shutdownReadinessDelayMs, bodyLimitBytes, metricsToken, seedDemo, catalogCacheTtlMs, metrics, shop, trustProxy, tls, redis, http,
     mail, outbox, auth, catalogCdn, cdn,
     storage, media,
-    payments, paymentGateways,
+    payments, paymentGateways, pageIntegrity,
     pricing, cart,
     orders,
   };

@@ -12,9 +12,10 @@ export function deploymentCounts(mirroredRateRules: number) {
     secrets: 5,
     /**
      * alarms.ts: 9 single alarms plus memory and CPU per Redis node, 2 outbox, audit chain, failed sign-ins,
-     * 5 CloudTrail metric-filter alarms; the edge stack's WAF block alarm.
+     * 5 CloudTrail metric-filter alarms, 2 payment-page alarms (CSP violations, tamper check); the edge
+     * stack's WAF block alarm.
      */
-    alarms: 23,
+    alarms: 25,
     /** web-acl.ts: operations-path block, IP reputation, core set, body size, bad inputs, SQLi, per-IP rate, plus mirrors. */
     wafRules: 7 + mirroredRateRules,
   };

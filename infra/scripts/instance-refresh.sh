@@ -3,8 +3,9 @@
 # full capacity and rolls back by itself when a release alarm fires. The preferences come from the app
 # stack's InstanceRefreshPreferences output, so this script and the release pipeline roll the same way.
 #   infra/scripts/instance-refresh.sh [--region <region>] [--stack BastionApp]
-# Exit 0: the refresh succeeded. Exit 1: it failed, was cancelled or rolled back (the fleet runs the
-# previous release again).
+# With PUBLIC_URL set (run from a checkout of the release), it then runs `npm run pages:verify` against it.
+# Exit 0: the refresh succeeded (and the payment pages match the script inventory). Exit 1: it failed, was
+# cancelled or rolled back (the fleet runs the previous release again), or the payment pages differ.
 set -euo pipefail
 region="${AWS_REGION:-}"
 stack=BastionApp
@@ -28,7 +29,12 @@ while true; do
     --instance-refresh-ids "$id" --query 'InstanceRefreshes[0].[Status,PercentageComplete]' --output text)"
   echo "$(date -u +%H:%M:%S) $status ${percent}%"
   case "$status" in
-    Successful) exit 0 ;;
+    Successful)
+      # The payment pages as shoppers now get them must match the release's script inventory (PCI DSS 11.6.1).
+      if [ -n "${PUBLIC_URL:-}" ]; then
+        PAYMENTS="${PAYMENTS:-$(output Payments)}" npm run --silent pages:verify || { echo "payment pages differ from the script inventory" >&2; exit 1; }
+      fi
+      exit 0 ;;
     Failed|Cancelled|RollbackSuccessful|RollbackFailed|Baking) [ "$status" = Baking ] || { echo "release not rolled out: $status" >&2; exit 1; } ;;
   esac
   sleep 30

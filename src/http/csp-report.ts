@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { cspReportPath } from './csp.js';
+import { isPaymentPagePath } from './payment-pages.js';
 import { jsonShapeProblem } from './request-limits.js';
 import type { SecurityMetrics } from './security-metrics.js';
 
@@ -17,6 +18,8 @@ interface Violation {
   sourceFile: string | undefined;
   line: number | undefined;
   disposition: string | undefined;
+  /** The document is a payment page (payment-pages.ts). */
+  paymentPage: boolean;
 }
 
 /**
@@ -24,7 +27,10 @@ interface Violation {
  * `application/reports+json` (the Reporting API's report-to). Each violation is logged at warn and
  * counted in `csp_violations_total{directive}`; the answer is always 204. Bodies over 8 KB are refused,
  * the `csp-report` rate-limit rule caps each client, and only origins and paths are logged: a violation's
- * URLs may carry query-string tokens.
+ * URLs may carry query-string tokens. A violation on a payment page (its document's path under /checkout
+ * or /pay/) is logged at error and counted again in `payment_page_csp_violations_total`, which raises the
+ * PaymentPageCspViolations alarm: on those pages a blocked script may be a skimmer. Anyone may post a
+ * report, so the alarm asks a person to look; it proves nothing by itself.
  */
 export function registerCspReports(app: FastifyInstance, options: { metrics: SecurityMetrics }): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -40,8 +46,15 @@ export function registerCspReports(app: FastifyInstance, options: { metrics: Sec
   }
   app.post(cspReportPath, { bodyLimit: 8192, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
     for (const v of violationsIn(request.body).slice(0, maxReportsPerBody)) {
-      options.metrics.cspViolation(knownDirectives.has(v.directive) ? v.directive : 'other');
-      request.log.warn({ csp: v }, 'CSP violation reported');
+      const { paymentPage, ...logged } = v;
+      const directive = knownDirectives.has(v.directive) ? v.directive : 'other';
+      options.metrics.cspViolation(directive);
+      if (paymentPage) {
+        options.metrics.paymentPageCspViolation(directive);
+        request.log.error({ csp: logged }, 'CSP violation reported on a payment page');
+      } else {
+        request.log.warn({ csp: logged }, 'CSP violation reported');
+      }
     }
     return reply.code(204).send();
   });
@@ -63,13 +76,15 @@ function violationsIn(body: unknown): Violation[] {
 }
 
 function violation(directive: unknown, blocked: unknown, document: unknown, source: unknown, line: unknown, disposition: unknown): Violation {
+  const documentPath = pathOnly(document);
   return {
     directive: typeof directive === 'string' ? (directive.split(' ')[0] ?? '').slice(0, 40) : 'unknown',
     blocked: originOnly(blocked),
-    documentPath: pathOnly(document),
+    documentPath,
     sourceFile: typeof source === 'string' ? pathOnly(source) : undefined,
     line: typeof line === 'number' && Number.isInteger(line) ? line : undefined,
     disposition: disposition === 'enforce' || disposition === 'report' ? disposition : undefined,
+    paymentPage: isPaymentPagePath(pathnameOf(documentPath)),
   };
 }
 
@@ -80,6 +95,15 @@ function originOnly(value: unknown): string {
     return new URL(value).origin;
   } catch {
     return value.slice(0, 40);
+  }
+}
+
+/** The path of a document URL (absolute, or a path already), for the payment-page scope. */
+function pathnameOf(documentPath: string): string {
+  try {
+    return new URL(documentPath).pathname;
+  } catch {
+    return documentPath;
   }
 }
 

@@ -41,7 +41,11 @@ export interface HttpEdgeDeps {
  */
 export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promise<HttpEdge> {
   const metrics = createMetrics();
-  const securityMetrics = createSecurityMetrics(metrics.registry);
+  const emf =
+    config.metrics.mode === 'emf'
+      ? createEmfPublisher({ namespace: config.metrics.namespace, serviceName: config.shop.name, agentEndpoint: config.metrics.agentEndpoint })
+      : undefined;
+  const securityMetrics = createSecurityMetrics(metrics.registry, emf);
   const app = Fastify({
     // HTTPS or HTTP, TRUST_PROXY, header size limit (431): docs/security-http.md.
     ...serverOptions(config, securityMetrics),
@@ -78,10 +82,6 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
   });
   await registerOpenApi(app, { title: config.shop.name, version: '0.1.0', publicUrl: config.publicUrl });
 
-  const emf =
-    config.metrics.mode === 'emf'
-      ? createEmfPublisher({ namespace: config.metrics.namespace, serviceName: config.shop.name, agentEndpoint: config.metrics.agentEndpoint })
-      : undefined;
   if (emf) app.addHook('onClose', async () => emf.stop().catch((err: unknown) => app.log.warn({ err }, 'could not flush EMF metrics')));
   registerHttpMetrics(app, metrics, emf ? (sample) => emf.recordRequest(sample) : undefined);
   const businessMetrics = createBusinessMetrics(metrics.registry, emf);

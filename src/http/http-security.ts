@@ -11,6 +11,7 @@ import { registerHostCheck } from './host-check.js';
 import { registerIpFilter } from './ip-filter.js';
 import { registerRateLimits, type RateLimiter } from './rate-limit.js';
 import { registerRequestLimits } from './request-limits.js';
+import { createPaymentPagePolicy, type PaymentPagePolicy } from './payment-pages.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import type { SecurityMetrics } from './security-metrics.js';
 
@@ -21,6 +22,8 @@ export interface HttpSecurity {
   rateLimiter: RateLimiter;
   /** The plain-HTTP redirect listener's port, once listening (HTTP_REDIRECT_PORT). */
   redirectPort: () => number | undefined;
+  /** The payment pages' CSP: app.ts gives it the scripts those pages may load once the assets are loaded. */
+  paymentPages: PaymentPagePolicy;
 }
 
 export interface HttpSecurityDeps {
@@ -79,10 +82,11 @@ export async function registerHttpSecurity(app: FastifyInstance, config: Config,
     ...(deps.sessionKeyOf ? { bindingOf: deps.sessionKeyOf } : {}),
   });
   await registerCors(app, http.corsOrigins);
-  registerSecurityHeaders(app);
+  const paymentPages = createPaymentPagePolicy({ publicUrl: config.publicUrl, providers: config.payments });
+  registerSecurityHeaders(app, { paymentPages });
 
   const redirect = config.tls?.redirectPort !== undefined
     ? registerHttpsRedirect(app, { port: config.tls.redirectPort, host: config.host, publicUrl: config.publicUrl })
     : undefined;
-  return { csrf, rateLimiter, redirectPort: () => redirect?.address() };
+  return { csrf, rateLimiter, redirectPort: () => redirect?.address(), paymentPages };
 }

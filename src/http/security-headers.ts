@@ -1,11 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { cspFor, nonPageCsp, permissionsPolicyFor, reportingEndpoints, type CspOptions } from './csp.js';
+import { cspFor, nonPageCsp, permissionsPolicyFor, reportingEndpoints } from './csp.js';
+import { isPaymentPagePath, type PaymentPagePolicy } from './payment-pages.js';
 import { isSecureRequest } from './proxy-trust.js';
+import type { PaymentProvider } from './payment-origins.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** A page's CSP needs beyond the default, e.g. `{ payments: ['stripe'] }` on the payment step. */
-    csp?: Pick<CspOptions, 'payments'>;
+    /**
+     * Not read: a page's payment origins follow its path (payment-pages.ts), never its route, so no page
+     * outside the payment scope can ask for them. Accepted so routes written against the older contract
+     * still compile.
+     */
+    csp?: { payments?: readonly PaymentProvider[] };
   }
 }
 
@@ -17,20 +23,24 @@ const sameSitePaths = /^\/(media|assets)\//;
 
 /**
  * Security headers on every response, errors and 404s included (docs/security-http.md says what each
- * defends against). A route may set its own Content-Security-Policy; otherwise pages get `cspFor()`
- * with the route's `config.csp`, and everything else the deny-all policy. HSTS is sent only over HTTPS
- * (directly or via a trusted proxy), since browsers ignore it over plain HTTP.
+ * defends against). A page in the payment scope (payment-pages.ts) always gets the payment pages' policy,
+ * whatever its route set: its scripts exactly, and the configured providers' origins. Any other route may
+ * set its own Content-Security-Policy; otherwise pages get `cspFor()`, which names no payment provider,
+ * and everything else the deny-all policy. HSTS is sent only over HTTPS (directly or via a trusted
+ * proxy), since browsers ignore it over plain HTTP.
  */
-export function registerSecurityHeaders(app: FastifyInstance): void {
+export function registerSecurityHeaders(app: FastifyInstance, options: { paymentPages: PaymentPagePolicy }): void {
   app.addHook('onSend', async (request, reply, payload) => {
     const secure = isSecureRequest(request);
     const page = String(reply.getHeader('content-type') ?? '').startsWith('text/html');
-    const routeCsp = request.routeOptions.config.csp;
-    if (!reply.hasHeader('content-security-policy')) {
-      reply.header('content-security-policy', page ? cspFor({ ...routeCsp, secure }) : nonPageCsp);
+    const paymentPage = page && isPaymentPagePath(request.url);
+    if (paymentPage) {
+      reply.header('content-security-policy', options.paymentPages.csp(secure));
+    } else if (!reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', page ? cspFor({ secure }) : nonPageCsp);
     }
     if (page) reply.header('reporting-endpoints', reportingEndpoints);
-    reply.header('permissions-policy', permissionsPolicyFor(page ? routeCsp : {}));
+    reply.header('permissions-policy', paymentPage ? options.paymentPages.permissionsPolicy() : permissionsPolicyFor());
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { faviconSvg } from './icons.js';
+import { scriptHeader, subresourceIntegrity } from './script-inventory.js';
 
 /** A static asset held in memory, compressed once, served under a content-hashed name. */
 interface Asset {
@@ -23,9 +24,55 @@ export interface Assets {
    * Hashed URLs of the client scripts. `webauthn` is @simplewebauthn/browser's own minified UMD build
    * (one file, served as it ships: no bundler step); `passkeys` (src/web/scripts/passkeys.js) uses it.
    */
-  scripts: { webauthn: string; passkeys: string; variantPicker: string; addToCart: string; stripePayment: string };
+  scripts: Record<ClientScriptKey, string>;
+  /** Subresource Integrity (`sha384-…`) of each script, by its hashed URL: the tags' `integrity` attribute. */
+  integrity: Readonly<Record<string, string>>;
+  /** The scripts whose header allows them on payment pages (`// @payment-page`, maybe for some providers only), for their CSP. */
+  paymentPageScripts: readonly { path: string; integrity: string; providers?: readonly string[] }[];
   /** Hashed URL of the SVG favicon; /favicon.ico answers with the same icon for browsers that ask there. */
   favicon: string;
+}
+
+export type ClientScriptKey = 'webauthn' | 'passkeys' | 'variantPicker' | 'addToCart' | 'stripePayment';
+
+/** A client script the app serves: its public name, where its bytes come from, and why it exists. */
+export interface ClientScriptFile {
+  key: ClientScriptKey;
+  /** The name its hashed URL starts from, e.g. `passkeys.js` → /assets/passkeys.<hash>.js */
+  name: string;
+  file: URL;
+  /** Where it comes from, for the inventory: a repository path or a package. */
+  source: string;
+  /** For files without a header comment of ours (a package's build); ours say it in their header. */
+  purpose?: string;
+}
+
+/**
+ * Every client script the app serves. Our own are plain files under src/web/scripts, each opening with a
+ * comment whose first paragraph says what it is for (and `// @payment-page` when a payment page may load
+ * it); the script inventory (`npm run scripts:inventory`) is generated from this list.
+ */
+export function clientScriptFiles(): ClientScriptFile[] {
+  // The package exports only its entry point; its single-file browser build sits beside it.
+  const webauthnBuild = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
+  const own = (key: ClientScriptKey, name: string): ClientScriptFile => ({ key, name, file: new URL(`scripts/${name}`, import.meta.url), source: `src/web/scripts/${name}` });
+  return [
+    {
+      key: 'webauthn', name: 'webauthn.js', file: pathToFileURL(webauthnBuild), source: '@simplewebauthn/browser (dist/bundle/index.umd.min.js)',
+      purpose: "The WebAuthn browser library (@simplewebauthn/browser's own minified build, served as it ships) that passkeys.js calls.",
+    },
+    own('passkeys', 'passkeys.js'),
+    own('variantPicker', 'variant-picker.js'),
+    own('addToCart', 'add-to-cart.js'),
+    own('stripePayment', 'stripe-payment.js'),
+  ];
+}
+
+/** The content-hashed public path of an asset: /assets/<name>.<first 12 hex of sha256>.<ext> */
+export function hashedAssetPath(name: string, bytes: Buffer): string {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+  const dot = name.lastIndexOf('.');
+  return `/assets/${name.slice(0, dot)}.${hash}${name.slice(dot)}`;
 }
 
 function load(name: string, contentType: string, source: URL = new URL(name, import.meta.url)): Asset {
@@ -33,10 +80,8 @@ function load(name: string, contentType: string, source: URL = new URL(name, imp
 }
 
 function fromBytes(name: string, contentType: string, identity: Buffer): Asset {
-  const hash = createHash('sha256').update(identity).digest('hex').slice(0, 12);
-  const dot = name.lastIndexOf('.');
   return {
-    path: `/assets/${name.slice(0, dot)}.${hash}${name.slice(dot)}`,
+    path: hashedAssetPath(name, identity),
     contentType,
     identity,
     gzip: gzipSync(identity, { level: 9 }),
@@ -51,15 +96,14 @@ function fromBytes(name: string, contentType: string, identity: Buffer): Asset {
 export function registerAssets(app: FastifyInstance): Assets {
   const css = load('styles.css', 'text/css; charset=utf-8');
   const js = 'text/javascript; charset=utf-8';
-  // The package exports only its entry point; its single-file browser build sits beside it.
-  const webauthnBuild = join(dirname(createRequire(import.meta.url).resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
-  const webauthn = load('webauthn.js', js, pathToFileURL(webauthnBuild));
-  const passkeys = load('passkeys.js', js, new URL('scripts/passkeys.js', import.meta.url));
-  const variantPicker = load('variant-picker.js', js, new URL('scripts/variant-picker.js', import.meta.url));
-  const addToCart = load('add-to-cart.js', js, new URL('scripts/add-to-cart.js', import.meta.url));
-  const stripePayment = load('stripe-payment.js', js, new URL('scripts/stripe-payment.js', import.meta.url));
+  const scripts = clientScriptFiles().map((file) => {
+    const asset = load(file.name, js, file.file);
+    const integrity = subresourceIntegrity(asset.identity);
+    const header = file.purpose === undefined ? scriptHeader(asset.identity.toString('utf8')) : undefined;
+    return { key: file.key, asset, integrity, paymentPage: header?.paymentPage === true, providers: header?.providers };
+  });
   const favicon = fromBytes('favicon.svg', 'image/svg+xml', Buffer.from(faviconSvg));
-  const byPath = new Map([css, webauthn, passkeys, variantPicker, addToCart, stripePayment, favicon].map((a) => [a.path, a]));
+  const byPath = new Map([css, ...scripts.map((s) => s.asset), favicon].map((a) => [a.path, a]));
 
   app.get('/assets/:name', { schema: { hide: true } }, async (request, reply) => {
     const asset = byPath.get(request.url.split('?')[0] ?? '');
@@ -71,7 +115,11 @@ export function registerAssets(app: FastifyInstance): Assets {
   app.get('/favicon.ico', { schema: { hide: true } }, async (request, reply) => sendAsset(request, reply, favicon, 'public, max-age=604800'));
   return {
     stylesheet: css.path,
-    scripts: { webauthn: webauthn.path, passkeys: passkeys.path, variantPicker: variantPicker.path, addToCart: addToCart.path, stripePayment: stripePayment.path },
+    scripts: Object.fromEntries(scripts.map((s) => [s.key, s.asset.path])) as Record<ClientScriptKey, string>,
+    integrity: Object.fromEntries(scripts.map((s) => [s.asset.path, s.integrity])),
+    paymentPageScripts: scripts
+      .filter((s) => s.paymentPage)
+      .map((s) => ({ path: s.asset.path, integrity: s.integrity, ...(s.providers ? { providers: s.providers } : {}) })),
     favicon: favicon.path,
   };
 }

@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { Icon, LogoMark } from './icons.js';
+import { ScriptTag } from './layout.js';
 import type { PageContext } from './page-context.js';
 import { ErrorSummary, type FormError } from './forms/fields.js';
 
@@ -31,7 +32,7 @@ export function CheckoutLayout(props: {
         <title>{`${title} · ${ctx.shopName}`}</title>
         {ctx.favicon ? <link rel="icon" href={ctx.favicon} type="image/svg+xml" /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
-        {props.scripts?.map((src) => <script key={src} src={src} defer />)}
+        {props.scripts?.map((src) => <ScriptTag key={src} src={src} integrity={ctx.scriptIntegrity?.[src]} />)}
       </head>
       <body class="checkout-body">
         <a class="skip-link" href="#main">

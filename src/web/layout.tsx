@@ -9,7 +9,10 @@ interface LayoutProps {
   title: string;
   description?: string;
   children: ComponentChildren;
-  /** Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). */
+  /**
+   * Our own script files (hashed /assets/ URLs), run in order after parsing; never inline (CSP). Each tag
+   * carries its Subresource Integrity from `ctx.scriptIntegrity`, so a changed file is refused by the browser.
+   */
   scripts?: readonly string[];
   /** Canonical URL, Open Graph and JSON-LD (web/seo.tsx); absent: the canonical is the current path. */
   meta?: PageMeta;
@@ -39,7 +42,7 @@ export function Layout({ ctx, title, description, children, scripts, meta }: Lay
         <SeoHead ctx={ctx} title={title} description={description} meta={meta ?? { canonicalPath: ctx.currentPath }} />
         {ctx.favicon ? <link rel="icon" href={ctx.favicon} type="image/svg+xml" /> : null}
         <link rel="stylesheet" href={ctx.stylesheet} />
-        {scripts?.map((src) => <script key={src} src={src} defer />)}
+        {scripts?.map((src) => <ScriptTag key={src} src={src} integrity={ctx.scriptIntegrity?.[src]} />)}
       </head>
       <body>
         <a class="skip-link" href="#main">
@@ -122,6 +125,11 @@ export function Layout({ ctx, title, description, children, scripts, meta }: Lay
       </body>
     </html>
   );
+}
+
+/** A deferred script tag, with `integrity` and `crossorigin` when its hash is known. */
+export function ScriptTag({ src, integrity }: { src: string; integrity?: string | undefined }) {
+  return integrity ? <script src={src} integrity={integrity} crossOrigin="anonymous" defer /> : <script src={src} defer />;
 }
 
 /** The shop's search form (GET /search?q=), in the header and on the 404 page; it never scrolls sideways at 320px. */

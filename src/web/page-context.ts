@@ -12,6 +12,8 @@ export interface PageContext {
   favicon?: string;
   /** Hashed URLs of the client scripts (src/web/assets.ts); a page lists the ones it needs in its layout. */
   scripts?: { webauthn: string; passkeys: string; variantPicker?: string; addToCart?: string };
+  /** Subresource Integrity of those scripts by URL (src/web/assets.ts): the layout writes it on each tag. */
+  scriptIntegrity?: Readonly<Record<string, string>>;
   currentPath: string;
   /** The shop's categories; the header shows the top-level ones (no `parentId`), at most seven. */
   categories: { slug: string; name: string; parentId?: string | null }[];
@@ -36,6 +38,7 @@ export interface PageContextDeps {
   stylesheet: string;
   favicon?: string;
   scripts?: { webauthn: string; passkeys: string; variantPicker?: string; addToCart?: string };
+  scriptIntegrity?: Readonly<Record<string, string>>;
   listCategories: () => Promise<{ slug: string; name: string; parentId?: string | null }[]>;
   footerLinks: readonly FooterLink[];
   payments?: readonly PaymentProvider[];
@@ -59,6 +62,7 @@ export function createPageContextFactory(deps: PageContextDeps): PageContextOf {
     stylesheet: deps.stylesheet,
     ...(deps.favicon ? { favicon: deps.favicon } : {}),
     ...(deps.scripts ? { scripts: deps.scripts } : {}),
+    ...(deps.scriptIntegrity ? { scriptIntegrity: deps.scriptIntegrity } : {}),
     currentPath: path.split('?')[0] ?? '/',
     categories: (await deps.listCategories()).map((c) => ({ slug: c.slug, name: c.name, ...(c.parentId ? { parentId: c.parentId } : {}) })),
     footerLinks: deps.footerLinks,

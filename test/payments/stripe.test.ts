@@ -69,8 +69,8 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
     const { paymentId, intent } = await start();
     const page = await t.app.inject({ url: `/pay/stripe/${paymentId}`, headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('<script src="https://js.stripe.com/v3" defer>');
-    expect(page.body).toMatch(/<script src="\/assets\/stripe-payment\.[0-9a-f]+\.js" defer>/);
+    expect(page.body).toContain('<script src="https://js.stripe.com/v3/" defer>');
+    expect(page.body).toMatch(/<script src="\/assets\/stripe-payment\.[0-9a-f]+\.js" integrity="sha384-[^"]+" crossorigin="anonymous" defer>/);
     expect(page.body).toContain(`data-client-secret="${intent.client_secret}"`);
     const csp = String(page.headers['content-security-policy']);
     expect(csp).toMatch(/script-src [^;]*https:\/\/js\.stripe\.com/);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cspFor, permissionsPolicyFor } from '../../src/http/csp.js';
+import { paymentPageCsp } from '../../src/http/payment-pages.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { counterValue } from './security-helpers.js';
+import { counterValue, stripeEnv } from './security-helpers.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example' }, { rules: 'shipped' });
-  t.app.get('/test/pay', { config: { csp: { payments: ['stripe'] } } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><p>pay</p>'));
+  t = await createTestApp({ TRUST_PROXY: '127.0.0.1', CORS_ORIGINS: 'https://partner.example', ...stripeEnv }, { rules: 'shipped' });
+  t.app.get('/checkout/test-pay', async (_request, reply) => reply.type('text/html; charset=utf-8').send('<!doctype html><p>pay</p>'));
 });
 afterAll(async () => t.close());
 
@@ -59,9 +60,9 @@ describe('security headers', () => {
   });
 
   it('adds exactly the payment provider’s origins on a payment page, and nowhere else', async () => {
-    const res = await t.app.inject({ url: '/test/pay' });
-    expect(res.headers['content-security-policy']).toBe(cspFor({ payments: ['stripe'] }));
-    expect(String(res.headers['content-security-policy'])).toContain("script-src 'self' https://js.stripe.com https://*.js.stripe.com;");
+    const res = await t.app.inject({ url: '/checkout/test-pay' });
+    expect(res.headers['content-security-policy']).toBe(paymentPageCsp({ origin: new URL(t.config.publicUrl).origin, scripts: t.security.paymentPages.scripts(), providers: ['stripe'], secure: false }));
+    expect(String(res.headers['content-security-policy'])).toMatch(/script-src [^;]*https:\/\/js\.stripe\.com;/);
     expect(String(res.headers['content-security-policy'])).not.toContain('unsafe-inline');
     expect(res.headers['permissions-policy']).toBe(permissionsPolicyFor({ payments: ['stripe'] }));
     expect(String(res.headers['permissions-policy'])).toContain('payment=(self "https://js.stripe.com")');
@@ -71,8 +72,9 @@ describe('security headers', () => {
 
   it('builds payment policies from the one origins list', () => {
     const both = cspFor({ payments: ['stripe', 'paypal'], secure: true });
-    expect(both).toContain('frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com https://*.paypal.com https://*.paypalobjects.com;');
-    expect(both).toContain("connect-src 'self' https://api.stripe.com https://*.paypal.com https://*.paypalobjects.com;");
+    expect(both).toContain('frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com;');
+    expect(both).toContain("connect-src 'self' https://api.stripe.com;");
+    expect(both).toContain("form-action 'self' https://www.paypal.com https://www.sandbox.paypal.com;");
     expect(cspFor({ payments: ['test'] })).toBe(cspFor());
   });
 });

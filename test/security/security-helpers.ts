@@ -20,3 +20,11 @@ export async function writeRules(rules: RateLimitRule[], exempt: string[] = ['/h
   await writeFile(file, JSON.stringify({ rules, exempt }));
   return file;
 }
+
+/** PAYMENTS=stripe with keys of the right shape: enough to build the app; no test here calls Stripe. */
+export const stripeEnv = {
+  PAYMENTS: 'stripe',
+  STRIPE_SECRET_KEY: 'sk_test_pagechecks0000',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_pagechecks0000',
+  STRIPE_WEBHOOK_SECRET: 'whsec_pagechecks0000',
+} as const;

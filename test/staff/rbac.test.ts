@@ -446,5 +446,5 @@ describe('role-based access to every back-office route and page', () => {
       }
     }
     // About a hundred routes for nine callers, each GET twice: minutes on a busy machine, not seconds.
-  }, 300_000);
+  }, 900_000);
 });

@@ -140,5 +140,16 @@ export class Alarms extends Construct {
       description: 'More than 5 payment failures in 5 minutes (EMF metric Bastion/PaymentFailures)',
       threshold: 5, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
     });
+    // PCI DSS v4.0.1 11.6.1: a change to the payment pages' scripts or headers must reach a person.
+    add('PaymentPageCspViolations', m.paymentPageCspViolations, {
+      description:
+        'A browser reported a Content-Security-Policy violation on a payment page (/checkout, /pay/) in the last 5 minutes: a blocked script there may be a skimmer, or a release that changed a script without its inventory (docs/security.md, payment pages)',
+      threshold: 0, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
+    });
+    add('PaymentPageTamper', m.paymentPageTamper, {
+      description:
+        'The scheduled tamper check found a payment page whose security headers or scripts differ from the script inventory (see the audit trail, action payment_pages.tamper_detected)',
+      threshold: 0, evaluationPeriods: 1, comparisonOperator: above, treatMissingData: notBreaching,
+    });
   }
 }

@@ -18,6 +18,10 @@ export const APP_METRIC_NAMES = {
   outboxDeadJobs: 'OutboxDeadJobs',
   /** 1 when the daily `audit:verify` run on an instance failed, 0 when the chain held (user-data.ts). */
   auditChainBroken: AUDIT_CHECK_METRIC,
+  /** CSP violations browsers reported from payment pages (/checkout, /pay/): src/http/csp-report.ts. */
+  paymentPageCspViolations: 'PaymentPageCspViolations',
+  /** Differences the scheduled tamper check found between the served payment pages and the script inventory. */
+  paymentPageTamper: 'PaymentPageTamper',
 } as const;
 
 export interface MonitoredResources {
@@ -99,6 +103,8 @@ export function appMetrics(r: MonitoredResources) {
     ],
     ordersPlaced: app(APP_METRIC_NAMES.ordersPlaced, 'Sum'),
     paymentFailures: app(APP_METRIC_NAMES.paymentFailures, 'Sum'),
+    paymentPageCspViolations: app(APP_METRIC_NAMES.paymentPageCspViolations, 'Sum'),
+    paymentPageTamper: app(APP_METRIC_NAMES.paymentPageTamper, 'Sum'),
     checkoutLatencyP99: app(APP_METRIC_NAMES.checkoutLatency, 'p99'),
     outboxOldestReadyAge: new cloudwatch.Metric({
       namespace: APP_METRICS_NAMESPACE, metricName: APP_METRIC_NAMES.outboxOldestReadyAge, statistic: 'Maximum', period: Duration.minutes(1),

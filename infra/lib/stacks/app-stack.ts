@@ -253,6 +253,8 @@ export class AppStack extends Stack {
     new CfnOutput(this, 'ArtifactBucketName', { value: artifacts.bucketName });
     new CfnOutput(this, 'ReleaseObjectKey', { value: releaseObjectKey(config.releaseVersion) });
     new CfnOutput(this, 'AutoScalingGroupName', { value: this.fleet.group.autoScalingGroupName });
+    // The release's `npm run pages:verify` expects the scripts of exactly these providers on payment pages.
+    new CfnOutput(this, 'Payments', { value: config.payments });
     // Read by the release pipeline and scripts/instance-refresh.sh: one definition of how a release rolls.
     new CfnOutput(this, 'InstanceRefreshPreferences', {
       value: JSON.stringify(instanceRefreshPreferences(Object.values(RELEASE_ALARM_NAMES), INSTANCE_WARMUP_SECONDS)),

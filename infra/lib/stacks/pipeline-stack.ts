@@ -39,7 +39,8 @@ export const RELEASE_PROJECT_NAME = 'bastion-release';
  * A deploy, per environment: the one-time account set-up (AWS Config's service-linked role, Inspector EC2
  * scanning); `cdk deploy` of the recovery and stateful stacks; upload of the release tarball; the database
  * operations project's `migrate` (owner role, once); `cdk deploy` of the edge and app stacks (a new launch
- * template version); and the `refresh` that rolls instances onto it and rolls back on the release alarms.
+ * template version); the `refresh` that rolls instances onto it and rolls back on the release alarms; and
+ * `npm run pages:verify`, which fails the deploy when the payment pages differ from the script inventory.
  *
  * Roles are written here action by action (the CodeBuild project gets its role without policy updates),
  * and build logs go to the artifact bucket, so the pipeline adds a single wildcard: the artifact objects.
@@ -253,6 +254,8 @@ case "$STEP" in
     run_ops refresh "$version" \
       "ASG_NAME=$(node -p 'require("/tmp/outputs.json").BastionApp.AutoScalingGroupName')" \
       "REFRESH_PREFERENCES=$(node -p 'require("/tmp/outputs.json").BastionApp.InstanceRefreshPreferences')"
+    # PCI DSS 11.6.1: the payment pages as shoppers now get them must match the release's script inventory.
+    PUBLIC_URL="https://$STAGE_DOMAIN" PAYMENTS="$(node -p 'require("/tmp/outputs.json").BastionApp.Payments')" npm run pages:verify
     ;;
   *) echo "STEP must be build or deploy (got $STEP)" >&2; exit 2 ;;
 esac`;

@@ -14,7 +14,7 @@ import {
 import type { StripeSettings } from './payment-settings.js';
 
 /** Stripe.js and the Payment Element need these on the payment page (src/http/payment-origins.ts lists them). */
-export const stripeJsUrl = 'https://js.stripe.com/v3';
+export const stripeJsUrl = 'https://js.stripe.com/v3/';
 
 /** Stripe's PaymentIntent status in Bastion's words (automatic capture: `succeeded` means captured). */
 function statusOf(intent: Stripe.PaymentIntent): GatewayStatus {

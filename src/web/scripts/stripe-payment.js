@@ -1,8 +1,9 @@
 // Mounts Stripe's Payment Element on /pay/stripe/:paymentId and confirms the PaymentIntent. Stripe.js
-// (https://js.stripe.com/v3, loaded before this file) handles card entry and 3-D Secure in its own
+// (https://js.stripe.com/v3/, loaded before this file) handles card entry and 3-D Secure in its own
 // frames; the card never touches this page. Settings come from the form's data attributes (no inline
 // script under the CSP). After confirmation Stripe sends the shopper to the return URL, where the shop
 // asks Stripe itself for the outcome.
+// @payment-page (stripe) the Stripe payment step runs it (script inventory, docs/security.md)
 /* global document, window */
 (function () {
   'use strict';
