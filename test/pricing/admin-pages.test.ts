@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalObjectStore } from '../../src/adapters/storage/local.js';
-import { parseAmount, parsePercent } from '../../src/modules/pricing/pricing.admin.js';
+import { parseAmount, parsePercent } from '../../src/modules/pricing/pricing.admin.forms.js';
 import { seedDemoPricing } from '../../src/modules/pricing/index.js';
 import { prepareDatabase } from '../../src/runtime.js';
 import { FormBrowser } from '../support/form-browser.js';

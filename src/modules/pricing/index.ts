@@ -24,4 +24,5 @@ export { DiscountUnavailableError } from './pricing.errors.js';
 export { readPricingSettings, type PricingSettings } from './pricing.settings.js';
 export { allocate, discountAmount, mulDivRound, taxOf } from './pricing.calculate.js';
 export { seedDemoPricing } from './pricing.demo.js';
-export { createPricingAdmin, pricingAdmin, type PricingAdmin } from './pricing.admin.js';
+export { createPricingAdmin, pricingAdmin } from './pricing.admin.js';
+export type { PricingAdmin } from './pricing.admin.forms.js';

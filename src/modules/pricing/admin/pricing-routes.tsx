@@ -13,7 +13,7 @@ import {
   type FormValues,
   type Parsed,
   type PricingAdmin,
-} from '../pricing.admin.js';
+} from '../pricing.admin.forms.js';
 import { DiscountFormPage, DiscountListPage, ShippingFormPage, ShippingListPage, TaxRateFormPage, TaxRatesPage } from './pricing-pages.js';
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
