@@ -94,6 +94,23 @@ describe('checkout API', () => {
     expect(await writes()).toEqual(before);
   });
 
+  it('refuses the key from another shopper’s cart even with the same e-mail (422), handing out neither order nor payment page', async () => {
+    const s = await shopperWith(1);
+    const k = key();
+    const first = await s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(first.status).toBe(201);
+    const other = await shopperWith(3);
+    const before = await writes();
+    const res = await other.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(res.status).toBe(422);
+    expect(res.json.code).toBe('CHECKOUT_IDEMPOTENCY_KEY_REUSED');
+    const firstOrder = first.json.order as { number: string };
+    const payUrl = (first.json.payment as { action: { url?: string } }).action.url ?? '';
+    expect(JSON.stringify(res.json)).not.toContain(firstOrder.number);
+    if (payUrl !== '') expect(JSON.stringify(res.json)).not.toContain(new URL(payUrl, 'http://x').pathname);
+    expect(await writes()).toEqual(before);
+  });
+
   it('refuses a missing or malformed Idempotency-Key (400), storing nothing', async () => {
     const s = await shopperWith(1);
     const before = await writes();

@@ -407,8 +407,10 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       const discountCode = tidyCode(input.discountCode);
       const existing = await repo.findByAttemptKey(db, key);
       if (existing !== undefined && existing.order_id !== null) {
-        // A repeat: the first use of the key decides. The same key for another shopper's checkout is refused.
+        // A repeat: the first use of the key decides. The same key from another shopper's cart, or for
+        // another address, is refused: a key names one checkout, never whoever presents it.
         const state = await stateOf(existing);
+        if (cart !== undefined && cart.id !== existing.cart_id) throw idempotencyKeyReused();
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
       } else {
         const c = purchasable(cart);
