@@ -183,7 +183,7 @@ const placeOrderGoal = { perSec: 300, p99Ms: 250 };
 async function runOrders(env: Record<string, string>, url: string, baseline: BaselineReady, baselineRate: number): Promise<{ rows: OrderRow[]; books: BookCheck[] }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const appEnv = { ...env, PORT: String(port), PUBLIC_URL: base, PAYMENTS: 'test' };
+  const appEnv = { ...env, PORT: String(port), PUBLIC_URL: base, PAYMENTS: 'test', PAYMENTS_TEST_IN_PRODUCTION: 'allow' };
   const app = forkTs('bench/server.ts', [], appEnv);
   await ready<{ port: number }>(app, 'bench server');
   try {
@@ -235,6 +235,9 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
     CSRF_SECRET: randomBytes(32).toString('base64url'),
     RATE_LIMITS: 'off',
     SEED_DEMO: 'never',
+    // A production build with no real gateway: the test gateway, which production takes only when asked.
+    PAYMENTS: 'test',
+    PAYMENTS_TEST_IN_PRODUCTION: 'allow',
   };
   delete env.WEB_CONCURRENCY;
   const baselineEnv: Record<string, string> = { ...(process.env as Record<string, string>) };

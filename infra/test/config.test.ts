@@ -53,8 +53,15 @@ describe('configuration from CDK context', () => {
     [{ 'bastion:maxCapacity': '400' }, /cannot serve/],
     [{ 'bastion:securityServices': 'maybe' }, /securityServices/],
     [{ 'bastion:pipelineAccount': '12' }, /pipelineAccount/],
+    [{ 'bastion:payments': 'test' }, /test is refused in production/],
+    [{ 'bastion:payments': 'stripe,test' }, /test is refused in production/],
   ])('rejects %o', (overrides, message) => {
     expect(() => read(overrides)).toThrow(ConfigError);
     expect(() => read(overrides)).toThrow(message);
+  });
+
+  it('takes stripe, paypal or both for payments, stripe when unset', () => {
+    expect(read().payments).toBe('stripe');
+    expect(read({ 'bastion:payments': 'stripe,paypal' }).payments).toBe('stripe,paypal');
   });
 });

@@ -757,7 +757,7 @@ describe('Cognito configuration', () => {
   });
 
   it('refuses a plain-http issuer or domain in production, and allows them in test and development', () => {
-    const prod = problems({ ...cognitoEnv, NODE_ENV: 'production', COGNITO_ISSUER: 'http://127.0.0.1:9000', COGNITO_DOMAIN: 'http://127.0.0.1:9000' });
+    const prod = problems({ ...cognitoEnv, NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', COGNITO_ISSUER: 'http://127.0.0.1:9000', COGNITO_DOMAIN: 'http://127.0.0.1:9000' });
     expect(prod.some((p) => p.startsWith('COGNITO_ISSUER: must use https://'))).toBe(true);
     expect(prod.some((p) => p.startsWith('COGNITO_DOMAIN: must use https://'))).toBe(true);
     for (const nodeEnv of ['test', 'development']) {

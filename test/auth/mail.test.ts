@@ -143,7 +143,7 @@ describe('dev mailer and mailbox page', () => {
   });
 
   it('does not exist when NODE_ENV=production', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
+    const prod = await createTestApp({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
     try {
       const res = await prod.app.inject({ url: '/dev/mailbox' });
       expect(res.statusCode).toBe(404);

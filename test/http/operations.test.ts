@@ -85,7 +85,7 @@ describe('health and metrics', () => {
 describe('metrics access outside development', () => {
   it('needs the bearer token in production', async () => {
     const token = 'a-long-enough-metrics-token-1234';
-    const prod = await createTestApp({ NODE_ENV: 'production', METRICS_TOKEN: token, CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
+    const prod = await createTestApp({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', METRICS_TOKEN: token, CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
     try {
       for (const headers of [{}, { authorization: 'Bearer wrong-token-wrong-token-12' }, { authorization: token }, { authorization: `Basic ${token}` }]) {
         const refused = await prod.app.inject({ url: '/metrics', headers });
@@ -102,7 +102,7 @@ describe('metrics access outside development', () => {
   });
 
   it('hides internal error messages in production', async () => {
-    const prod = await createTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
+    const prod = await createTestApp({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database });
     prod.app.get('/boom', async () => {
       throw new Error('connection string postgres://user:pw@db leaked');
     });

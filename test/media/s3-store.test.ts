@@ -122,7 +122,7 @@ describe('storage and media settings', () => {
   it('names every missing or wrong S3 setting at once', () => {
     let error: unknown;
     try {
-      loadConfig({ NODE_ENV: 'production', STORAGE: 's3', S3_ENDPOINT: 'http://minio.internal:9000', S3_PUBLIC_PREFIX: 'public/', CDN_URL: 'http://cdn.example' });
+      loadConfig({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', STORAGE: 's3', S3_ENDPOINT: 'http://minio.internal:9000', S3_PUBLIC_PREFIX: 'public/', CDN_URL: 'http://cdn.example' });
     } catch (err) {
       error = err;
     }

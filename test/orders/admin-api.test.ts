@@ -100,4 +100,46 @@ describe('the staff orders API', () => {
     const resend = await api('POST', `/api/v1/admin/orders/${order.id}/mails`, { mail: 'shipping' });
     expect(resend.statusCode).toBe(202);
   });
+
+  it('refuses a support agent (orders.fulfil, no orders.refund) cancelling a paid order, over the API and the page: 403 ORDER_CANCEL_REFUND_DENIED, nothing refunded', async () => {
+    const support = await createSignedInStaff(t, 'support');
+    const order = await placed();
+    await h.pay(order.id);
+    const before = await h.orders.detail(order.id);
+    const auditBefore = await t.audit.listForTarget('order', order.id);
+    const refundCallsBefore = h.payments.refundCalls.length;
+
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${order.id}/cancel`, headers: { cookie: support.cookie }, payload: { reason: 'support cancels' } });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.headers['content-type']).toContain('application/problem+json');
+    expect(res.json()).toMatchObject({ code: 'ORDER_CANCEL_REFUND_DENIED' });
+
+    // The page form, as a browser sends it: the session, the form token and its cookie.
+    const adminPage = await t.app.inject({ url: '/admin', headers: { accept: 'text/html', cookie: support.cookie } });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(adminPage.body)?.[1];
+    expect(csrf).toBeDefined();
+    const setCookies = ([] as string[]).concat(adminPage.headers['set-cookie'] ?? []).map((c) => c.split(';')[0]!);
+    const cookie = [support.cookie, ...setCookies].join('; ');
+    const page = await t.app.inject({
+      method: 'POST',
+      url: `/admin/orders/${order.number}/cancel`,
+      headers: { accept: 'text/html', cookie, 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': csrf! },
+      payload: new URLSearchParams({ _csrf: csrf!, reason: 'support cancels', confirm: 'yes' }).toString(),
+    });
+    expect(page.statusCode).toBe(403);
+    expect(page.body).toContain('Your role does not allow refunds');
+
+    const after = await h.orders.detail(order.id);
+    expect([after.status, after.totals.refunded.amount, after.events.length]).toEqual(['paid', 0, before.events.length]);
+    expect(await t.audit.listForTarget('order', order.id)).toEqual(auditBefore);
+    expect(h.payments.refundCalls).toHaveLength(refundCallsBefore);
+  });
+
+  it('still lets a support agent cancel an unpaid order (orders.fulfil is enough when no money was taken)', async () => {
+    const support = await createSignedInStaff(t, 'support');
+    const order = await placed();
+    const res = await t.app.inject({ method: 'POST', url: `/api/v1/admin/orders/${order.id}/cancel`, headers: { cookie: support.cookie }, payload: { reason: 'Customer asked' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'cancelled' });
+  });
 });

@@ -17,7 +17,7 @@ function advise(env: Record<string, string>, keys: KeyInfo[] = []) {
 }
 
 const production = {
-  NODE_ENV: 'production',
+  NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow',
   PUBLIC_URL: 'https://shop.example.com',
   TRUST_PROXY: '10.0.0.0/16',
   CSRF_SECRET: strong(),

@@ -61,10 +61,10 @@ describe('in production', () => {
   it('answers loopback names only through ALLOWED_HOSTS, health checks always, and /metrics only with the token', async () => {
     const token = 'a-long-enough-metrics-token-5678';
     const prod = await createTestApp(
-      { NODE_ENV: 'production', PUBLIC_URL: 'https://shop.example', CSRF_SECRET: 'x'.repeat(40), ALLOWED_HOSTS: 'internal.shop.example', METRICS_TOKEN: token },
+      { NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', PUBLIC_URL: 'https://shop.example', CSRF_SECRET: 'x'.repeat(40), ALLOWED_HOSTS: 'internal.shop.example', METRICS_TOKEN: token },
       { database: t.database, keyRing: t.keyRing },
     );
-    const noToken = await createTestApp({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
+    const noToken = await createTestApp({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(40) }, { database: t.database, keyRing: t.keyRing });
     try {
       expect(problemOf(await prod.app.inject({ url: '/', headers: { host: 'localhost' } }))).toEqual([400, 'HOST_NOT_ALLOWED']);
       expect((await prod.app.inject({ url: '/', headers: { host: 'internal.shop.example' } })).statusCode).toBe(200);

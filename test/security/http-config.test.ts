@@ -70,8 +70,8 @@ describe('HTTP security configuration', () => {
   });
 
   it('requires CSRF_SECRET in production so every instance signs the same tokens', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }).some((p) => p.startsWith('CSRF_SECRET: required'))).toBe(true);
-    expect(problemsOf({ NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(32) })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow' }).some((p) => p.startsWith('CSRF_SECRET: required'))).toBe(true);
+    expect(problemsOf({ NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(32) })).toEqual([]);
   });
 
   it('refuses a malformed rules file, naming the rule and field', async () => {

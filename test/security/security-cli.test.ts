@@ -65,14 +65,14 @@ describe.skipIf(testPostgresUrl() === undefined)('security CLIs', () => {
   });
 
   it('advisor exits non-zero on a failing production configuration', async () => {
-    const result = await cli('advisor', [], { ...env, NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40), LOG_LEVEL: 'trace' });
+    const result = await cli('advisor', [], { ...env, NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(40), LOG_LEVEL: 'trace' });
     expect(result.out).toMatch(/FAIL {2}Debug settings in production/);
     expect(result.code).toBe(1);
   });
 
   it('advisor fails a production start in cognito mode without a staff pool, naming the settings to add', async () => {
     const result = await cli('advisor', [], {
-      ...env, NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40),
+      ...env, NODE_ENV: 'production', PAYMENTS_TEST_IN_PRODUCTION: 'allow', CSRF_SECRET: 'x'.repeat(40),
       AUTH_PROVIDER: 'cognito', COGNITO_USER_POOL_ID: 'eu-west-2_AbC123xyz', COGNITO_CLIENT_ID: 'abcdefghij1234567890abcdef', COGNITO_DOMAIN: 'https://shop.auth.eu-west-2.amazoncognito.com',
     });
     expect(result.out).toMatch(/FAIL {2}MFA for staff: AUTH_PROVIDER=cognito without a staff pool/);

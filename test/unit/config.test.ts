@@ -12,6 +12,23 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('configuration', () => {
+  it('refuses the test gateway in production: PAYMENTS required, test refused, unless PAYMENTS_TEST_IN_PRODUCTION=allow', () => {
+    const prod = { NODE_ENV: 'production', CSRF_SECRET: 'x'.repeat(40) };
+    expect(problemsOf(prod)).toEqual(['PAYMENTS: required in production (stripe, paypal or both); the test gateway is not a default there']);
+    for (const payments of ['test', 'paypal,test']) {
+      const problems = problemsOf({ ...prod, PAYMENTS: payments, PAYPAL_CLIENT_ID: 'id', PAYPAL_CLIENT_SECRET: 'secret', PAYPAL_WEBHOOK_ID: 'wh' });
+      expect(problems, payments).toHaveLength(1);
+      expect(problems[0]).toMatch(/^PAYMENTS: "test" is refused in production/);
+    }
+    expect(problemsOf({ ...prod, PAYMENTS: 'test', PAYMENTS_TEST_IN_PRODUCTION: 'yes' })).toEqual([
+      'PAYMENTS_TEST_IN_PRODUCTION: only "allow" is accepted (got "yes")',
+      expect.stringMatching(/^PAYMENTS: "test" is refused in production/),
+    ]);
+    expect(loadConfig({ ...prod, PAYMENTS: 'test', PAYMENTS_TEST_IN_PRODUCTION: 'allow' }).payments).toEqual(['test']);
+    // Outside production the test gateway stays the default.
+    expect(loadConfig({}).payments).toEqual(['test']);
+  });
+
   it('runs on the embedded default with no variables at all', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);

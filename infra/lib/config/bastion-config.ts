@@ -148,8 +148,9 @@ export function readConfig(read: ContextReader): BastionConfig {
   }
 
   const payments = optionalString(read, 'payments');
-  if (payments !== undefined && !/^(stripe|paypal|test)(,(stripe|paypal|test))*$/.test(payments)) {
-    throw new ConfigError(`${PREFIX}payments must list stripe, paypal or test, comma-separated (got "${payments}")`);
+  // The deployed shop is production: the test gateway (orders paid by a public card number) is never offered.
+  if (payments !== undefined && !/^(stripe|paypal)(,(stripe|paypal))*$/.test(payments)) {
+    throw new ConfigError(`${PREFIX}payments must list stripe or paypal, comma-separated; test is refused in production (got "${payments}")`);
   }
 
   const dbInstanceClass = optionalString(read, 'dbInstanceClass') ?? preset.dbInstanceClass;

@@ -7,7 +7,8 @@ export type PaymentProvider = (typeof paymentProviders)[number];
 
 /**
  * PAYMENTS: the providers this shop takes payment with, comma-separated (`stripe,paypal`), in the order
- * a shopper is offered them. Unset: the built-in test gateway only. The storefront shows payment marks
+ * a shopper is offered them. Unset: the built-in test gateway only, except in production, where PAYMENTS is
+ * required and `test` refused unless PAYMENTS_TEST_IN_PRODUCTION=allow (see readPaymentSettings). The storefront shows payment marks
  * for these and nothing else, so it never advertises a method the shop cannot take.
  */
 export function readPaymentProviders(read: SettingsReader): PaymentProvider[] {
@@ -70,6 +71,17 @@ const stripeKey = (prefix: string) => new RegExp(`^${prefix}_(test|live)_[A-Za-z
  */
 export function readPaymentSettings(read: SettingsReader, context: { publicUrl: string; nodeEnv: string }): PaymentSettings {
   const providers = readPaymentProviders(read);
+  if (context.nodeEnv === 'production') {
+    // The test gateway marks an order paid for a public card number, so a production shop that fell back
+    // to it (PAYMENTS unset) or listed it would ship goods for free. Only an explicit opt-in (a load test
+    // against a production build) may run it there.
+    const optIn = read.optionalString('PAYMENTS_TEST_IN_PRODUCTION');
+    if (optIn !== undefined && optIn !== 'allow') read.problem(`PAYMENTS_TEST_IN_PRODUCTION: only "allow" is accepted (got "${optIn}")`);
+    if (optIn !== 'allow') {
+      if (read.optionalString('PAYMENTS') === undefined) read.problem('PAYMENTS: required in production (stripe, paypal or both); the test gateway is not a default there');
+      else if (providers.includes('test')) read.problem('PAYMENTS: "test" is refused in production, since it marks orders paid for a public card number (set PAYMENTS_TEST_IN_PRODUCTION=allow only for a load test)');
+    }
+  }
   const required = (name: string, provider: string): string => {
     const value = read.optionalString(name);
     if (value === undefined) read.problem(`${name}: required when PAYMENTS includes ${provider}`);

@@ -17,7 +17,8 @@ export const staffAction = (principal: StaffPrincipal, request: FastifyRequest):
 
 /**
  * The staff API under /api/v1/admin/orders: reading needs `orders.read`; fulfilling, delivering,
- * cancelling and resending a mail `orders.fulfil`; refunding `orders.refund`. Each change is audited by
+ * cancelling and resending a mail `orders.fulfil`; refunding, and cancelling a paid order (a full
+ * refund), `orders.refund` as well. Each change is audited by
  * the service in its transaction. Thin: schema, guard, one service call.
  */
 export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, deps: { orders: OrdersService }): void {
@@ -77,7 +78,8 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     {
       schema: {
         tags,
-        summary: 'Cancels an unpaid order, or a paid one with nothing shipped (refunded in full first); stock and discount go back',
+        summary:
+          'Cancels an unpaid order, or a paid one with nothing shipped (refunded in full first, so it also needs orders.refund); stock and discount go back',
         params: S.IdParams,
         body: S.CancelBody,
         response: { 200: S.Detail },

@@ -53,6 +53,15 @@ export const refundTooLarge = (remaining: number, currency: string): AppError =>
 export const cancelAfterShipping = (): AppError =>
   new AppError('ORDER_CANCEL_AFTER_SHIPPING', 'conflict', 'Part of this order has shipped, so it cannot be cancelled. Refund it instead.');
 
+/** Cancelling a paid order refunds it in full, so it needs the refund permission as well as `orders.fulfil`. */
+export const cancelNeedsRefund = (): AppError =>
+  new AppError(
+    'ORDER_CANCEL_REFUND_DENIED',
+    'forbidden',
+    'This order has been paid, so cancelling it refunds the customer. Your role does not allow refunds: ask someone who may refund.',
+    { permission: 'orders.refund' },
+  );
+
 export const paymentsUnavailable = (): AppError => new AppError('ORDER_PAYMENTS_UNAVAILABLE', 'unavailable', 'Payments cannot be reached just now. Try again shortly.');
 
 export const mailNotApplicable = (mail: string): AppError =>

@@ -6,6 +6,7 @@ import type { PostalAddressFields } from '../../kernel/address.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { Money } from '../../kernel/money.js';
+import { can, isStaffRole } from '../../kernel/permissions.js';
 import type { Actor } from '../../kernel/request-context.js';
 import type { AuditService } from '../audit/index.js';
 import type { MailBrand } from '../auth/index.js';
@@ -14,6 +15,7 @@ import { OutOfStockError, type InventoryService } from '../inventory/index.js';
 import type { JobContext, MailQueue, OutboxService } from '../outbox/index.js';
 import {
   cancelAfterShipping,
+  cancelNeedsRefund,
   cartEmpty,
   fulfilTooMany,
   idempotencyKeyReused,
@@ -108,7 +110,9 @@ export interface OrdersService {
   markDelivered(orderId: string, by: StaffAction): Promise<OrderDetail>;
   /**
    * orders.fulfil: cancels an unpaid order (payment cancelled, stock and discount released), or a paid one
-   * with nothing shipped (refunded in full through payments, then cancelled and restocked).
+   * with nothing shipped (refunded in full through payments, then cancelled and restocked). A paid order
+   * also needs `orders.refund` of the acting staff member (ORDER_CANCEL_REFUND_DENIED otherwise), since
+   * its cancellation is a full refund.
    */
   cancel(orderId: string, reason: string, by: StaffAction): Promise<OrderDetail>;
   /** orders.refund: a full or partial refund through payments; never more than was paid. */
@@ -656,6 +660,8 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     return detailOf(orderId);
   };
 
+  const mayRefund = (by: StaffAction): boolean => by.actor.type === 'staff' && isStaffRole(by.actor.role) && can(by.actor.role, 'orders.refund');
+
   const cancel = async (orderId: string, reasonText: string, by: StaffAction): Promise<OrderDetail> => {
     const reason = tidyText(reasonText, 200, 'reason') ?? 'cancelled by staff';
     let row = await findOrThrow(orderId);
@@ -677,6 +683,9 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       if (lines.some((l) => l.fulfilled_quantity > 0)) throw cancelAfterShipping();
       throw invalidTransition(row.status, 'cancelled');
     }
+    // Cancelling a paid order refunds it in full through the gateway: without this, `orders.fulfil`
+    // alone would move money that only `orders.refund` may move.
+    if (!mayRefund(by)) throw cancelNeedsRefund();
     const p = payments();
     const toRefund = row.total_amount - row.refunded_amount;
     await db.transaction().execute(async (trx) => {

@@ -89,7 +89,8 @@ export function OrderDetailPage(props: OrderDetailProps): VNode {
   const refundLeft = o.totals.total.amount - o.totals.refunded.amount;
   const canRefund = can.refund && refundable.includes(o.status) && refundLeft > 0;
   const nothingShipped = o.lines.every((l) => l.fulfilledQuantity === 0);
-  const canCancel = can.fulfil && (o.status === 'pending_payment' || (o.status === 'paid' && nothingShipped));
+  // Cancelling a paid order refunds it in full, so that needs the refund permission too.
+  const canCancel = can.fulfil && (o.status === 'pending_payment' || (o.status === 'paid' && nothingShipped && can.refund));
   const mails: ResendableMail[] = ['confirmation', ...(o.fulfilments.length > 0 ? (['shipping'] as const) : []), ...(o.totals.refunded.amount > 0 ? (['refund'] as const) : [])];
   const placed = time.format(o.createdAt);
   return (

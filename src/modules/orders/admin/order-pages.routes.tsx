@@ -7,7 +7,7 @@ import { formatMoney } from '../../../web/format.js';
 import type { FormError } from '../../../web/forms/fields.js';
 import { formErrorsOf } from '../../../web/forms/page-replies.js';
 import { staffAction } from '../orders.admin-api.js';
-import { orderNotFound } from '../orders.errors.js';
+import { cancelNeedsRefund, orderNotFound } from '../orders.errors.js';
 import type { OrdersService } from '../orders.service.js';
 import { orderStatuses, type OrderDetail, type ResendableMail } from '../orders.types.js';
 import { ConfirmOrderActionPage, OrderDetailPage, type OrderForm } from './order-detail-page.js';
@@ -199,6 +199,9 @@ export function registerOrderPages(app: FastifyInstance, shell: AdminShell, deps
     'cancel',
     ReasonForm,
     async ({ request, reply, principal, order }) => {
+      // A paid order is refunded in full by its cancellation: refused before the confirmation step to a
+      // role without `orders.refund` (the service checks it again).
+      if (order.status === 'paid' && !can(principal.role, 'orders.refund')) throw cancelNeedsRefund();
       const reason = (request.body.reason ?? '').trim();
       if (reason === '') return { errors: [{ field: 'cancelReason', message: 'Enter a reason for cancelling the order' }] };
       if (reason.length > 200) return { errors: [{ field: 'cancelReason', message: 'Keep the reason to 200 characters or fewer' }] };
