@@ -89,7 +89,7 @@ export async function measurePlaceOrder(t: OrderBenchTarget, connections: number
       path: '/api/v1/checkout',
       setupRequest: (req: object, context: object) => ({
         ...req,
-        headers: { 'content-type': 'application/json', origin: t.base, cookie: String((context as Ctx).cart ?? ''), 'idempotency-key': randomUUID() },
+        headers: { 'content-type': 'application/json', origin: t.base, cookie: typeof (context as Ctx).cart === 'string' ? ((context as Ctx).cart as string) : '', 'idempotency-key': randomUUID() },
         body,
       }),
       onResponse: (_status: number, resBody: string, context: object) => {

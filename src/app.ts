@@ -68,7 +68,7 @@ import { devMailboxPlugin } from './modules/dev-mailbox/index.js';
 import { createFieldEncryption, type FieldEncryption } from './modules/encryption/index.js';
 import { createInventoryService, createStockAdmin, inventoryAdmin, type InventoryService } from './modules/inventory/index.js';
 import { createImageIngest, createMediaUrls, mediaAdmin, mediaPlugin } from './modules/media/index.js';
-import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, statusLabels, type OrderCart, type OrdersService } from './modules/orders/index.js';
+import { createOrderMetrics, createOrdersService, ordersAdmin, ordersPlugin, statusLabels, type OrdersService } from './modules/orders/index.js';
 import { createMailQueue, createOutbox, outboxAdmin, registerMailHandler, type MailQueue, type Outbox } from './modules/outbox/index.js';
 import { createPaymentsService, paymentsPlugin, type PaymentEvents, type Payments } from './modules/payments/index.js';
 import { createSearchIndexer, createSearchService, searchPlugin, withListingCache, type SearchService } from './modules/search/index.js';

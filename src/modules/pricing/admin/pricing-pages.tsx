@@ -289,7 +289,7 @@ export function ShippingFormPage(props: Shared & { method?: ShippingMethodRow | 
                 </textarea>
               )}
             />
-            <TextField id="freeOver" label={`Free from (${currency}, optional)`} hint="Delivery is free when the goods come to at least this much. Empty: never free." value={value('freeOver', (method?.free_over_amount ?? null) !== null ? formatAmount(method.free_over_amount, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="freeOver" label={`Free from (${currency}, optional)`} hint="Delivery is free when the goods come to at least this much. Empty: never free." value={value('freeOver', typeof method?.free_over_amount === 'number' ? formatAmount(method.free_over_amount, digits) : '')} errors={errors} short inputMode="decimal" />
             <TextField id="position" label="Position" hint="Lower numbers come first at checkout." value={value('position', String(method?.position ?? 0))} errors={errors} short inputMode="numeric" />
             <button class="button" type="submit">
               {method ? 'Save shipping method' : 'Add shipping method'}
@@ -388,13 +388,13 @@ export function DiscountFormPage(props: Shared & { discount?: DiscountCodeRow | 
                 { value: 'fixed', label: 'A fixed amount off the goods' },
               ]}
             />
-            <TextField id="percent" label="Percentage off (%)" hint="For a percentage: more than 0, at most 100, like 10." value={value('percent', (d?.percent_bp ?? null) !== null ? formatPercent(d.percent_bp) : '')} errors={errors} short inputMode="decimal" />
-            <TextField id="amount" label={`Amount off (${currency})`} hint="For a fixed amount, never more than the goods cost." value={value('amount', (d?.amount ?? null) !== null ? formatAmount(d.amount, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="percent" label="Percentage off (%)" hint="For a percentage: more than 0, at most 100, like 10." value={value('percent', typeof d?.percent_bp === 'number' ? formatPercent(d.percent_bp) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="amount" label={`Amount off (${currency})`} hint="For a fixed amount, never more than the goods cost." value={value('amount', typeof d?.amount === 'number' ? formatAmount(d.amount, digits) : '')} errors={errors} short inputMode="decimal" />
             <TextField id="minSubtotal" label={`Minimum order (${currency}, optional)`} hint="The goods must come to at least this much." value={value('minSubtotal', d && d.min_subtotal > 0 ? formatAmount(d.min_subtotal, digits) : '')} errors={errors} short inputMode="decimal" />
             <TextField id="startsOn" label="First day (optional)" hint="From midnight UTC. Empty: from now." type="date" value={value('startsOn', dayOf(d?.starts_at ?? null))} errors={errors} />
             <TextField id="endsOn" label="Last day (optional)" hint="Until midnight UTC at the end of that day. Empty: no end." type="date" value={value('endsOn', lastDayOf(d?.ends_at ?? null))} errors={errors} />
-            <TextField id="usageLimit" label="Uses in all (optional)" hint="Empty: no limit." value={value('usageLimit', (d?.usage_limit ?? null) !== null ? String(d.usage_limit) : '')} errors={errors} short inputMode="numeric" />
-            <TextField id="perCustomerLimit" label="Uses per customer (optional)" hint="Counted by account or e-mail address. Empty: no limit." value={value('perCustomerLimit', (d?.per_customer_limit ?? null) !== null ? String(d.per_customer_limit) : '')} errors={errors} short inputMode="numeric" />
+            <TextField id="usageLimit" label="Uses in all (optional)" hint="Empty: no limit." value={value('usageLimit', typeof d?.usage_limit === 'number' ? String(d.usage_limit) : '')} errors={errors} short inputMode="numeric" />
+            <TextField id="perCustomerLimit" label="Uses per customer (optional)" hint="Counted by account or e-mail address. Empty: no limit." value={value('perCustomerLimit', typeof d?.per_customer_limit === 'number' ? String(d.per_customer_limit) : '')} errors={errors} short inputMode="numeric" />
             <div class={choiceRow}>
               <input class="checkbox__input" type="checkbox" id="combinable" name="combinable" value="yes" checked={combinable} />
               <label class="checkbox__label" for="combinable">
