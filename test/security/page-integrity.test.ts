@@ -93,8 +93,8 @@ describe('payment page tamper detection', () => {
       const report = await check();
       expect(report.differences).toEqual(
         expect.arrayContaining([
-          { page: '/checkout', kind: 'unknown-script', detail: 'https://cdn.skimmer.example/s.js is not in the inventory' },
-          { page: '/checkout', kind: 'inline-script', detail: 'a <script> with inline code' },
+          { page: '/checkout/page-integrity-probe', kind: 'unknown-script', detail: 'https://cdn.skimmer.example/s.js is not in the inventory' },
+          { page: '/checkout/page-integrity-probe', kind: 'inline-script', detail: 'a <script> with inline code' },
         ]),
       );
     } finally {
@@ -164,7 +164,7 @@ describe('payment page tamper detection', () => {
         (err: { code: number; stdout: string }) => err,
       );
       expect(failed?.code).toBe(1);
-      expect(failed?.stdout).toContain('DIFFERENCE unknown-script /checkout: https://cdn.skimmer.example/s.js is not in the inventory');
+      expect(failed?.stdout).toContain('DIFFERENCE unknown-script /checkout/page-integrity-probe: https://cdn.skimmer.example/s.js is not in the inventory');
     } finally {
       tamper.script = false;
     }

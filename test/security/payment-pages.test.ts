@@ -75,7 +75,7 @@ describe('payment pages served with PAYMENTS=stripe', () => {
   afterAll(async () => t.close());
 
   it('lists exactly the inventory’s scripts in script-src: own scripts by hash and URL, Stripe by its exact origin, nothing else', async () => {
-    for (const url of ['/pay/stripe/test-page', '/checkout', '/checkout/does-not-exist']) {
+    for (const url of ['/pay/stripe/test-page', '/checkout/does-not-exist', '/pay/test/not-a-token']) {
       const res = await t.app.inject({ url, headers: { accept: 'text/html' } });
       expect(String(res.headers['content-type'])).toMatch(/^text\/html/);
       const policy = String(res.headers['content-security-policy']);
@@ -149,7 +149,7 @@ describe('payment pages with the test gateway only', () => {
   afterAll(async () => t.close());
 
   it('names no provider at all, and no script beyond our own payment-page scripts', async () => {
-    const res = await t.app.inject({ url: '/checkout', headers: { accept: 'text/html' } });
+    const res = await t.app.inject({ url: '/checkout/does-not-exist', headers: { accept: 'text/html' } });
     const policy = String(res.headers['content-security-policy']);
     expect(policy).not.toMatch(paymentWords);
     // The Stripe step's own script is a payment-page script for Stripe only.

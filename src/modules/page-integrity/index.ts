@@ -9,8 +9,9 @@ export type { PageIntegritySettings } from './page-integrity.settings.js';
 export { scriptTags, verifyPaymentPages, type DifferenceKind, type PageDifference, type PageIntegrityReport } from './page-integrity.verify.js';
 
 /**
- * The payment pages the check fetches: what an anonymous shopper reaches without an order of their own.
- * Each renders the storefront layout under the payment pages' policy, so a script or header changed in
- * the layout, the edge, the CDN or the release shows on them.
+ * The payment pages the check fetches: what an anonymous shopper reaches without a cart or order of their
+ * own. `/checkout` answers such a visitor with a redirect (its headers are checked); a page under the
+ * scope that no route serves renders the storefront's shell under the payment pages' policy, so a script
+ * or header changed in the layout, the edge, the CDN or the release shows on it.
  */
-export const paymentPageProbes: readonly string[] = ['/checkout'];
+export const paymentPageProbes: readonly string[] = ['/checkout', '/checkout/page-integrity-probe'];
