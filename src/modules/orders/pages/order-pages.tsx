@@ -157,7 +157,7 @@ export function OrderDetailPage(props: { ctx: PageContext; order: OrderView; gue
                 <dt>Total</dt>
                 <dd>{m(t.total)}</dd>
               </div>
-              {t.taxInclusive ? <p class="order-page__tax-note">Including {m(t.tax)} tax</p> : null}
+              {t.taxInclusive && t.tax.amount > 0 ? <p class="order-page__tax-note">Including {m(t.tax)} tax</p> : null}
               {t.refunded.amount > 0 ? (
                 <div>
                   <dt>Refunded</dt>
