@@ -96,7 +96,8 @@ describe('checkout pages (no JavaScript)', () => {
     // The checkout forgot its copy of the address once the order held it.
     const row = await t.database.db.selectFrom('checkout_session').selectAll().where('order_number', '=', order!.number).executeTakeFirstOrThrow();
     expect(row.details_encrypted).toBeNull();
-    // Placing the same form again finds the same order, never a second one.
+    // Placing the same form again (the review page's token and key) finds the same order, never a second one.
+    s.lastPage = review;
     const again = await s.post('/checkout/place', { attempt });
     expect(again.status).toBe(303);
     expect(await countRows(t.database.db, 'order')).toBe(ordersBefore + 1);
