@@ -93,7 +93,7 @@ describe.runIf(hasChromium)('a purchase in a real browser', () => {
     await page.fill('input[name="expiry"]', '12 / 30');
     await page.fill('input[name="cvc"]', '123');
     await page.fill('input[name="name"]', 'Ada Lovelace');
-    await page.locator('button[type="submit"]').first().click();
+    await page.locator('form:has(input[name="number"]) button[type="submit"]').click();
     await page.waitForURL(/\/challenge$/);
     await look(page, 'challenge');
     await page.locator('form:has(input[name="answer"][value="complete"]) button[type="submit"]').click();

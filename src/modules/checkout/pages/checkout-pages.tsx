@@ -86,6 +86,7 @@ export function OrderSummary({ ctx, quote }: { ctx: PageContext; quote: Quote })
 
 function Totals({ ctx, quote }: { ctx: PageContext; quote: Quote }) {
   return (
+    <>
     <dl class="totals">
       <div>
         <dt>Subtotal</dt>
@@ -111,8 +112,9 @@ function Totals({ ctx, quote }: { ctx: PageContext; quote: Quote }) {
         <dt>Total</dt>
         <dd class="tabular">{money(ctx, quote.total)}</dd>
       </div>
-      {quote.taxInclusive && quote.tax.amount > 0 ? <p class="totals__note">Including {money(ctx, quote.tax)} tax</p> : null}
     </dl>
+    {quote.taxInclusive && quote.tax.amount > 0 ? <p class="totals__note">Including {money(ctx, quote.tax)} tax</p> : null}
+    </>
   );
 }
 
@@ -468,8 +470,8 @@ export function CompletePage(props: { ctx: PageContext; order: CompletedOrder; o
               <dt>Total</dt>
               <dd class="tabular">{money(ctx, t.total)}</dd>
             </div>
-            {t.taxInclusive && t.tax.amount > 0 ? <p class="totals__note">Including {money(ctx, t.tax)} tax</p> : null}
           </dl>
+          {t.taxInclusive && t.tax.amount > 0 ? <p class="totals__note">Including {money(ctx, t.tax)} tax</p> : null}
         </aside>
       </div>
     </CheckoutLayout>
