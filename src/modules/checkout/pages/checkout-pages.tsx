@@ -457,7 +457,7 @@ export function CompletePage(props: { ctx: PageContext; order: CompletedOrder; o
               </div>
             ) : null}
             <div>
-              <dt>Delivery{order.shippingMethod ? ` (${order.shippingMethod.name})` : ''}</dt>
+              <dt>Delivery</dt>
               <dd class="tabular">{t.shipping.amount === 0 ? 'Free' : money(ctx, t.shipping)}</dd>
             </div>
             {t.taxInclusive ? null : (
