@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, setUpShop, type Shop } from '../checkout/checkout-support.js';
+import { setStock } from '../pricing/pricing-fixtures.js';
 import { closeStrictContext, hasChromium, launchBrowser, newStrictContext, runAxe, seriousViolations } from '../support/browser.js';
 import { createSignedInStaff } from '../support/staff.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
@@ -42,15 +43,15 @@ describe.runIf(hasChromium)('a purchase in a real browser', () => {
     const context = await newStrictContext(browser, { viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const slug = (await t.database.db.selectFrom('product').select('slug').where('id', '=', shop.variants[0]!.productId).executeTakeFirstOrThrow()).slug;
+    // Whichever variant the product page offers first is in stock.
+    for (const v of await t.database.db.selectFrom('product_variant').select('id').where('product_id', '=', shop.variants[0]!.productId).execute()) await setStock(t, v.id, 10);
 
     // Browse: the home page, then the product.
     await page.goto(`${base}/`);
     await page.goto(`${base}/p/${slug}`);
-    const variantId = shop.variants[0]!.id;
-    // Pick the variant set up for the test when the product has several.
-    const picker = page.locator(`input[name="variant"][value="${variantId}"]`);
-    if ((await picker.count()) > 0) await picker.check();
+    // The form posts (enhanced: by fetch); wait for the cart to have the item before opening it.
     await page.locator('form.add-to-cart button[type="submit"]').click();
+    await expect.poll(() => t.database.db.selectFrom('cart_line').select('id').execute().then((rows) => rows.length), { timeout: 20_000 }).toBeGreaterThan(0);
     await page.goto(`${base}/cart`);
     await page.locator('a.cart-summary__checkout').click();
     await page.waitForURL(`${base}/checkout`);
