@@ -98,7 +98,7 @@ describe('what search engines read on storefront pages', () => {
     expect(JSON.parse(blocks[0]!)).toMatchObject({ name: hostile });
     // Every other script element on the page would be one the attacker opened: only our own files remain.
     const others = [...page.matchAll(/<script(?![^>]*type="application\/ld\+json")[^>]*>/gi)].map((m) => m[0]);
-    for (const tag of others) expect(tag).toMatch(/^<script src="\/assets\/[a-z-]+\.[0-9a-f]{12}\.js" defer(="")?>$/);
+    for (const tag of others) expect(tag).toMatch(/^<script src="\/assets\/[a-z-]+\.[0-9a-f]{12}\.js"( integrity="sha384-[A-Za-z0-9+/]+=*" crossorigin="anonymous")? defer(="")?>$/);
   });
 
   it('gives a filtered, sorted category page the plain category URL as canonical, and a later page its own', async () => {
