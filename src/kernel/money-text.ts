@@ -19,7 +19,11 @@ export function parseAmountText(text: string, currency: string): number | undefi
 
 /** 1250 → "12.50" (for a form's value). */
 export function amountText(minor: number, currency: string): string {
-  const digits = minorDigits(currency);
+  return minorText(minor, minorDigits(currency));
+}
+
+/** 1250 with 2 digits → "12.50": minor units as a plain decimal, for forms and CSV cells. */
+export function minorText(minor: number, digits: number): string {
   if (digits === 0) return String(minor);
   const text = String(minor).padStart(digits + 1, '0');
   return `${text.slice(0, -digits)}.${text.slice(-digits)}`;

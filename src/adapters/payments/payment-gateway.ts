@@ -1,5 +1,6 @@
 import { AppError } from '../../kernel/errors.js';
 import type { Money } from '../../kernel/money.js';
+import { minorDigits } from '../../kernel/money-text.js';
 import type { PaymentProvider } from './payment-settings.js';
 
 export type { PaymentProvider } from './payment-settings.js';
@@ -92,11 +93,6 @@ export const webhookSignatureInvalid = (provider: PaymentProvider, why: string):
 
 export const notCancellable = (provider: PaymentProvider): AppError =>
   new AppError('PAYMENT_NOT_CANCELLABLE', 'conflict', 'The payment was already taken and cannot be cancelled.', { provider });
-
-/** How many minor units a currency has (JPY 0, GBP 2, BHD 3), from the platform's ISO 4217 data. */
-export function minorDigits(currency: string): number {
-  return new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-}
 
 /** `1999` GBP → `"19.99"`: the decimal string some APIs (PayPal) speak, without a float. */
 export function toDecimalString(money: Money): string {

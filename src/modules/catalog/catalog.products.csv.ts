@@ -4,6 +4,7 @@ import type { Db } from '../../db/database.js';
 import { can, type StaffPrincipal } from '../../kernel/permissions.js';
 import type { RequestContext } from '../../kernel/request-context.js';
 import { AppError } from '../../kernel/errors.js';
+import { minorDigits, minorText } from '../../kernel/money-text.js';
 import { importInvalid, type FieldProblem, type ImportProblem } from './catalog.errors.js';
 import * as repo from './catalog.products.repository.js';
 import type { ProductDraft, ProductWriteService, VariantDraft } from './catalog.products.service.js';
@@ -32,9 +33,6 @@ const formulaStart = /^[=+\-@\t\r]/;
 export const escapeCell = (value: string): string => (formulaStart.test(value) ? `'${value}` : value);
 const unescapeCell = (value: string): string => (value.startsWith("'") && formulaStart.test(value.slice(1)) ? value.slice(1) : value);
 
-/** Decimal places of a currency's minor unit (2 for GBP, 0 for JPY). */
-const minorDigits = (currency: string): number => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-
 /** "24.5" → 2450 for a two-digit currency, without floating point; undefined when it is not a plain amount. */
 export function parseAmount(text: string, digits: number): number | undefined {
   const match = /^(\d{1,9})(?:\.(\d+))?$/.exec(text);
@@ -42,11 +40,6 @@ export function parseAmount(text: string, digits: number): number | undefined {
   return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
 }
 
-export function formatAmount(minor: number, digits: number): string {
-  if (digits === 0) return String(minor);
-  const text = String(minor).padStart(digits + 1, '0');
-  return `${text.slice(0, -digits)}.${text.slice(-digits)}`;
-}
 
 export interface ImportReport {
   created: number;
@@ -121,8 +114,8 @@ export function createProductCsv(deps: { db: Db; products: ProductWriteService; 
             option2_name: options[1]?.name ?? '', option2_value: v && options[1] ? (v.options[options[1].name] ?? '') : '',
             option3_name: options[2]?.name ?? '', option3_value: v && options[2] ? (v.options[options[2].name] ?? '') : '',
             sku: v?.sku ?? '',
-            price: v ? formatAmount(v.price_amount, digits) : '',
-            compare_at: v && v.compare_at_amount !== null ? formatAmount(v.compare_at_amount, digits) : '',
+            price: v ? minorText(v.price_amount, digits) : '',
+            compare_at: v && v.compare_at_amount !== null ? minorText(v.compare_at_amount, digits) : '',
             weight_grams: v && v.weight_grams !== null ? String(v.weight_grams) : '',
             barcode: v?.barcode ?? '',
           };

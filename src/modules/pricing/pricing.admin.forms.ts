@@ -1,5 +1,6 @@
 import type { Actor } from '../../kernel/request-context.js';
 import { isCountryCode } from '../../kernel/countries.js';
+import { minorDigits, minorText } from '../../kernel/money-text.js';
 import type { FormError } from '../../web/forms/fields.js';
 import type { DiscountCodeRow, DiscountKind, ShippingKind, ShippingMethodRow, TaxRateRow, WeightBand } from './pricing.tables.js';
 
@@ -68,9 +69,6 @@ export interface PricingAdmin {
 
 // --- Forms: text as typed, parsed without floating point ------------------------------------------------
 
-/** Decimal places of a currency's minor unit (2 for GBP, 0 for JPY). */
-export const minorDigits = (currency: string): number => new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-
 export type FormValues = Record<string, string | undefined>;
 export type Parsed<T> = { ok: true; value: T } | { ok: false; errors: FormError[] };
 
@@ -89,12 +87,6 @@ export function parseAmount(value: string, digits: number): number | undefined {
   const match = /^(\d{1,9})(?:[.,](\d+))?$/.exec(value.trim());
   if (!match || (match[2] ?? '').length > digits) return undefined;
   return Number(match[1]) * 10 ** digits + Number((match[2] ?? '').padEnd(digits, '0') || '0');
-}
-
-export function formatAmount(minor: number, digits: number): string {
-  if (digits === 0) return String(minor);
-  const t = String(minor).padStart(digits + 1, '0');
-  return `${t.slice(0, -digits)}.${t.slice(-digits)}`;
 }
 
 export function formatPercent(bp: number): string {
@@ -134,7 +126,7 @@ function parseBands(value: string, digits: number): WeightBand[] | undefined {
 }
 
 export function formatBands(bands: readonly WeightBand[], digits: number): string {
-  return bands.map((b) => `${b.maxGrams} = ${formatAmount(b.amount, digits)}`).join('\n');
+  return bands.map((b) => `${b.maxGrams} = ${minorText(b.amount, digits)}`).join('\n');
 }
 
 export function parseShippingForm(form: FormValues, currency: string): Parsed<ShippingMethodInput> {
@@ -155,11 +147,11 @@ export function parseShippingForm(form: FormValues, currency: string): Parsed<Sh
     errors.push({ field: 'countries', message: 'Enter the countries as two-letter codes separated by commas, like GB, IE, FR.' });
   }
   if (kind !== 'flat' && kind !== 'weight') errors.push({ field: 'kind-flat', message: 'Choose how the price is worked out.' });
-  if (kind === 'flat' && (priceText === '' || price === undefined)) errors.push({ field: 'price', message: `Enter the price as an amount, like ${formatAmount(495, digits)}.` });
+  if (kind === 'flat' && (priceText === '' || price === undefined)) errors.push({ field: 'price', message: `Enter the price as an amount, like ${minorText(495, digits)}.` });
   if (kind === 'weight' && bands === undefined) {
-    errors.push({ field: 'bands', message: `Enter one band a line, the largest weight in grams and its price, like 1000 = ${formatAmount(995, digits)}.` });
+    errors.push({ field: 'bands', message: `Enter one band a line, the largest weight in grams and its price, like 1000 = ${minorText(995, digits)}.` });
   }
-  if (freeOver === undefined) errors.push({ field: 'freeOver', message: `Enter the order value from which delivery is free as an amount, like ${formatAmount(5000, digits)}, or leave it empty.` });
+  if (freeOver === undefined) errors.push({ field: 'freeOver', message: `Enter the order value from which delivery is free as an amount, like ${minorText(5000, digits)}, or leave it empty.` });
   if (position === undefined) errors.push({ field: 'position', message: 'Enter the position as a whole number from 0 to 1000.' });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, value: { name, countries, kind: kind as ShippingKind, priceAmount: price ?? 0, bands: bands ?? [], freeOverAmount: freeOver ?? null, position: position ?? 0 } };
@@ -197,8 +189,8 @@ export function parseDiscountForm(form: FormValues, currency: string): Parsed<Di
   if (kind === 'percentage' && (percentBp === undefined || percentBp === 0)) {
     errors.push({ field: 'percent', message: 'Enter the percentage off, more than 0 and at most 100, with up to 2 decimals, like 10.' });
   }
-  if (kind === 'fixed' && (amount === undefined || amount === 0)) errors.push({ field: 'amount', message: `Enter the amount off, like ${formatAmount(500, digits)}.` });
-  if (minSubtotal === undefined) errors.push({ field: 'minSubtotal', message: `Enter the minimum order value as an amount, like ${formatAmount(2000, digits)}, or leave it empty.` });
+  if (kind === 'fixed' && (amount === undefined || amount === 0)) errors.push({ field: 'amount', message: `Enter the amount off, like ${minorText(500, digits)}.` });
+  if (minSubtotal === undefined) errors.push({ field: 'minSubtotal', message: `Enter the minimum order value as an amount, like ${minorText(2000, digits)}, or leave it empty.` });
   if (startsAt === undefined) errors.push({ field: 'startsOn', message: 'Enter the first day as a date, like 2027-01-31, or leave it empty.' });
   if (endsAt === undefined) errors.push({ field: 'endsOn', message: 'Enter the last day as a date, like 2027-02-28, or leave it empty.' });
   if (startsAt && endsAt && endsAt <= startsAt) errors.push({ field: 'endsOn', message: 'The last day must be on or after the first day.' });

@@ -1,5 +1,6 @@
 import type { FormError } from '../../../web/forms/fields.js';
-import { formatAmount, parseAmount } from '../catalog.products.csv.js';
+import { minorText } from '../../../kernel/money-text.js';
+import { parseAmount } from '../catalog.products.csv.js';
 import type { ProductDraft, ProductView, VariantDraft } from '../catalog.products.service.js';
 import type { ProductStatus } from '../catalog.tables.js';
 
@@ -58,8 +59,8 @@ export function formOf(p: ProductView, digits: number): ProductFormValues {
       ...p.variants.map((v) => ({
         id: v.id,
         sku: v.sku,
-        price: formatAmount(v.price, digits),
-        compareAt: v.compareAt === null ? '' : formatAmount(v.compareAt, digits),
+        price: minorText(v.price, digits),
+        compareAt: v.compareAt === null ? '' : minorText(v.compareAt, digits),
         weight: v.weightGrams === null ? '' : String(v.weightGrams),
         barcode: v.barcode ?? '',
         stock: '',

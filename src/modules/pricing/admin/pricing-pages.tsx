@@ -2,7 +2,8 @@ import { h, type ComponentChildren, type VNode } from 'preact';
 import { AdminLayout, type AdminContext } from '../../../backoffice/index.js';
 import { countryOptions } from '../../../kernel/countries.js';
 import { FieldFrame, Notice, PostForm, type FormError } from '../../../web/forms/fields.js';
-import { dayOf, formatAmount, formatBands, formatPercent, lastDayOf, minorDigits, type FormValues } from '../pricing.admin.forms.js';
+import { minorDigits, minorText } from '../../../kernel/money-text.js';
+import { dayOf, formatBands, formatPercent, lastDayOf, type FormValues } from '../pricing.admin.forms.js';
 import type { DiscountCodeRow, ShippingMethodRow, TaxRateRow } from '../pricing.tables.js';
 
 interface Shared {
@@ -14,7 +15,7 @@ interface Shared {
 /** Money for display: the minor units as a decimal string, so no float rounds it. */
 function money(locale: string, currency: string, minor: number): string {
   const digits = minorDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(formatAmount(minor, digits) as `${number}`);
+  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(minorText(minor, digits) as `${number}`);
 }
 
 function countryName(locale: string): (code: string) => string {
@@ -277,11 +278,11 @@ export function ShippingFormPage(props: Shared & { method?: ShippingMethodRow | 
                 { value: 'weight', label: 'By the weight of the parcel' },
               ]}
             />
-            <TextField id="price" label={`Price (${currency})`} hint="For the same price for every parcel." value={value('price', method && method.kind === 'flat' ? formatAmount(method.price_amount, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="price" label={`Price (${currency})`} hint="For the same price for every parcel." value={value('price', method && method.kind === 'flat' ? minorText(method.price_amount, digits) : '')} errors={errors} short inputMode="decimal" />
             <FieldFrame
               id="bands"
               label="Weight bands"
-              hint={`For a price by weight: one band a line, the largest weight in grams and its price, like 1000 = ${formatAmount(995, digits)}. Heavier parcels than the last band cannot use this method.`}
+              hint={`For a price by weight: one band a line, the largest weight in grams and its price, like 1000 = ${minorText(995, digits)}. Heavier parcels than the last band cannot use this method.`}
               errors={errors}
               control={(aria) => (
                 <textarea class="field__input" id="bands" name="bands" rows={4} spellcheck={false} {...aria}>
@@ -289,7 +290,7 @@ export function ShippingFormPage(props: Shared & { method?: ShippingMethodRow | 
                 </textarea>
               )}
             />
-            <TextField id="freeOver" label={`Free from (${currency}, optional)`} hint="Delivery is free when the goods come to at least this much. Empty: never free." value={value('freeOver', typeof method?.free_over_amount === 'number' ? formatAmount(method.free_over_amount, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="freeOver" label={`Free from (${currency}, optional)`} hint="Delivery is free when the goods come to at least this much. Empty: never free." value={value('freeOver', typeof method?.free_over_amount === 'number' ? minorText(method.free_over_amount, digits) : '')} errors={errors} short inputMode="decimal" />
             <TextField id="position" label="Position" hint="Lower numbers come first at checkout." value={value('position', String(method?.position ?? 0))} errors={errors} short inputMode="numeric" />
             <button class="button" type="submit">
               {method ? 'Save shipping method' : 'Add shipping method'}
@@ -389,8 +390,8 @@ export function DiscountFormPage(props: Shared & { discount?: DiscountCodeRow | 
               ]}
             />
             <TextField id="percent" label="Percentage off (%)" hint="For a percentage: more than 0, at most 100, like 10." value={value('percent', typeof d?.percent_bp === 'number' ? formatPercent(d.percent_bp) : '')} errors={errors} short inputMode="decimal" />
-            <TextField id="amount" label={`Amount off (${currency})`} hint="For a fixed amount, never more than the goods cost." value={value('amount', typeof d?.amount === 'number' ? formatAmount(d.amount, digits) : '')} errors={errors} short inputMode="decimal" />
-            <TextField id="minSubtotal" label={`Minimum order (${currency}, optional)`} hint="The goods must come to at least this much." value={value('minSubtotal', d && d.min_subtotal > 0 ? formatAmount(d.min_subtotal, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="amount" label={`Amount off (${currency})`} hint="For a fixed amount, never more than the goods cost." value={value('amount', typeof d?.amount === 'number' ? minorText(d.amount, digits) : '')} errors={errors} short inputMode="decimal" />
+            <TextField id="minSubtotal" label={`Minimum order (${currency}, optional)`} hint="The goods must come to at least this much." value={value('minSubtotal', d && d.min_subtotal > 0 ? minorText(d.min_subtotal, digits) : '')} errors={errors} short inputMode="decimal" />
             <TextField id="startsOn" label="First day (optional)" hint="From midnight UTC. Empty: from now." type="date" value={value('startsOn', dayOf(d?.starts_at ?? null))} errors={errors} />
             <TextField id="endsOn" label="Last day (optional)" hint="Until midnight UTC at the end of that day. Empty: no end." type="date" value={value('endsOn', lastDayOf(d?.ends_at ?? null))} errors={errors} />
             <TextField id="usageLimit" label="Uses in all (optional)" hint="Empty: no limit." value={value('usageLimit', typeof d?.usage_limit === 'number' ? String(d.usage_limit) : '')} errors={errors} short inputMode="numeric" />
