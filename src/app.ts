@@ -228,13 +228,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     productPaths: async (ids) => (await catalog.findProducts({ ids })).map((p) => `/p/${p.slug}`),
   });
   if (config.outbox.worker === 'on') app.addHook('onReady', async () => outbox.worker.start());
+  // Recurring outbox jobs (reconciliations, the page check) get their first run once the app is ready; a
+  // database down at boot does not stop the start: the worker writes them again hourly.
+  app.addHook('onReady', async () => void (await outbox.scheduleRecurring().catch((err: unknown) => app.log.warn({ err }, 'recurring jobs not scheduled yet'))));
   // The payment pages against the committed script inventory, every PAGE_INTEGRITY_CHECK_MINUTES (a
   // recurring outbox job: one per interval across instances) and on each deploy (`npm run pages:verify`).
   const pageIntegrity = createPageIntegrityService({
-    db, outbox, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.pageIntegrity, now,
+    outbox, audit, log: app.log, registry: edge.metrics.registry, emf: edge.emf, settings: config.pageIntegrity, now,
     publicUrl: config.publicUrl, providers: config.payments, inventory: readScriptInventory(), pages: paymentPageProbes,
   });
-  app.addHook('onReady', async () => pageIntegrity.schedule());
   const auth = createAuthService({
     db, fieldEncryption, audit, mail, brand, now, jobs: outbox,
     passwords: deps.passwordHasher ?? createPasswordHasher(),
@@ -259,8 +261,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const payments = createPaymentsService({
     db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
   });
-  // The first reconciliation run; each run writes the next (PAYMENTS_RECONCILE_EVERY_SECONDS).
-  app.addHook('onReady', async () => payments.scheduleReconciliation());
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
@@ -283,7 +283,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
     metrics: createOrderMetrics(edge.metrics.registry, edge.businessMetrics), log: app.log, now,
   });
   orders.registerJobs(outbox);
-  app.addHook('onReady', async () => orders.scheduleReconcile());
   // Modules holding personal data join `contributors`, so export and deletion cover them too.
   paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
   // The checkout: steps with state sealed per cart, then orders.place and payments.start with one key.

@@ -120,14 +120,19 @@ describe('product page: the variant chosen on the server (no JavaScript)', () =>
     expect(body).toMatch(/<legend>Colour<span class="variant-picker__chosen" aria-hidden="true" data-chosen-value="true">White<\/span><\/legend>/);
     expect(body).toContain('<button type="submit" class="button button--secondary variant-picker__submit" data-picker-submit="true">Show this choice</button>');
     // The enhancing script is our own hashed file, never inline.
-    expect(body).toMatch(/<script src="\/assets\/variant-picker\.[0-9a-f]{12}\.js" defer><\/script>/);
+    expect(body).toMatch(/<script src="\/assets\/variant-picker\.[0-9a-f]{12}\.js" integrity="sha384-[A-Za-z0-9+/]+=*" crossorigin="anonymous" defer><\/script>/);
     expect(body).not.toMatch(/<script>|<script [^>]*type="(?!application\/(ld\+)?json)/);
   });
 
-  it('leaves the purchase slot empty and sells nothing it cannot: no add-to-cart button, no delivery or returns promise', async () => {
-    const { body } = await page('/p/organic-cotton-tee');
-    expect(body).toContain('<div class="product__purchase" data-purchase="true"></div>');
-    expect(body).not.toMatch(/add to (cart|bag)/i);
+  it('fills the purchase slot with a form post that adds the chosen variant, and promises no delivery or returns terms', async () => {
+    const { body } = await page('/p/organic-cotton-tee?Colour=White&Size=M');
+    const slot = /<div class="product__purchase" data-purchase="true">([\s\S]*?)<\/div><p class="visually-hidden"/.exec(body)?.[1] ?? '';
+    expect(slot).toMatch(/<form class="add-to-cart" method="post" action="\/cart\/items"/);
+    const variantId = /name="variantId" value="([0-9a-f-]{36})"/.exec(slot)?.[1];
+    const sku = hooked(body, 'data-variant-sku');
+    const row = await t.database.db.selectFrom('product_variant').select('id').where('sku', '=', sku ?? '').executeTakeFirstOrThrow();
+    expect(variantId).toBe(row.id);
+    expect(slot).toMatch(/<button type="submit"[^>]*>Add to cart<\/button>/);
     expect(body).not.toMatch(/free (uk )?delivery|free returns|30-day returns|secure checkout/i);
   });
 });

@@ -2,6 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
+/** Keys of the right shape for both card providers: enough to read the settings and build the app. */
+const providerKeys = {
+  STRIPE_SECRET_KEY: 'sk_test_layoutchecks00',
+  STRIPE_PUBLISHABLE_KEY: 'pk_test_layoutchecks00',
+  STRIPE_WEBHOOK_SECRET: 'whsec_layoutchecks00',
+  PAYPAL_CLIENT_ID: 'layout-client',
+  PAYPAL_CLIENT_SECRET: 'layout-secret',
+  PAYPAL_WEBHOOK_ID: 'WH-LAYOUT',
+};
+
 const html = { accept: 'text/html' };
 
 describe('storefront layout', () => {
@@ -104,7 +114,7 @@ describe('storefront layout', () => {
 describe('payment marks follow PAYMENTS', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ PAYMENTS: 'stripe, paypal' });
+    t = await createTestApp({ PAYMENTS: 'stripe, paypal', ...providerKeys });
   });
   afterAll(async () => t?.close());
 
@@ -119,8 +129,8 @@ describe('payment marks follow PAYMENTS', () => {
 describe('the PAYMENTS setting', () => {
   it('defaults to the test gateway and reads several providers, once each', () => {
     expect(loadConfig({}).payments).toEqual(['test']);
-    expect(loadConfig({ PAYMENTS: 'stripe,paypal,stripe' }).payments).toEqual(['stripe', 'paypal']);
-    expect(loadConfig({ PAYMENTS: ' PayPal ' }).payments).toEqual(['paypal']);
+    expect(loadConfig({ PAYMENTS: 'stripe,paypal,stripe', ...providerKeys }).payments).toEqual(['stripe', 'paypal']);
+    expect(loadConfig({ PAYMENTS: ' PayPal ', ...providerKeys }).payments).toEqual(['paypal']);
   });
 
   it('refuses a provider it does not know, naming it', () => {

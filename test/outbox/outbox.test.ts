@@ -434,3 +434,47 @@ describe('dead jobs in the staff API', () => {
     expect((await supportBrowser.get('/admin')).body).not.toContain('href="/admin/outbox"');
   });
 });
+
+describe('recurring jobs', () => {
+  it('runs once per interval across instances, goes on after a failed run, and catches up without a backlog', async () => {
+    const type = `test.recurring.${Date.now().toString(36)}`;
+    const everyMs = 10 * 60_000;
+    let runs = 0;
+    let fail = false;
+    t.outbox.every(type, everyMs, async () => {
+      runs++;
+      if (fail) throw new Error('the checked site is down');
+    });
+    const ready = () => t.database.db.selectFrom('outbox_job').select(['key', 'run_at']).where('type', '=', type).where('status', '=', 'ready').execute();
+
+    // Three instances start in the same interval: one run is written, at the start of the next interval.
+    await Promise.all([t.outbox.scheduleRecurring(), t.outbox.scheduleRecurring(), t.outbox.scheduleRecurring()]);
+    const first = await ready();
+    expect(first).toHaveLength(1);
+    const slotStart = (Math.floor(t.clock.now.getTime() / everyMs) + 1) * everyMs;
+    expect(first[0]!.run_at.getTime()).toBe(slotStart);
+    await t.outbox.drain();
+    expect(runs).toBe(0);
+
+    t.clock.advance(slotStart - t.clock.now.getTime());
+    await t.outbox.drain();
+    expect(runs).toBe(1);
+    expect((await ready()).map((j) => j.run_at.getTime())).toEqual([slotStart + everyMs]);
+
+    // A run that throws is retried later, and the next interval's run is written regardless.
+    fail = true;
+    t.clock.advance(everyMs);
+    await t.outbox.runDue(10);
+    expect(runs).toBe(2);
+    expect((await ready()).map((j) => j.run_at.getTime()).sort()).toEqual(expect.arrayContaining([slotStart + 2 * everyMs]));
+    fail = false;
+
+    // The worker was down for five intervals: one catch-up run, then the interval after the current one.
+    t.clock.advance(5 * everyMs);
+    await t.outbox.drain();
+    const upcoming = (await ready()).map((j) => j.run_at.getTime());
+    expect(upcoming).toEqual([(Math.floor(t.clock.now.getTime() / everyMs) + 1) * everyMs]);
+    // The failed run's retry and one catch-up run, not one per missed interval.
+    expect(runs).toBe(4);
+  });
+});

@@ -11,9 +11,9 @@ afterAll(async () => t.close());
 /** What a request left in the database: jobs by type and single-use tokens. */
 async function footprint() {
   const db = t.database.db;
-  const jobs = await db.selectFrom('outbox_job').select(['type']).where('status', '=', 'ready').execute();
+  const jobs = await db.selectFrom('outbox_job').select(['id', 'type']).where('status', '=', 'ready').execute();
   const tokens = await db.selectFrom('auth_token').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-  return { jobs: jobs.map((j) => j.type).sort(), tokens: Number(tokens.n) };
+  return { jobs, tokens: Number(tokens.n) };
 }
 
 describe('password-reset requests do the same work for known and unknown addresses', () => {
@@ -30,9 +30,12 @@ describe('password-reset requests do the same work for known and unknown address
       const res = await post(t, '/api/v1/auth/password-reset/request', { email });
       answers.push([res.statusCode, res.json()]);
       const after = await footprint();
+      // Jobs written by the request: the shop's recurring jobs (reconciliations) wait in the queue already.
+      const known = new Set(before.jobs.map((j) => j.id));
+      const added = after.jobs.filter((j) => !known.has(j.id));
       work.push({
-        newJobs: after.jobs.length - before.jobs.length,
-        jobTypes: [...new Set(after.jobs)],
+        newJobs: added.length,
+        jobTypes: [...new Set(added.map((j) => j.type))],
         newTokens: after.tokens - before.tokens,
         hashing: { hash: t.hasher.calls.hash - hashes.hash, verify: t.hasher.calls.verify - hashes.verify, dummy: t.hasher.calls.dummy - hashes.dummy },
       });

@@ -12,7 +12,7 @@ import type { AuditService } from '../audit/index.js';
 import type { MailBrand } from '../auth/index.js';
 import type { FieldEncryption } from '../encryption/index.js';
 import { OutOfStockError, type InventoryService } from '../inventory/index.js';
-import type { JobContext, MailQueue, OutboxService } from '../outbox/index.js';
+import type { JobContext, MailQueue, OutboxService, RecurringJobs } from '../outbox/index.js';
 import {
   cancelAfterShipping,
   cancelNeedsRefund,
@@ -127,10 +127,8 @@ export interface OrdersService {
   expireHold(orderId: string, attempt?: number): Promise<void>;
   /** The order side of reconciliation: repairs what it can through payments, reports the rest. */
   reconcile(): Promise<ReconcileReport>;
-  /** Registers the jobs' handlers with the outbox and schedules the first reconciliation. */
-  registerJobs(outbox: Pick<OutboxService, 'handle' | 'enqueue'>): void;
-  /** Enqueues the next reconciliation run (idempotent per time slot, so every instance may call it). */
-  scheduleReconcile(): Promise<void>;
+  /** Registers the hold-expiry job and the recurring reconciliation (ORDER_RECONCILE_MINUTES) with the outbox. */
+  registerJobs(outbox: Pick<OutboxService, 'handle'> & Pick<RecurringJobs, 'every'>): void;
   personalData: OrdersPersonalData;
 }
 
@@ -895,11 +893,6 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     return result;
   };
 
-  const scheduleReconcile = async () => {
-    const slot = Math.floor(now().getTime() / reconcileMs) + 1;
-    await deps.outbox.enqueue(db, { type: reconcileJob, key: `${reconcileJob}:${slot}`, payload: { slot }, runAt: new Date(slot * reconcileMs) });
-  };
-
   const personalData: OrdersPersonalData = {
     name: 'orders',
     async export(userId) {
@@ -966,13 +959,11 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     stats,
     expireHold,
     reconcile,
-    scheduleReconcile,
     registerJobs(outbox) {
       outbox.handle<{ orderId: string }>(holdExpiryJob, async (payload, context: JobContext) => expireHold(payload.orderId, context.attempt));
-      outbox.handle<{ slot: number }>(reconcileJob, async () => {
+      outbox.every(reconcileJob, reconcileMs, async () => {
         const found = await reconcile();
         if (found.reported.length > 0 || found.repaired.length > 0) log.info({ repaired: found.repaired.length, reported: found.reported.length }, 'order reconciliation');
-        await scheduleReconcile();
       });
     },
     personalData,

@@ -13,6 +13,7 @@ import type { FieldEncryption } from '../encryption/index.js';
 import { createOutboxMetrics, type OutboxMetrics } from './outbox.metrics.js';
 import { createOutboxService, type OutboxService } from './outbox.service.js';
 import type { OutboxSettings } from './outbox.settings.js';
+import { createRecurringJobs, type RecurringJobs } from './outbox.recurring.js';
 import { createOutboxWorker, type OutboxWorker } from './outbox.worker.js';
 
 export { createMailQueue, mailJobType, registerMailHandler, type MailQueue } from './outbox.mail.js';
@@ -20,8 +21,9 @@ export { outboxAdmin } from './outbox.admin.js';
 export { backoffMs, defaultMaxAttempts } from './outbox.backoff.js';
 export type { DeadJob, JobContext, JobHandler, OutboxActor, OutboxJob, OutboxService } from './outbox.service.js';
 export type { OutboxWorker } from './outbox.worker.js';
+export type { RecurringJobs } from './outbox.recurring.js';
 
-export interface Outbox extends OutboxService {
+export interface Outbox extends OutboxService, RecurringJobs {
   /** Started by app.ts when OUTBOX_WORKER=on, and by `npm run worker`; stopped when the app closes. */
   worker: OutboxWorker;
   metrics: OutboxMetrics;
@@ -52,6 +54,7 @@ export function createOutbox(deps: {
     events: metrics.events,
     ...(deps.random ? { random: deps.random } : {}),
   });
-  const worker = createOutboxWorker(service, { pollMs: deps.settings.pollMs, concurrency: deps.settings.concurrency }, log);
-  return { ...service, worker, metrics };
+  const recurring = createRecurringJobs(service, db, now);
+  const worker = createOutboxWorker(service, recurring, { pollMs: deps.settings.pollMs, concurrency: deps.settings.concurrency }, log);
+  return { ...service, ...recurring, worker, metrics };
 }

@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { RecurringJobs } from './outbox.recurring.js';
 import { describeFailure, type OutboxService } from './outbox.service.js';
 
 export interface OutboxWorkerOptions {
@@ -23,7 +24,7 @@ export interface OutboxWorker {
  * sleeping `pollMs` when there is none. It runs inside the web process (OUTBOX_WORKER=on, the default) or
  * alone (`npm run worker`); any number of them may share one database.
  */
-export function createOutboxWorker(outbox: OutboxService, options: OutboxWorkerOptions, log: FastifyBaseLogger): OutboxWorker {
+export function createOutboxWorker(outbox: OutboxService, recurring: Pick<RecurringJobs, 'scheduleRecurring'>, options: OutboxWorkerOptions, log: FastifyBaseLogger): OutboxWorker {
   let stopping = false;
   let slots: Promise<void>[] = [];
   const sleepers = new Set<() => void>();
@@ -39,13 +40,15 @@ export function createOutboxWorker(outbox: OutboxService, options: OutboxWorkerO
       sleepers.add(wake);
     });
 
-  // Done jobs are pruned at start and then hourly; any worker may do it (skip locked keeps them apart).
+  // At start and then hourly: done jobs are pruned (skip locked keeps workers apart) and recurring jobs'
+  // next runs written again (their keys make it a no-op unless the database was down when they were due).
   let pruner: NodeJS.Timeout | undefined;
   const prune = (): void => {
     outbox.pruneDone().then(
       (deleted) => (deleted > 0 ? log.info({ deleted }, 'outbox: old done jobs pruned') : undefined),
       (err: unknown) => log.warn({ error: describeFailure(err) }, 'outbox: pruning done jobs failed'),
     );
+    recurring.scheduleRecurring().catch((err: unknown) => log.warn({ error: describeFailure(err) }, 'outbox: scheduling recurring jobs failed'));
   };
 
   const slot = async (): Promise<void> => {

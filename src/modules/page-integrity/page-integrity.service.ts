@@ -1,11 +1,10 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { Counter, type Registry } from 'prom-client';
 import type { EmfPublisher } from '../../adapters/metrics/emf.js';
-import type { Db } from '../../db/database.js';
 import type { PaymentProvider } from '../../http/payment-origins.js';
 import type { ScriptInventory } from '../../web/script-inventory.js';
 import type { AuditService } from '../audit/index.js';
-import type { OutboxService } from '../outbox/index.js';
+import type { RecurringJobs } from '../outbox/index.js';
 import type { PageIntegritySettings } from './page-integrity.settings.js';
 import { verifyPaymentPages, type PageIntegrityReport } from './page-integrity.verify.js';
 
@@ -20,17 +19,11 @@ export interface PageIntegrityService {
    * counted (`payment_page_tamper_total{kind}`, EMF PaymentPageTamper) and written to the audit trail.
    */
   check(): Promise<PageIntegrityReport>;
-  /**
-   * Enqueues the check of the current interval (one job per interval across every instance: the job's
-   * key is the interval's start). Each run enqueues the next before it checks, so the schedule outlives a
-   * failed check. Does nothing when PAGE_INTEGRITY_CHECK_MINUTES is 0.
-   */
-  schedule(): Promise<void>;
 }
 
 export interface PageIntegrityDeps {
-  db: Db;
-  outbox: Pick<OutboxService, 'enqueue' | 'handle'>;
+  /** Runs the check every PAGE_INTEGRITY_CHECK_MINUTES (never when 0), the first in the interval the app starts in. */
+  outbox: Pick<RecurringJobs, 'every'>;
   audit: Pick<AuditService, 'recordAlone'>;
   log: FastifyBaseLogger;
   registry: Registry;
@@ -79,26 +72,7 @@ export function createPageIntegrityService(deps: PageIntegrityDeps): PageIntegri
     return report;
   };
 
-  const enqueueSlot = async (start: number): Promise<void> => {
-    const runAt = new Date(start);
-    await deps.outbox.enqueue(deps.db, { type: pageIntegrityJobType, key: `page-integrity:${runAt.toISOString()}`, payload: { slot: runAt.toISOString() }, runAt, maxAttempts: 3 });
-  };
+  deps.outbox.every(pageIntegrityJobType, intervalMs, async () => void (await check()), { startNow: true });
 
-  if (intervalMs > 0) {
-    deps.outbox.handle<{ slot: string }>(pageIntegrityJobType, async ({ slot }) => {
-      // The next run first: a check that throws (the site unreachable) is retried, and the schedule goes on.
-      // A run that comes late (the worker was down) schedules the interval after the current one, not a backlog.
-      const currentStart = Math.floor(now().getTime() / intervalMs) * intervalMs;
-      await enqueueSlot(Math.max(Date.parse(slot), currentStart) + intervalMs);
-      await check();
-    });
-  }
-
-  return {
-    check,
-    async schedule() {
-      if (intervalMs <= 0) return;
-      await enqueueSlot(Math.floor(now().getTime() / intervalMs) * intervalMs);
-    },
-  };
+  return { check };
 }

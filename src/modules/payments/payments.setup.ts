@@ -8,7 +8,7 @@ import { createStripeGateway } from '../../adapters/payments/stripe.js';
 import { createTestGateway, testSignatureHeader, type TestGateway, type TestWebhook } from '../../adapters/payments/test-gateway.js';
 import type { Db } from '../../db/database.js';
 import type { AuditService } from '../audit/index.js';
-import type { OutboxService } from '../outbox/index.js';
+import type { OutboxService, RecurringJobs } from '../outbox/index.js';
 import { createPaymentsMetrics } from './payments.metrics.js';
 import { createPaymentRules } from './payments.service.js';
 import type { PaymentEvents, PaymentsService } from './payments.types.js';
@@ -25,8 +25,6 @@ export interface Payments extends PaymentsService {
   testGateway: TestGateway | undefined;
   /** Stripe's publishable key for the payment page; absent unless PAYMENTS includes `stripe`. */
   stripePublishableKey: string | undefined;
-  /** Writes the first reconciliation run (one per interval slot, whichever instance writes it first). */
-  scheduleReconciliation(): Promise<void>;
 }
 
 export interface PaymentsDeps {
@@ -35,7 +33,7 @@ export interface PaymentsDeps {
   /** The order's owner; app.ts binds it lazily to the orders module. */
   events: PaymentEvents;
   audit: AuditService;
-  outbox: Pick<OutboxService, 'enqueue' | 'handle'>;
+  outbox: Pick<OutboxService, 'enqueue' | 'handle'> & Pick<RecurringJobs, 'every'>;
   log: FastifyBaseLogger;
   registry: Registry;
   business: BusinessMetrics;
@@ -92,25 +90,12 @@ export function createPaymentsService(deps: PaymentsDeps): Payments {
     });
   }
 
-  const slotKey = (at: Date) => `${reconcileJob}:${Math.floor(at.getTime() / settings.reconcileEveryMs)}`;
-  const scheduleNext = async (from: Date): Promise<void> => {
-    const runAt = new Date(from.getTime() + settings.reconcileEveryMs);
-    await outbox.enqueue(db, { type: reconcileJob, key: slotKey(runAt), payload: {}, runAt, maxAttempts: 3 });
-  };
-  // Each run writes the next one; the key (its time slot) keeps several instances to one run per slot.
-  outbox.handle(reconcileJob, async () => {
-    try {
-      await rules.reconcile();
-    } finally {
-      await scheduleNext(now());
-    }
-  });
+  outbox.every(reconcileJob, settings.reconcileEveryMs, async () => void (await rules.reconcile()));
 
   return {
     ...rules,
     providers: settings.providers,
     testGateway,
     stripePublishableKey: settings.stripe?.publishableKey,
-    scheduleReconciliation: () => scheduleNext(now()),
   };
 }
