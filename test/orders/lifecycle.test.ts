@@ -203,7 +203,7 @@ describe('staff actions', () => {
     expect(detail.totals.refunded.amount).toBe(order.total.amount);
     expect(h.payments.refundCalls.find((c) => c.orderId === order.id)!.amount.amount).toBe(order.total.amount);
     expect((await t.inventory.level(a.id)).onHand).toBe(before.onHand + 2);
-    expect(detail.events.map((e) => e.type)).toEqual(['placed', 'status', 'mail.confirmation', 'cancel.requested', 'payment.refunded', 'status', 'mail.refund']);
+    expect(detail.events.map((e) => e.type)).toEqual(['placed', 'status', 'mail.confirmation', 'cancel.requested', 'payment.refunded', 'status', 'mail.cancellation']);
     expect((await t.audit.listForTarget('order', order.id)).map((e) => e.action)).toEqual(['order.cancel', 'order.cancel_requested', 'order.paid']);
   });
 

@@ -76,3 +76,34 @@ export function refundMail(brand: MailBrand, locale: string, order: MailOrder, l
     { url: link, label: `View order ${order.number}` },
   );
 }
+
+/** Why an order was cancelled, as the shopper is told it (a staff member's reason stays internal). */
+export type CancelledBecause = 'payment_failed' | 'hold_expired' | 'shop';
+
+const cancelOpening: Record<CancelledBecause, (number: string) => string> = {
+  payment_failed: (n) => `Your payment for order ${n} did not go through, so we have cancelled the order.`,
+  hold_expired: (n) => `We did not receive the payment for order ${n} in time, so we have cancelled the order.`,
+  shop: (n) => `We have cancelled order ${n}.`,
+};
+
+/**
+ * Sent once when an order is cancelled, whoever cancelled it: what was ordered and whether money moved
+ * (`refunded`: the whole sum paid, given back; null: nothing was taken).
+ */
+export function cancellationMail(brand: MailBrand, locale: string, order: MailOrder, link: string, outcome: { because: CancelledBecause; refunded: Money | null }): MailMessage {
+  const money = outcome.refunded
+    ? `We have refunded ${formatMoney(outcome.refunded, locale)} in full to your original payment method. Banks usually show a refund within 5 to 10 working days.`
+    : 'Nothing was charged. If your bank shows a pending amount for this order, it is released and disappears from your statement within a few days.';
+  return compose(
+    brand,
+    order.email,
+    `Order ${order.number} cancelled`,
+    [
+      `${cancelOpening[outcome.because](order.number)} You can still see the order here:`,
+      money,
+      ['What was in the order:', ...order.lines.map((l) => lineText(l, locale))].join('\n'),
+      'If you still want these items, you are welcome to order them again.',
+    ],
+    { url: link, label: `View order ${order.number}` },
+  );
+}

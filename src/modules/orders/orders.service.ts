@@ -32,7 +32,7 @@ import {
   soldOut,
 } from './orders.errors.js';
 import { createOrderLinks, guestPath } from './orders.links.js';
-import { confirmationMail, refundMail, shippingMail, type MailOrder } from './orders.mails.js';
+import { cancellationMail, confirmationMail, refundMail, shippingMail, type CancelledBecause, type MailOrder } from './orders.mails.js';
 import type { OrderCart, OrderMetrics, OrderPaymentEvents, OrderPayments, OrderPricing, OrderQuote } from './orders.ports.js';
 import * as repo from './orders.repository.js';
 import { assertTransition, canTransition, refundable, shippable } from './orders.state-machine.js';
@@ -359,22 +359,30 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     await event(trx, row.id, system('reconciliation'), `issue.${kind}`, message, data);
   };
 
-  /** Cancels an unpaid order in the caller's transaction: stock and discount released. */
-  const cancelUnpaid = async (trx: Trx, row: OrderRow, who: Who, reason: string, message: string): Promise<OrderRow> => {
+  type MailKind = ResendableMail | 'cancellation';
+
+  /** `once`: the mail tells of a fact that happens once (a cancellation), so the queue writes it at most once. */
+  const enqueueMail = async (trx: Db, row: OrderRow, kind: MailKind, build: (order: MailOrder, link: string) => Parameters<MailQueue['enqueue']>[1], who: Who, once?: string) => {
+    const email = await emailOf(row);
+    if (email === '') return false;
+    const message = build(await mailOrder(trx, row, email), await linkOf(row));
+    await deps.mail.enqueue(trx, message, once !== undefined ? { once } : undefined);
+    await event(trx, row.id, who, `mail.${kind}`, `The ${kind} mail was queued.`);
+    return true;
+  };
+
+  /** Tells the shopper their order is cancelled, and whether money was given back (once per order). */
+  const mailCancellation = (trx: Db, row: OrderRow, who: Who, because: CancelledBecause, refunded: Money | null) =>
+    enqueueMail(trx, row, 'cancellation', (order, link) => cancellationMail(deps.brand, deps.locale, order, link, { because, refunded }), who, `order-cancelled:${row.id}`);
+
+  /** Cancels an unpaid order in the caller's transaction: stock and discount released, the shopper told. */
+  const cancelUnpaid = async (trx: Trx, row: OrderRow, who: Who, reason: string, message: string, because: CancelledBecause): Promise<OrderRow> => {
     const updated = await transition(trx, row, 'cancelled', who, 'order.cancel', message, { patch: { cancelled_at: now(), cancel_reason: reason }, data: { reason } });
     const lines = await repo.findLines(trx, row.id);
     await inventory.release(trx, stockLines(lines), reference(row), who.actor.id ?? who.actor.type);
     await pricing.releaseDiscount(trx, row.id);
+    await mailCancellation(trx, updated, who, because, null);
     return updated;
-  };
-
-  const enqueueMail = async (trx: Db, row: OrderRow, kind: ResendableMail, build: (order: MailOrder, link: string) => Parameters<MailQueue['enqueue']>[1], who: Who) => {
-    const email = await emailOf(row);
-    if (email === '') return false;
-    const message = build(await mailOrder(trx, row, email), await linkOf(row));
-    await deps.mail.enqueue(trx, message);
-    await event(trx, row.id, who, `mail.${kind}`, `The ${kind} mail was queued.`);
-    return true;
   };
 
   // --- payment events --------------------------------------------------------------------------------
@@ -412,7 +420,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
         await event(trx, row.id, system('payments'), 'payment.failed', 'A payment attempt failed.', { paymentId: e.paymentId, reason: e.reason });
         return;
       }
-      const cancelled = await cancelUnpaid(trx, row, system('payments'), 'payment_failed', 'The payment failed, so the order was cancelled.');
+      const cancelled = await cancelUnpaid(trx, row, system('payments'), 'payment_failed', 'The payment failed, so the order was cancelled.', 'payment_failed');
       await event(trx, row.id, system('payments'), 'payment.failed', 'A payment attempt failed.', { paymentId: e.paymentId, reason: e.reason });
       if (cancelled.cart_id !== null) await cart.restoreFrom(trx, row.id);
     },
@@ -426,7 +434,8 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       await event(trx, row.id, who, 'payment.refunded', `A refund of ${e.amount.amount} ${e.amount.currency} (minor units) was made.`, data);
       let updated = await repo.updateOrder(trx, row.id, { refunded_amount: total });
       const complete = total >= row.total_amount;
-      if (row.cancel_requested_at !== null && row.status === 'paid' && complete) {
+      const cancelling = row.cancel_requested_at !== null && row.status === 'paid' && complete;
+      if (cancelling) {
         updated = await transition(trx, updated, 'cancelled', who, 'order.cancel', 'Refunded in full and cancelled.', {
           patch: { cancelled_at: now(), cancel_requested_at: null },
           data: { reason: row.cancel_reason ?? 'cancelled' },
@@ -443,7 +452,9 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       } else {
         await report(trx, row, 'refund_in_unexpected_status', `A refund was made while the order was ${row.status}.`, data);
       }
-      await enqueueMail(trx, updated, 'refund', (order, link) => refundMail(deps.brand, deps.locale, order, link, { amount: e.amount, totalRefunded: money(total, row.currency), complete }), who);
+      // A refund that completes a cancellation is told by the cancellation mail, which names the sum.
+      if (cancelling) await mailCancellation(trx, updated, who, 'shop', money(total, row.currency));
+      else await enqueueMail(trx, updated, 'refund', (order, link) => refundMail(deps.brand, deps.locale, order, link, { amount: e.amount, totalRefunded: money(total, row.currency), complete }), who);
     },
   };
 
@@ -670,7 +681,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       const outcome = await db.transaction().execute(async (trx) => {
         const locked = await lockOrThrow(trx, orderId);
         if (locked.status !== 'pending_payment') return locked;
-        await cancelUnpaid(trx, locked, by, reason, 'Cancelled by staff.');
+        await cancelUnpaid(trx, locked, by, reason, 'Cancelled by staff.', 'shop');
         return undefined;
       });
       if (outcome === undefined) return detailOf(orderId);
@@ -831,7 +842,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     await db.transaction().execute(async (trx) => {
       const locked = await repo.lockOrder(trx, orderId);
       if (locked === undefined || locked.status !== 'pending_payment') return;
-      await cancelUnpaid(trx, locked, system('hold-expiry'), 'hold_expired', 'Not paid in time, so the order was cancelled and its items put back on sale.');
+      await cancelUnpaid(trx, locked, system('hold-expiry'), 'hold_expired', 'Not paid in time, so the order was cancelled and its items put back on sale.', 'hold_expired');
     });
   };
 

@@ -13,7 +13,11 @@ export const mailJobType = 'mail.send';
  * if that change committed, even when the process dies right after the commit.
  */
 export interface MailQueue {
-  enqueue(db: Db, message: MailMessage): Promise<void>;
+  /**
+   * Queues one mail. `once` names the fact the mail tells about (e.g. `order-cancelled:<id>`): a second
+   * enqueue with the same name writes nothing, so a repeated or racing caller never mails twice.
+   */
+  enqueue(db: Db, message: MailMessage, options?: { once?: string }): Promise<void>;
   /**
    * Claims the per-recipient cooldown of account mail that anyone can trigger (a reset link, a
    * verification link, an invitation, a change-of-e-mail link, the "you already have an account" notice):
@@ -34,9 +38,9 @@ export interface MailQueueOptions {
 export function createMailQueue(outbox: OutboxService, options: MailQueueOptions): MailQueue {
   const now = options.now ?? (() => new Date());
   return {
-    async enqueue(db, message) {
-      // Each call is one mail: its own key. A rolled-back transaction takes the job with it.
-      await outbox.enqueue(db, { type: mailJobType, key: `mail:${newId()}`, payload: message });
+    async enqueue(db, message, enqueueOptions) {
+      // Each call is one mail (its own key) unless the caller names it. A rolled-back transaction takes the job with it.
+      await outbox.enqueue(db, { type: mailJobType, key: `mail:${enqueueOptions?.once ?? newId()}`, payload: message });
     },
     async claimCooldown(db, to) {
       if (options.cooldownMs === 0) return true;
