@@ -175,3 +175,27 @@ describe('/cart', () => {
     expect((await browser.get('/cart')).body).toContain('3 items');
   });
 });
+
+describe('notices from the checkout', () => {
+  const noticeOf = (body: string) => /<div class="notice notice--(\w+)" role="status">([^<]*)<\/div>/.exec(body);
+
+  it('says why the checkout sent the shopper back: an empty cart, or items that cannot be bought as they are', async () => {
+    const empty = await new FormBrowser(t.app).get('/cart?notice=checkout-empty');
+    expect(empty.statusCode).toBe(200);
+    expect(noticeOf(empty.body)?.slice(1)).toEqual(['warning', 'Your cart is empty, so there is nothing to check out yet. Add something first, then check out.']);
+
+    const unavailable = await new FormBrowser(t.app).get('/cart?notice=checkout-unavailable');
+    expect(unavailable.statusCode).toBe(200);
+    expect(noticeOf(unavailable.body)?.slice(1)).toEqual(['warning', 'Some items in your cart cannot be bought as they are now. Change or remove the items marked below, then check out again.']);
+  });
+
+  it('ignores a notice it does not know, and never writes the parameter into the page', async () => {
+    for (const value of ['surprise', '<script>alert(1)</script>', 'toString', '__proto__', 'x'.repeat(150)]) {
+      const page = await new FormBrowser(t.app).get(`/cart?notice=${encodeURIComponent(value)}`);
+      expect(page.statusCode).toBe(200);
+      expect(noticeOf(page.body)).toBeNull();
+      expect(page.body).not.toContain(value);
+      expect(page.body).not.toContain('&lt;script&gt;');
+    }
+  });
+});

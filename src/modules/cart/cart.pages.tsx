@@ -9,7 +9,7 @@ import type { PageContextOf } from '../../web/page-context.js';
 import { invalidQuantity } from './cart.errors.js';
 import type { CartCookies } from './cart.http.js';
 import type { CartOperations, CartOwner } from './cart.service.js';
-import { CartPage } from './pages/cart-page.js';
+import { CartPage, type CartNotice } from './pages/cart-page.js';
 
 export interface CartPageDeps {
   cart: CartOperations;
@@ -30,14 +30,20 @@ const QuantityForm = Type.Object({ quantity: text(12) }, strict);
 const CodeForm = Type.Object({ code: text(64) }, strict);
 const EmptyForm = Type.Union([Type.Null(), Type.Undefined(), Type.Object({}, strict)]);
 const LineParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const CartPageQuery = Type.Object({ country: Type.Optional(Type.String({ maxLength: 2 })), notice: Type.Optional(Type.String({ maxLength: 20 })) }, strict);
+const CartPageQuery = Type.Object({ country: Type.Optional(Type.String({ maxLength: 2 })), notice: Type.Optional(Type.String({ maxLength: 200 })) }, strict);
 
-const notices: Record<string, string> = {
-  added: 'Added to your cart.',
-  updated: 'Your cart is updated.',
-  removed: 'The item is removed from your cart.',
-  discount: 'The discount code is applied.',
-  'no-discount': 'The discount code is removed.',
+/**
+ * The notices a redirect may name, by key: the cart's own forms' and the checkout's when it sends the
+ * shopper back. Any other value is ignored, never shown: the page writes only these sentences.
+ */
+const notices: Record<string, CartNotice> = {
+  added: { text: 'Added to your cart.', tone: 'success' },
+  updated: { text: 'Your cart is updated.', tone: 'success' },
+  removed: { text: 'The item is removed from your cart.', tone: 'success' },
+  discount: { text: 'The discount code is applied.', tone: 'success' },
+  'no-discount': { text: 'The discount code is removed.', tone: 'success' },
+  'checkout-empty': { text: 'Your cart is empty, so there is nothing to check out yet. Add something first, then check out.', tone: 'warning' },
+  'checkout-unavailable': { text: 'Some items in your cart cannot be bought as they are now. Change or remove the items marked below, then check out again.', tone: 'warning' },
 };
 
 /** A form's whole-number quantity ('' or anything else is CART_INVALID_QUANTITY, as from the API). */
@@ -57,7 +63,7 @@ export function registerCartPages(app: FastifyInstance, deps: CartPageDeps): voi
   const { cart, cookies, csrf } = deps;
   const hide = { hide: true };
 
-  const render = async (request: FastifyRequest, reply: FastifyReply, owner: CartOwner, extra: { notice?: string; errors?: FormError[]; country?: string; codeValue?: string } = {}) => {
+  const render = async (request: FastifyRequest, reply: FastifyReply, owner: CartOwner, extra: { notice?: CartNotice; errors?: FormError[]; country?: string; codeValue?: string } = {}) => {
     const destinations = await deps.pricing.destinations();
     const wanted = extra.country !== undefined && isCountryCode(extra.country) ? extra.country : deps.pricing.defaultCountry;
     const country = destinations.includes(wanted) || destinations.length === 0 ? wanted : destinations.includes(deps.pricing.defaultCountry) ? deps.pricing.defaultCountry : destinations[0]!;
@@ -84,7 +90,7 @@ export function registerCartPages(app: FastifyInstance, deps: CartPageDeps): voi
 
   app.get<{ Querystring: { country?: string; notice?: string } }>('/cart', { schema: { ...hide, querystring: CartPageQuery } }, async (request, reply) => {
     const owner = await cart.ownerOf(request);
-    const notice = request.query.notice === undefined ? undefined : notices[request.query.notice];
+    const notice = request.query.notice !== undefined && Object.hasOwn(notices, request.query.notice) ? notices[request.query.notice] : undefined;
     return render(request, reply, owner, { ...(notice ? { notice } : {}), ...(request.query.country ? { country: request.query.country.toUpperCase() } : {}) });
   });
 

@@ -6,6 +6,12 @@ import type { PageContext } from '../../../web/page-context.js';
 import type { Money } from '../../../kernel/money.js';
 import type { CartLineView, CartView } from '../cart.service.js';
 
+/** A sentence the page shows after a redirect: a change done (success) or a reason to look again (warning). */
+export interface CartNotice {
+  text: string;
+  tone: 'success' | 'warning';
+}
+
 export interface CartPageProps {
   ctx: PageContext;
   view: CartView;
@@ -13,7 +19,7 @@ export interface CartPageProps {
   /** The countries delivered to, for the estimate's select, and the one shown. */
   countries: { code: string; name: string }[];
   country: string;
-  notice?: string | undefined;
+  notice?: CartNotice | undefined;
   errors?: FormError[];
   /** The discount field's value after a refusal (kept, as GOV.UK forms keep values). */
   codeValue?: string;
@@ -46,8 +52,8 @@ export function CartPage(props: CartPageProps) {
       <div class="container cart">
         <ErrorSummary errors={errors} />
         {props.notice ? (
-          <div class="notice notice--success" role="status">
-            {props.notice}
+          <div class={`notice notice--${props.notice.tone}`} role="status">
+            {props.notice.text}
           </div>
         ) : null}
         {view.lines.length === 0 ? (
