@@ -260,6 +260,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   };
   const payments = createPaymentsService({
     db, settings: config.paymentGateways, events: paymentEvents, audit, outbox, log: app.log, registry: edge.metrics.registry, business: edge.businessMetrics, now,
+    pageMac: (paymentId) => fieldEncryption.blindIndex('payment', 'page_token', paymentId),
   });
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
@@ -287,6 +288,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   paymentListener.current = deps.paymentEvents ?? orders.paymentEvents;
   // The checkout: steps with state sealed per cart, then orders.place and payments.start with one key.
   const checkout = createCheckoutService({ db, fieldEncryption, pricing, orders, payments, providers: config.payments, publicUrl: config.publicUrl, now });
+  checkout.registerJobs(outbox);
   const customers = createCustomersService({ db, fieldEncryption, auth, audit, mail, brand, now, contributors: [staff.personalData, orders.personalData, checkout.personalData] });
 
   const pageContext = createPageContextFactory({

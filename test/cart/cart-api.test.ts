@@ -243,6 +243,43 @@ describe('customer cart', () => {
     expect((await cartOf(session)).lines.map((l) => l.quantity)).toEqual([5, 1]);
   });
 
+  it('merges a guest cart at sign-in only as far as the limits allow: no line above 10 units, no cart above 15 units or 3 lines', async () => {
+    // The limits here: CART_MAX_LINE_QUANTITY 10, CART_MAX_ITEMS 15, CART_MAX_LINES 3.
+    const email = await createVerifiedAccount(t);
+    const before = await signIn(t, email);
+    expect((await call('POST', '/api/v1/cart/items', before, { variantId: v[0]!.id, quantity: 8 })).statusCode).toBe(201);
+    expect((await call('POST', '/api/v1/cart/items', before, { variantId: v[1]!.id, quantity: 1 })).statusCode).toBe(201);
+    // A guest cart, each line and the whole within the limits on its own, that would pass them merged.
+    const guest = await guestWith(v[0]!.id, 5);
+    for (const [variant, quantity] of [[v[1]!, 4], [v[2]!, 3]] as const) {
+      expect((await call('POST', '/api/v1/cart/items', guest, { variantId: variant.id, quantity })).statusCode).toBe(201);
+    }
+    // Signing in with the guest cookie: the next read merges.
+    const session = await signIn(t, email, undefined, guest);
+    const merged = await cartOf(`${session}; ${guest}`);
+    expect(merged.lines.map((l) => [l.variantId, l.quantity])).toEqual([[v[0]!.id, 10], [v[1]!.id, 5]]);
+    expect(merged.itemCount).toBe(15);
+    expect(await cartOf(guest)).toMatchObject({ id: null, lines: [] });
+    const stored = await t.database.db.selectFrom('cart_line').select(['variant_id', 'quantity']).where('cart_id', '=', merged.id!).execute();
+    expect(stored.reduce((sum, l) => sum + l.quantity, 0)).toBe(15);
+    expect(Math.max(...stored.map((l) => l.quantity))).toBe(10);
+    // The merged cart is a cart like any other: one more unit is refused.
+    const more = await call('POST', '/api/v1/cart/items', session, { variantId: v[3]!.id, quantity: 1 });
+    expect(more.statusCode).toBe(400);
+    expect(more.json()).toMatchObject({ code: 'CART_ITEMS_LIMIT' });
+  });
+
+  it('merges a guest cart at sign-in without passing the number of lines', async () => {
+    const email = await createVerifiedAccount(t);
+    const before = await signIn(t, email);
+    for (const variant of [v[0]!, v[1]!]) expect((await call('POST', '/api/v1/cart/items', before, { variantId: variant.id, quantity: 1 })).statusCode).toBe(201);
+    const guest = await guestWith(v[2]!.id, 1);
+    expect((await call('POST', '/api/v1/cart/items', guest, { variantId: v[3]!.id, quantity: 1 })).statusCode).toBe(201);
+    const session = await signIn(t, email, undefined, guest);
+    const merged = await cartOf(`${session}; ${guest}`);
+    expect(merged.lines.map((l) => [l.variantId, l.quantity])).toEqual([[v[0]!.id, 1], [v[1]!.id, 1], [v[2]!.id, 1]]);
+  });
+
   it('empties a cart when its order is placed, gives the lines back when payment fails, and counts for the header', async () => {
     const cookie = await guestWith(v[0]!.id, 2);
     const request = { headers: { cookie } } as never;

@@ -111,6 +111,57 @@ describe('checkout API', () => {
     expect(await writes()).toEqual(before);
   });
 
+  it('refuses the same key from the same shopper with a different body (422), keeping the first order as it was', async () => {
+    const s = await shopperWith(1);
+    const k = key();
+    const first = await s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(first.status).toBe(201);
+    const firstOrder = first.json.order as { id: string; number: string; shippingMethodId?: string };
+    const orderRow = () => t.database.db.selectFrom('order').selectAll().where('id', '=', firstOrder.id).executeTakeFirstOrThrow();
+    const orderBefore = await orderRow();
+    const before = await writes();
+    const variants = [
+      body({ shippingMethodId: shop.express }),
+      body({ email: 'ada+other@example.com' }),
+      body({ shippingAddress: { ...ukAddress, line1: '1 Other Street' } }),
+      body({ billingAddress: { ...ukAddress, name: 'Someone Else' } }),
+    ];
+    for (const changed of variants) {
+      const res = await s.api('POST', '/api/v1/checkout', changed, { 'idempotency-key': k });
+      expect(res.status).toBe(422);
+      expect(res.json.code).toBe('CHECKOUT_IDEMPOTENCY_KEY_REUSED');
+      expect(JSON.stringify(res.json)).not.toContain(firstOrder.number);
+    }
+    expect(await writes()).toEqual(before);
+    expect(await orderRow()).toEqual(orderBefore);
+    // The same body (its keys in another order) is still a retry: the same order.
+    const reordered = Object.fromEntries(Object.entries(body()).reverse());
+    const again = await s.api('POST', '/api/v1/checkout', reordered, { 'idempotency-key': k });
+    expect(again.status).toBe(200);
+    expect((again.json.order as { id: string }).id).toBe(firstOrder.id);
+  });
+
+  it('of two different bodies with one key at once, places one order (the winner’s request, whole) and refuses the other (422)', async () => {
+    const s = await shopperWith(1);
+    const k = key();
+    const before = await writes();
+    const answers = await Promise.all([
+      s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k }),
+      s.api('POST', '/api/v1/checkout', body({ shippingMethodId: shop.express }), { 'idempotency-key': k }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 422]);
+    expect(answers.find((a) => a.status === 422)!.json.code).toBe('CHECKOUT_IDEMPOTENCY_KEY_REUSED');
+    const placed = answers.find((a) => a.status === 201)!;
+    const after = await writes();
+    expect(after.orders).toBe(before.orders + 1);
+    expect(after.payments).toBe(before.payments + 1);
+    // The order is the winner's request, whole: its delivery method and its total.
+    const winnerExpress = answers[1].status === 201;
+    const order = await t.database.db.selectFrom('order').selectAll().where('id', '=', (placed.json.order as { id: string }).id).executeTakeFirstOrThrow();
+    expect(order.shipping_method_id).toBe(winnerExpress ? shop.express : shop.standard);
+    expect((placed.json.order as { total: { amount: number } }).total.amount).toBe(2400 + (winnerExpress ? 995 : 395));
+  });
+
   it('refuses a missing or malformed Idempotency-Key (400), storing nothing', async () => {
     const s = await shopperWith(1);
     const before = await writes();

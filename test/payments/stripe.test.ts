@@ -67,7 +67,7 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
 
   it('serves the payment page with Stripe.js, its own script and a CSP allowing exactly Stripe', async () => {
     const { paymentId, intent } = await start();
-    const page = await t.app.inject({ url: `/pay/stripe/${paymentId}`, headers: { accept: 'text/html' } });
+    const page = await t.app.inject({ url: await t.payments.pagePath(paymentId), headers: { accept: 'text/html' } });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<script src="https://js.stripe.com/v3/" defer>');
     expect(page.body).toMatch(/<script src="\/assets\/stripe-payment\.[0-9a-f]+\.js" integrity="sha384-[^"]+" crossorigin="anonymous" defer>/);
@@ -80,6 +80,39 @@ describe('PAYMENTS=stripe against a loopback Stripe API', () => {
     const home = await t.app.inject({ url: '/', headers: { accept: 'text/html' } });
     expect(String(home.headers['content-security-policy'])).not.toContain('stripe');
     expect((await t.app.inject({ url: `/pay/stripe/${randomUUID()}` })).statusCode).toBe(404);
+  });
+
+  it('opens the payment page (and its client secret) only with the token of its own payment: an id alone, a wrong or another payment’s token answer 404', async () => {
+    const { paymentId, intent } = await start();
+    const other = await start();
+    const path = await t.payments.pagePath(paymentId);
+    const token = new URL(path, 'http://x').searchParams.get('token')!;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const flipped = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+    const otherToken = new URL(await t.payments.pagePath(other.paymentId), 'http://x').searchParams.get('token')!;
+    for (const url of [
+      `/pay/stripe/${paymentId}`,
+      `/pay/stripe/${paymentId}?token=`,
+      `/pay/stripe/${paymentId}?token=${flipped}`,
+      `/pay/stripe/${paymentId}?token=${token.slice(0, 20)}`,
+      `/pay/stripe/${paymentId}?token=${otherToken}`,
+      `/pay/stripe/${other.paymentId}?token=${token}`,
+    ]) {
+      const refused = await t.app.inject({ url, headers: { accept: 'application/json' } });
+      expect(refused.statusCode, url).toBe(404);
+      expect(refused.body, url).not.toContain(intent.client_secret);
+      expect(refused.body, url).not.toContain(other.intent.client_secret);
+    }
+    // The same answer as for a payment that does not exist.
+    const unknown = await t.app.inject({ url: `/pay/stripe/${randomUUID()}?token=${token}`, headers: { accept: 'application/json' } });
+    expect(unknown.statusCode).toBe(404);
+    const refused = await t.app.inject({ url: `/pay/stripe/${paymentId}?token=${otherToken}`, headers: { accept: 'application/json' } });
+    expect(refused.json<{ code: string }>().code).toBe(unknown.json<{ code: string }>().code);
+    expect((await t.payments.get(paymentId))!.status).toBe('pending');
+    // Its own shopper's link still opens it.
+    const page = await t.app.inject({ url: path, headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain(`data-client-secret="${intent.client_secret}"`);
   });
 
   it('marks the payment paid from a signed payment_intent.succeeded, once, and ignores its duplicate', async () => {

@@ -256,6 +256,11 @@ describe('discount codes', () => {
 
     await t.database.db.transaction().execute((trx) => exclusive.redeemDiscount(trx, { discountId: code.id, orderId: randomUUID(), customerEmail: 'Guest@Example.com' }));
     expect(discountProblems(await quoteWith('ONCEEACH', { customerEmail: ' guest@example.COM ' }))).toEqual(['DISCOUNT_CUSTOMER_LIMIT']);
+    // A +tag reaches the same mailbox: it counts as the same guest. Dots are kept: another address.
+    for (const alias of ['Guest+1@example.com', 'guest+2@Example.com', 'guest+a+b@example.com']) {
+      expect(discountProblems(await quoteWith('ONCEEACH', { customerEmail: alias })), alias).toEqual(['DISCOUNT_CUSTOMER_LIMIT']);
+    }
+    expect((await quoteWith('ONCEEACH', { customerEmail: 'gu.est@example.com' })).appliedDiscount?.code).toBe('ONCEEACH');
     const second = await t.database.db
       .transaction()
       .execute((trx) => exclusive.redeemDiscount(trx, { discountId: code.id, orderId: randomUUID(), customerEmail: 'guest@example.com' }))

@@ -72,7 +72,7 @@ describe('payment page tamper detection', () => {
 
   it('finds the real Stripe payment page (Stripe.js and our Payment Element script, with SRI) equal to the inventory', async () => {
     const { paymentId } = await t.payments.start({ ...anOrder(4_200), provider: 'stripe' });
-    const path = `/pay/stripe/${paymentId}`;
+    const path = await t.payments.pagePath(paymentId);
     const report = await verifyPaymentPages({ baseUrl: base, publicUrl: t.config.publicUrl, pages: [path], inventory: readScriptInventory(), providers: t.config.payments });
     expect(report.pages[0]).toMatchObject({ path, status: 200 });
     expect(report.pages[0]?.scripts).toEqual(['https://js.stripe.com/v3/', expect.stringMatching(/^\/assets\/stripe-payment\.[0-9a-f]{12}\.js$/)]);

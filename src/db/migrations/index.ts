@@ -22,6 +22,7 @@ import * as pricingCreateTables from './2026_12_02_2010_pricing_create_tables.js
 import * as paymentsCreateTables from './2026_12_02_2030_payments_create_tables.js';
 import * as ordersCreateTables from './2026_12_02_2050_orders_create_tables.js';
 import * as checkoutCreateSession from './2026_12_02_2070_checkout_create_session.js';
+import * as checkoutIdempotencyKey from './2026_12_02_2080_checkout_idempotency_key.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_2030_payments_create_tables': paymentsCreateTables,
   '2026_12_02_2050_orders_create_tables': ordersCreateTables,
   '2026_12_02_2070_checkout_create_session': checkoutCreateSession,
+  '2026_12_02_2080_checkout_idempotency_key': checkoutIdempotencyKey,
 };

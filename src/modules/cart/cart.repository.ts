@@ -75,13 +75,16 @@ export const touchCart = async (db: Db, cartId: string): Promise<void> => {
   await db.updateTable('cart').set({ updated_at: sql<Date>`now()` }).where('id', '=', cartId).execute();
 };
 
-/** Moves `from`'s lines into `into`: a variant in both gets the sum, held to `maxQuantity`. */
-export async function mergeLines(db: Db, from: string, into: string, maxQuantity: number): Promise<void> {
-  await sql`
-    insert into cart_line (cart_id, variant_id, quantity, unit_price_amount, currency, created_at)
-    select ${into}, variant_id, least(quantity, ${maxQuantity}), unit_price_amount, currency, created_at from cart_line where cart_id = ${from}
-    on conflict (cart_id, variant_id) do update set quantity = least(cart_line.quantity + excluded.quantity, ${maxQuantity}), updated_at = now()`.execute(db);
-  await db.deleteFrom('cart_line').where('cart_id', '=', from).execute();
+/** A line copied from another cart (a merge), keeping when it was first added so the cart's order holds. */
+export async function insertLine(db: Db, cartId: string, line: Pick<CartLineRow, 'variant_id' | 'quantity' | 'unit_price_amount' | 'currency' | 'created_at'>): Promise<void> {
+  await db
+    .insertInto('cart_line')
+    .values({ cart_id: cartId, variant_id: line.variant_id, quantity: line.quantity, unit_price_amount: line.unit_price_amount, currency: line.currency, created_at: line.created_at })
+    .execute();
+}
+
+export async function deleteLines(db: Db, cartId: string): Promise<void> {
+  await db.deleteFrom('cart_line').where('cart_id', '=', cartId).execute();
 }
 
 export const setStatus = async (db: Db, cartId: string, status: 'open' | 'ordered' | 'merged', orderId: string | null): Promise<void> => {

@@ -98,6 +98,36 @@ export function createCartService(deps: CartDeps): CartOperations {
   };
 
   /**
+   * Moves the lines of cart `fromId` into cart `intoId` (both locked by the caller) within the cart's
+   * limits, which a merge must not get round: the lines already in `intoId` stay as they are; each moved
+   * line, oldest first, joins only as far as the units-per-line, units-per-cart and lines-per-cart limits
+   * leave room, and whatever does not fit is left out (docs/security.md, "Merge at sign-in").
+   */
+  const mergeWithinLimits = async (t: Db, fromId: string, intoId: string): Promise<void> => {
+    const into = await repo.findLines(t, intoId);
+    const byVariant = new Map(into.map((l) => [l.variant_id, l]));
+    let items = into.reduce((sum, l) => sum + l.quantity, 0);
+    let lines = into.length;
+    for (const moved of await repo.findLines(t, fromId)) {
+      const room = Math.max(0, settings.maxItems - items);
+      const existing = byVariant.get(moved.variant_id);
+      if (existing !== undefined) {
+        const added = Math.min(Math.max(0, settings.maxLineQuantity - existing.quantity), moved.quantity, room);
+        if (added === 0) continue;
+        await repo.setLineQuantity(t, intoId, existing.id, existing.quantity + added);
+        items += added;
+      } else {
+        const quantity = Math.min(moved.quantity, settings.maxLineQuantity, room);
+        if (quantity === 0 || lines >= settings.maxLines) continue;
+        await repo.insertLine(t, intoId, { ...moved, quantity });
+        items += quantity;
+        lines += 1;
+      }
+    }
+    await repo.deleteLines(t, fromId);
+  };
+
+  /**
    * The owner's open cart. A guest cart held by a signed-in customer is merged into the customer's cart
    * here, on the first read after sign-in, whichever way they signed in (password, passkey, Cognito).
    */
@@ -113,7 +143,7 @@ export function createCartService(deps: CartDeps): CartOperations {
       // Another request merged it first: nothing left to move.
       if (locked === undefined || locked.status !== 'open') return target;
       await repo.lockCart(t, target.id);
-      await repo.mergeLines(t, guest.id, target.id, settings.maxLineQuantity);
+      await mergeWithinLimits(t, guest.id, target.id);
       if (target.discount_code === null && guest.discount_code !== null) await repo.setDiscountCode(t, target.id, guest.discount_code);
       await repo.setStatus(t, guest.id, 'merged', null);
       return (await repo.findCart(t, target.id))!;
@@ -215,9 +245,9 @@ export function createCartService(deps: CartDeps): CartOperations {
         await repo.setStatus(trx, cart.id, 'open', null);
         return;
       }
-      // The customer started another cart meanwhile: the order's lines join it.
+      // The customer started another cart meanwhile: the order's lines join it, within the cart's limits.
       await repo.lockCart(trx, open.id);
-      await repo.mergeLines(trx, cart.id, open.id, settings.maxLineQuantity);
+      await mergeWithinLimits(trx, cart.id, open.id);
       await repo.setStatus(trx, cart.id, 'merged', orderId);
     },
 

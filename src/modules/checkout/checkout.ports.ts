@@ -13,7 +13,7 @@ export type { Quote, QuotedLine, ShippingOption } from '../pricing/index.js';
 
 export type CheckoutCart = Pick<CartService, 'cartOf'>;
 export type CheckoutPricing = Pick<PricingService, 'quote'>;
-export type CheckoutPayments = Pick<PaymentsService, 'start' | 'refresh' | 'forOrder'>;
+export type CheckoutPayments = Pick<PaymentsService, 'start' | 'refresh' | 'forOrder' | 'pagePath'>;
 export type CheckoutOrders = Pick<OrdersService, 'place' | 'getByLink' | 'guestPathOf'>;
 /** An order as the completion page shows it. */
 export type CompletedOrder = OrderView;

@@ -54,9 +54,27 @@ export async function clearDetails(db: Db, orderNumber: string, at: Date): Promi
   await db.updateTable('checkout_session').set({ details_encrypted: null, updated_at: at }).where('order_number', '=', orderNumber).where('details_encrypted', 'is not', null).execute();
 }
 
-/** Drops checkouts untouched since `before`: abandoned ones keep no personal data for long. */
-export async function deleteStale(db: Db, before: Date): Promise<void> {
-  await db.deleteFrom('checkout_session').where('updated_at', '<', before).execute();
+/**
+ * Drops checkouts untouched since `before` (abandoned ones keep no personal data for long), and the API's
+ * idempotency keys first used before then. Returns how many checkouts went.
+ */
+export async function deleteStale(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('checkout_session').where('updated_at', '<', before).executeTakeFirst();
+  await db.deleteFrom('checkout_idempotency_key').where('created_at', '<', before).execute();
+  return Number(result.numDeletedRows);
+}
+
+export async function findRequestHash(db: Db, key: string): Promise<Uint8Array | undefined> {
+  return (await db.selectFrom('checkout_idempotency_key').select('request_hash').where('key', '=', key).executeTakeFirst())?.request_hash;
+}
+
+/**
+ * Ties `key` to the request hashed as `requestHash`, unless it is tied already (two requests at once:
+ * the first write wins). Returns the hash the key is tied to now.
+ */
+export async function claimKey(db: Db, key: string, requestHash: Buffer, at: Date): Promise<Uint8Array> {
+  await db.insertInto('checkout_idempotency_key').values({ key, request_hash: requestHash, created_at: at }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await findRequestHash(db, key))!;
 }
 
 export async function findOfCustomer(db: Db, customerId: string): Promise<CheckoutSessionRow[]> {

@@ -18,6 +18,7 @@ import type { PostalAddressFields } from '../../kernel/address.js';
 import { newId } from '../../kernel/ids.js';
 import type { Db } from '../../db/database.js';
 import type { FieldEncryption } from '../encryption/index.js';
+import type { RecurringJobs } from '../outbox/index.js';
 import {
   attemptExpired,
   cartEmpty,
@@ -138,6 +139,13 @@ export interface CheckoutService {
   completion(orderNumber: string, access: { token?: string | undefined; link?: string | undefined }): Promise<Completion>;
   /** The "preview" of the API: a quote for the request's cart, an address's country and the choices. */
   preview(cart: CartRef | undefined, who: Who, input: { country?: string; region?: string; shippingMethodId?: string; discountCode?: string }): Promise<Quote>;
+  /**
+   * Deletes checkouts untouched for the retention time (abandoned ones, with their sealed contact and
+   * addresses) and old idempotency keys; returns how many checkouts went. Run by `checkout.purge`.
+   */
+  purgeStale(): Promise<number>;
+  /** Registers the recurring purge (`checkout.purge`, every `purgeEveryMs`) with the outbox. */
+  registerJobs(outbox: Pick<RecurringJobs, 'every'>): void;
   /** Personal data held for a customer (their checkouts in progress): for export and account deletion. */
   personalData: { name: string; export(userId: string): Promise<unknown>; erase(trx: Db, userId: string): Promise<void> };
 }
@@ -159,11 +167,26 @@ export interface CheckoutDeps {
   now?: () => Date;
   /** How long an untouched checkout keeps its personal data (default 30 days). */
   retentionMs?: number;
+  /** How often the purge of untouched checkouts runs (default hourly). */
+  purgeEveryMs?: number;
 }
+
+/** The recurring outbox job that deletes checkouts left untouched past the retention time. */
+export const purgeJob = 'checkout.purge';
 
 const detailsRef = (id: string) => ({ table: 'checkout_session', column: 'details_encrypted', rowId: id });
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 const paidStates = new Set(['paid', 'partially_fulfilled', 'fulfilled', 'delivered', 'partially_refunded', 'refunded']);
+
+/** JSON with every object's keys sorted and undefined values left out: equal requests, equal text. */
+const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
 
 /** Human name of a quoted line ("Linen shirt, Blue / M"). */
 const lineName = (line: { productName: string; variantTitle: string }) =>
@@ -173,6 +196,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
   const { db, fieldEncryption: fe, pricing, orders, payments } = deps;
   const now = deps.now ?? (() => new Date());
   const retentionMs = deps.retentionMs ?? 30 * 24 * 3600 * 1000;
+  const purgeStale = () => repo.deleteStale(db, new Date(now().getTime() - retentionMs));
   const base = deps.publicUrl.replace(/\/$/, '');
 
   const emptyState = (): CheckoutState => ({ id: null, details: null, shippingMethodId: null, provider: null, discountCode: null, attemptKey: null, orderNumber: null });
@@ -273,8 +297,6 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
   const writeContact = async (cart: CartRef, who: Who, row: repo.CheckoutSessionRow | undefined, details: ContactDetails): Promise<{ id: string; accessToken?: string }> => {
     const at = now();
     if (row === undefined) {
-      // Abandoned checkouts do not keep an address for long: the oldest go when a new one starts.
-      await repo.deleteStale(db, new Date(at.getTime() - retentionMs));
       const id = newId();
       const accessToken = randomBytes(32).toString('base64url');
       await repo.insertIfAbsent(db, {
@@ -324,7 +346,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       cancelUrl: `${base}/checkout/review?cancelled=1`,
       idempotencyKey: key,
     });
-    const redirectTo = action.type === 'redirect' ? action.url : `/pay/stripe/${encodeURIComponent(paymentId)}`;
+    const redirectTo = action.type === 'redirect' ? action.url : await payments.pagePath(paymentId);
     return { id: paymentId, action, redirectTo };
   };
 
@@ -405,6 +427,11 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       const details = validContact(input, 'api');
       const provider = validProvider(input.provider, 'provider');
       const discountCode = tidyCode(input.discountCode);
+      // The key names one request: sent again with another body it is refused, never answered with the
+      // first request's order (a client bug or a replayed key must not pass for a retry).
+      const requestHash = sha256(canonicalJson(input));
+      const sameRequest = (hash: Uint8Array | undefined) => hash === undefined || Buffer.from(hash).equals(requestHash);
+      if (!sameRequest(await repo.findRequestHash(db, key))) throw idempotencyKeyReused();
       const existing = await repo.findByAttemptKey(db, key);
       if (existing !== undefined && existing.order_id !== null) {
         // A repeat: the first use of the key decides. The same key from another shopper's cart, or for
@@ -414,6 +441,9 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
       } else {
         const c = purchasable(cart);
+        // Tied before anything is written: of two different requests at once, the one that ties the key
+        // first goes on and the other changes nothing.
+        if (!sameRequest(await repo.claimKey(db, key, requestHash, now()))) throw idempotencyKeyReused();
         const row = existing ?? (await rowFor(c));
         const state = { ...(await stateOf(row)), details, discountCode };
         const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
@@ -468,6 +498,13 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         ...(input.discountCode ? { discountCode: input.discountCode } : {}),
         ...(who.customerId ? { customerId: who.customerId } : {}),
       });
+    },
+
+    purgeStale,
+
+    registerJobs(outbox) {
+      // Abandoned checkouts do not keep an address for long, whether or not anyone checks out again.
+      outbox.every(purgeJob, deps.purgeEveryMs ?? 3_600_000, async () => void (await purgeStale()));
     },
 
     personalData: {

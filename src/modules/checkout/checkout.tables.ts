@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 /** The checkout module's tables, by name; db/schema.ts composes every module's. */
 export interface CheckoutTables {
   checkout_session: CheckoutSessionTable;
+  checkout_idempotency_key: CheckoutIdempotencyKeyTable;
 }
 
 /**
@@ -29,3 +30,13 @@ export interface CheckoutSessionTable {
 }
 
 export type CheckoutSessionRow = Selectable<CheckoutSessionTable>;
+
+/**
+ * An Idempotency-Key of `POST /api/v1/checkout` (stored as its attempt key, `api:<key>`) and the SHA-256
+ * of the canonical request it first came with: the same key with another request is refused.
+ */
+export interface CheckoutIdempotencyKeyTable {
+  key: string;
+  request_hash: Uint8Array;
+  created_at: Date;
+}

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayPayment, GatewayStatus, PaymentGateway, PaymentProvider } from '../../adapters/payments/payment-gateway.js';
 import type { Transaction } from 'kysely';
@@ -34,9 +35,18 @@ export interface PaymentRulesDeps {
   now: () => Date;
   /** PAYMENTS_RECONCILE_AFTER_SECONDS in ms: how long a payment stays open before reconciliation asks about it. */
   reconcileAfterMs: number;
+  /** A keyed MAC (HMAC-SHA256 under a sealed key) of a payment id: the token of its payment page. */
+  pageMac: (paymentId: string) => Promise<Buffer>;
 }
 
 const open = new Set(['pending', 'requires_action']);
+
+/** Compares two tokens in time that does not depend on where they differ. */
+const safeEqual = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 const currencyPattern = /^[A-Z]{3}$/;
 const maxAmount = 100_000_000_00;
 
@@ -75,6 +85,7 @@ type Applied = 'applied' | 'ignored' | 'mismatch';
  */
 export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
   const { db, events, log, metrics, now } = deps;
+  const pageToken = async (paymentId: string) => (await deps.pageMac(paymentId)).toString('base64url');
 
   const gatewayOf = (provider: PaymentProvider): PaymentGateway => {
     const gateway = deps.gateways[provider];
@@ -234,7 +245,14 @@ export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
       return row && toView(row);
     },
 
-    async paymentPage(paymentId) {
+    async pagePath(paymentId) {
+      return `/pay/stripe/${encodeURIComponent(paymentId)}?token=${await pageToken(paymentId)}`;
+    },
+
+    async paymentPage(paymentId, token) {
+      // The page shows the PaymentIntent's client secret: a payment id alone (it appears in mails to
+      // staff, logs and the provider's dashboard) must not open it.
+      if (token === undefined || !safeEqual(token, await pageToken(paymentId))) return undefined;
       const row = await repo.findPayment(db, paymentId);
       if (row === undefined || row.provider_reference === null) return undefined;
       const action = await gatewayOf(row.provider).actionFor(row.provider_reference, { returnUrl: row.return_url, cancelUrl: row.cancel_url });

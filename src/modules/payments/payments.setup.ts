@@ -38,6 +38,8 @@ export interface PaymentsDeps {
   registry: Registry;
   business: BusinessMetrics;
   now: () => Date;
+  /** HMAC-SHA256 of a payment id under a sealed key (FieldEncryption.blindIndex): its page's token. */
+  pageMac: (paymentId: string) => Promise<Buffer>;
   /** Tests replace a provider's gateway (never the rules). */
   gateways?: Partial<Record<PaymentProvider, PaymentGateway>>;
   /** The HTTP client the test gateway's webhook job posts with (default: global fetch). */
@@ -67,7 +69,7 @@ export function createPaymentsService(deps: PaymentsDeps): Payments {
   Object.assign(gateways, deps.gateways ?? {});
 
   const rules = createPaymentRules({
-    db, gateways, events: deps.events, audit: deps.audit, log: deps.log, now, reconcileAfterMs: settings.reconcileAfterMs,
+    db, gateways, events: deps.events, audit: deps.audit, log: deps.log, now, reconcileAfterMs: settings.reconcileAfterMs, pageMac: deps.pageMac,
     metrics: createPaymentsMetrics({ registry: deps.registry, business: deps.business }),
   });
 

@@ -101,8 +101,16 @@ export interface PaymentsService {
   refundsForOrder(orderId: string): Promise<RefundView[]>;
   /** Verifies and applies one webhook delivery; a duplicate or replay of a processed event changes nothing. */
   handleWebhook(provider: PaymentProvider, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<{ duplicate: boolean }>;
-  /** What a payment page needs: the payment, its order number, where to go after, and the gateway's next step. */
-  paymentPage(paymentId: string): Promise<{ payment: PaymentView; orderNumber: string; returnUrl: string; cancelUrl: string; action: PaymentAction } | undefined>;
+  /**
+   * Our own page for a payment (Stripe's Payment Element): its path with the token that alone opens it,
+   * for the shopper who started the payment and no one else.
+   */
+  pagePath(paymentId: string): Promise<string>;
+  /**
+   * What a payment page needs: the payment, its order number, where to go after, and the gateway's next
+   * step; undefined for an unknown payment and for a token that is not the payment's (as if unknown).
+   */
+  paymentPage(paymentId: string, token: string | undefined): Promise<{ payment: PaymentView; orderNumber: string; returnUrl: string; cancelUrl: string; action: PaymentAction } | undefined>;
   /** Asks the gateways about payments left open and refunds left unsettled past PAYMENTS_RECONCILE_AFTER_SECONDS. */
   reconcile(): Promise<ReconcileReport>;
 }

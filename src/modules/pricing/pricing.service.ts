@@ -118,6 +118,17 @@ export interface PricingDeps {
   now: () => Date;
 }
 
+/**
+ * The mailbox an address delivers to, as far as a per-customer limit is concerned: a `+tag` in the local
+ * part (`name+1@example.com`) reaches the same mailbox at almost every provider, so it is dropped; dots are
+ * kept (they name different mailboxes at most providers). Expects an address already trimmed and lower-cased.
+ */
+function limitAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  const plus = email.indexOf('+');
+  return plus > 0 && plus < at ? `${email.slice(0, plus)}${email.slice(at)}` : email;
+}
+
 /** Lines and quantities a quote accepts: at most this many units per line (the cart's limits are lower). */
 const maxQuantity = 1_000_000;
 
@@ -138,7 +149,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
     } catch {
       normalised = email.trim().toLowerCase();
     }
-    return deps.blindIndex('discount_redemption', 'email', normalised);
+    return deps.blindIndex('discount_redemption', 'email', limitAddress(normalised));
   };
 
   const checkDiscount = async (db: Db, code: string, subtotal: number, input: QuoteInput): Promise<DiscountCheck> => {
