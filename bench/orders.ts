@@ -42,19 +42,19 @@ const cookieOf = (headers: Record<string, string | string[] | undefined>): strin
   return list.map((c) => c.split(';')[0]).join('; ');
 };
 
-/** Takes a CSRF cookie and token from the cart page, as a browser would before posting a form. */
+/** Takes a CSRF cookie and token from the sign-in page, as a browser would before posting a form. */
 export async function csrfPair(base: string): Promise<{ cookie: string; token: string }> {
-  const res = await fetch(`${base}/cart`);
+  const res = await fetch(`${base}/account/sign-in`);
   const html = await res.text();
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   const cookie = (res.headers.getSetCookie?.() ?? []).map((c) => c.split(';')[0]).join('; ');
-  if (!token || !cookie) throw new Error('no CSRF token on /cart');
+  if (!token || !cookie) throw new Error('no CSRF token on /account/sign-in');
   return { cookie, token };
 }
 
 const shopper = (country: string) => ({
   email: 'bench@example.com',
-  shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', line2: null, city: 'Testville', region: null, postalCode: '10115', country, phone: null },
+  shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', line2: null, city: 'Testville', region: null, postalCode: 'SW1A 1AA', country, phone: null },
 });
 
 export async function measureAddToCart(t: OrderBenchTarget, connections: number, duration: number): Promise<OrderBenchResult> {

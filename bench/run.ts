@@ -12,7 +12,7 @@ import { checkBooks, outboxDrained, stockOf, type BookCheck } from './order-book
 import { csrfPair, measureAddToCart, measurePlaceOrder } from './orders.js';
 
 /**
- * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false]`
+ * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false] [--catalog false]`
  *
  * For each database: seeds it in a process of its own (the demo catalog, or `--products N` generated
  * ones), starts the baseline (bench/baseline.ts: a bare Fastify with its own pool doing one primary-key
@@ -282,7 +282,9 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
     const rows: Row[] = [];
     let orders: { rows: OrderRow[]; books: BookCheck[] } | undefined;
     try {
-      for (const cache of ['on', 'off'] as const) {
+      // `--catalog false` measures the baseline and the buying pass only.
+      const passes = args.get('catalog') === 'false' ? [] : (['on', 'off'] as const);
+      for (const cache of passes) {
         const appEnv = { ...env, ...(cache === 'off' ? { CATALOG_CACHE_TTL_MS: '0' } : {}) };
         const app = forkTs('bench/server.ts', [], appEnv);
         const { port } = await ready<{ port: number }>(app, 'bench server');
@@ -311,7 +313,7 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
         }
       }
       if (db === 'postgres' && args.get('orders') !== 'false') {
-        const baselineRate = rows.find((r) => r.scenario === 'baseline')?.reqPerSec ?? 0;
+        const baselineRate = rows.find((r) => r.scenario === 'baseline')?.reqPerSec ?? (await measure(`http://127.0.0.1:${baseline.port}/baseline/product/${baseline.productId}`, baselineChild.pid)).reqPerSec;
         orders = await runOrders(env, env.DATABASE_URL!, baseline, baselineRate);
       }
     } finally {

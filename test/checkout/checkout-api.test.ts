@@ -111,6 +111,22 @@ describe('checkout API', () => {
     expect(await writes()).toEqual(before);
   });
 
+  it('frees a key whose request was refused before placing anything, so the corrected request may use it', async () => {
+    const s = await shopperWith(1);
+    const k = key();
+    const before = await writes();
+    const refused = await s.api('POST', '/api/v1/checkout', body({ shippingMethodId: randomUUID() }), { 'idempotency-key': k });
+    expect(refused.status).toBe(400);
+    expect(refused.json.code).toBe('CHECKOUT_INVALID');
+    expect(await writes()).toEqual(before);
+    const corrected = await s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(corrected.status).toBe(201);
+    // And from then on the key is the placed order's: another body is refused.
+    const changed = await s.api('POST', '/api/v1/checkout', body({ shippingMethodId: shop.express }), { 'idempotency-key': k });
+    expect(changed.status).toBe(422);
+    expect(changed.json.code).toBe('CHECKOUT_IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('refuses the same key from the same shopper with a different body (422), keeping the first order as it was', async () => {
     const s = await shopperWith(1);
     const k = key();

@@ -77,6 +77,11 @@ export async function claimKey(db: Db, key: string, requestHash: Buffer, at: Dat
   return (await findRequestHash(db, key))!;
 }
 
+/** Unties `key` from the request hashed as `requestHash` (a request refused before it placed anything). */
+export async function releaseKey(db: Db, key: string, requestHash: Buffer): Promise<void> {
+  await db.deleteFrom('checkout_idempotency_key').where('key', '=', key).where('request_hash', '=', requestHash).execute();
+}
+
 export async function findOfCustomer(db: Db, customerId: string): Promise<CheckoutSessionRow[]> {
   return db.selectFrom('checkout_session').selectAll().where('customer_id', '=', customerId).execute();
 }

@@ -444,14 +444,22 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         // Tied before anything is written: of two different requests at once, the one that ties the key
         // first goes on and the other changes nothing.
         if (!sameRequest(await repo.claimKey(db, key, requestHash, now()))) throw idempotencyKeyReused();
-        const row = existing ?? (await rowFor(c));
-        const state = { ...(await stateOf(row)), details, discountCode };
-        const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
-        refuseUnpurchasable(quote);
-        if (input.currency !== undefined && input.currency.toUpperCase() !== quote.currency) throw currencyMismatch(input.currency, quote.currency);
-        validMethod(quote, input.shippingMethodId, 'shippingMethodId');
-        if (discountCode !== null) checkDiscount(quote, 'discountCode');
-        const written = await writeContact(c, who, row, details);
+        let written: Awaited<ReturnType<typeof writeContact>>;
+        try {
+          const row = existing ?? (await rowFor(c));
+          const state = { ...(await stateOf(row)), details, discountCode };
+          const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
+          refuseUnpurchasable(quote);
+          if (input.currency !== undefined && input.currency.toUpperCase() !== quote.currency) throw currencyMismatch(input.currency, quote.currency);
+          validMethod(quote, input.shippingMethodId, 'shippingMethodId');
+          if (discountCode !== null) checkDiscount(quote, 'discountCode');
+          written = await writeContact(c, who, row, details);
+        } catch (err) {
+          // Refused before any order was attempted: the key is free again, so the corrected request may
+          // use it (as a payment API saves no result for a request that failed its checks).
+          await repo.releaseKey(db, key, requestHash);
+          throw err;
+        }
         await repo.update(db, written.id, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key, updated_at: now() });
         const placed = await service.place(key, who);
         return written.accessToken ? { ...placed, accessToken: written.accessToken } : placed;
