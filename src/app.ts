@@ -308,9 +308,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const { csrf, rateLimiter } = security;
   await app.register(mediaPlugin, { store: deps.store });
   const catalogBackOffice = catalogAdmin({ db, audit, inventory, onChange: catalogChanged, currency: config.shop.currency, locale: config.shop.locale, now });
+  // The cart's add-to-cart form on the product page and on listing cards (category, home, search, collections).
+  const purchase = createPurchaseSlot({ csrf, maxQuantity: config.cart.maxLineQuantity, script: assets.scripts.addToCart });
   await app.register(catalogPlugin, { catalog, pageContext, browse: listings, collections, categorySlugTarget: (slug) => categories.liveSlug(slug), currentSlugFor: (slug) => catalogBackOffice.products.currentSlugFor(slug), caching: config.catalogCdn,
-    purchase: createPurchaseSlot({ csrf, maxQuantity: config.cart.maxLineQuantity, script: assets.scripts.addToCart }) });
-  await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn });
+    purchase });
+  await app.register(searchPlugin, { search: listings, collections, pageContext, caching: config.catalogCdn, purchase });
   await app.register(contentPlugin, { pageContext, caching: config.catalogCdn });
   await app.register(sitemapPlugin, { publicUrl: config.publicUrl, caching: config.catalogCdn, sources: [...createCatalogSitemap({ db }), contentSitemap] });
   await app.register(authPlugin, { auth, passkeys, rateLimiter, csrf, pageContext, sessionOf, cookieMaxAgeSeconds });

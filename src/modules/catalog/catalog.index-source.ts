@@ -24,7 +24,7 @@ export interface IndexProduct {
   options: ProductOption[];
   /** The category, with its ancestors and itself root first in `path` (ids), `slugs` and `names`. */
   category: { id: string; slug: string; name: string; path: string[]; slugs: string[]; names: string[] };
-  variants: { sku: string; priceAmount: number; compareAtAmount: number | null; currency: string; options: Record<string, string> }[];
+  variants: { id: string; sku: string; priceAmount: number; compareAtAmount: number | null; currency: string; options: Record<string, string> }[];
   /** The first image by position, or null. */
   image: { key: string; alt: string; width: number; height: number; widths: number[]; formats: string[] } | null;
 }
@@ -74,7 +74,7 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
           .execute(),
         db
           .selectFrom('product_variant')
-          .select(['product_id', 'sku', 'price_amount', 'compare_at_amount', 'currency', 'options'])
+          .select(['id', 'product_id', 'sku', 'price_amount', 'compare_at_amount', 'currency', 'options'])
           .where('product_id', 'in', unique)
           .orderBy('product_id')
           .orderBy('position')
@@ -108,6 +108,7 @@ export function createCatalogIndexSource(deps: { db: Db }): CatalogIndexSource {
           options: p.options,
           category: { id: p.category_id, slug: own?.slug ?? '', name: own?.name ?? '', path: path.map((c) => c.id), slugs: path.map((c) => c.slug), names: path.map((c) => c.name) },
           variants: (variantsOf.get(p.id) ?? []).map((v) => ({
+            id: v.id,
             sku: v.sku,
             priceAmount: v.price_amount,
             compareAtAmount: v.compare_at_amount,

@@ -14,6 +14,7 @@ import type { ProductVariant } from './catalog.types.js';
 import { CategoryPage } from './pages/category-page.js';
 import { HomePage } from './pages/home-page.js';
 import { listingFilters, listingPageSize, parseListingParams } from './pages/listing-params.js';
+import { listingPurchase, type CardPurchaseSlot } from './pages/product-card.js';
 import { ProductPage } from './pages/product-page.js';
 import { categoryTree } from './catalog.tree.js';
 
@@ -31,14 +32,17 @@ export interface CatalogRouteDeps {
   /**
    * The product page's add-to-cart slot (the cart module's form), given the request so the form carries
    * a CSRF token only when the page is private anyway. `script` is the enhancement the page then loads.
+   * `card`, when given, puts the one-unit form on listing cards (home and category pages).
    */
-  purchase?: { form: (request: FastifyRequest, variant: ProductVariant) => ComponentChildren; script?: string | undefined };
+  purchase?: { form: (request: FastifyRequest, variant: ProductVariant) => ComponentChildren; script?: string | undefined } & Partial<Pick<CardPurchaseSlot, 'card'>>;
 }
 
 const categorySorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** Catalog JSON API under /api/v1 and the storefront pages /, /c/:slug and /p/:slug. */
 export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageContext, browse, collections, categorySlugTarget, currentSlugFor, purchase }: CatalogRouteDeps): void {
+  // Listing cards sell too when the cart gave a card form (the home page's and category pages' grids).
+  const cardSlot: CardPurchaseSlot | undefined = purchase?.card ? { card: purchase.card, script: purchase.script } : undefined;
   /**
    * A product that is not found under this slug may have moved: 301 to its current address (query kept),
    * and undefined to say the answer is sent.
@@ -109,7 +113,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
       browse.list({ sort: 'newest', limit: 8, offset: 0, total: false }),
       browse.list({ sort: 'featured', limit: 1, offset: 0, total: false }),
     ]);
-    const data = { hero: featured.items[0], categories: categories.filter((c) => c.parentId === null), products: latest.items };
+    const data = { hero: featured.items[0], categories: categories.filter((c) => c.parentId === null), products: latest.items, purchase: listingPurchase(cardSlot, request) };
     const head = homeHead(ctx.publicUrl, ctx.shopName, 'Considered goods for everyday living', 'Well-made homeware, apparel and stationery, delivered across the UK.', data.hero?.image?.url);
     return sendPage(request, reply, <HomePage ctx={ctx} head={head} data={data} />);
   });
@@ -137,7 +141,7 @@ export function registerCatalogRoutes(app: FastifyInstance, { catalog, pageConte
         facets: true,
       });
       const children = (result.facets?.categories ?? []).filter((c) => c.parentId === category.id).map((c) => ({ slug: c.slug, name: c.name, count: c.count }));
-      const view = { base: `/c/${category.slug}`, params, result, locale: ctx.locale, categories: { children }, sorts: categorySorts };
+      const view = { base: `/c/${category.slug}`, params, result, locale: ctx.locale, categories: { children }, sorts: categorySorts, purchase: listingPurchase(cardSlot, request) };
       const head = categoryHead(ctx.publicUrl, category, params.page);
       return sendPage(request, reply, <CategoryPage ctx={ctx} head={head} category={category} view={view} />);
     },

@@ -32,6 +32,8 @@ export interface ProductSummary {
   compareAtPrice: Money | null;
   stock: StockLevel;
   image: ImageRef | null;
+  /** The product's only variant, which its card adds to the cart; absent when there are options to choose. */
+  soleVariantId?: string;
 }
 
 export interface ProductVariant {
@@ -45,7 +47,7 @@ export interface ProductVariant {
   available: number;
 }
 
-export interface ProductDetail extends Omit<ProductSummary, 'image'> {
+export interface ProductDetail extends Omit<ProductSummary, 'image' | 'soleVariantId'> {
   description: string;
   /** The product's options in display order (e.g. Colour, then Size), as the merchant declared them. */
   options?: { name: string; values: string[] }[];

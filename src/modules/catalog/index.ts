@@ -21,7 +21,8 @@ export { listingSorts, type CatalogBrowse, type ListingFacets, type ListingFilte
 export { categoryPath, createCatalogIndexSource, type CatalogIndexSource, type IndexCategory, type IndexProduct } from './catalog.index-source.js';
 export type { ProductStatus } from './catalog.tables.js';
 export type { ProductSummary, StockLevel } from './catalog.types.js';
-export { formatTotal, Listing, type ListingView } from './pages/listing.js';
+export { formatTotal, Listing, listingScripts, type ListingView } from './pages/listing.js';
+export { listingPurchase, type CardPurchase, type CardPurchaseSlot, type ListingPurchase } from './pages/product-card.js';
 export { listingFilters, listingHref, listingPageSize, parseListingParams, type ListingParams } from './pages/listing-params.js';
 export { ListingQueryFields, optionsOf, ProductSummary as ProductSummarySchema, type ListingQueryString } from './catalog.schemas.js';
 export { PageQuery } from './catalog.schemas.js';

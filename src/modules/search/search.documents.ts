@@ -51,6 +51,8 @@ export interface DocumentInput {
   inStock: boolean;
   lowStockThreshold: number;
   image: DocumentImage | null;
+  /** The only variant, when there is one: a card then adds it to the cart without a choice to make. */
+  soleVariantId: string | null;
   facets: string[];
   /** Weight A: name and SKUs; B: tags, category path and option values; C: description. */
   text: { a: string; b: string; c: string };
@@ -122,6 +124,7 @@ export function buildDocument(product: IndexProduct, stock: VariantStock, collec
     inStock,
     lowStockThreshold: thresholdFor(stock),
     image: product.image,
+    soleVariantId: product.variants.length === 1 ? product.variants[0]!.id : null,
     facets: [...new Set(facets)],
     text: {
       // SKUs as their parts: the parser would read "P-1234-2" as "p", "-1234", "-2" (signed numbers).

@@ -33,6 +33,7 @@ export async function upsertDocuments(db: Db, docs: readonly DocumentInput[]): P
         in_stock: d.inStock,
         low_stock_threshold: d.lowStockThreshold,
         image: d.image === null ? null : JSON.stringify(d.image),
+        sole_variant_id: d.soleVariantId,
         facets: d.facets,
         document: sql`setweight(to_tsvector(${config}, ${d.text.a}), 'A') || setweight(to_tsvector(${config}, ${d.text.b}), 'B') || setweight(to_tsvector(${config}, ${d.text.c}), 'C')`,
         search_text: d.searchText,
@@ -61,6 +62,7 @@ export async function upsertDocuments(db: Db, docs: readonly DocumentInput[]): P
         in_stock: eb.ref('excluded.in_stock'),
         low_stock_threshold: eb.ref('excluded.low_stock_threshold'),
         image: eb.ref('excluded.image'),
+        sole_variant_id: eb.ref('excluded.sole_variant_id'),
         facets: eb.ref('excluded.facets'),
         document: eb.ref('excluded.document'),
         search_text: eb.ref('excluded.search_text'),
@@ -189,7 +191,7 @@ function orderBy(sort: DocumentSort, filter: DocumentFilter): RawBuilder<unknown
 
 export type ListingRow = Pick<
   SearchDocumentRow,
-  'product_id' | 'slug' | 'name' | 'category_slug' | 'category_name' | 'currency' | 'price_min' | 'compare_at_amount' | 'available' | 'low_stock_threshold' | 'image'
+  'product_id' | 'slug' | 'name' | 'category_slug' | 'category_name' | 'currency' | 'price_min' | 'compare_at_amount' | 'available' | 'low_stock_threshold' | 'image' | 'sole_variant_id'
 >;
 
 /**
@@ -198,7 +200,7 @@ export type ListingRow = Pick<
  * the cost that grew with the catalog): exact whenever there are no more matches than that.
  */
 export async function findPage(db: Db, filter: DocumentFilter, sort: DocumentSort, limit: number, offset: number, rankCap: number): Promise<ListingRow[]> {
-  const columns = sql`product_id, slug, name, category_slug, category_name, currency, price_min, compare_at_amount, available, low_stock_threshold, image`;
+  const columns = sql`product_id, slug, name, category_slug, category_name, currency, price_min, compare_at_amount, available, low_stock_threshold, image, sole_variant_id`;
   const from =
     sort === 'relevance' && filter.text
       ? sql`(select ${columns}, document, featured, product_created_at from search_document where ${whereAll(filter)} limit ${rankCap}) d`

@@ -5,10 +5,12 @@ import type { PageContextOf } from '../../web/page-context.js';
 import {
   listingFilters,
   listingPageSize,
+  listingPurchase,
   optionsOf,
   PageQuery,
   parseListingParams,
   SlugParams,
+  type CardPurchaseSlot,
   type CollectionsService,
   type ListingParams,
   type ListingQuery,
@@ -26,13 +28,15 @@ export interface SearchRouteDeps {
   search: SearchService;
   collections: Pick<CollectionsService, 'publishedBySlug' | 'collectionDefinitions'>;
   pageContext: PageContextOf;
+  /** Add to cart on the listing cards (the cart module's form, given by app.ts). */
+  purchase?: CardPurchaseSlot | undefined;
 }
 
 const searchSorts: ListingSort[] = ['relevance', 'newest', 'price-asc', 'price-desc'];
 const collectionSorts: ListingSort[] = ['featured', 'newest', 'price-asc', 'price-desc'];
 
 /** /search and /api/v1/search; storefront collection pages /collections/:slug. */
-export function registerSearchRoutes(app: FastifyInstance, { search, collections, pageContext }: SearchRouteDeps): void {
+export function registerSearchRoutes(app: FastifyInstance, { search, collections, pageContext, purchase }: SearchRouteDeps): void {
   /** A published collection by slug with its id; `moved` for an old slug, undefined when there is none. */
   const publishedCollection = async (slug: string) => {
     const found = await collections.publishedBySlug(slug).catch((err: unknown) => {
@@ -67,7 +71,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
     const ctx = await pageContext(request.url, request);
     if (q === '') return sendPage(request, reply, <SearchPage ctx={ctx} q="" view={undefined} fuzzy={false} />);
     const { params, result } = await pageListing({ ...raw, q, page: request.query.page }, { text: q }, searchSorts);
-    const view: ListingView = { base: '/search', params, result, locale: ctx.locale, categories: 'choose', sorts: searchSorts };
+    const view: ListingView = { base: '/search', params, result, locale: ctx.locale, categories: 'choose', sorts: searchSorts, purchase: listingPurchase(purchase, request) };
     return sendPage(request, reply, <SearchPage ctx={ctx} q={q} view={view} fuzzy={result.text?.fuzzy ?? false} />);
   });
 
@@ -81,7 +85,7 @@ export function registerSearchRoutes(app: FastifyInstance, { search, collections
       const raw = { ...parseListingParams(request.query), page: request.query.page };
       delete raw.q;
       const { params, result } = await pageListing(raw, { collectionId: collection.id }, collectionSorts);
-      const view: ListingView = { base: `/collections/${collection.slug}`, params, result, locale: ctx.locale, categories: 'choose', sorts: collectionSorts };
+      const view: ListingView = { base: `/collections/${collection.slug}`, params, result, locale: ctx.locale, categories: 'choose', sorts: collectionSorts, purchase: listingPurchase(purchase, request) };
       return sendPage(request, reply, <CollectionPage ctx={ctx} collection={collection} view={view} />);
     },
   );

@@ -57,6 +57,7 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
     compareAtPrice: r.compare_at_amount !== null ? { amount: r.compare_at_amount, currency: r.currency } : null,
     stock: stockLevel(r.available, r.low_stock_threshold),
     image: r.image ? media.image(r.image) : null,
+    ...(r.sole_variant_id !== null ? { soleVariantId: r.sole_variant_id } : {}),
   });
 
   const facetsOf = async (counts: { value: string; n: number }[], query: ListingQuery): Promise<ListingFacets> => {

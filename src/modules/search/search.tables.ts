@@ -44,6 +44,8 @@ export interface SearchDocumentTable {
   in_stock: Generated<boolean>;
   low_stock_threshold: Generated<number>;
   image: ColumnType<DocumentImage | null, string | null, string | null>;
+  /** The product's only variant, which a card adds to the cart; null when there are options to choose. */
+  sole_variant_id: string | null;
   facets: string[];
   /** Written with to_tsvector(...) by the repository; never read back as a value. */
   document: ColumnType<string, unknown, unknown>;

@@ -22,11 +22,13 @@ export function AddToCartForm(props: AddToCartProps) {
       <form class="card__add" method="post" action="/cart/items" data-add-to-cart>
         {props.csrf ? <CsrfField token={props.csrf} /> : null}
         <input type="hidden" name="variantId" value={props.variantId} />
-        <button type="submit" class="button button--secondary button--small" disabled={props.soldOut}>
+        <input type="hidden" name="quantity" value="1" />
+        {/* Above the button, so the buttons of a row stay level when one card says it was added. */}
+        <p class="card__add-status" role="status" data-add-status></p>
+        <button type="submit" class="button button--secondary card__button" disabled={props.soldOut}>
           {label}
           <span class="visually-hidden">: {props.compact.productName}</span>
         </button>
-        <p class="visually-hidden" role="status" data-add-status></p>
       </form>
     );
   }
@@ -47,9 +49,10 @@ export function AddToCartForm(props: AddToCartProps) {
 }
 
 /**
- * The product page's purchase slot. A request that carries no cookie at all gets a form without a CSRF
- * token (minting one would set a cookie and make a page cached for everyone private); its post is
- * accepted without one only while it still carries no cookie and is same-origin (csrf.ts).
+ * The product page's purchase slot, and the listing cards' (`card`: one unit of a product's only variant).
+ * A request that carries no cookie at all gets a form without a CSRF token (minting one would set a
+ * cookie and make a page cached for everyone private); its post is accepted without one only while it
+ * still carries no cookie and is same-origin (csrf.ts).
  */
 export function createPurchaseSlot(deps: { csrf: { token(request: FastifyRequest): string }; maxQuantity: number; script?: string | undefined }) {
   return {
@@ -62,5 +65,12 @@ export function createPurchaseSlot(deps: { csrf: { token(request: FastifyRequest
         maxQuantity={Math.max(1, Math.min(deps.maxQuantity, variant.available))}
       />
     ),
+    card: (request: FastifyRequest) => {
+      // One token for the whole grid: every card's form carries the same.
+      const csrf = request.headers.cookie !== undefined ? deps.csrf.token(request) : undefined;
+      return (item: { variantId: string; productName: string }) => (
+        <AddToCartForm variantId={item.variantId} csrf={csrf} soldOut={false} maxQuantity={1} compact={{ productName: item.productName }} />
+      );
+    },
   };
 }

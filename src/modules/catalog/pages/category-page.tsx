@@ -3,7 +3,7 @@ import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
 import { categoryTrail, type PageHead } from '../catalog.seo.js';
 import type { CategorySummary } from '../catalog.types.js';
-import { formatTotal, Listing, type ListingView } from './listing.js';
+import { formatTotal, Listing, listingScripts, type ListingView } from './listing.js';
 import { listingHref } from './listing-params.js';
 
 /** A category listing: breadcrumb, H1 with count, filters, chips, sort and pages, all in the URL. */
@@ -11,7 +11,7 @@ export function CategoryPage({ ctx, head, category, view }: { ctx: PageContext; 
   const { params, result } = view;
   const filtered = params.option.length > 0 || params.price !== undefined || params.inStock;
   return (
-    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta} scripts={listingScripts(view)}>
       <div class="container">
         <Breadcrumb trail={categoryTrail(category)} />
         <header class="page-head">

@@ -5,19 +5,21 @@ import type { PageHead } from '../catalog.seo.js';
 import type { CategorySummary, ProductSummary } from '../catalog.types.js';
 import { Picture } from '../../media/index.js';
 import { Price } from './price.js';
-import { ProductGrid } from './product-card.js';
+import { ProductGrid, type ListingPurchase } from './product-card.js';
 
 export interface HomePageData {
   hero: ProductSummary | undefined;
   categories: CategorySummary[];
   products: ProductSummary[];
+  /** Add to cart on the new arrivals' cards. */
+  purchase?: ListingPurchase | undefined;
 }
 
 /** Home: one static hero with a real product and one call to action, category tiles, new arrivals. */
 export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead; data: HomePageData }) {
   const { hero } = data;
   return (
-    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta}>
+    <Layout ctx={ctx} title={head.title} description={head.description} meta={head.meta} scripts={data.purchase?.script !== undefined && data.products.length > 0 ? [data.purchase.script] : undefined}>
       {hero ? (
         <section class="hero" aria-labelledby="hero-title">
           <div class="container hero__inner">
@@ -79,7 +81,7 @@ export function HomePage({ ctx, head, data }: { ctx: PageContext; head: PageHead
               </a>
             ) : null}
           </div>
-          <ProductGrid products={data.products} locale={ctx.locale} />
+          <ProductGrid products={data.products} locale={ctx.locale} purchase={data.purchase?.card} />
         </section>
       ) : null}
     </Layout>

@@ -2,7 +2,7 @@ import { Fragment, type ComponentChildren } from 'preact';
 import { formatCount, formatMoney } from '../../../web/format.js';
 import type { ListingFacets, ListingResult, ListingSort, PriceBand } from '../catalog.browse.js';
 import { listingHref, without, type ListingParams } from './listing-params.js';
-import { ProductGrid } from './product-card.js';
+import { ProductGrid, type ListingPurchase } from './product-card.js';
 
 /** Where a listing lives and how it treats categories: chosen in the form, or shown as children links. */
 export interface ListingView {
@@ -14,6 +14,13 @@ export interface ListingView {
   /** 'choose': a category filter in the form (search, collections); 'children': links to subcategories. */
   categories: 'choose' | { children: { slug: string; name: string; count: number }[] };
   sorts: ListingSort[];
+  /** Add to cart on the cards (the cart module's form for this request) and its script; absent: cards only link. */
+  purchase?: ListingPurchase | undefined;
+}
+
+/** The scripts a listing page loads: the add-to-cart enhancement when its cards sell. */
+export function listingScripts(view: Pick<ListingView, 'purchase'> | undefined): string[] | undefined {
+  return view?.purchase?.script !== undefined ? [view.purchase.script] : undefined;
 }
 
 const formId = 'listing-filters';
@@ -261,7 +268,7 @@ export function Listing({ view, empty }: { view: ListingView; empty: ComponentCh
       <div class="listing__results">
         <ListingToolbar view={view} />
         <ActiveFilters view={view} currency={currency} />
-        {view.result.items.length === 0 ? empty : <ProductGrid products={view.result.items} locale={view.locale} eagerCount={4} />}
+        {view.result.items.length === 0 ? empty : <ProductGrid products={view.result.items} locale={view.locale} eagerCount={4} purchase={view.purchase?.card} />}
         <Pagination view={view} />
       </div>
     </div>

@@ -1,7 +1,7 @@
 import { Breadcrumb } from '../../../web/breadcrumb.js';
 import { Layout } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { formatTotal, Listing, listingHref, type ListingView } from '../../catalog/index.js';
+import { formatTotal, Listing, listingHref, listingScripts, type ListingView } from '../../catalog/index.js';
 
 /** What the page shows of a published collection. */
 export interface CollectionView {
@@ -18,7 +18,7 @@ export function CollectionPage({ ctx, collection, view }: { ctx: PageContext; co
   const filtered = params.option.length > 0 || params.price !== undefined || params.inStock || params.category !== undefined;
   const title = collection.seoTitle || collection.title;
   return (
-    <Layout ctx={ctx} title={params.page > 1 ? `${title} – page ${params.page}` : title} description={collection.seoDescription || undefined}>
+    <Layout ctx={ctx} title={params.page > 1 ? `${title} – page ${params.page}` : title} description={collection.seoDescription || undefined} scripts={listingScripts(view)}>
       <div class="container">
         <Breadcrumb trail={[{ label: 'Home', href: '/' }, { label: collection.title }]} />
         <header class="page-head">

@@ -1,6 +1,6 @@
 import { Layout, SearchForm } from '../../../web/layout.js';
 import type { PageContext } from '../../../web/page-context.js';
-import { formatTotal, Listing, listingHref, type ListingView } from '../../catalog/index.js';
+import { formatTotal, Listing, listingHref, listingScripts, type ListingView } from '../../catalog/index.js';
 
 /** The page's own search box, holding the query so it can be changed. */
 function PageSearch({ q }: { q: string }) {
@@ -73,7 +73,7 @@ export function SearchPage({ ctx, q, view, fuzzy }: { ctx: PageContext; q: strin
     );
   }
   return (
-    <Layout ctx={ctx} title={title}>
+    <Layout ctx={ctx} title={title} scripts={listingScripts(view)}>
       <div class="container">
         <header class="page-head">
           <h1 class="search-page__title">
