@@ -143,3 +143,30 @@ describe('the staff orders API', () => {
     expect(res.json()).toMatchObject({ status: 'cancelled' });
   });
 });
+
+describe('personal data in the staff orders API', () => {
+  it('masks the e-mail and addresses for roles that only read orders, in the list and in one order, and shows them to roles that ship', async () => {
+    const email = newEmail('masked-reader');
+    const order = await placed(email);
+    const readers = [await createSignedInStaff(t, 'auditor'), await createSignedInStaff(t, 'catalog_manager')];
+    for (const reader of readers) {
+      const get = (url: string) => t.app.inject({ url, headers: { cookie: reader.cookie } });
+      const list = await get(`/api/v1/admin/orders?q=${encodeURIComponent(email)}`);
+      expect(list.statusCode).toBe(200);
+      const row = list.json<{ items: { id: string; email: string }[] }>().items[0]!;
+      expect(row.id).toBe(order.id);
+      expect(row.email).not.toContain(email.split('@')[0]!);
+      expect(row.email).toMatch(/^.•••@.•••\.[a-z]+$/u);
+      const detail = await get(`/api/v1/admin/orders/${order.id}`);
+      expect(detail.statusCode).toBe(200);
+      const body = detail.body;
+      // Nothing of the shopper in clear: the placed order's name, street, city and postcode.
+      for (const clear of [email, 'Ada Lovelace', ...Object.values(h.input('', { email }).shippingAddress).filter((v): v is string => typeof v === 'string' && v.length > 3 && v !== 'GB')]) {
+        expect(body, clear).not.toContain(clear);
+      }
+      expect(detail.json()).toMatchObject({ id: order.id, email: expect.stringMatching(/•••/u), shippingAddress: { name: 'A••• L•••', line1: '•••', country: 'GB' } });
+    }
+    const shipping = await api('GET', `/api/v1/admin/orders/${order.id}`);
+    expect(shipping.json()).toMatchObject({ email, shippingAddress: { name: 'Ada Lovelace' } });
+  });
+});

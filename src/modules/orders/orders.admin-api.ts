@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminShell } from '../../backoffice/index.js';
 import type { StaffPrincipal } from '../../kernel/permissions.js';
 import { requestContext } from '../../kernel/request-context.js';
+import { detailFor, listFor } from './orders.admin-masking.js';
 import { jsonOf } from './orders.json.js';
 import * as S from './orders.schemas.js';
 import type { OrdersService } from './orders.service.js';
@@ -29,10 +30,10 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     '/api/v1/admin/orders',
     { schema: { tags, summary: 'Orders, newest first; filter by status and creation date, search by order number or exact e-mail', querystring: S.AdminListQuery, response: { 200: S.AdminList } } },
     async (request) => {
-      await guard.require(request, 'orders.read');
+      const principal = await guard.require(request, 'orders.read');
       const { status, from, to, q, limit, offset } = request.query;
       const page = await orders.list({ status, from: from ? new Date(from) : undefined, to: to ? new Date(to) : undefined, q, limit, offset });
-      return jsonOf({ ...page, limit, offset });
+      return jsonOf({ ...listFor(principal.role, page), limit, offset });
     },
   );
 
@@ -49,8 +50,8 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     '/api/v1/admin/orders/:id',
     { schema: { tags, summary: 'One order: lines, addresses, payments, history and shipments', params: S.IdParams, response: { 200: S.Detail } } },
     async (request) => {
-      await guard.require(request, 'orders.read');
-      return jsonOf(await orders.detail(request.params.id));
+      const principal = await guard.require(request, 'orders.read');
+      return jsonOf(detailFor(principal.role, await orders.detail(request.params.id)));
     },
   );
 
@@ -60,7 +61,7 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     async (request, reply) => {
       const principal = await guard.require(request, 'orders.fulfil');
       const detail = await orders.fulfil(request.params.id, request.body, staffAction(principal, request));
-      return reply.code(201).send(jsonOf(detail));
+      return reply.code(201).send(jsonOf(detailFor(principal.role, detail)));
     },
   );
 
@@ -69,7 +70,7 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     { schema: { tags, summary: 'Marks a shipped order delivered', params: S.IdParams, body: S.EmptyBody, response: { 200: S.Detail } } },
     async (request) => {
       const principal = await guard.require(request, 'orders.fulfil');
-      return jsonOf(await orders.markDelivered(request.params.id, staffAction(principal, request)));
+      return jsonOf(detailFor(principal.role, await orders.markDelivered(request.params.id, staffAction(principal, request))));
     },
   );
 
@@ -87,7 +88,7 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     },
     async (request) => {
       const principal = await guard.require(request, 'orders.fulfil');
-      return jsonOf(await orders.cancel(request.params.id, request.body.reason, staffAction(principal, request)));
+      return jsonOf(detailFor(principal.role, await orders.cancel(request.params.id, request.body.reason, staffAction(principal, request))));
     },
   );
 
@@ -97,7 +98,7 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     async (request, reply) => {
       const principal = await guard.require(request, 'orders.refund');
       const detail = await orders.refund(request.params.id, request.body, staffAction(principal, request));
-      return reply.code(201).send(jsonOf(detail));
+      return reply.code(201).send(jsonOf(detailFor(principal.role, detail)));
     },
   );
 
@@ -107,7 +108,7 @@ export function registerOrdersAdminApi(app: FastifyInstance, shell: AdminShell, 
     async (request, reply) => {
       const principal = await guard.require(request, 'orders.fulfil');
       const detail = await orders.resendMail(request.params.id, request.body.mail, staffAction(principal, request));
-      return reply.code(202).send(jsonOf(detail));
+      return reply.code(202).send(jsonOf(detailFor(principal.role, detail)));
     },
   );
 }
