@@ -52,8 +52,9 @@ export async function csrfPair(base: string): Promise<{ cookie: string; token: s
   return { cookie, token };
 }
 
+// Each buyer its own address: one address may hold only ORDER_MAX_UNPAID unpaid orders at once.
 const shopper = (country: string) => ({
-  email: 'bench@example.com',
+  email: `bench-${randomUUID()}@example.com`,
   shippingAddress: { name: 'Bench Buyer', line1: '1 Load Street', line2: null, city: 'Testville', region: null, postalCode: 'SW1A 1AA', country, phone: null },
 });
 
@@ -73,7 +74,6 @@ export async function measureAddToCart(t: OrderBenchTarget, connections: number,
 export async function measurePlaceOrder(t: OrderBenchTarget, connections: number, duration: number, warmup = 2): Promise<OrderBenchResult> {
   let completed = 0;
   let counting = false;
-  const body = JSON.stringify({ ...shopper(t.country), shippingMethodId: t.shippingMethodId, provider: 'test' });
   const requests = [
     {
       method: 'POST' as const,
@@ -90,7 +90,7 @@ export async function measurePlaceOrder(t: OrderBenchTarget, connections: number
       setupRequest: (req: object, context: object) => ({
         ...req,
         headers: { 'content-type': 'application/json', origin: t.base, cookie: typeof (context as Ctx).cart === 'string' ? ((context as Ctx).cart as string) : '', 'idempotency-key': randomUUID() },
-        body,
+        body: JSON.stringify({ ...shopper(t.country), shippingMethodId: t.shippingMethodId, provider: 'test' }),
       }),
       onResponse: (_status: number, resBody: string, context: object) => {
         try {

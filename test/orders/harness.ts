@@ -122,7 +122,7 @@ export async function ordersHarness(t: TestApp, options: { holdMinutes?: number 
     brand: { shopName: t.config.shop.name, publicUrl: t.config.publicUrl },
     locale: t.config.shop.locale,
     shopCurrency: 'GBP',
-    settings: { holdMinutes: options.holdMinutes ?? 30, reconcileMinutes: 15 },
+    settings: { holdMinutes: options.holdMinutes ?? 30, reconcileMinutes: 15, maxUnpaid: 100 },
     log: t.app.log,
     now: () => t.clock.now,
   });

@@ -85,9 +85,10 @@ export async function createTestApp(env: Record<string, string> = {}, options: T
   // The outbox's worker too: tests run due jobs with `outbox.drain()` (mailsTo does), one at a time in the
   // order they were written, where a background worker would send two mails in either order.
   // The mail cooldown is off too, so flow tests may send one address several links in a row;
-  // mail-cooldown.test.ts covers it.
+  // mail-cooldown.test.ts covers it. And the cap on one address's unpaid orders is high, so flow tests may
+  // leave orders unpaid with the same address; unpaid-cap.test.ts covers it.
   const config = loadConfig({
-    NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', OUTBOX_WORKER: 'off', MAIL_COOLDOWN_SECONDS: '0',
+    NODE_ENV: 'test', LOG_LEVEL: 'info', DATA_DIR: dataDir, CATALOG_CACHE_TTL_MS: '0', OUTBOX_WORKER: 'off', MAIL_COOLDOWN_SECONDS: '0', ORDER_MAX_UNPAID: '100',
     ...rulesEnv, ...redisEnv, ...env,
   });
   const database = options.database ?? (await openTestDatabase());

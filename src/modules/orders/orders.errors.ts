@@ -66,3 +66,11 @@ export const paymentsUnavailable = (): AppError => new AppError('ORDER_PAYMENTS_
 
 export const mailNotApplicable = (mail: string): AppError =>
   new AppError('ORDER_MAIL_NOT_APPLICABLE', 'conflict', `There is no ${mail} mail to send for this order yet.`, { mail });
+
+export const tooManyUnpaid = (max: number): AppError =>
+  new AppError(
+    'ORDER_TOO_MANY_UNPAID',
+    'rate_limited',
+    `You have ${max === 1 ? 'an order' : `${max} orders`} waiting for payment. Pay for ${max === 1 ? 'it' : 'one of them'}, or wait until ${max === 1 ? 'it is' : 'they are'} released, before placing another.`,
+    { max },
+  );

@@ -27,6 +27,18 @@ export async function findIdempotentOrderId(db: Db, key: string): Promise<string
   return row?.order_id;
 }
 
+/** Unpaid orders still holding stock at `at`, placed with this e-mail (blind index) or by this customer. */
+export async function countOpenUnpaid(db: Db, q: { emailIndex: Uint8Array; customerId: string | null; at: Date }): Promise<number> {
+  const row = await db
+    .selectFrom('order')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending_payment')
+    .where('hold_expires_at', '>', q.at)
+    .where((eb) => eb.or([eb('email_index', '=', q.emailIndex), ...(q.customerId !== null ? [eb('customer_id', '=', q.customerId)] : [])]))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 export async function insertOrder(trx: Db, row: Insertable<OrderTable>): Promise<OrderRow> {
   return trx.insertInto('order').values(row).returningAll().executeTakeFirstOrThrow();
 }

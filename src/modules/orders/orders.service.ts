@@ -30,11 +30,13 @@ import {
   refundTooLarge,
   shippingMethodUnavailable,
   soldOut,
+  tooManyUnpaid,
 } from './orders.errors.js';
 import { createOrderLinks, guestPath } from './orders.links.js';
 import { cancellationMail, confirmationMail, refundMail, shippingMail, type CancelledBecause, type MailOrder } from './orders.mails.js';
 import type { OrderCart, OrderMetrics, OrderPaymentEvents, OrderPayments, OrderPricing, OrderQuote } from './orders.ports.js';
 import * as repo from './orders.repository.js';
+import type { OrdersSettings } from './orders.settings.js';
 import { assertTransition, canTransition, refundable, shippable } from './orders.state-machine.js';
 import type { OrderEventRow, OrderLineRow, OrderRow } from './orders.tables.js';
 import type {
@@ -146,7 +148,7 @@ export interface OrdersDeps {
   brand: MailBrand;
   locale: string;
   shopCurrency: string;
-  settings: { holdMinutes: number; reconcileMinutes: number };
+  settings: OrdersSettings;
   metrics?: OrderMetrics;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   now?: () => Date;
@@ -177,6 +179,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
   const now = deps.now ?? (() => new Date());
   const links = createOrderLinks(fe);
   const holdMs = deps.settings.holdMinutes * 60_000;
+  const maxUnpaid = deps.settings.maxUnpaid ?? 3;
   const reconcileMs = deps.settings.reconcileMinutes * 60_000;
 
   const payments = (): OrderPayments => {
@@ -482,6 +485,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
         if (existing.cart_id !== input.cartId) throw idempotencyKeyReused();
         return { row: existing, created: false };
       }
+      if ((await repo.countOpenUnpaid(trx, { emailIndex, customerId: input.customerId ?? null, at: placedAt })) >= maxUnpaid) throw tooManyUnpaid(maxUnpaid);
       const cartLines = await cart.linesOf(trx, input.cartId);
       if (cartLines === undefined || cartLines.length === 0) throw cartEmpty();
       const quote: OrderQuote = await pricing.quote(
