@@ -111,6 +111,24 @@ describe('checkout API', () => {
     expect(await writes()).toEqual(before);
   });
 
+  it('refuses a replay of the key and body from a client without the cart: 422, no order or payment link handed out', async () => {
+    const s = await shopperWith(1);
+    const k = key();
+    const first = await s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(first.status).toBe(201);
+    const order = first.json.order as { number: string };
+    const before = await writes();
+    const stranger = new Shopper(base);
+    const replay = await stranger.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k });
+    expect(replay.status).toBe(422);
+    expect(replay.json.code).toBe('CHECKOUT_IDEMPOTENCY_KEY_REUSED');
+    expect(JSON.stringify(replay.json)).not.toContain(order.number);
+    expect(JSON.stringify(replay.json)).not.toContain('/pay/');
+    expect(await writes()).toEqual(before);
+    // The shopper who placed it still gets it back.
+    expect((await s.api('POST', '/api/v1/checkout', body(), { 'idempotency-key': k })).status).toBe(200);
+  });
+
   it('frees a key whose request was refused before placing anything, so the corrected request may use it', async () => {
     const s = await shopperWith(1);
     const k = key();

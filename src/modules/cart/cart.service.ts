@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
 import type { Db } from '../../db/database.js';
@@ -54,6 +54,8 @@ export interface CartService {
   restoreFrom(trx: Transaction<Database>, orderId: string): Promise<void>;
   /** Item count for the header (0 when no cart). */
   countOf(request: FastifyRequest): Promise<number>;
+  /** Whether the request holds that cart, open or already ordered: its guest cookie, or its customer's session. */
+  holds(request: FastifyRequest, cartId: string): Promise<boolean>;
 }
 
 /** What the cart's own routes use, on an owner already read from the request. */
@@ -217,6 +219,14 @@ export function createCartService(deps: CartDeps): CartOperations {
         lines: lines.map((l) => ({ variantId: l.variant_id, quantity: l.quantity })),
         ...(cart.discount_code !== null ? { discountCode: cart.discount_code } : {}),
       };
+    },
+
+    async holds(request, cartId) {
+      const owner = await deps.ownerOf(request);
+      const row = await repo.findCart(db, cartId);
+      if (row === undefined) return false;
+      if (owner.guestToken !== undefined && row.token_hash !== null && row.token_hash.length === 32 && timingSafeEqual(row.token_hash, hashToken(owner.guestToken))) return true;
+      return owner.customerId !== undefined && row.customer_id === owner.customerId;
     },
 
     async countOf(request) {

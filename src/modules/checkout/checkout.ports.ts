@@ -11,7 +11,7 @@ export type { OrderStatus, OrderSummary } from '../orders/index.js';
 export type { PaymentAction, PaymentProvider, PaymentView } from '../payments/index.js';
 export type { Quote, QuotedLine, ShippingOption } from '../pricing/index.js';
 
-export type CheckoutCart = Pick<CartService, 'cartOf'>;
+export type CheckoutCart = Pick<CartService, 'cartOf' | 'holds'>;
 export type CheckoutPricing = Pick<PricingService, 'quote'>;
 export type CheckoutPayments = Pick<PaymentsService, 'start' | 'refresh' | 'forOrder' | 'pagePath'>;
 export type CheckoutOrders = Pick<OrdersService, 'place' | 'getByLink' | 'guestPathOf'>;

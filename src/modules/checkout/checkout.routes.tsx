@@ -338,7 +338,7 @@ export function registerCheckoutRoutes(app: FastifyInstance, deps: CheckoutRoute
         discountCode: b.discountCode ?? null,
         ...(b.currency !== undefined ? { currency: b.currency } : {}),
       };
-      const placed = await checkout.placeAll(await cartOf(request), who, input, String(request.headers['idempotency-key']));
+      const placed = await checkout.placeAll(await cartOf(request), who, input, String(request.headers['idempotency-key']), (cartId) => cart.holds(request, cartId));
       if (placed.accessToken) setAccessCookie(request, reply, placed.accessToken);
       return reply.code(placed.created ? 201 : 200).send(placedDto(placed));
     },

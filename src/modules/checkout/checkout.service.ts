@@ -134,7 +134,8 @@ export interface CheckoutService {
   /** Places the order of the review form's attempt `attemptKey`, then starts its payment. */
   place(attemptKey: string, who: Who & { saveAddress?: SaveAddress }, cart?: CartRef): Promise<Placed>;
   /** The JSON API: the whole checkout in one call, idempotent on the client's key. */
-  placeAll(cart: CartRef | undefined, who: Who, input: OneShotInput, idempotencyKey: string): Promise<Placed & { accessToken?: string }>;
+  /** `holdsCart` tells whether the caller holds a cart even once it is ordered (a retry after the answer was lost). */
+  placeAll(cart: CartRef | undefined, who: Who, input: OneShotInput, idempotencyKey: string, holdsCart: (cartId: string) => Promise<boolean>): Promise<Placed & { accessToken?: string }>;
   /** The return page: the order and where its payment stands, refreshed from the gateway while pending. */
   completion(orderNumber: string, access: { token?: string | undefined; link?: string | undefined }): Promise<Completion>;
   /** The "preview" of the API: a quote for the request's cart, an address's country and the choices. */
@@ -422,7 +423,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       return { order, created, payment: { id: payment.id, action: payment.action }, redirectTo: payment.redirectTo };
     },
 
-    async placeAll(cart, who, input, idempotencyKey) {
+    async placeAll(cart, who, input, idempotencyKey, holdsCart) {
       const key = `api:${idempotencyKey}`;
       const details = validContact(input, 'api');
       const provider = validProvider(input.provider, 'provider');
@@ -437,7 +438,10 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
         // A repeat: the first use of the key decides. The same key from another shopper's cart, or for
         // another address, is refused: a key names one checkout, never whoever presents it.
         const state = await stateOf(existing);
-        if (cart !== undefined && cart.id !== existing.cart_id) throw idempotencyKeyReused();
+        // The caller must hold the checkout's cart (its cookie) or be its signed-in customer: a key and a
+        // body seen in a log are not enough to read someone's order and payment link.
+        const isCustomer = who.customerId !== undefined && who.customerId === existing.customer_id;
+        if (!isCustomer && !(await holdsCart(existing.cart_id))) throw idempotencyKeyReused();
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
       } else {
         const c = purchasable(cart);
