@@ -12,6 +12,16 @@ import { createSecurityMetrics, type SecurityMetrics } from './security-metrics.
 import { serverOptions } from './server-options.js';
 import { validatorCompiler } from './validation.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The path itself is a bearer secret (a payment page's token): the access log writes the route's
+     * pattern (`/pay/test/:token`) instead, so whoever reads the logs cannot open the page.
+     */
+    secretInPath?: boolean;
+  }
+}
+
 export interface HttpEdge {
   app: FastifyInstance;
   metrics: HttpMetrics;
@@ -67,7 +77,12 @@ export async function createHttpEdge(config: Config, deps: HttpEdgeDeps): Promis
   // One access-log line per request (instead of Fastify's two) keeps logging cheap under load.
   app.addHook('onResponse', (request, reply, done) => {
     request.log.info(
-      { method: request.method, path: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10 },
+      {
+        method: request.method,
+        path: request.routeOptions.config.secretInPath === true ? request.routeOptions.url : request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
       'request',
     );
     done();

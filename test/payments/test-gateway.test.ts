@@ -109,6 +109,17 @@ describe('the test gateway, through its hosted card page', () => {
     expect(events.of(order.orderId)).toEqual([]);
   });
 
+  it('keeps the card page token out of the access log: the route pattern is logged, never the token', async () => {
+    const { url } = await startPayment();
+    const token = new URL(url, base).pathname.split('/').pop()!;
+    const browser = new HttpBrowser(base);
+    expect((await browser.get(url)).status).toBe(200);
+    expect((await browser.post(url, card('4000 0000 0000 0002'))).status).toBeLessThan(500);
+    const lines = t.logs.filter((l) => l.msg === 'request' && typeof l.path === 'string' && (l.path as string).startsWith('/pay/test/'));
+    expect(lines.map((l) => `${String(l.method)} ${String(l.path)}`)).toEqual(expect.arrayContaining(['GET /pay/test/:token', 'POST /pay/test/:token']));
+    expect(JSON.stringify(t.logs)).not.toContain(token);
+  });
+
   it('refuses a card form without its CSRF token', async () => {
     const { paymentId, url } = await startPayment();
     const response = await fetch(new URL(url, base), {

@@ -70,7 +70,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
     const closed = async (request: FastifyRequest, reply: FastifyReply, p: TestGatewayPayment) =>
       sendPrivatePage(reply.code(409), <TestClosedPage ctx={await ctxOf(request)} payment={p} />);
 
-    app.get<{ Params: { token: string } }>('/pay/test/:token', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+    app.get<{ Params: { token: string } }>('/pay/test/:token', { schema: { hide: true, params: TokenParams }, config: { secretInPath: true } }, async (request, reply) => {
       const p = await test.page(request.params.token);
       if (p.status === 'requires_action') return reply.redirect(`/pay/test/${p.token}/challenge`, 303);
       if (p.status !== 'requires_payment') return sendPrivatePage(reply, <TestClosedPage ctx={await ctxOf(request)} payment={p} />);
@@ -79,7 +79,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
 
     app.post<{ Params: { token: string }; Body: Partial<CardValues> }>(
       '/pay/test/:token',
-      { schema: { hide: true, params: TokenParams, body: CardForm } },
+      { schema: { hide: true, params: TokenParams, body: CardForm }, config: { secretInPath: true } },
       async (request, reply) => {
         const values: CardValues = { number: request.body.number ?? '', expiry: request.body.expiry ?? '', cvc: request.body.cvc ?? '', name: request.body.name ?? '' };
         const p = await test.page(request.params.token);
@@ -97,7 +97,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
       },
     );
 
-    app.get<{ Params: { token: string } }>('/pay/test/:token/challenge', { schema: { hide: true, params: TokenParams } }, async (request, reply) => {
+    app.get<{ Params: { token: string } }>('/pay/test/:token/challenge', { schema: { hide: true, params: TokenParams }, config: { secretInPath: true } }, async (request, reply) => {
       const p = await test.page(request.params.token);
       if (p.status === 'requires_payment') return reply.redirect(`/pay/test/${p.token}`, 303);
       if (p.status !== 'requires_action') return sendPrivatePage(reply, <TestClosedPage ctx={await ctxOf(request)} payment={p} />);
@@ -106,7 +106,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
 
     app.post<{ Params: { token: string }; Body: { answer: 'complete' | 'fail' } }>(
       '/pay/test/:token/challenge',
-      { schema: { hide: true, params: TokenParams, body: ChallengeForm } },
+      { schema: { hide: true, params: TokenParams, body: ChallengeForm }, config: { secretInPath: true } },
       async (request, reply) => {
         const p = await test.page(request.params.token);
         if (p.status !== 'requires_action') return closed(request, reply, p);
