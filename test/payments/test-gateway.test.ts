@@ -115,7 +115,7 @@ describe('the test gateway, through its hosted card page', () => {
     const browser = new HttpBrowser(base);
     expect((await browser.get(url)).status).toBe(200);
     expect((await browser.post(url, card('4000 0000 0000 0002'))).status).toBeLessThan(500);
-    const lines = t.logs.filter((l) => l.msg === 'request' && typeof l.path === 'string' && (l.path as string).startsWith('/pay/test/'));
+    const lines = t.logs.filter((l) => l.msg === 'request' && typeof l.path === 'string' && l.path.startsWith('/pay/test/'));
     expect(lines.map((l) => `${String(l.method)} ${String(l.path)}`)).toEqual(expect.arrayContaining(['GET /pay/test/:token', 'POST /pay/test/:token']));
     expect(JSON.stringify(t.logs)).not.toContain(token);
   });
