@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mailsTo } from '../support/accounts.js';
+import { createVerifiedAccount, mailsTo, newEmail, signIn } from '../support/accounts.js';
 import { setStock } from '../pricing/pricing-fixtures.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { countRows, freePort, setUpShop, Shopper, ukContact, type Shop } from './checkout-support.js';
@@ -101,6 +101,45 @@ describe('checkout pages (no JavaScript)', () => {
     const again = await s.post('/checkout/place', { attempt });
     expect(again.status).toBe(303);
     expect(await countRows(t.database.db, 'order')).toBe(ordersBefore + 1);
+  });
+
+  it('lets a signed-in customer save the delivery address at checkout, and offers it on the next checkout', async () => {
+    const email = await createVerifiedAccount(t, newEmail('saver'));
+    const session = await signIn(t, email);
+    const s = new Shopper(base);
+    const [name, value] = session.split(';')[0]!.split('=');
+    s.cookies.set(name!, value!);
+    await s.add(shop.variants[0]!.id, 1);
+    const contact = await s.get('/checkout');
+    expect(contact.status).toBe(200);
+    expect(contact.body).toMatch(/name="saveAddress" value="yes"/);
+    const addressesOf = async () => (await t.app.inject({ url: '/api/v1/me/addresses', headers: { cookie: session } })).json<{ items?: unknown[] } | unknown[]>();
+    const before = await addressesOf();
+    const count = (list: { items?: unknown[] } | unknown[]) => (Array.isArray(list) ? list.length : (list.items?.length ?? 0));
+    expect(count(before)).toBe(0);
+
+    expect((await s.post('/checkout', { ...ukContact, email, saveAddress: 'yes' })).location).toBe('/checkout/shipping');
+    // Nothing is saved until the order is placed.
+    expect(count(await addressesOf())).toBe(0);
+    await s.get('/checkout/shipping');
+    expect((await s.post('/checkout/shipping', { shippingMethodId: shop.standard })).location).toBe('/checkout/payment');
+    await s.get('/checkout/payment');
+    expect((await s.post('/checkout/payment', { provider: 'test' })).location).toBe('/checkout/review');
+    const review = await s.get('/checkout/review');
+    const attempt = /name="attempt" value="([^"]+)"/.exec(review.body)![1]!;
+    expect((await s.post('/checkout/place', { attempt })).status).toBe(303);
+
+    const saved = await addressesOf();
+    expect(count(saved)).toBe(1);
+    expect(JSON.stringify(saved)).toContain('12 St James’s Square');
+    expect(JSON.stringify(saved)).toContain('SW1Y 4JH');
+
+    // The next checkout offers the saved address to pick instead of typing it again.
+    await s.add(shop.variants[1]!.id, 1);
+    const next = await s.get('/checkout');
+    expect(next.status).toBe(200);
+    expect(next.body).toMatch(/name="savedAddress"/);
+    expect(next.body).toContain('12 St James’s Square');
   });
 
   it('seals the contact and addresses in the checkout row, bound to that row', async () => {
