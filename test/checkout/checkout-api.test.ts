@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { setStock } from '../pricing/pricing-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { countRows, freePort, setUpShop, Shopper, ukAddress, type Shop } from './checkout-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { countRows, openShop, type Shop, Shopper, ukAddress } from './checkout-support.js';
 
 // POST /api/v1/checkout: the whole checkout in one body, an Idempotency-Key per attempt, no price field.
 describe('checkout API', () => {
@@ -12,11 +12,7 @@ describe('checkout API', () => {
   let shop: Shop;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop());
   });
   afterAll(async () => t?.close());
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { countRows, freePort, setUpShop, Shopper, ukAddress, type Shop } from './checkout-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { countRows, openShop, type Shop, Shopper, ukAddress } from './checkout-support.js';
 
 // A guest's per-customer limit of a discount code is held by e-mail address: variants of one mailbox
 // (case, a +tag) are one guest, so they cannot take the code again.
@@ -12,11 +12,7 @@ describe('checkout: a discount code’s per-customer limit for guests', () => {
   let discountId: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop());
     const row = await t.database.db
       .insertInto('discount_code')
       .values({

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createVerifiedAccount, mailsTo, newEmail, signIn } from '../support/accounts.js';
 import { setStock } from '../pricing/pricing-fixtures.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { countRows, freePort, setUpShop, Shopper, ukContact, type Shop } from './checkout-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { countRows, openShop, type Shop, Shopper, ukContact } from './checkout-support.js';
 
 // The checkout without JavaScript, over real HTTP: each step a GET page and a POST form, then the test
 // gateway's card and 3-D Secure pages, the return to the completion page, and the webhook the outbox job
@@ -14,11 +14,7 @@ describe('checkout pages (no JavaScript)', () => {
   let shop: Shop;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop());
   });
   afterAll(async () => t?.close());
   beforeEach(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { purgeJob } from '../../src/modules/checkout/index.js';
 import { createVerifiedAccount, goodPassword, newEmail } from '../support/accounts.js';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { freePort, setUpShop, Shopper, ukContact, type Shop } from './checkout-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { openShop, type Shop, Shopper, ukContact } from './checkout-support.js';
 
 const day = 24 * 3600 * 1000;
 
@@ -15,11 +15,7 @@ describe('checkout personal data and retention', () => {
   let shop: Shop;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop());
   });
   afterAll(async () => t?.close());
 

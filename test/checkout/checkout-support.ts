@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import type { Db } from '../../src/db/database.js';
 import { pickVariants, setStock, setVariant, type TestVariant } from '../pricing/pricing-fixtures.js';
-import type { TestApp } from '../support/test-app.js';
+import { createTestApp, type TestApp, type TestAppOptions } from '../support/test-app.js';
 
-export { freePort } from '../payments/support.js';
+import { freePort } from '../payments/support.js';
+
+export { freePort };
 
 /**
  * A shopper's browser over real HTTP (the app listens on loopback: the test gateway's webhook job posts
@@ -125,4 +127,16 @@ export async function setUpShop(t: TestApp): Promise<Shop> {
 export async function countRows(db: Db, table: 'checkout_session' | 'order' | 'payment' | 'order_line' | 'outbox_job'): Promise<number> {
   const result = await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db);
   return Number(result.rows[0]!.n);
+}
+
+/**
+ * The app listening on a free loopback port (the test gateway posts its webhooks back to PUBLIC_URL), with
+ * the shop's pricing set up: what every checkout test over real HTTP starts from.
+ */
+export async function openShop(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<{ t: TestApp; base: string; shop: Shop }> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const t = await createTestApp({ PUBLIC_URL: base, ...env }, options);
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { t, base, shop: await setUpShop(t) };
 }

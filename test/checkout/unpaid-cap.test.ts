@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
-import { countRows, freePort, setUpShop, Shopper, ukAddress, type Shop } from './checkout-support.js';
+import type { TestApp } from '../support/test-app.js';
+import { countRows, openShop, type Shop, Shopper, ukAddress } from './checkout-support.js';
 
 /**
  * Unpaid orders hold stock until their hold expires, so one address (or customer) may hold only
@@ -13,11 +13,7 @@ describe('the cap on unpaid orders per address', () => {
   let shop: Shop;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base, ORDER_MAX_UNPAID: '2', ORDER_HOLD_MINUTES: '30' });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop({ ORDER_MAX_UNPAID: '2', ORDER_HOLD_MINUTES: '30' }));
   });
   afterAll(async () => t?.close());
 
@@ -55,11 +51,7 @@ describe('placing orders from one client address, with the shipped rate limits',
   let shop: Shop;
 
   beforeAll(async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    t = await createTestApp({ PUBLIC_URL: base }, { rules: 'shipped' });
-    await t.app.listen({ port, host: '127.0.0.1' });
-    shop = await setUpShop(t);
+    ({ t, base, shop } = await openShop({}, { rules: 'shipped' }));
     await t.inventory.adjust(t.database.db, { variantId: shop.variants[0]!.id, delta: 100, reason: 'Test set-up', actor: 'test' });
   });
   afterAll(async () => t?.close());
