@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { privateNoStore } from '../../http/answers.js';
 import { readCookie } from '../../http/csrf.js';
+import { sameSecret } from '../../kernel/same-secret.js';
 import type { Session } from '../auth/index.js';
 import type { CartOwner } from './cart.service.js';
 
@@ -35,9 +35,7 @@ export function createCartCookies(deps: {
     const value = readCookie(request.headers.cookie, name);
     const match = value === undefined ? null : /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value);
     if (match === null) return undefined;
-    const expected = Buffer.from(await sign(match[1]!));
-    const given = Buffer.from(match[2]!);
-    return given.length === expected.length && timingSafeEqual(given, expected) ? match[1] : undefined;
+    return sameSecret(match[2]!, await sign(match[1]!)) ? match[1] : undefined;
   };
 
   return {

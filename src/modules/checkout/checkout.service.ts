@@ -435,13 +435,12 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       if (!sameRequest(await repo.findRequestHash(db, key))) throw idempotencyKeyReused();
       const existing = await repo.findByAttemptKey(db, key);
       if (existing !== undefined && existing.order_id !== null) {
-        // A repeat: the first use of the key decides. The same key from another shopper's cart, or for
-        // another address, is refused: a key names one checkout, never whoever presents it.
-        const state = await stateOf(existing);
-        // The caller must hold the checkout's cart (its cookie) or be its signed-in customer: a key and a
-        // body seen in a log are not enough to read someone's order and payment link.
+        // A repeat: the first use of the key decides, and only for whoever holds the checkout's cart (its
+        // cookie, even once ordered) or is its signed-in customer, with the same address: a key and a body
+        // seen in a log are not enough to read someone's order and payment link.
         const isCustomer = who.customerId !== undefined && who.customerId === existing.customer_id;
         if (!isCustomer && !(await holdsCart(existing.cart_id))) throw idempotencyKeyReused();
+        const state = await stateOf(existing);
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
       } else {
         const c = purchasable(cart);

@@ -179,7 +179,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
   const now = deps.now ?? (() => new Date());
   const links = createOrderLinks(fe);
   const holdMs = deps.settings.holdMinutes * 60_000;
-  const maxUnpaid = deps.settings.maxUnpaid ?? 3;
+  const maxUnpaid = deps.settings.maxUnpaid;
   const reconcileMs = deps.settings.reconcileMinutes * 60_000;
 
   const payments = (): OrderPayments => {

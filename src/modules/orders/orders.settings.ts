@@ -10,7 +10,7 @@ export interface OrdersSettings {
    * ORDER_MAX_UNPAID: unpaid orders one e-mail address or customer may hold at once (default 3), so nobody
    * can take a product off sale by placing orders they never pay for.
    */
-  maxUnpaid?: number;
+  maxUnpaid: number;
 }
 
 export function readOrdersSettings(read: SettingsReader): OrdersSettings {

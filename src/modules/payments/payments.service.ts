@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { FastifyBaseLogger } from 'fastify';
 import type { GatewayPayment, GatewayStatus, PaymentGateway, PaymentProvider } from '../../adapters/payments/payment-gateway.js';
 import type { Transaction } from 'kysely';
@@ -7,6 +6,7 @@ import type { Database } from '../../db/schema.js';
 import { AppError } from '../../kernel/errors.js';
 import { newId } from '../../kernel/ids.js';
 import type { Money } from '../../kernel/money.js';
+import { sameSecret } from '../../kernel/same-secret.js';
 import type { AuditService } from '../audit/index.js';
 import {
   idempotencyKeyReused,
@@ -40,13 +40,6 @@ export interface PaymentRulesDeps {
 }
 
 const open = new Set(['pending', 'requires_action']);
-
-/** Compares two tokens in time that does not depend on where they differ. */
-const safeEqual = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 const currencyPattern = /^[A-Z]{3}$/;
 const maxAmount = 100_000_000_00;
 
@@ -252,7 +245,7 @@ export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
     async paymentPage(paymentId, token) {
       // The page shows the PaymentIntent's client secret: a payment id alone (it appears in mails to
       // staff, logs and the provider's dashboard) must not open it.
-      if (token === undefined || !safeEqual(token, await pageToken(paymentId))) return undefined;
+      if (token === undefined || !sameSecret(token, await pageToken(paymentId))) return undefined;
       const row = await repo.findPayment(db, paymentId);
       if (row === undefined || row.provider_reference === null) return undefined;
       const action = await gatewayOf(row.provider).actionFor(row.provider_reference, { returnUrl: row.return_url, cancelUrl: row.cancel_url });

@@ -14,9 +14,9 @@
  * - `startSession` ends the session the request carried (no fixation) and starts one with the MFA step
  *   done: the pool ran sign-in and its own MFA.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Db } from '../../../db/database.js';
 import type { StaffRole } from '../../../kernel/permissions.js';
+import { sameSecret } from '../../../kernel/same-secret.js';
 import { normaliseEmail, type Accounts } from '../accounts.js';
 import * as repo from '../auth.repository.js';
 import { reauthMinutes, type Session, type Sessions } from '../sessions.js';
@@ -65,12 +65,6 @@ export interface CognitoSignIn {
   /** Ends `previous` (if any) and starts a fully signed-in session for the user. */
   startSession(userId: string, previous: Session | undefined, authenticatedAt: Date | undefined): Promise<{ token: string; session: Session }>;
 }
-
-const sameText = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
   const { db, accounts, sessions, oidc, now } = deps;
@@ -130,7 +124,7 @@ export function createCognitoSignIn(deps: CognitoSignInDeps): CognitoSignIn {
       if (token === undefined || !isWellFormedToken(token)) throw oidcStateInvalid();
       const attempt = await repo.consumeLoginAttempt(db, hashToken(token));
       const state = callbackUrl.searchParams.get('state');
-      if (attempt === undefined || attempt.flow !== flow || attempt.expires_at <= now() || state === null || !sameText(state, attempt.state)) {
+      if (attempt === undefined || attempt.flow !== flow || attempt.expires_at <= now() || state === null || !sameSecret(state, attempt.state)) {
         throw oidcStateInvalid();
       }
       const checks = { state: attempt.state, nonce: attempt.nonce, codeVerifier: attempt.code_verifier };
