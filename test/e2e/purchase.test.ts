@@ -49,9 +49,11 @@ describe.runIf(hasChromium)('a purchase in a real browser', () => {
     // Browse: the home page, then the product.
     await page.goto(`${base}/`);
     await page.goto(`${base}/p/${slug}`);
-    // The form posts (enhanced: by fetch); wait for the cart to have the item before opening it.
+    // The form posts (enhanced: by fetch). The row can be committed before the browser has taken the
+    // answer's cart cookie, so wait for what the shopper sees: the status line and the header's count.
     await page.locator('form.add-to-cart button[type="submit"]').click();
-    await expect.poll(() => t.database.db.selectFrom('cart_line').select('id').execute().then((rows) => rows.length), { timeout: 20_000 }).toBeGreaterThan(0);
+    await page.locator('[data-add-status]', { hasText: 'Added to your cart.' }).waitFor({ timeout: 20_000 });
+    expect(await page.locator('.cart-count').first().textContent()).toBe('1');
     await page.goto(`${base}/cart`);
     await page.locator('a.cart-summary__checkout').click();
     await page.waitForURL(`${base}/checkout`);
