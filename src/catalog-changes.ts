@@ -28,7 +28,7 @@ export interface CatalogChanges {
 export interface CatalogChangesDeps {
   outbox: Outbox;
   /** The search module's part: its index jobs, written in the same transaction. */
-  search: { onCatalogChange: CatalogChangeListener; queueIndex: (trx: Db, productIds: readonly string[]) => Promise<void> };
+  search: { onCatalogChange: CatalogChangeListener; queueIndexCoalesced: (trx: Db, productIds: readonly string[]) => Promise<void> };
   /** This instance's read cache in front of the catalog. */
   readCache: { invalidate(): void };
   /** Heard by every instance (Redis pub/sub with REDIS_URL, else this process). */
@@ -66,13 +66,24 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
 
   return {
     listener,
+    // Stock moves with every sale: each product's follow-ups are coalesced (one pending job per product and
+    // kind, whatever the number of sales meanwhile), so a busy product costs its orders no queue of jobs.
     async onLevelsChanged(trx, productIds) {
-      if (productIds.length === 0) return;
-      await deps.search.queueIndex(trx, productIds);
-      await outbox.enqueue(trx, { type: cacheInvalidateJob, key: `${cacheInvalidateJob}:${randomUUID()}`, payload: {} });
+      const ids = [...new Set(productIds)];
+      if (ids.length === 0) return;
+      await deps.search.queueIndexCoalesced(trx, ids);
+      await outbox.enqueueCoalesced(trx, ids.map((id) => ({ type: cacheInvalidateJob, key: `${cacheInvalidateJob}:product:${id}`, payload: {} })));
       // The writer's transaction holds its connection: the pages' paths are looked up when the job runs.
-      const job: CdnJob = { paths: cdnPaths({ productIds, categoryIds: [], collectionIds: [], paths: [] }), productIds };
-      if (cdn.kind !== 'none') await outbox.enqueue(trx, { type: cdnInvalidateJob, key: `${cdnInvalidateJob}:${randomUUID()}`, payload: job });
+      if (cdn.kind !== 'none') {
+        await outbox.enqueueCoalesced(
+          trx,
+          ids.map((id): { type: string; key: string; payload: CdnJob } => ({
+            type: cdnInvalidateJob,
+            key: `${cdnInvalidateJob}:product:${id}`,
+            payload: { paths: cdnPaths({ productIds: [id], categoryIds: [], collectionIds: [], paths: [] }), productIds: [id] },
+          })),
+        );
+      }
     },
   };
 }

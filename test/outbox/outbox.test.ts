@@ -249,6 +249,102 @@ function otherOutbox(database: DatabaseHandle, settings = { leaseMs: 3_600_000, 
   });
 }
 
+describe('coalesced jobs', () => {
+  const payloads: unknown[] = [];
+  const seen = recorder();
+  beforeAll(() =>
+    t.outbox.handle('test.coalesced', async (p, j) => {
+      payloads.push(p);
+      await seen.run(p, j);
+    }),
+  );
+
+  it('keeps one job per key however many transactions ask, runs it once after they commit, and writes nothing on a rollback', async () => {
+    const k = key('coalesced');
+    await t.database.db
+      .transaction()
+      .execute(async (trx) => {
+        await t.outbox.enqueueCoalesced(trx, [{ type: 'test.coalesced', key: k, payload: { n: 0 } }]);
+        throw new Error('roll back');
+      })
+      .catch(() => undefined);
+    expect(await jobByKey(k)).toBeUndefined();
+    for (let i = 1; i <= 5; i++) await t.database.db.transaction().execute((trx) => t.outbox.enqueueCoalesced(trx, [{ type: 'test.coalesced', key: k, payload: { n: i } }]));
+    expect(await t.database.db.selectFrom('outbox_job').select('id').where('key', '=', k).execute()).toHaveLength(1);
+    await t.outbox.drain();
+    expect(seen.runs.get(k)).toBe(1);
+    // The first writer's payload is the one that runs: the rest found it waiting.
+    expect(payloads.at(-1)).toEqual({ n: 1 });
+    // Done, then asked again: it runs again, with fresh attempts and its new payload.
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.coalesced', key: k, payload: { n: 6 } }]);
+    expect(await jobByKey(k)).toMatchObject({ status: 'ready', attempts: 0 });
+    await t.outbox.drain();
+    expect(seen.runs.get(k)).toBe(2);
+    expect(payloads.at(-1)).toEqual({ n: 6 });
+  });
+
+  it('runs a job asked for while it was running once more after that run, never beside it, and logs no lost claim', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const runs: number[] = [];
+    let active = 0;
+    let overlaps = 0;
+    t.outbox.handle<{ n: number }>('test.rearm', async (p) => {
+      if (active++ > 0) overlaps++;
+      runs.push(p.n);
+      if (runs.length === 1) {
+        started();
+        await gate;
+      }
+      active--;
+    });
+    const k = key('rearm');
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.rearm', key: k, payload: { n: 1 } }]);
+    const first = t.outbox.runDue(10);
+    await running;
+    // A change commits while the first run works from what it read before.
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.rearm', key: k, payload: { n: 2 } }]);
+    expect(await jobByKey(k)).toMatchObject({ status: 'ready', attempts: 0 });
+    // Another worker may not start it while the first run holds its lease.
+    const other = otherOutbox(t.database);
+    other.handle<{ n: number }>('test.rearm', async (p) => void runs.push(-p.n));
+    expect(await other.runDue(10)).toBe(0);
+    release();
+    await first;
+    expect(await jobByKey(k)).toMatchObject({ status: 'ready', locked_by: null, locked_until: null });
+    await t.outbox.drain();
+    expect(runs).toEqual([1, 2]);
+    expect(overlaps).toBe(0);
+    expect(await jobByKey(k)).toMatchObject({ status: 'done', attempts: 1 });
+    expect(t.logs.some((l) => l.msg === 'outbox job finished after its claim was lost' && l.type === 'test.rearm')).toBe(false);
+  });
+
+  // Two connections: PostgreSQL only (PGlite has one, so a second transaction cannot be open beside it).
+  it.runIf(process.env.DATABASE_URL)('does not start a waiting job while a transaction that asked for it again is still open', async () => {
+    const k = key('coalesced-open');
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.coalesced', key: k, payload: {} }]);
+    let commit!: () => void;
+    const held = new Promise<void>((resolve) => (commit = resolve));
+    let asked!: () => void;
+    const askedAgain = new Promise<void>((resolve) => (asked = resolve));
+    const writer = t.database.db.transaction().execute(async (trx) => {
+      await t.outbox.enqueueCoalesced(trx, [{ type: 'test.coalesced', key: k, payload: {} }]);
+      asked();
+      await held;
+    });
+    await askedAgain;
+    const before = seen.runs.get(k) ?? 0;
+    await t.outbox.runDue(50);
+    expect(seen.runs.get(k) ?? 0).toBe(before);
+    commit();
+    await writer;
+    await t.outbox.drain();
+    expect(seen.runs.get(k)).toBe(before + 1);
+  });
+});
+
 describe('stopping the worker', () => {
   it('stops claiming at once and lets the job it is running finish first', async () => {
     let release!: () => void;

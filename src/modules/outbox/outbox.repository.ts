@@ -31,12 +31,77 @@ export async function insertJob(
 }
 
 /**
+ * Writes jobs that must run once after the caller's transaction commits, each merged with the job of the
+ * same key (one row per key, for good):
+ * - none yet, or the last one done or dead: the row is (re)written as ready;
+ * - one ready and not yet started: left as it is. The statement locks that row until the caller's
+ *   transaction ends, and claims skip locked rows, so it cannot start before this change commits;
+ * - one running: set ready again, keeping its lease, so it runs once more after the run in progress
+ *   (which may have read the data before this change) and never beside it.
+ * Rows are written in key order, so two callers lock them in the same order.
+ */
+export async function upsertCoalescedJobs(
+  db: Db,
+  jobs: readonly { id: string; type: string; key: string; payloadEncrypted: Uint8Array; maxAttempts: number; runAt: Date; now: Date }[],
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('outbox_job')
+    .values(
+      [...jobs]
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+        .map((job) => ({
+          id: job.id,
+          type: job.type,
+          key: job.key,
+          payload_encrypted: job.payloadEncrypted,
+          status: 'ready' as const,
+          max_attempts: job.maxAttempts,
+          run_at: job.runAt,
+          created_at: job.now,
+          updated_at: job.now,
+        })),
+    )
+    .onConflict((oc) =>
+      oc
+        .column('key')
+        .doUpdateSet((eb) => ({
+          status: 'ready',
+          attempts: 0,
+          max_attempts: eb.ref('excluded.max_attempts'),
+          payload_encrypted: eb.ref('excluded.payload_encrypted'),
+          run_at: eb.ref('excluded.run_at'),
+          last_error: null,
+          updated_at: eb.ref('excluded.updated_at'),
+        }))
+        .where('outbox_job.status', '<>', 'ready'),
+    )
+    .execute();
+}
+
+/**
+ * After a run whose job was set ready again meanwhile (`upsertCoalescedJobs`): drops this claim's lease so
+ * the next run may start now. False when the claim was lost for another reason.
+ */
+export async function releaseRearmed(db: Db, id: string, claimId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('outbox_job')
+    .set({ locked_until: null, locked_by: null })
+    .where('id', '=', id)
+    .where('locked_by', '=', claimId)
+    .where('status', '=', 'ready')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/**
  * Claims up to `limit` jobs of the given types that are due: ready ones whose run_at has come, and
  * running ones whose lease ran out (their worker died). One statement: the inner select locks the rows
  * it picks and skips rows another worker holds, so two workers never claim the same job.
  *
  *   update outbox_job set status = 'running', attempts = attempts + 1, locked_until = $lease, locked_by = $claim
- *   where id in (select id from outbox_job where type in (...) and ((status = 'ready' and run_at <= $now)
+ *   where id in (select id from outbox_job where type in (...) and ((status = 'ready' and run_at <= $now
+ *       and (locked_until is null or locked_until <= $now))
  *     or (status = 'running' and locked_until <= $now)) order by run_at, seq limit $limit for update skip locked)
  *   returning *
  */
@@ -62,7 +127,8 @@ export function claimDueJobs(
         .where('type', 'in', types)
         .where((w) =>
           w.or([
-            w.and([w('status', '=', 'ready'), w('run_at', '<=', now)]),
+            // A ready job still under a lease was set ready again while running: it waits for that run.
+            w.and([w('status', '=', 'ready'), w('run_at', '<=', now), w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)])]),
             w.and([w('status', '=', 'running'), w('locked_until', '<=', now)]),
           ]),
         )

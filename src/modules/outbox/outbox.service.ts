@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { newId } from '../../kernel/ids.js';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.js';
@@ -66,6 +67,13 @@ export interface OutboxService {
    * database). Returns false when a job with the same key exists already.
    */
   enqueue<P>(db: Db, job: OutboxJob<P>): Promise<boolean>;
+  /**
+   * Writes jobs that need to run once after the caller's transaction commits, however many transactions
+   * ask: one row per key, merged with a job of that key still waiting, and set to run again when one is
+   * running (outbox.repository.ts, `upsertCoalescedJobs`). For follow-ups that read the latest state
+   * (rebuild a product's search document, drop caches), never for a job whose payload is its point.
+   */
+  enqueueCoalesced<P>(db: Db, jobs: readonly OutboxJob<P>[]): Promise<void>;
   /** Registers the handler of a job type; a worker claims only the types it has handlers for. */
   handle<P>(type: string, handler: JobHandler<P>, options?: { maxAttempts?: number }): void;
   /** Claims up to `limit` due jobs and runs them; resolves with how many it ran, once they finished. */
@@ -104,6 +112,26 @@ export interface OutboxDeps {
 
 const payloadRef = (id: string) => ({ table: 'outbox_job', column: 'payload_encrypted', rowId: id });
 const typePattern = /^[a-z][a-z0-9_.-]{1,63}$/;
+
+function check(job: OutboxJob<unknown>): void {
+  if (!typePattern.test(job.type)) throw outboxInvalidJob('the type must be a short dotted lower-case name');
+  if (job.key.length === 0 || job.key.length > 200) throw outboxInvalidJob('the key must be 1 to 200 characters');
+}
+
+function payloadJson(job: OutboxJob<unknown>): string {
+  const json = JSON.stringify(job.payload);
+  if (json === undefined) throw outboxInvalidJob('the payload is not JSON');
+  return json;
+}
+
+/** A UUID that follows from a coalesced job's key (SHA-256, shaped as a version 8 UUID). */
+function idOfKey(key: string): string {
+  const h = createHash('sha256').update(`outbox_job:${key}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x80;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
 
 /**
  * What a failure leaves in `last_error` and the log: our own errors' code and message (written without
@@ -155,13 +183,17 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
       if (handler === undefined || row.payload_encrypted === null) throw outboxInvalidJob('no handler or no payload');
       const payload: unknown = JSON.parse(await fe.open(payloadRef(row.id), row.payload_encrypted));
       await handler.run(payload, { id: row.id, key: row.key, attempt: row.attempts });
-      if (!(await repo.markDone(db, row.id, claimId, now()))) log.warn({ jobId: row.id, type: row.type }, 'outbox job finished after its claim was lost');
+      if (!(await repo.markDone(db, row.id, claimId, now())) && !(await repo.releaseRearmed(db, row.id, claimId))) {
+        log.warn({ jobId: row.id, type: row.type }, 'outbox job finished after its claim was lost');
+      }
     } catch (err) {
       const lastError = describeFailure(err);
       const dead = row.attempts >= row.max_attempts;
       const at = now();
       const runAt = dead ? at : new Date(at.getTime() + backoffMs(row.attempts, random));
       const recorded = await repo.markFailed(db, row.id, claimId, { status: dead ? 'dead' : 'ready', runAt, lastError, now: at });
+      // Set ready again while it ran: the next run starts now, with fresh attempts.
+      if (!recorded) await repo.releaseRearmed(db, row.id, claimId);
       if (recorded) deps.events?.failed(row.type, dead ? 'dead' : 'retry');
       log[dead ? 'error' : 'warn'](
         { jobId: row.id, type: row.type, attempt: row.attempts, maxAttempts: row.max_attempts, error: lastError, ...(dead ? {} : { retryAt: runAt.toISOString() }) },
@@ -205,11 +237,9 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
 
   const service: OutboxService = {
     async enqueue(target, job) {
-      if (!typePattern.test(job.type)) throw outboxInvalidJob('the type must be a short dotted lower-case name');
-      if (job.key.length === 0 || job.key.length > 200) throw outboxInvalidJob('the key must be 1 to 200 characters');
+      check(job);
       const id = newId();
-      const json = JSON.stringify(job.payload);
-      if (json === undefined) throw outboxInvalidJob('the payload is not JSON');
+      const json = payloadJson(job);
       const at = now();
       return repo.insertJob(target, {
         id,
@@ -220,6 +250,27 @@ export function createOutboxService(deps: OutboxDeps): OutboxService {
         runAt: job.runAt ?? at,
         now: at,
       });
+    },
+
+    async enqueueCoalesced(target, jobs) {
+      const at = now();
+      const rows = await Promise.all(
+        jobs.map(async (job) => {
+          check(job);
+          // One row per key for good, so its id (which the sealed payload is bound to) follows from the key.
+          const id = idOfKey(job.key);
+          return {
+            id,
+            type: job.type,
+            key: job.key,
+            payloadEncrypted: await fe.seal(payloadRef(id), payloadJson(job)),
+            maxAttempts: job.maxAttempts ?? handlers.get(job.type)?.maxAttempts ?? defaultMaxAttempts,
+            runAt: job.runAt ?? at,
+            now: at,
+          };
+        }),
+      );
+      await repo.upsertCoalescedJobs(target, rows);
     },
 
     handle(type, handler, options = {}) {

@@ -28,6 +28,11 @@ export interface SearchService extends CatalogBrowse {
    * rebuilt after the change commits (and never when it rolls back).
    */
   queueIndex(trx: Db, productIds: readonly string[]): Promise<void>;
+  /**
+   * The same for changes that come often and name few products (stock levels): one job per product,
+   * merged with any still waiting, so a run of sales rebuilds a document once rather than once a sale.
+   */
+  queueIndexCoalesced(trx: Db, productIds: readonly string[]): Promise<void>;
   /** The search module's part of the catalog's change listener. */
   onCatalogChange(trx: Db, change: CatalogChange): Promise<void>;
   /** Writes a `search.reindex-all` job (a change that may move any product in or out of a collection). */
@@ -38,7 +43,7 @@ export interface SearchService extends CatalogBrowse {
 }
 
 /** Listings, search and facets over search_document, and the jobs that keep it in step with the catalog. */
-export function createSearchService(deps: { db: Db; source: CatalogIndexSource; indexer: SearchIndexer; media: MediaUrls; outbox: Pick<OutboxService, 'enqueue' | 'handle'> }): SearchService {
+export function createSearchService(deps: { db: Db; source: CatalogIndexSource; indexer: SearchIndexer; media: MediaUrls; outbox: Pick<OutboxService, 'enqueue' | 'enqueueCoalesced' | 'handle'> }): SearchService {
   const { db, source, indexer, media, outbox } = deps;
 
   outbox.handle<{ productIds: string[] }>(searchJobs.index, async (payload) => {
@@ -164,6 +169,11 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
     await outbox.enqueue(trx, { type: searchJobs.index, key: `${searchJobs.index}:${newId()}`, payload: { productIds: ids } });
   };
 
+  const queueIndexCoalesced = async (trx: Db, productIds: readonly string[]): Promise<void> => {
+    const ids = [...new Set(productIds)];
+    await outbox.enqueueCoalesced(trx, ids.map((id) => ({ type: searchJobs.index, key: `${searchJobs.index}:product:${id}`, payload: { productIds: [id] } })));
+  };
+
   const queueReindexAll = async (trx: Db): Promise<void> => {
     await outbox.enqueue(trx, { type: searchJobs.reindexAll, key: `${searchJobs.reindexAll}:${newId()}`, payload: {} });
   };
@@ -171,6 +181,7 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
   return {
     list,
     queueIndex,
+    queueIndexCoalesced,
     queueReindexAll,
     async onCatalogChange(trx, change) {
       await queueIndex(trx, change.productIds);
