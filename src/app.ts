@@ -265,16 +265,16 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<BuiltApp>
   const passkeys = createPasskeyService({ db, now, fieldEncryption, auth, mail, brand, relyingParty: relyingPartyOf(config.publicUrl, config.shop.name) });
 
   // Prices, tax, shipping and discount codes, from the catalog on every quote; the cart holds lines only.
-  const variantPrices = createVariantPrices({ db, media });
+  const variantPrices = createVariantPrices({ db, media, stockSql: inventory.variantStockSql });
   const pricing = createPricingService({
-    db, variants: variantPrices, stock: inventory, settings: config.pricing, currency: config.shop.currency, locale: config.shop.locale, now,
+    db, variants: variantPrices, settings: config.pricing, currency: config.shop.currency, locale: config.shop.locale, now,
     blindIndex: (table, column, value) => fieldEncryption.blindIndex(table, column, value), normaliseEmail,
   });
   const cartCookies = createCartCookies({ publicUrl: config.publicUrl, maxAgeDays: config.cart.cookieDays, sessionOf, mac: (table, column, value) => fieldEncryption.blindIndex(table, column, value) });
   // The blind-index key is read once from the database: read it now, so a first discount check inside an
   // order's transaction never waits for a second connection (PGlite has one).
   app.addHook('onReady', async () => void (await fieldEncryption.blindIndex('cart', 'cookie', 'warm-up').catch((err: unknown) => app.log.warn({ err }, 'blind-index key not loaded yet'))));
-  const cart = createCartService({ db, pricing, variants: variantPrices, stock: inventory, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
+  const cart = createCartService({ db, pricing, variants: variantPrices, settings: config.cart, ownerOf: (request) => cartCookies.ownerOf(request) });
 
   // Orders: placed by the checkout in one transaction (stock, discount, cart), moved by payments' events
   // and staff actions along their state machine; hold expiry and reconciliation are outbox jobs.

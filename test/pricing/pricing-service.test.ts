@@ -21,8 +21,7 @@ const at = new Date('2026-11-27T10:00:00.000Z');
 const serviceOf = (pricesIncludeTax: boolean) =>
   createPricingService({
     db: t.database.db,
-    variants: createVariantPrices({ db: t.database.db, media: createMediaUrls() }),
-    stock: t.inventory,
+    variants: createVariantPrices({ db: t.database.db, media: createMediaUrls(), stockSql: t.inventory.variantStockSql }),
     settings: { pricesIncludeTax, defaultCountry: 'GB' },
     currency: 'GBP',
     locale: 'en-GB',

@@ -5,7 +5,6 @@ import type { Db } from '../../db/database.js';
 import type { Database } from '../../db/schema.js';
 import type { Money } from '../../kernel/money.js';
 import type { PricedVariant } from '../catalog/index.js';
-import type { VariantStock } from '../inventory/index.js';
 import type { PricingService, Quote, QuotedLine, QuoteInput } from '../pricing/index.js';
 import { cartItemsLimit, cartLinesLimit, discountInvalid, invalidQuantity, lineNotFound, lineQuantityLimit, variantNotForSale, variantNotFound } from './cart.errors.js';
 import * as repo from './cart.repository.js';
@@ -75,7 +74,6 @@ export interface CartDeps {
   db: Db;
   pricing: PricingService;
   variants: { variants(ids: readonly string[], db?: Db): Promise<Map<string, PricedVariant>> };
-  stock: { variantStock(ids: readonly string[]): Promise<Map<string, VariantStock>> };
   settings: CartSettings;
   /** Reads the owner from the request (session and signed cookie: cart.http.ts). */
   ownerOf: (request: FastifyRequest) => Promise<CartOwner>;
@@ -265,8 +263,7 @@ export function createCartService(deps: CartDeps): CartOperations {
       checkQuantity(quantity);
       if (!uuid.test(variantId)) throw variantNotFound();
       const v = await currentPrice(variantId);
-      const stock = (await deps.stock.variantStock([variantId])).get(variantId);
-      if ((stock?.available ?? 0) <= 0) throw variantNotForSale('sold_out');
+      if (v.available <= 0) throw variantNotForSale('sold_out');
       return db.transaction().execute(async (trx) => {
         const { cart, issuedToken } = await ensure(trx, owner);
         const lines = await repo.findLines(trx, cart.id);

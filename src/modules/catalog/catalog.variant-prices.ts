@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { Money } from '../../kernel/money.js';
 import type { MediaUrls } from '../media/index.js';
@@ -18,17 +18,25 @@ export interface PricedVariant {
   /** A small rendition of the product's first image, for cart lines. */
   imageUrl?: string;
   imageAlt?: string;
+  /** Units on sale now (on hand less reserved; 0 without a stock level), read in the same statement. */
+  available: number;
 }
 
+/** The inventory's embeddable read of a variant's stock (its `variantStockSql`). */
+export type StockSql = (variantId: RawBuilder<unknown>) => RawBuilder<{ available: number } | null>;
+
 export interface VariantPrices {
-  /** The named variants that exist (any status); unknown ids are left out. `db` may be a transaction. */
+  /**
+   * The named variants that exist (any status), with their stock; unknown ids are left out. `db` may be a
+   * transaction. One statement: the stock is a sub-select the inventory module provides.
+   */
   variants(variantIds: readonly string[], db?: Db): Promise<Map<string, PricedVariant>>;
 }
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The catalog's answer to pricing and the cart: current price, weight and status of each variant. */
-export function createVariantPrices(deps: { db: Db; media: MediaUrls }): VariantPrices {
+export function createVariantPrices(deps: { db: Db; media: MediaUrls; stockSql: StockSql }): VariantPrices {
   const thumbnail = (key: string, widths: number[], formats: string[]): string => {
     if (widths.length === 0) return deps.media.url(key);
     const sorted = [...widths].sort((a, b) => a - b);
@@ -50,6 +58,7 @@ export function createVariantPrices(deps: { db: Db; media: MediaUrls }): Variant
         .select([
           'v.id', 'v.product_id', 'p.name as product_name', 'p.slug as product_slug', 'p.status', 'v.title', 'v.sku', 'v.price_amount', 'v.currency', 'v.weight_grams',
           'img.storage_key', 'img.alt', 'img.widths', 'img.formats',
+          deps.stockSql(sql.ref('v.id')).as('stock'),
         ])
         .where('v.id', 'in', ids)
         .execute();
@@ -66,6 +75,7 @@ export function createVariantPrices(deps: { db: Db; media: MediaUrls }): Variant
             sku: r.sku,
             price: { amount: r.price_amount, currency: r.currency },
             weightGrams: r.weight_grams ?? 0,
+            available: r.stock?.available ?? 0,
             ...(r.storage_key !== null ? { imageUrl: thumbnail(r.storage_key, r.widths ?? [], r.formats ?? []), imageAlt: r.alt ?? r.product_name } : {}),
           },
         ]),

@@ -27,4 +27,4 @@ export { listingFilters, listingHref, listingPageSize, parseListingParams, type 
 export { ListingQueryFields, optionsOf, ProductSummary as ProductSummarySchema, type ListingQueryString } from './catalog.schemas.js';
 export { PageQuery } from './catalog.schemas.js';
 /** Pricing's and the cart's read of variants: price, weight, status and a thumbnail, archived ones included. */
-export { createVariantPrices, type PricedVariant, type VariantPrices } from './catalog.variant-prices.js';
+export { createVariantPrices, type PricedVariant, type StockSql, type VariantPrices } from './catalog.variant-prices.js';

@@ -4,14 +4,27 @@ import type { DiscountCodeRow, DiscountCodeTable, ShippingMethodRow, ShippingMet
 
 // --- Tax rates -----------------------------------------------------------------------------------------
 
-/** The country's own rate and, when `region` is given, the region's. */
-export async function findTaxRates(db: Db, country: string, region: string | undefined): Promise<TaxRateRow[]> {
-  return db
-    .selectFrom('tax_rate')
-    .selectAll()
-    .where('country', '=', country)
-    .where('region', 'in', region ? ['', region] : [''])
-    .execute();
+/** What a quote needs of a shipping method. */
+export type QuoteMethod = Pick<ShippingMethodRow, 'id' | 'name' | 'kind' | 'price_amount' | 'bands' | 'free_over_amount'>;
+
+/**
+ * A quote's rates in one round trip: the destination country's own tax rate and, when `region` is given,
+ * the region's; and the active methods that deliver there in `currency`, in display order.
+ */
+export async function findQuoteRates(
+  db: Db,
+  country: string,
+  region: string | undefined,
+  currency: string,
+): Promise<{ taxes: Pick<TaxRateRow, 'region' | 'rate_bp'>[]; methods: QuoteMethod[] }> {
+  const { rows } = await sql<{ taxes: Pick<TaxRateRow, 'region' | 'rate_bp'>[] | null; methods: QuoteMethod[] | null }>`
+    select
+      (select json_agg(json_build_object('region', t.region, 'rate_bp', t.rate_bp))
+         from tax_rate t where t.country = ${country} and t.region in ('', ${region ?? ''})) as taxes,
+      (select json_agg(json_build_object('id', m.id, 'name', m.name, 'kind', m.kind, 'price_amount', m.price_amount,
+                                         'bands', m.bands, 'free_over_amount', m.free_over_amount) order by m.position, m.name)
+         from shipping_method m where m.active and m.currency = ${currency} and ${country} = any(m.countries)) as methods`.execute(db);
+  return { taxes: rows[0]?.taxes ?? [], methods: rows[0]?.methods ?? [] };
 }
 
 export const listTaxRates = (db: Db): Promise<TaxRateRow[]> => db.selectFrom('tax_rate').selectAll().orderBy('country').orderBy('region').execute();
@@ -27,19 +40,6 @@ export const updateTaxRate = (db: Db, id: string, change: Updateable<TaxRateTabl
 export const deleteTaxRate = (db: Db, id: string): Promise<TaxRateRow | undefined> => db.deleteFrom('tax_rate').where('id', '=', id).returningAll().executeTakeFirst();
 
 // --- Shipping methods ----------------------------------------------------------------------------------
-
-/** Active methods that deliver to `country` in `currency`, in display order. */
-export async function findShippingMethodsFor(db: Db, country: string, currency: string): Promise<ShippingMethodRow[]> {
-  return db
-    .selectFrom('shipping_method')
-    .selectAll()
-    .where('active', '=', true)
-    .where('currency', '=', currency)
-    .where(sql<boolean>`${country} = any(countries)`)
-    .orderBy('position')
-    .orderBy('name')
-    .execute();
-}
 
 /** Every country some active method delivers to in `currency`. */
 export async function findDestinations(db: Db, currency: string): Promise<string[]> {

@@ -4,12 +4,11 @@ import type { Database } from '../../db/schema.js';
 import type { Money } from '../../kernel/money.js';
 import { formatMoney } from '../../web/format.js';
 import type { PricedVariant } from '../catalog/index.js';
-import type { VariantStock } from '../inventory/index.js';
 import { allocate, bandPrice, discountAmount, taxOf } from './pricing.calculate.js';
 import { DiscountUnavailableError, invalidQuoteLine } from './pricing.errors.js';
 import * as repo from './pricing.repository.js';
 import type { PricingSettings } from './pricing.settings.js';
-import type { DiscountCodeRow, ShippingMethodRow } from './pricing.tables.js';
+import type { DiscountCodeRow } from './pricing.tables.js';
 
 export interface PriceLineInput {
   variantId: string;
@@ -103,10 +102,8 @@ export interface PricingService {
 
 export interface PricingDeps {
   db: Db;
-  /** The catalog's read of variants (price, weight, status), archived ones included. */
+  /** The catalog's read of variants (price, weight, status, stock), archived ones included. */
   variants: { variants(ids: readonly string[], db?: Db): Promise<Map<string, PricedVariant>> };
-  /** The inventory's stock per variant. */
-  stock: { variantStock(ids: readonly string[], db?: Db): Promise<Map<string, VariantStock>> };
   /** Blind index for guests' per-customer limits (the encryption module's). */
   blindIndex: (table: string, column: string, value: string) => Promise<Buffer>;
   /** Normalises an e-mail address before its blind index (the auth module's rule). */
@@ -171,16 +168,10 @@ export function createPricingService(deps: PricingDeps): PricingService {
     return { ok: true, row };
   };
 
-  const shippingPrice = (method: ShippingMethodRow, grams: number, freeBase: number): number | undefined => {
+  const shippingPrice = (method: repo.QuoteMethod, grams: number, freeBase: number): number | undefined => {
     const base = method.kind === 'weight' ? bandPrice(method.bands, grams) : method.price_amount;
     if (base === undefined) return undefined;
     return method.free_over_amount !== null && freeBase >= method.free_over_amount ? 0 : base;
-  };
-
-  const taxRateBp = async (db: Db, country: string, region: string | undefined): Promise<number> => {
-    const rates = await repo.findTaxRates(db, country, region);
-    const regional = region ? rates.find((r) => r.region === region) : undefined;
-    return (regional ?? rates.find((r) => r.region === ''))?.rate_bp ?? 0;
   };
 
   return {
@@ -199,13 +190,13 @@ export function createPricingService(deps: PricingDeps): PricingService {
         merged.set(line.variantId, sum);
       }
       const ids = [...merged.keys()];
-      const [variants, stock] = await Promise.all([deps.variants.variants(ids, db), deps.stock.variantStock(ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id)), db)]);
+      const variants = await deps.variants.variants(ids, db);
       const problems: QuoteProblem[] = [];
 
       const lines: QuotedLine[] = ids.map((variantId) => {
         const quantity = merged.get(variantId)!;
         const v = variants.get(variantId);
-        const available = Math.max(0, stock.get(variantId)?.available ?? 0);
+        const available = Math.max(0, v?.available ?? 0);
         const known = v !== undefined && v.productStatus !== 'draft' && v.price.currency === currency;
         const state: LineState = !known ? 'unknown' : v.productStatus === 'archived' ? 'archived' : available <= 0 ? 'sold_out' : available < quantity ? 'insufficient_stock' : 'ok';
         const unit = known ? v.price.amount : 0;
@@ -252,7 +243,8 @@ export function createPricingService(deps: PricingDeps): PricingService {
 
       const country = input.shipTo?.country ?? settings.defaultCountry;
       const region = input.shipTo?.region ?? undefined;
-      const rateBp = await taxRateBp(db, country, region ?? undefined);
+      const rates = await repo.findQuoteRates(db, country, region, currency);
+      const rateBp = ((region ? rates.taxes.find((r) => r.region === region) : undefined) ?? rates.taxes.find((r) => r.region === ''))?.rate_bp ?? 0;
       const inclusive = settings.pricesIncludeTax;
       let lineTax = 0;
       ok.forEach((line, i) => {
@@ -268,8 +260,7 @@ export function createPricingService(deps: PricingDeps): PricingService {
       // code does not stack with it, so the threshold is judged on what the goods cost after the code.
       const grams = ok.reduce((s, l) => s + l.weightGrams, 0);
       const freeBase = applied?.combinable ? subtotal : subtotal - discount;
-      const methods = await repo.findShippingMethodsFor(db, country, currency);
-      const shippingOptions: ShippingOption[] = methods.flatMap((m) => {
+      const shippingOptions: ShippingOption[] = rates.methods.flatMap((m) => {
         const price = shippingPrice(m, grams, freeBase);
         return price === undefined ? [] : [{ id: m.id, name: m.name, price: money(price) }];
       });
