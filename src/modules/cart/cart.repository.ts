@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { CartLineRow, CartRow } from './cart.tables.js';
 
-export const findOpenCartByToken = (db: Db, tokenHash: Buffer): Promise<CartRow | undefined> =>
-  db.selectFrom('cart').selectAll().where('token_hash', '=', tokenHash).where('status', '=', 'open').executeTakeFirst();
+export const findOpenCartByToken = (db: Db, tokenHash: Buffer, lock = false): Promise<CartRow | undefined> => {
+  const query = db.selectFrom('cart').selectAll().where('token_hash', '=', tokenHash).where('status', '=', 'open');
+  return (lock ? query.forUpdate() : query).executeTakeFirst();
+};
 
 export const findOpenCartOfCustomer = (db: Db, customerId: string): Promise<CartRow | undefined> =>
   db.selectFrom('cart').selectAll().where('customer_id', '=', customerId).where('status', '=', 'open').executeTakeFirst();
@@ -40,7 +42,9 @@ export async function countItems(db: Db, cartId: string): Promise<number> {
  * when they acted on it; a repricing since is then shown on the cart, never applied silently.
  */
 export async function upsertLine(db: Db, cartId: string, variantId: string, quantity: number, unitPrice: number, currency: string): Promise<CartLineRow> {
+  // The cart's last change is stamped in the same statement (abandoned carts are judged by it).
   return db
+    .with('touched', (w) => w.updateTable('cart').set({ updated_at: sql<Date>`now()` }).where('id', '=', cartId).returning('id'))
     .insertInto('cart_line')
     .values({ cart_id: cartId, variant_id: variantId, quantity, unit_price_amount: unitPrice, currency })
     .onConflict((oc) =>
@@ -69,10 +73,6 @@ export const deleteLine = (db: Db, cartId: string, lineId: string): Promise<Cart
 
 export const setDiscountCode = async (db: Db, cartId: string, code: string | null): Promise<void> => {
   await db.updateTable('cart').set({ discount_code: code, updated_at: sql<Date>`now()` }).where('id', '=', cartId).execute();
-};
-
-export const touchCart = async (db: Db, cartId: string): Promise<void> => {
-  await db.updateTable('cart').set({ updated_at: sql<Date>`now()` }).where('id', '=', cartId).execute();
 };
 
 /** A line copied from another cart (a merge), keeping when it was first added so the cart's order holds. */

@@ -41,8 +41,9 @@ export function registerCartApi(app: FastifyInstance, deps: CartApiDeps): void {
   });
 
   app.post<{ Body: S.AddItemBody }>('/api/v1/cart/items', { schema: { tags, summary: 'Add units of a variant (never a price: the server prices every line)', body: S.AddItemBody } }, async (request, res) => {
-    const { issuedToken } = await cart.add(await cart.ownerOf(request), request.body.variantId, request.body.quantity ?? 1);
-    return reply(request, res, issuedToken, 201);
+    const { issuedToken, view } = await cart.add(await cart.ownerOf(request), request.body.variantId, request.body.quantity ?? 1);
+    if (issuedToken !== undefined) await cookies.set(res, issuedToken);
+    return res.code(201).send(cartJson(await view()));
   });
 
   app.patch<{ Params: { id: string }; Body: { quantity: number } }>(

@@ -61,8 +61,11 @@ export interface CartService {
 export interface CartOperations extends CartService {
   ownerOf(request: FastifyRequest): Promise<CartOwner>;
   view(owner: CartOwner, shipTo?: QuoteInput['shipTo']): Promise<CartView>;
-  /** Adds units of a variant; returns a new guest token when this created a guest cart (set its cookie). */
-  add(owner: CartOwner, variantId: string, quantity: number): Promise<{ issuedToken?: string; line: CartLineRow }>;
+  /**
+   * Adds units of a variant; returns a new guest token when this created a guest cart (set its cookie), and
+   * the view of the cart as the change left it, priced on demand (no reading the cart again).
+   */
+  add(owner: CartOwner, variantId: string, quantity: number): Promise<{ issuedToken?: string; line: CartLineRow; view: () => Promise<CartView> }>;
   setQuantity(owner: CartOwner, lineId: string, quantity: number): Promise<CartLineRow>;
   remove(owner: CartOwner, lineId: string): Promise<void>;
   /** Applies a code after a quote accepts it (CART_DISCOUNT_REFUSED with the reason otherwise; nothing saved). */
@@ -152,16 +155,22 @@ export function createCartService(deps: CartDeps): CartOperations {
     return trx !== undefined ? merge(trx) : db.transaction().execute(merge);
   };
 
-  /** The owner's cart, created when absent, locked for this transaction. */
-  const ensure = async (trx: Db, owner: CartOwner): Promise<{ cart: CartRow; issuedToken?: string }> => {
-    const found = await resolve(owner, trx);
-    if (found !== undefined) return { cart: (await repo.lockCart(trx, found.id))! };
+  /** The owner's cart, created when absent, locked for this transaction; `created`: it has no lines yet. */
+  const ensure = async (trx: Db, owner: CartOwner): Promise<{ cart: CartRow; created: boolean; issuedToken?: string }> => {
+    if (owner.customerId === undefined && owner.guestToken !== undefined) {
+      // A guest: found and locked in one statement (nothing to merge).
+      const cart = await repo.findOpenCartByToken(trx, hashToken(owner.guestToken), true);
+      if (cart !== undefined) return { cart, created: false };
+    } else {
+      const found = await resolve(owner, trx);
+      if (found !== undefined) return { cart: (await repo.lockCart(trx, found.id))!, created: false };
+    }
     if (owner.customerId !== undefined) {
       const cart = await repo.upsertCustomerCart(trx, owner.customerId);
-      return { cart: (await repo.lockCart(trx, cart.id))! };
+      return { cart: (await repo.lockCart(trx, cart.id))!, created: false };
     }
     const token = newGuestToken();
-    return { cart: await repo.insertGuestCart(trx, hashToken(token)), issuedToken: token };
+    return { cart: await repo.insertGuestCart(trx, hashToken(token)), created: true, issuedToken: token };
   };
 
   const ownedCart = async (trx: Db, owner: CartOwner): Promise<CartRow> => {
@@ -185,7 +194,11 @@ export function createCartService(deps: CartDeps): CartOperations {
 
   const view = async (owner: CartOwner, shipTo?: QuoteInput['shipTo']): Promise<CartView> => {
     const cart = await resolve(owner);
-    const rows = cart ? await repo.findLines(db, cart.id) : [];
+    return viewOf(cart, cart ? await repo.findLines(db, cart.id) : [], owner, shipTo);
+  };
+
+  /** The cart page's view of a cart and its lines as read (or as a change just left them). */
+  const viewOf = async (cart: CartRow | undefined, rows: readonly CartLineRow[], owner: CartOwner, shipTo?: QuoteInput['shipTo']): Promise<CartView> => {
     const input: QuoteInput = {
       lines: rows.map((r) => ({ variantId: r.variant_id, quantity: r.quantity })),
       ...(shipTo ? { shipTo } : {}),
@@ -264,16 +277,19 @@ export function createCartService(deps: CartDeps): CartOperations {
       if (!uuid.test(variantId)) throw variantNotFound();
       const v = await currentPrice(variantId);
       if (v.available <= 0) throw variantNotForSale('sold_out');
-      return db.transaction().execute(async (trx) => {
-        const { cart, issuedToken } = await ensure(trx, owner);
-        const lines = await repo.findLines(trx, cart.id);
+      const { cart, lines, line, issuedToken } = await db.transaction().execute(async (trx) => {
+        const { cart, created, issuedToken } = await ensure(trx, owner);
+        const lines = created ? [] : await repo.findLines(trx, cart.id);
         const existing = lines.find((l) => l.variant_id === variantId)?.quantity ?? 0;
         if (existing + quantity > settings.maxLineQuantity) throw lineQuantityLimit(settings.maxLineQuantity);
         checkTotals(lines, { variantId, quantity: existing + quantity });
         const line = await repo.upsertLine(trx, cart.id, variantId, quantity, v.price.amount, v.price.currency);
-        await repo.touchCart(trx, cart.id);
-        return { line, ...(issuedToken ? { issuedToken } : {}) };
+        return { cart, lines, line, issuedToken };
       });
+      // The lines as this change left them (the cart was locked until it committed).
+      const after = lines.some((l) => l.id === line.id) ? lines.map((l) => (l.id === line.id ? line : l)) : [...lines, line];
+      const view = () => viewOf(cart, after, issuedToken !== undefined ? { ...owner, guestToken: issuedToken } : owner);
+      return { line, view, ...(issuedToken ? { issuedToken } : {}) };
     },
 
     async setQuantity(owner, lineId, quantity) {
