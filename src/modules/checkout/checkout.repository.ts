@@ -17,15 +17,16 @@ export async function findPlaced(db: Db, orderNumber: string, accessHash: Buffer
   return db.selectFrom('checkout_session').selectAll().where('order_number', '=', orderNumber).where('access_hash', '=', accessHash).executeTakeFirst();
 }
 
-/** A new row, or nothing when the cart already has one (two first steps at once: the first wins). */
-export async function insertIfAbsent(db: Db, row: CheckoutSessionTable): Promise<void> {
-  await db.insertInto('checkout_session').values(row).onConflict((oc) => oc.column('cart_id').doNothing()).execute();
+/** A new row, or undefined when the cart already has one (two first steps at once: the first wins). */
+export async function insertIfAbsent(db: Db, row: CheckoutSessionTable): Promise<CheckoutSessionRow | undefined> {
+  return db.insertInto('checkout_session').values(row).onConflict((oc) => oc.column('cart_id').doNothing()).returningAll().executeTakeFirst();
 }
 
 type Changes = Partial<Omit<CheckoutSessionTable, 'id' | 'cart_id' | 'created_at' | 'access_hash'>> & { updated_at: Date };
 
-export async function update(db: Db, id: string, changes: Changes): Promise<void> {
-  await db.updateTable('checkout_session').set(changes).where('id', '=', id).execute();
+/** Writes the changes; returns the row as they left it. */
+export async function update(db: Db, id: string, changes: Changes): Promise<CheckoutSessionRow | undefined> {
+  return db.updateTable('checkout_session').set(changes).where('id', '=', id).returningAll().executeTakeFirst();
 }
 
 /**
@@ -70,11 +71,16 @@ export async function findRequestHash(db: Db, key: string): Promise<Uint8Array |
 
 /**
  * Ties `key` to the request hashed as `requestHash`, unless it is tied already (two requests at once:
- * the first write wins). Returns the hash the key is tied to now.
+ * the first write wins). Returns the hash the key is tied to now: one statement when the key is new.
  */
 export async function claimKey(db: Db, key: string, requestHash: Buffer, at: Date): Promise<Uint8Array> {
-  await db.insertInto('checkout_idempotency_key').values({ key, request_hash: requestHash, created_at: at }).onConflict((oc) => oc.column('key').doNothing()).execute();
-  return (await findRequestHash(db, key))!;
+  const written = await db
+    .insertInto('checkout_idempotency_key')
+    .values({ key, request_hash: requestHash, created_at: at })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .returning('request_hash')
+    .executeTakeFirst();
+  return written?.request_hash ?? (await findRequestHash(db, key))!;
 }
 
 /** Unties `key` from the request hashed as `requestHash` (a request refused before it placed anything). */

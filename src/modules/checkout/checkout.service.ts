@@ -202,17 +202,21 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
 
   const emptyState = (): CheckoutState => ({ id: null, details: null, shippingMethodId: null, provider: null, discountCode: null, attemptKey: null, orderNumber: null });
 
+  /** The row's choices, without opening its sealed details. */
+  const stateFromRow = (row: repo.CheckoutSessionRow): CheckoutState => ({
+    id: row.id,
+    details: null,
+    shippingMethodId: row.shipping_method_id,
+    provider: row.provider as PaymentProvider | null,
+    discountCode: row.discount_code,
+    attemptKey: row.attempt_key,
+    orderNumber: row.order_number,
+  });
+
   const stateOf = async (row: repo.CheckoutSessionRow | undefined): Promise<CheckoutState> => {
     if (row === undefined) return emptyState();
-    return {
-      id: row.id,
-      details: row.details_encrypted === null ? null : (JSON.parse(await fe.open(detailsRef(row.id), row.details_encrypted)) as ContactDetails),
-      shippingMethodId: row.shipping_method_id,
-      provider: row.provider as PaymentProvider | null,
-      discountCode: row.discount_code,
-      attemptKey: row.attempt_key,
-      orderNumber: row.order_number,
-    };
+    const details = row.details_encrypted === null ? null : (JSON.parse(await fe.open(detailsRef(row.id), row.details_encrypted)) as ContactDetails);
+    return { ...stateFromRow(row), details };
   };
 
   const quoteFor = (cart: CartRef, state: CheckoutState, who: Who, overrides: { shippingMethodId?: string | null; discountCode?: string | null } = {}) => {
@@ -294,24 +298,36 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
 
   const sealDetails = (id: string, d: ContactDetails) => fe.seal(detailsRef(id), JSON.stringify({ email: d.email, shipping: d.shipping, billing: d.billing, saveAddress: d.saveAddress }));
 
-  /** Writes the contact step (a new row when the cart has none); the token only when the row is new. */
-  const writeContact = async (cart: CartRef, who: Who, row: repo.CheckoutSessionRow | undefined, details: ContactDetails): Promise<{ id: string; accessToken?: string }> => {
+  /** The API's choices, written with the contact in one statement. */
+  type Choices = { shipping_method_id: string; provider: PaymentProvider; discount_code: string; attempt_key: string };
+
+  /**
+   * Writes the contact step (a new row when the cart has none), with the API's choices when given; the
+   * token only when the row is new. Returns the row as written.
+   */
+  const writeContact = async (
+    cart: CartRef,
+    who: Who,
+    row: repo.CheckoutSessionRow | undefined,
+    details: ContactDetails,
+    choices?: Choices,
+  ): Promise<{ row: repo.CheckoutSessionRow; accessToken?: string }> => {
     const at = now();
     if (row === undefined) {
       const id = newId();
       const accessToken = randomBytes(32).toString('base64url');
-      await repo.insertIfAbsent(db, {
+      const inserted = await repo.insertIfAbsent(db, {
         id, cart_id: cart.id, customer_id: who.customerId ?? null, details_encrypted: await sealDetails(id, details),
         shipping_method_id: null, provider: null, discount_code: null, attempt_key: null, order_id: null, order_number: null,
+        ...choices,
         access_hash: sha256(accessToken), created_at: at, updated_at: at,
       });
-      const written = await repo.findByCart(db, cart.id);
+      if (inserted !== undefined) return { row: inserted, accessToken };
       // A twin request created the row first: write over its details (the later form wins), keep its token.
-      if (written!.id === id) return { id, accessToken };
-      row = written!;
+      row = (await repo.findByCart(db, cart.id))!;
     }
-    await repo.update(db, row.id, { details_encrypted: await sealDetails(row.id, details), customer_id: who.customerId ?? row.customer_id, updated_at: at });
-    return { id: row.id };
+    const written = await repo.update(db, row.id, { details_encrypted: await sealDetails(row.id, details), customer_id: who.customerId ?? row.customer_id, ...choices, updated_at: at });
+    return { row: written ?? row };
   };
 
   const validProvider = (provider: string | undefined, field: string): PaymentProvider => {
@@ -349,6 +365,36 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
     });
     const redirectTo = action.type === 'redirect' ? action.url : await payments.pagePath(paymentId);
     return { id: paymentId, action, redirectTo };
+  };
+
+  /** Places the order of a checkout row whose state is known, then starts its payment. */
+  const placeRow = async (row: repo.CheckoutSessionRow, state: CheckoutState, who: Who & { saveAddress?: SaveAddress }, cart?: CartRef): Promise<Placed> => {
+    const attemptKey = row.attempt_key;
+    if (attemptKey === null) throw attemptExpired();
+    if (state.details === null) {
+      // Paid and forgotten already: this is a late repeat of a placed attempt.
+      if (row.order_number !== null) throw attemptExpired();
+      throw stepIncomplete('contact');
+    }
+    if (state.shippingMethodId === null) throw stepIncomplete('shipping');
+    if (state.provider === null || !deps.providers.includes(state.provider)) throw stepIncomplete('payment');
+    const d = state.details;
+    const code = effectiveCode(state, cart?.id === row.cart_id ? cart : undefined);
+    const { order, created } = await orders.place({
+      idempotencyKey: attemptKey, cartId: row.cart_id, email: d.email, shippingAddress: d.shipping,
+      ...(d.billing ? { billingAddress: d.billing } : {}),
+      ...(who.customerId ? { customerId: who.customerId } : {}),
+      shippingMethodId: state.shippingMethodId,
+      ...(code !== null ? { discountCode: code } : {}),
+      provider: state.provider,
+    });
+    await repo.recordOrder(db, attemptKey, order, now());
+    if (created && d.saveAddress && who.customerId && who.saveAddress) {
+      // A convenience: the order stands even if the address book is full.
+      await who.saveAddress(d.shipping).catch(() => undefined);
+    }
+    const payment = await startPayment(order, state.provider, attemptKey);
+    return { order, created, payment: { id: payment.id, action: payment.action }, redirectTo: payment.redirectTo };
   };
 
   const service: CheckoutService = {
@@ -394,33 +440,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
     async place(attemptKey, who, cart) {
       const row = await repo.findByAttemptKey(db, attemptKey);
       if (row === undefined) throw attemptExpired();
-      const state = await stateOf(row);
-      if (state.details === null) {
-        // Paid and forgotten already: this is a late repeat of a placed attempt.
-        if (row.order_number !== null) throw attemptExpired();
-        throw stepIncomplete('contact');
-      }
-      if (state.shippingMethodId === null) throw stepIncomplete('shipping');
-      if (state.provider === null || !deps.providers.includes(state.provider)) throw stepIncomplete('payment');
-      const d = state.details;
-      const code = effectiveCode(state, cart?.id === row.cart_id ? cart : undefined);
-      const { order, created } = await orders.place(
-        {
-          idempotencyKey: attemptKey, cartId: row.cart_id, email: d.email, shippingAddress: d.shipping,
-          ...(d.billing ? { billingAddress: d.billing } : {}),
-          ...(who.customerId ? { customerId: who.customerId } : {}),
-          shippingMethodId: state.shippingMethodId,
-          ...(code !== null ? { discountCode: code } : {}),
-          provider: state.provider,
-        },
-      );
-      await repo.recordOrder(db, attemptKey, order, now());
-      if (created && d.saveAddress && who.customerId && who.saveAddress) {
-        // A convenience: the order stands even if the address book is full.
-        await who.saveAddress(d.shipping).catch(() => undefined);
-      }
-      const payment = await startPayment(order, state.provider, attemptKey);
-      return { order, created, payment: { id: payment.id, action: payment.action }, redirectTo: payment.redirectTo };
+      return placeRow(row, await stateOf(row), who, cart);
     },
 
     async placeAll(cart, who, input, idempotencyKey, holdsCart) {
@@ -429,45 +449,42 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       const provider = validProvider(input.provider, 'provider');
       const discountCode = tidyCode(input.discountCode);
       // The key names one request: sent again with another body it is refused, never answered with the
-      // first request's order (a client bug or a replayed key must not pass for a retry).
+      // first request's order (a client bug or a replayed key must not pass for a retry). It is tied before
+      // anything else is written: of two different requests at once, the one that ties it first goes on.
       const requestHash = sha256(canonicalJson(input));
-      const sameRequest = (hash: Uint8Array | undefined) => hash === undefined || Buffer.from(hash).equals(requestHash);
-      if (!sameRequest(await repo.findRequestHash(db, key))) throw idempotencyKeyReused();
+      if (!Buffer.from(await repo.claimKey(db, key, requestHash, now())).equals(requestHash)) throw idempotencyKeyReused();
       const existing = await repo.findByAttemptKey(db, key);
-      if (existing !== undefined && existing.order_id !== null) {
-        // A repeat: the first use of the key decides, and only for whoever holds the checkout's cart (its
-        // cookie, even once ordered) or is its signed-in customer, with the same address: a key and a body
-        // seen in a log are not enough to read someone's order and payment link.
+      // A repeat: the key placed an order, or its first request is placing it now (the cart is ordered
+      // already but the checkout does not say so yet; orders.place then waits for that order and returns it).
+      if (existing !== undefined && (existing.order_id !== null || cart === undefined || cart.lines.length === 0)) {
+        // The first use of the key decides, and only for whoever holds the checkout's cart (its cookie, even
+        // once ordered) or is its signed-in customer, with the same address: a key and a body seen in a log
+        // are not enough to read someone's order and payment link.
         const isCustomer = who.customerId !== undefined && who.customerId === existing.customer_id;
         if (!isCustomer && !(await holdsCart(existing.cart_id))) throw idempotencyKeyReused();
         const state = await stateOf(existing);
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
-      } else {
-        const c = purchasable(cart);
-        // Tied before anything is written: of two different requests at once, the one that ties the key
-        // first goes on and the other changes nothing.
-        if (!sameRequest(await repo.claimKey(db, key, requestHash, now()))) throw idempotencyKeyReused();
-        let written: Awaited<ReturnType<typeof writeContact>>;
-        try {
-          const row = existing ?? (await rowFor(c));
-          const state = { ...(await stateOf(row)), details, discountCode };
-          const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
-          refuseUnpurchasable(quote);
-          if (input.currency !== undefined && input.currency.toUpperCase() !== quote.currency) throw currencyMismatch(input.currency, quote.currency);
-          validMethod(quote, input.shippingMethodId, 'shippingMethodId');
-          if (discountCode !== null) checkDiscount(quote, 'discountCode');
-          written = await writeContact(c, who, row, details);
-        } catch (err) {
-          // Refused before any order was attempted: the key is free again, so the corrected request may
-          // use it (as a payment API saves no result for a request that failed its checks).
-          await repo.releaseKey(db, key, requestHash);
-          throw err;
-        }
-        await repo.update(db, written.id, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key, updated_at: now() });
-        const placed = await service.place(key, who);
-        return written.accessToken ? { ...placed, accessToken: written.accessToken } : placed;
+        return placeRow(existing, state, who);
       }
-      return service.place(key, who);
+      let written: Awaited<ReturnType<typeof writeContact>>;
+      try {
+        const c = purchasable(cart);
+        const row = existing ?? (await rowFor(c));
+        const state = { ...(await stateOf(row)), details, discountCode };
+        const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
+        refuseUnpurchasable(quote);
+        if (input.currency !== undefined && input.currency.toUpperCase() !== quote.currency) throw currencyMismatch(input.currency, quote.currency);
+        validMethod(quote, input.shippingMethodId, 'shippingMethodId');
+        if (discountCode !== null) checkDiscount(quote, 'discountCode');
+        written = await writeContact(c, who, row, details, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key });
+      } catch (err) {
+        // Refused before any order was attempted: the key is free again, so the corrected request may
+        // use it (as a payment API saves no result for a request that failed its checks).
+        await repo.releaseKey(db, key, requestHash);
+        throw err;
+      }
+      const placed = await placeRow(written.row, { ...stateFromRow(written.row), details }, who);
+      return written.accessToken ? { ...placed, accessToken: written.accessToken } : placed;
     },
 
     async completion(orderNumber, access) {
