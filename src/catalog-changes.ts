@@ -3,7 +3,7 @@ import type { Signal } from './adapters/cache/signal.js';
 import type { CdnInvalidator } from './adapters/cdn/cdn.js';
 import type { Db } from './db/database.js';
 import type { CatalogChange, CatalogChangeListener } from './modules/catalog/index.js';
-import type { Outbox } from './modules/outbox/index.js';
+import type { Outbox, OutboxJob } from './modules/outbox/index.js';
 
 /** Outbox job types that follow a catalog change. */
 export const cacheInvalidateJob = 'catalog.cache-invalidate';
@@ -28,7 +28,7 @@ export interface CatalogChanges {
 export interface CatalogChangesDeps {
   outbox: Outbox;
   /** The search module's part: its index jobs, written in the same transaction. */
-  search: { onCatalogChange: CatalogChangeListener; queueIndexCoalesced: (trx: Db, productIds: readonly string[]) => Promise<void> };
+  search: { onCatalogChange: CatalogChangeListener; indexJobsCoalesced: (productIds: readonly string[]) => OutboxJob[] };
   /** This instance's read cache in front of the catalog. */
   readCache: { invalidate(): void };
   /** Heard by every instance (Redis pub/sub with REDIS_URL, else this process). */
@@ -71,19 +71,13 @@ export function composeCatalogChanges(deps: CatalogChangesDeps): CatalogChanges 
     async onLevelsChanged(trx, productIds) {
       const ids = [...new Set(productIds)];
       if (ids.length === 0) return;
-      await deps.search.queueIndexCoalesced(trx, ids);
-      await outbox.enqueueCoalesced(trx, ids.map((id) => ({ type: cacheInvalidateJob, key: `${cacheInvalidateJob}:product:${id}`, payload: {} })));
       // The writer's transaction holds its connection: the pages' paths are looked up when the job runs.
-      if (cdn.kind !== 'none') {
-        await outbox.enqueueCoalesced(
-          trx,
-          ids.map((id): { type: string; key: string; payload: CdnJob } => ({
-            type: cdnInvalidateJob,
-            key: `${cdnInvalidateJob}:product:${id}`,
-            payload: { paths: cdnPaths({ productIds: [id], categoryIds: [], collectionIds: [], paths: [] }), productIds: [id] },
-          })),
-        );
-      }
+      const cdnJobs = (id: string): OutboxJob<CdnJob>[] =>
+        cdn.kind === 'none' ? [] : [{ type: cdnInvalidateJob, key: `${cdnInvalidateJob}:product:${id}`, payload: { paths: cdnPaths({ productIds: [id], categoryIds: [], collectionIds: [], paths: [] }), productIds: [id] } }];
+      await outbox.enqueueCoalesced(trx, [
+        ...deps.search.indexJobsCoalesced(ids),
+        ...ids.flatMap((id): OutboxJob[] => [{ type: cacheInvalidateJob, key: `${cacheInvalidateJob}:product:${id}`, payload: {} }, ...cdnJobs(id)]),
+      ]);
     },
   };
 }

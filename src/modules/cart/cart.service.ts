@@ -249,9 +249,8 @@ export function createCartService(deps: CartDeps): CartOperations {
 
     async linesOf(trx, cartId) {
       if (!uuid.test(cartId)) return undefined;
-      const cart = await repo.lockCart(trx, cartId);
-      if (cart === undefined || cart.status !== 'open') return undefined;
-      return (await repo.findLines(trx, cartId)).map((l) => ({ variantId: l.variant_id, quantity: l.quantity }));
+      const cart = await repo.lockCartWithLines(trx, cartId);
+      return cart === undefined || cart.status !== 'open' ? undefined : cart.lines;
     },
 
     async markOrdered(trx, cartId, orderId) {

@@ -39,16 +39,23 @@ export async function countOpenUnpaid(db: Db, q: { emailIndex: Uint8Array; custo
   return Number(row.n);
 }
 
-export async function insertOrder(trx: Db, row: Insertable<OrderTable>): Promise<OrderRow> {
-  return trx.insertInto('order').values(row).returningAll().executeTakeFirstOrThrow();
-}
-
-export async function insertLines(trx: Db, rows: Insertable<OrderLineTable>[]): Promise<void> {
-  if (rows.length > 0) await trx.insertInto('order_line').values(rows).execute();
-}
-
-export async function insertAddress(trx: Db, row: { id: string; order_id: string; kind: 'shipping' | 'billing'; address_encrypted: Uint8Array }): Promise<void> {
-  await trx.insertInto('order_address').values(row).execute();
+/**
+ * A new order with its lines, addresses and first event, in one statement (data-modifying CTEs; the
+ * foreign keys are checked at its end, when every row is in). Returns the order as written.
+ */
+export async function insertPlaced(
+  trx: Db,
+  placed: { order: Insertable<OrderTable>; lines: Insertable<OrderLineTable>[]; addresses: { id: string; order_id: string; kind: 'shipping' | 'billing'; address_encrypted: Uint8Array }[]; event: Omit<Insertable<OrderEventTable>, 'data'> & { data?: Record<string, unknown> | null } },
+): Promise<OrderRow> {
+  const { event } = placed;
+  return trx
+    .with('placed', (w) => w.insertInto('order').values(placed.order).returningAll())
+    .with('placed_lines', (w) => w.insertInto('order_line').values(placed.lines).returning('id'))
+    .with('placed_addresses', (w) => w.insertInto('order_address').values(placed.addresses).returning('id'))
+    .with('placed_event', (w) => w.insertInto('order_event').values({ ...event, data: event.data === undefined || event.data === null ? null : JSON.stringify(event.data) }).returning('id'))
+    .selectFrom('placed')
+    .selectAll()
+    .executeTakeFirstOrThrow();
 }
 
 export async function insertEvent(trx: Db, row: Omit<Insertable<OrderEventTable>, 'data'> & { data?: Record<string, unknown> | null }): Promise<void> {

@@ -507,31 +507,31 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       if (quote.problems.length > 0) throw quoteProblems(quote.problems);
       if (quote.lines.length === 0) throw cartEmpty();
 
-      const row = await repo.insertOrder(trx, {
-        id: orderId,
-        status: 'pending_payment',
-        customer_id: input.customerId ?? null,
-        email_encrypted: emailSealed,
-        email_index: emailIndex,
-        cart_id: input.cartId,
-        currency: quote.currency,
-        tax_inclusive: quote.taxInclusive,
-        subtotal_amount: quote.subtotal.amount,
-        discount_amount: quote.discount.amount,
-        shipping_amount: quote.shipping.amount,
-        tax_amount: quote.tax.amount,
-        total_amount: quote.total.amount,
-        shipping_method_id: quote.shippingMethod.id,
-        shipping_method_name: quote.shippingMethod.name,
-        discount_id: quote.appliedDiscount?.id ?? null,
-        discount_code: quote.appliedDiscount?.code ?? null,
-        provider: input.provider,
-        link_nonce: randomBytes(16),
-        hold_expires_at: new Date(placedAt.getTime() + holdMs),
-      });
-      await repo.insertLines(
-        trx,
-        quote.lines.map((l, position) => ({
+      const who: Who = input.customerId ? { actor: { type: 'customer', id: input.customerId } } : { actor: { type: 'anonymous' } };
+      const row = await repo.insertPlaced(trx, {
+        order: {
+          id: orderId,
+          status: 'pending_payment',
+          customer_id: input.customerId ?? null,
+          email_encrypted: emailSealed,
+          email_index: emailIndex,
+          cart_id: input.cartId,
+          currency: quote.currency,
+          tax_inclusive: quote.taxInclusive,
+          subtotal_amount: quote.subtotal.amount,
+          discount_amount: quote.discount.amount,
+          shipping_amount: quote.shipping.amount,
+          tax_amount: quote.tax.amount,
+          total_amount: quote.total.amount,
+          shipping_method_id: quote.shippingMethod.id,
+          shipping_method_name: quote.shippingMethod.name,
+          discount_id: quote.appliedDiscount?.id ?? null,
+          discount_code: quote.appliedDiscount?.code ?? null,
+          provider: input.provider,
+          link_nonce: randomBytes(16),
+          hold_expires_at: new Date(placedAt.getTime() + holdMs),
+        },
+        lines: quote.lines.map((l, position) => ({
           id: newId(),
           order_id: orderId,
           position,
@@ -547,9 +547,16 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
           tax_amount: l.tax.amount,
           total_amount: l.total.amount,
         })),
-      );
-      await repo.insertAddress(trx, { id: shippingId, order_id: orderId, kind: 'shipping', address_encrypted: shippingSealed });
-      if (billingSealed !== null) await repo.insertAddress(trx, { id: billingId, order_id: orderId, kind: 'billing', address_encrypted: billingSealed });
+        addresses: [
+          { id: shippingId, order_id: orderId, kind: 'shipping', address_encrypted: shippingSealed },
+          ...(billingSealed !== null ? [{ id: billingId, order_id: orderId, kind: 'billing' as const, address_encrypted: billingSealed }] : []),
+        ],
+        // Written with the order: if stock or the code is refused below, the transaction takes it back too.
+        event: {
+          order_id: orderId, type: 'placed', from_status: null, to_status: null, actor_type: who.actor.type, actor_id: who.actor.id ?? null,
+          message: 'Order placed.', data: { total: quote.total.amount, currency: quote.currency, provider: input.provider },
+        },
+      });
       // Stock last among the reads: its row locks are held until commit, so they are held briefly.
       try {
         await inventory.reserve(trx, quote.lines.map((l) => ({ variantId: l.variantId, quantity: l.quantity })), `order:${row.number}`, input.customerId ?? 'checkout');
@@ -563,11 +570,6 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       if (quote.appliedDiscount) {
         await pricing.redeemDiscount(trx, { discountId: quote.appliedDiscount.id, orderId, ...(input.customerId ? { customerId: input.customerId } : {}), customerEmail: normaliseEmail(email) });
       }
-      await event(trx, orderId, input.customerId ? { actor: { type: 'customer', id: input.customerId } } : { actor: { type: 'anonymous' } }, 'placed', 'Order placed.', {
-        total: quote.total.amount,
-        currency: quote.currency,
-        provider: input.provider,
-      });
       await deps.outbox.enqueue(trx, { type: holdExpiryJob, key: `${holdExpiryJob}:${orderId}`, payload: { orderId }, runAt: row.hold_expires_at });
       await cart.markOrdered(trx, input.cartId, orderId);
       return { row, created: true };

@@ -3,7 +3,7 @@ import { newId } from '../../kernel/ids.js';
 import type { CatalogBrowse, CatalogChange, CatalogIndexSource, IndexCategory, ListingFacets, ListingQuery, ListingResult, ProductSummary } from '../catalog/index.js';
 import { stockLevel } from '../inventory/index.js';
 import type { MediaUrls } from '../media/index.js';
-import type { OutboxService } from '../outbox/index.js';
+import type { OutboxJob, OutboxService } from '../outbox/index.js';
 import { facet, priceBands } from './search.documents.js';
 import type { SearchIndexer } from './search.indexer.js';
 import * as repo from './search.repository.js';
@@ -29,10 +29,10 @@ export interface SearchService extends CatalogBrowse {
    */
   queueIndex(trx: Db, productIds: readonly string[]): Promise<void>;
   /**
-   * The same for changes that come often and name few products (stock levels): one job per product,
-   * merged with any still waiting, so a run of sales rebuilds a document once rather than once a sale.
+   * For changes that come often and name few products (stock levels): the `search.index` jobs to write
+   * with `enqueueCoalesced`, one per product, so a run of sales rebuilds a document once, not once a sale.
    */
-  queueIndexCoalesced(trx: Db, productIds: readonly string[]): Promise<void>;
+  indexJobsCoalesced(productIds: readonly string[]): OutboxJob<{ productIds: string[] }>[];
   /** The search module's part of the catalog's change listener. */
   onCatalogChange(trx: Db, change: CatalogChange): Promise<void>;
   /** Writes a `search.reindex-all` job (a change that may move any product in or out of a collection). */
@@ -43,7 +43,7 @@ export interface SearchService extends CatalogBrowse {
 }
 
 /** Listings, search and facets over search_document, and the jobs that keep it in step with the catalog. */
-export function createSearchService(deps: { db: Db; source: CatalogIndexSource; indexer: SearchIndexer; media: MediaUrls; outbox: Pick<OutboxService, 'enqueue' | 'enqueueCoalesced' | 'handle'> }): SearchService {
+export function createSearchService(deps: { db: Db; source: CatalogIndexSource; indexer: SearchIndexer; media: MediaUrls; outbox: Pick<OutboxService, 'enqueue' | 'handle'> }): SearchService {
   const { db, source, indexer, media, outbox } = deps;
 
   outbox.handle<{ productIds: string[] }>(searchJobs.index, async (payload) => {
@@ -169,10 +169,8 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
     await outbox.enqueue(trx, { type: searchJobs.index, key: `${searchJobs.index}:${newId()}`, payload: { productIds: ids } });
   };
 
-  const queueIndexCoalesced = async (trx: Db, productIds: readonly string[]): Promise<void> => {
-    const ids = [...new Set(productIds)];
-    await outbox.enqueueCoalesced(trx, ids.map((id) => ({ type: searchJobs.index, key: `${searchJobs.index}:product:${id}`, payload: { productIds: [id] } })));
-  };
+  const indexJobsCoalesced = (productIds: readonly string[]) =>
+    [...new Set(productIds)].map((id) => ({ type: searchJobs.index, key: `${searchJobs.index}:product:${id}`, payload: { productIds: [id] } }));
 
   const queueReindexAll = async (trx: Db): Promise<void> => {
     await outbox.enqueue(trx, { type: searchJobs.reindexAll, key: `${searchJobs.reindexAll}:${newId()}`, payload: {} });
@@ -181,7 +179,7 @@ export function createSearchService(deps: { db: Db; source: CatalogIndexSource; 
   return {
     list,
     queueIndex,
-    queueIndexCoalesced,
+    indexJobsCoalesced,
     queueReindexAll,
     async onCatalogChange(trx, change) {
       await queueIndex(trx, change.productIds);
