@@ -12,7 +12,7 @@ import { checkBooks, outboxDrained, stockOf, type BookCheck } from './order-book
 import { csrfPair, measureAddToCart, measurePlaceOrder } from './orders.js';
 
 /**
- * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false] [--catalog false]`
+ * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false] [--catalog false] [--workers N] [--profile DIR]`
  *
  * For each database: seeds it in a process of its own (the demo catalog, or `--products N` generated
  * ones), starts the baseline (bench/baseline.ts: a bare Fastify with its own pool doing one primary-key
@@ -57,6 +57,8 @@ const duration = Number(args.get('duration') ?? 10);
 const connections = Number(args.get('connections') ?? 50);
 const products = args.has('products') ? Number(args.get('products')) : undefined;
 const reuse = args.get('reuse') === 'true';
+/** App processes in the buying pass (node:cluster, as WEB_CONCURRENCY in production); the catalog passes use one. */
+const workers = Number(args.get('workers') ?? 1);
 const which = args.get('db') ?? (process.env.DATABASE_URL?.startsWith('postgres') ? 'postgres' : 'pglite');
 const targets = which === 'both' ? ['pglite', 'postgres'] : [which];
 if (!targets.every((t) => t === 'pglite' || t === 'postgres')) throw new Error(`--db must be pglite, postgres or both, not ${which}`);
@@ -117,7 +119,9 @@ async function postgresDatabase(): Promise<{ url: string; needsSeed: boolean }> 
 }
 
 function forkTs(script: string, argv: string[], env: Record<string, string>, stdout: 'ignore' | 'inherit' = 'ignore'): ChildProcess {
-  return fork(script, argv, { env, execArgv: ['--import', 'tsx'], stdio: ['ignore', stdout, 'inherit', 'ipc'] });
+  // `--profile DIR`: the app under load writes a V8 CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = script === 'bench/server.ts' && args.has('profile') ? ['--cpu-prof', `--cpu-prof-dir=${args.get('profile')}`] : [];
+  return fork(script, argv, { env, execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', stdout, 'inherit', 'ipc'] });
 }
 
 async function exited(child: ChildProcess): Promise<number | null> {
@@ -183,7 +187,7 @@ const placeOrderGoal = { perSec: 300, p99Ms: 250 };
 async function runOrders(env: Record<string, string>, url: string, baseline: BaselineReady, baselineRate: number): Promise<{ rows: OrderRow[]; books: BookCheck[] }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const appEnv = { ...env, PORT: String(port), PUBLIC_URL: base, PAYMENTS: 'test', PAYMENTS_TEST_IN_PRODUCTION: 'allow' };
+  const appEnv = { ...env, PORT: String(port), PUBLIC_URL: base, PAYMENTS: 'test', PAYMENTS_TEST_IN_PRODUCTION: 'allow', BENCH_WORKERS: String(workers) };
   const app = forkTs('bench/server.ts', [], appEnv);
   await ready<{ port: number }>(app, 'bench server');
   try {
@@ -351,7 +355,7 @@ function ordersTable(orders: { rows: OrderRow[]; books: BookCheck[] }): string {
         ? `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: holds`
         : `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: misses`;
   return (
-    `\n#### Buying (${connections} buyers, ${duration} s a scenario)\n\n` +
+    `\n#### Buying (${connections} buyers, ${duration} s a scenario, ${workers} app process${workers === 1 ? "" : "es"})\n\n` +
     'Place order is one guest\'s whole purchase: add to cart, `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed.\n\n' +
     '| scenario | orders/s | req/s | p50 ms | p99 ms | errors (non-2xx) | req/s ratio to baseline | goal |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n' +
     orders.rows.map((r) => `| ${r.scenario} | ${r.scenario === 'place order' ? fmt.format(r.perSec) : ''} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.ratio.toFixed(2)} | ${verdictOf(r)} |`).join('\n') +

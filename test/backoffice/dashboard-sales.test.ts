@@ -63,7 +63,7 @@ beforeAll(async () => {
   });
   const reference = (await t.payments.get(paymentId))!.providerReference!;
   const { token } = await t.database.db.selectFrom('test_gateway_payment').select('token').where('reference', '=', reference).executeTakeFirstOrThrow();
-  await t.payments.testGateway!.pay(token, { number: '4000 0000 0000 0002', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' }).catch(() => undefined);
+  await t.payments.testGateway!.pay(await t.payments.testGateway!.page(token), { number: '4000 0000 0000 0002', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' }).catch(() => undefined);
   await t.database.db.deleteFrom('outbox_job').where('type', '=', 'payments.test-webhook').execute();
   expect((await t.payments.refresh(paymentId)).status).toBe('failed');
   t.clock.now = today;

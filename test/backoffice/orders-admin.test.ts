@@ -61,7 +61,7 @@ async function paidAtGateway(): Promise<OrderSummary> {
   });
   const reference = (await t.payments.get(paymentId))!.providerReference!;
   const { token } = await t.database.db.selectFrom('test_gateway_payment').select('token').where('reference', '=', reference).executeTakeFirstOrThrow();
-  await t.payments.testGateway!.pay(token, { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' });
+  await t.payments.testGateway!.pay(await t.payments.testGateway!.page(token), { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' });
   // No server listens for the gateway's webhook here: the retrieval applies the payment instead.
   await t.database.db.deleteFrom('outbox_job').where('type', '=', 'payments.test-webhook').execute();
   expect((await t.payments.refresh(paymentId)).status).toBe('succeeded');

@@ -24,7 +24,7 @@ describe('refunds and reconciliation', () => {
   const payAtGateway = async (paymentId: string) => {
     const reference = (await t.payments.get(paymentId))!.providerReference!;
     const { token } = await t.database.db.selectFrom('test_gateway_payment').select('token').where('reference', '=', reference).executeTakeFirstOrThrow();
-    await t.payments.testGateway!.pay(token, { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' });
+    await t.payments.testGateway!.pay(await t.payments.testGateway!.page(token), { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' });
     await t.database.db.deleteFrom('outbox_job').where('type', '=', 'payments.test-webhook').execute();
     return reference;
   };
@@ -136,7 +136,7 @@ describe('refunds and reconciliation', () => {
     const reference = (await t.payments.get(paymentId))!.providerReference!;
     const gateway = await t.database.db.selectFrom('test_gateway_payment').select(['status', 'token']).where('reference', '=', reference).executeTakeFirstOrThrow();
     expect(gateway.status).toBe('cancelled');
-    const code = await t.payments.testGateway!.pay(gateway.token, { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' }).then(() => undefined, (e: AppError) => e.code);
+    const code = await t.payments.testGateway!.pay(await t.payments.testGateway!.page(gateway.token), { number: '4242 4242 4242 4242', expiry: '12 / 30', cvc: '123', name: 'Grace Hopper' }).then(() => undefined, (e: AppError) => e.code);
     expect(code).toBe('PAYMENT_TEST_PAGE_CLOSED');
   });
 });

@@ -63,7 +63,8 @@ export interface TestGatewayStore {
   findByReference(reference: string): Promise<TestGatewayPayment | undefined>;
   findByToken(token: string): Promise<TestGatewayPayment | undefined>;
   /** Moves the payment from one of `from` to `change.status`, writing `webhook`; false when it was in no state of `from`. */
-  transition(reference: string, from: readonly TestPaymentStatus[], change: { status: TestPaymentStatus; reason: string | null; cardLast4?: string }, webhook: TestWebhook | undefined): Promise<boolean>;
+  /** Moves the payment if it is in a `from` state; returns it as moved, or undefined when it was not. */
+  transition(reference: string, from: readonly TestPaymentStatus[], change: { status: TestPaymentStatus; reason: string | null; cardLast4?: string }, webhook: TestWebhook | undefined): Promise<TestGatewayPayment | undefined>;
   /** Adds a refund (idempotent on key) when the refunded total stays within the amount; false when it would not. */
   refund(reference: string, amount: number, idempotencyKey: string): Promise<{ refundReference: string } | false>;
   /** The webhook signing secret generated once for this shop (used when TEST_GATEWAY_WEBHOOK_SECRET is unset). */
@@ -92,10 +93,13 @@ export interface TestGateway extends PaymentGateway {
   readonly provider: 'test';
   /** The payment shown on the card page, by its unguessable token. */
   page(token: string): Promise<TestGatewayPayment>;
-  /** Pays with a test card: the outcome of that card (a challenge leaves the payment requiring action). */
-  pay(token: string, card: TestCardInput): Promise<TestGatewayPayment>;
-  /** The 3-D Secure challenge's answer. */
-  challenge(token: string, answer: 'complete' | 'fail'): Promise<TestGatewayPayment>;
+  /**
+   * Pays with a test card the payment `page` opened: the outcome of that card (a challenge leaves it
+   * requiring action). TEST_PAYMENT_CLOSED when it moved on meanwhile.
+   */
+  pay(payment: TestGatewayPayment, card: TestCardInput): Promise<TestGatewayPayment>;
+  /** The 3-D Secure challenge's answer, for the payment `page` opened. */
+  challenge(payment: TestGatewayPayment, answer: 'complete' | 'fail'): Promise<TestGatewayPayment>;
   /** Signs a webhook body as the gateway does when it sends it (the outbox job calls this). */
   sign(body: string, now: Date): Promise<string>;
 }
@@ -142,8 +146,8 @@ export function createTestGateway(deps: {
   const move = async (p: TestGatewayPayment, from: readonly TestPaymentStatus[], status: TestPaymentStatus, reason: string | null, cardLast4?: string): Promise<TestGatewayPayment> => {
     const type = status === 'succeeded' ? 'payment.succeeded' : status === 'failed' ? 'payment.failed' : status === 'requires_action' ? 'payment.requires_action' : 'payment.cancelled';
     const moved = await store.transition(p.reference, from, { status, reason, ...(cardLast4 ? { cardLast4 } : {}) }, webhookFor(p, type, reason));
-    if (!moved) throw testPaymentClosed();
-    return (await store.findByReference(p.reference))!;
+    if (moved === undefined) throw testPaymentClosed();
+    return moved;
   };
 
   return {
@@ -192,7 +196,7 @@ export function createTestGateway(deps: {
       if (p.status === 'succeeded') throw notCancellable('test');
       if (p.status === 'failed') return;
       const moved = await store.transition(reference, ['requires_payment', 'requires_action'], { status: 'cancelled', reason: 'cancelled' }, undefined);
-      if (!moved) {
+      if (moved === undefined) {
         const now = await store.findByReference(reference);
         if (now?.status === 'succeeded') throw notCancellable('test');
       }
@@ -234,8 +238,7 @@ export function createTestGateway(deps: {
 
     page: open,
 
-    async pay(token, card) {
-      const p = await open(token);
+    async pay(p, card) {
       if (p.status !== 'requires_payment') throw testPaymentClosed();
       const number = digitsOf(card.number);
       const problems: { field: keyof TestCardInput; message: string }[] = [];
@@ -267,8 +270,7 @@ export function createTestGateway(deps: {
       }
     },
 
-    async challenge(token, answer) {
-      const p = await open(token);
+    async challenge(p, answer) {
       if (p.status !== 'requires_action') throw testPaymentClosed();
       return answer === 'complete' ? move(p, ['requires_action'], 'succeeded', null) : move(p, ['requires_action'], 'failed', 'authentication_failed');
     },

@@ -291,8 +291,8 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
   const linkOf = async (row: Pick<OrderRow, 'id' | 'number' | 'link_nonce'>): Promise<string> =>
     `${deps.brand.publicUrl}${guestPath(row.number, await links.token(row.id, row.link_nonce))}`;
 
-  const mailOrder = async (trx: Db, row: OrderRow, email: string): Promise<MailOrder> => {
-    const lines = await repo.findLines(trx, row.id);
+  const mailOrder = async (trx: Db, row: OrderRow, email: string, known?: OrderLineRow[]): Promise<MailOrder> => {
+    const lines = known ?? (await repo.findLines(trx, row.id));
     const c = row.currency;
     return {
       number: row.number,
@@ -365,10 +365,18 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
   type MailKind = ResendableMail | 'cancellation';
 
   /** `once`: the mail tells of a fact that happens once (a cancellation), so the queue writes it at most once. */
-  const enqueueMail = async (trx: Db, row: OrderRow, kind: MailKind, build: (order: MailOrder, link: string) => Parameters<MailQueue['enqueue']>[1], who: Who, once?: string) => {
+  const enqueueMail = async (
+    trx: Db,
+    row: OrderRow,
+    kind: MailKind,
+    build: (order: MailOrder, link: string) => Parameters<MailQueue['enqueue']>[1],
+    who: Who,
+    options: { once?: string; lines?: OrderLineRow[] } = {},
+  ) => {
     const email = await emailOf(row);
     if (email === '') return false;
-    const message = build(await mailOrder(trx, row, email), await linkOf(row));
+    const message = build(await mailOrder(trx, row, email, options.lines), await linkOf(row));
+    const once = options.once;
     await deps.mail.enqueue(trx, message, once !== undefined ? { once } : undefined);
     await event(trx, row.id, who, `mail.${kind}`, `The ${kind} mail was queued.`);
     return true;
@@ -376,7 +384,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
 
   /** Tells the shopper their order is cancelled, and whether money was given back (once per order). */
   const mailCancellation = (trx: Db, row: OrderRow, who: Who, because: CancelledBecause, refunded: Money | null) =>
-    enqueueMail(trx, row, 'cancellation', (order, link) => cancellationMail(deps.brand, deps.locale, order, link, { because, refunded }), who, `order-cancelled:${row.id}`);
+    enqueueMail(trx, row, 'cancellation', (order, link) => cancellationMail(deps.brand, deps.locale, order, link, { because, refunded }), who, { once: `order-cancelled:${row.id}` });
 
   /** Cancels an unpaid order in the caller's transaction: stock and discount released, the shopper told. */
   const cancelUnpaid = async (trx: Trx, row: OrderRow, who: Who, reason: string, message: string, because: CancelledBecause): Promise<OrderRow> => {
@@ -413,7 +421,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       const paid = await transition(trx, row, 'paid', who, 'order.paid', `Payment received (${e.provider}).`, { patch: { paid_at: now() }, data });
       const lines = await repo.findLines(trx, row.id);
       await inventory.commitSale(trx, stockLines(lines), reference(row), 'payments');
-      await enqueueMail(trx, paid, 'confirmation', (order, link) => confirmationMail(deps.brand, deps.locale, order, link), who);
+      await enqueueMail(trx, paid, 'confirmation', (order, link) => confirmationMail(deps.brand, deps.locale, order, link), who, { lines });
     },
 
     async failed(trx, e) {

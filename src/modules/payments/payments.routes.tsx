@@ -85,7 +85,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
         const p = await test.page(request.params.token);
         if (p.status !== 'requires_payment') return closed(request, reply, p);
         try {
-          return afterResult(reply, await test.pay(request.params.token, values));
+          return afterResult(reply, await test.pay(p, values));
         } catch (err) {
           if (!(err instanceof TestCardInvalidError)) throw err;
           // The card number is never echoed back into the page: a mistyped real number stays out of HTML.
@@ -110,7 +110,7 @@ export async function paymentsPlugin(app: FastifyInstance, options: PaymentsPlug
       async (request, reply) => {
         const p = await test.page(request.params.token);
         if (p.status !== 'requires_action') return closed(request, reply, p);
-        return afterResult(reply, await test.challenge(request.params.token, request.body.answer));
+        return afterResult(reply, await test.challenge(p, request.body.answer));
       },
     );
   }

@@ -53,15 +53,16 @@ export function createTestGatewayStore(deps: { db: Db; now: () => Date; enqueueW
     },
     async transition(reference, from, change, webhook) {
       return db.transaction().execute(async (trx) => {
-        const result = await trx
+        const row = await trx
           .updateTable('test_gateway_payment')
           .set({ status: change.status, reason: change.reason, ...(change.cardLast4 ? { card_last4: change.cardLast4 } : {}), updated_at: now() })
           .where('reference', '=', reference)
           .where('status', 'in', from)
+          .returningAll()
           .executeTakeFirst();
-        if (result.numUpdatedRows !== 1n) return false;
+        if (row === undefined) return undefined;
         if (webhook !== undefined) await deps.enqueueWebhook(trx, webhook);
-        return true;
+        return toPayment(row);
       });
     },
     async refund(reference, amount, idempotencyKey) {
