@@ -73,7 +73,7 @@ export interface InventoryService {
    * The same for a variant named by another module's statement: a scalar sub-select to embed (so a page
    * reads a product, its variants and their stock in one round trip), and how to read the cell it yields.
    */
-  variantStockSql(variantId: RawBuilder<unknown>): RawBuilder<repo.StockCell | null>;
+  variantStockSql: (variantId: RawBuilder<unknown>) => RawBuilder<repo.StockCell | null>;
   stockOf(cell: repo.StockCell | null): VariantStock;
   /** Stock summed over each named product's variants. */
   productStock(productIds: readonly string[]): Promise<Map<string, VariantStock>>;
