@@ -321,6 +321,44 @@ describe('coalesced jobs', () => {
     expect(t.logs.some((l) => l.msg === 'outbox job finished after its claim was lost' && l.type === 'test.rearm')).toBe(false);
   });
 
+  it('keeps renewing the lease of a run whose job was asked for again, so no other worker starts it beside that run', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let active = 0;
+    let overlaps = 0;
+    let runs = 0;
+    const run = async () => {
+      runs++;
+      if (active++ > 0) overlaps++;
+      if (runs === 1) {
+        started();
+        await gate;
+      }
+      active--;
+    };
+    // Leases of 300 ms, renewed every 100 ms by the run's heartbeat.
+    const first = otherOutbox(t.database, { leaseMs: 300, pollMs: 10, concurrency: 4 });
+    const second = otherOutbox(t.database, { leaseMs: 300, pollMs: 10, concurrency: 4 });
+    first.handle('test.long-rearm', run);
+    second.handle('test.long-rearm', run);
+    const k = key('long-rearm');
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.long-rearm', key: k, payload: {} }]);
+    const firstRun = first.runDue(1);
+    await running;
+    await t.outbox.enqueueCoalesced(t.database.db, [{ type: 'test.long-rearm', key: k, payload: {} }]);
+    // The first lease is long over by the clock; heartbeats renew it from the clock's new time.
+    t.clock.advance(1_000);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await second.runDue(1)).toBe(0);
+    release();
+    await firstRun;
+    await second.drain();
+    expect(runs).toBe(2);
+    expect(overlaps).toBe(0);
+  });
+
   // Two connections: PostgreSQL only (PGlite has one, so a second transaction cannot be open beside it).
   it.runIf(process.env.DATABASE_URL)('does not start a waiting job while a transaction that asked for it again is still open', async () => {
     const k = key('coalesced-open');

@@ -24,6 +24,7 @@ import * as ordersCreateTables from './2026_12_02_2050_orders_create_tables.js';
 import * as checkoutCreateSession from './2026_12_02_2070_checkout_create_session.js';
 import * as checkoutIdempotencyKey from './2026_12_02_2080_checkout_idempotency_key.js';
 import * as searchDocumentSoleVariant from './2026_12_02_2090_search_document_sole_variant.js';
+import * as checkoutSessionRequestHash from './2026_12_02_2100_checkout_session_request_hash.js';
 
 /**
  * Every migration, by name. Listed by hand rather than discovered on disk, so the same list works
@@ -55,4 +56,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_2070_checkout_create_session': checkoutCreateSession,
   '2026_12_02_2080_checkout_idempotency_key': checkoutIdempotencyKey,
   '2026_12_02_2090_search_document_sole_variant': searchDocumentSoleVariant,
+  '2026_12_02_2100_checkout_session_request_hash': checkoutSessionRequestHash,
 };

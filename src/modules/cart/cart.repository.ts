@@ -15,21 +15,6 @@ export const findCart = (db: Db, id: string): Promise<CartRow | undefined> => db
 /** Locks a cart row for a change of its lines (two tabs adding at once keep the limits). */
 export const lockCart = (db: Db, id: string): Promise<CartRow | undefined> => db.selectFrom('cart').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 
-/**
- * Locks a cart row and reads its status and lines in one statement (an order taking the cart's lines:
- * a second order from the same cart waits, then finds it ordered). Undefined when there is no such cart.
- */
-export async function lockCartWithLines(db: Db, id: string): Promise<{ status: CartRow['status']; lines: { variantId: string; quantity: number }[] } | undefined> {
-  const { rows } = await sql<{ status: CartRow['status']; variant_id: string | null; quantity: number | null }>`
-    select c.status, l.variant_id, l.quantity
-    from cart c left join cart_line l on l.cart_id = c.id
-    where c.id = ${id}
-    order by l.created_at, l.id
-    for update of c`.execute(db);
-  if (rows.length === 0) return undefined;
-  return { status: rows[0]!.status, lines: rows.flatMap((r) => (r.variant_id !== null && r.quantity !== null ? [{ variantId: r.variant_id, quantity: r.quantity }] : [])) };
-}
-
 export const insertGuestCart = (db: Db, tokenHash: Buffer): Promise<CartRow> =>
   db.insertInto('cart').values({ token_hash: tokenHash, customer_id: null, order_id: null, discount_code: null }).returningAll().executeTakeFirstOrThrow();
 

@@ -249,8 +249,11 @@ export function createCartService(deps: CartDeps): CartOperations {
 
     async linesOf(trx, cartId) {
       if (!uuid.test(cartId)) return undefined;
-      const cart = await repo.lockCartWithLines(trx, cartId);
-      return cart === undefined || cart.status !== 'open' ? undefined : cart.lines;
+      // Locked first, read after: a statement that waited for the lock would still see the lines as they
+      // were before the wait, so a change committed meanwhile would be missed.
+      const cart = await repo.lockCart(trx, cartId);
+      if (cart === undefined || cart.status !== 'open') return undefined;
+      return (await repo.findLines(trx, cartId)).map((l) => ({ variantId: l.variant_id, quantity: l.quantity }));
     },
 
     async markOrdered(trx, cartId, orderId) {

@@ -299,7 +299,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
   const sealDetails = (id: string, d: ContactDetails) => fe.seal(detailsRef(id), JSON.stringify({ email: d.email, shipping: d.shipping, billing: d.billing, saveAddress: d.saveAddress }));
 
   /** The API's choices, written with the contact in one statement. */
-  type Choices = { shipping_method_id: string; provider: PaymentProvider; discount_code: string; attempt_key: string };
+  type Choices = { shipping_method_id: string; provider: PaymentProvider; discount_code: string; attempt_key: string; request_hash: Buffer };
 
   /**
    * Writes the contact step (a new row when the cart has none), with the API's choices when given; the
@@ -318,7 +318,7 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       const accessToken = randomBytes(32).toString('base64url');
       const inserted = await repo.insertIfAbsent(db, {
         id, cart_id: cart.id, customer_id: who.customerId ?? null, details_encrypted: await sealDetails(id, details),
-        shipping_method_id: null, provider: null, discount_code: null, attempt_key: null, order_id: null, order_number: null,
+        shipping_method_id: null, provider: null, discount_code: null, attempt_key: null, request_hash: null, order_id: null, order_number: null,
         ...choices,
         access_hash: sha256(accessToken), created_at: at, updated_at: at,
       });
@@ -453,31 +453,42 @@ export function createCheckoutService(deps: CheckoutDeps): CheckoutService {
       // anything else is written: of two different requests at once, the one that ties it first goes on.
       const requestHash = sha256(canonicalJson(input));
       if (!Buffer.from(await repo.claimKey(db, key, requestHash, now())).equals(requestHash)) throw idempotencyKeyReused();
-      const existing = await repo.findByAttemptKey(db, key);
-      // A repeat: the key placed an order, or its first request is placing it now (the cart is ordered
-      // already but the checkout does not say so yet; orders.place then waits for that order and returns it).
-      if (existing !== undefined && (existing.order_id !== null || cart === undefined || cart.lines.length === 0)) {
-        // The first use of the key decides, and only for whoever holds the checkout's cart (its cookie, even
-        // once ordered) or is its signed-in customer, with the same address: a key and a body seen in a log
-        // are not enough to read someone's order and payment link.
-        const isCustomer = who.customerId !== undefined && who.customerId === existing.customer_id;
-        if (!isCustomer && !(await holdsCart(existing.cart_id))) throw idempotencyKeyReused();
-        const state = await stateOf(existing);
+
+      /**
+       * The key's checkout exists: the first request decides, whether it placed its order, is placing it now
+       * or failed, and only for whoever holds that checkout's cart (its cookie, even once ordered) or is its
+       * signed-in customer, with the same body: a key and a body seen in a log are not enough to read or
+       * place someone's order. orders.place waits for a twin still placing it, and returns its order.
+       */
+      const repeat = async (row: repo.CheckoutSessionRow): Promise<Placed> => {
+        const isCustomer = who.customerId !== undefined && who.customerId === row.customer_id;
+        if (!isCustomer && cart?.id !== row.cart_id && !(await holdsCart(row.cart_id))) throw idempotencyKeyReused();
+        if (row.request_hash !== null && !Buffer.from(row.request_hash).equals(requestHash)) throw idempotencyKeyReused();
+        const state = await stateOf(row);
         if (state.details !== null && state.details.email !== details.email) throw idempotencyKeyReused();
-        return placeRow(existing, state, who);
-      }
+        return placeRow(row, state, who);
+      };
+
+      const existing = await repo.findByAttemptKey(db, key);
+      if (existing !== undefined) return repeat(existing);
       let written: Awaited<ReturnType<typeof writeContact>>;
       try {
         const c = purchasable(cart);
-        const row = existing ?? (await rowFor(c));
+        const row = await rowFor(c);
         const state = { ...(await stateOf(row)), details, discountCode };
         const quote = await quoteFor(c, state, who, { shippingMethodId: input.shippingMethodId, discountCode });
         refuseUnpurchasable(quote);
         if (input.currency !== undefined && input.currency.toUpperCase() !== quote.currency) throw currencyMismatch(input.currency, quote.currency);
         validMethod(quote, input.shippingMethodId, 'shippingMethodId');
         if (discountCode !== null) checkDiscount(quote, 'discountCode');
-        written = await writeContact(c, who, row, details, { shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key });
+        written = await writeContact(c, who, row, details, {
+          shipping_method_id: input.shippingMethodId, provider, discount_code: discountCode ?? '', attempt_key: key, request_hash: requestHash,
+        });
       } catch (err) {
+        // A twin with this key got further (its order took the stock or the cart this one read): answer
+        // as it does.
+        const twin = await repo.findByAttemptKey(db, key);
+        if (twin !== undefined) return repeat(twin);
         // Refused before any order was attempted: the key is free again, so the corrected request may
         // use it (as a payment API saves no result for a request that failed its checks).
         await repo.releaseKey(db, key, requestHash);

@@ -12,6 +12,7 @@ export interface CheckoutTables {
  * payment provider and discount code are choices, not personal data. `attempt_key` is the idempotency
  * key of the current attempt to place the order (one per review form); `access_hash` the SHA-256 of the
  * token in this browser's cookie, which alone opens the completion page without a signed link.
+ * `request_hash`: for the JSON API, the SHA-256 of the request its key came with (null for the pages).
  */
 export interface CheckoutSessionTable {
   id: string;
@@ -22,6 +23,7 @@ export interface CheckoutSessionTable {
   provider: string | null;
   discount_code: string | null;
   attempt_key: string | null;
+  request_hash: Uint8Array | null;
   order_id: string | null;
   order_number: string | null;
   access_hash: Uint8Array;

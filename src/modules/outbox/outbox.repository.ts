@@ -71,7 +71,7 @@ export async function upsertCoalescedJobs(
           max_attempts: eb.ref('excluded.max_attempts'),
           payload_encrypted: eb.ref('excluded.payload_encrypted'),
           run_at: eb.ref('excluded.run_at'),
-          last_error: null,
+          // A dead job's last error stays readable until a run succeeds.
           updated_at: eb.ref('excluded.updated_at'),
         }))
         .where('outbox_job.status', '<>', 'ready'),
@@ -142,14 +142,17 @@ export function claimDueJobs(
     .execute();
 }
 
-/** Extends the lease of a job this claim still holds; false when the claim was lost. */
+/**
+ * Extends the lease of a job this claim still holds, also once it was set ready again while running (a
+ * coalesced job): its next run must wait for this one however long it takes. False when the claim was lost.
+ */
 export async function extendLease(db: Db, id: string, claimId: string, lockedUntil: Date): Promise<boolean> {
   const result = await db
     .updateTable('outbox_job')
     .set({ locked_until: lockedUntil })
     .where('id', '=', id)
     .where('locked_by', '=', claimId)
-    .where('status', '=', 'running')
+    .where('status', 'in', ['running', 'ready'])
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
