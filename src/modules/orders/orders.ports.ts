@@ -78,6 +78,7 @@ export interface OrderPayments {
 export interface OrderPaymentEvents {
   succeeded(trx: Trx, e: { orderId: string; paymentId: string; amount: Money; provider: PaymentProvider }): Promise<void>;
   failed(trx: Trx, e: { orderId: string; paymentId: string; reason: string }): Promise<void>;
+  /** `totalRefunded` and `captured` are over every payment of the order (a second, duplicate payment included). */
   refunded(trx: Trx, e: { orderId: string; refundId: string; amount: Money; totalRefunded: Money; captured: Money }): Promise<void>;
 }
 

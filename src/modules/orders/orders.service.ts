@@ -440,9 +440,16 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
       const row = await repo.lockOrder(trx, e.orderId);
       if (row === undefined) return;
       const who = system('payments');
-      const total = Math.min(e.totalRefunded.amount, row.total_amount);
+      // What the order counts as refunded is what the shop no longer keeps of its total: a refund of a
+      // second, duplicate payment gives back money the order never needed, and leaves the order as it was.
+      const kept = e.captured.amount - e.totalRefunded.amount;
+      const total = Math.max(0, Math.min(row.total_amount, row.total_amount - kept));
       const data = { refundId: e.refundId, amount: e.amount.amount, totalRefunded: e.totalRefunded.amount, currency: e.amount.currency };
       await event(trx, row.id, who, 'payment.refunded', `A refund of ${e.amount.amount} ${e.amount.currency} (minor units) was made.`, data);
+      if (total === row.refunded_amount) {
+        await event(trx, row.id, who, 'payment.refunded_extra', 'The refund gave back a payment beyond the order total; the order stands as it was.', data);
+        return;
+      }
       let updated = await repo.updateOrder(trx, row.id, { refunded_amount: total });
       const complete = total >= row.total_amount;
       const cancelling = row.cancel_requested_at !== null && row.status === 'paid' && complete;

@@ -72,6 +72,16 @@ export async function settleReserved(db: Db, id: string, amount: number, refunde
     .executeTakeFirstOrThrow();
 }
 
+/** What every payment of an order took and gave back, together (a second payment of one order counts too). */
+export async function orderSums(db: Db, orderId: string): Promise<{ captured: number; refunded: number }> {
+  const row = await db
+    .selectFrom('payment')
+    .select((eb) => [eb.fn.coalesce(eb.fn.sum<string>('captured'), sql<string>`0`).as('captured'), eb.fn.coalesce(eb.fn.sum<string>('refunded'), sql<string>`0`).as('refunded')])
+    .where('order_id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  return { captured: Number(row.captured), refunded: Number(row.refunded) };
+}
+
 export async function insertRefund(db: Db, row: Omit<PaymentRefundRow, 'created_at' | 'updated_at' | 'provider_reference' | 'failure_reason'>): Promise<void> {
   await db.insertInto('payment_refund').values(row).execute();
 }

@@ -174,7 +174,8 @@ export function createPaymentRules(deps: PaymentRulesDeps): PaymentsService {
       const payment = await repo.settleReserved(trx, refund.payment_id, refund.amount, ok, at);
       if (ok) {
         const money = (amount: number): Money => ({ amount, currency: payment.currency });
-        await events.refunded(trx, { orderId: refund.order_id, refundId, amount: money(refund.amount), totalRefunded: money(payment.refunded), captured: money(payment.captured) });
+        const sums = await repo.orderSums(trx, refund.order_id);
+        await events.refunded(trx, { orderId: refund.order_id, refundId, amount: money(refund.amount), totalRefunded: money(sums.refunded), captured: money(sums.captured) });
       }
       await deps.audit.record(trx, {
         actor: { type: actor.type as 'staff' | 'system', id: actor.id },

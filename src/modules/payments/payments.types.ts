@@ -49,6 +49,7 @@ export interface RefundView {
 export interface PaymentEvents {
   succeeded(trx: Transaction<Database>, e: { orderId: string; paymentId: string; amount: Money; provider: PaymentProvider }): Promise<void>;
   failed(trx: Transaction<Database>, e: { orderId: string; paymentId: string; reason: string }): Promise<void>;
+  /** `totalRefunded` and `captured` are over every payment of the order (a second, duplicate payment included). */
   refunded(trx: Transaction<Database>, e: { orderId: string; refundId: string; amount: Money; totalRefunded: Money; captured: Money }): Promise<void>;
 }
 
