@@ -144,9 +144,9 @@ describe('inventory service', () => {
     const variantId = variants[0]!.id;
     await stockOf(variantId, 4);
     await db.transaction().execute((trx) => inventory.setLowStockThreshold(trx, variantId, 3, 'staff-1'));
-    expect((await inventory.variantStock([variantId])).get(variantId)).toEqual({ available: 4, level: 'in_stock' });
+    expect(await inventory.level(variantId)).toMatchObject({ available: 4, level: 'in_stock' });
     await db.transaction().execute((trx) => inventory.setLowStockThreshold(trx, variantId, 4, 'staff-1'));
-    expect((await inventory.variantStock([variantId])).get(variantId)).toEqual({ available: 4, level: 'low_stock' });
+    expect(await inventory.level(variantId)).toMatchObject({ available: 4, level: 'low_stock' });
     const { items } = await inventory.movements(variantId, { limit: 1, offset: 0 });
     expect(items[0]).toMatchObject({ kind: 'adjustment', onHandDelta: 0, reservedDelta: 0, reason: 'Low-stock threshold 3 → 4' });
   });

@@ -22,11 +22,6 @@ export async function insertLevels(db: Db, levels: OpeningLevel[], reason: strin
     .execute();
 }
 
-export async function findLevelsByVariant(db: Db, variantIds: readonly string[]): Promise<InventoryLevelRow[]> {
-  if (variantIds.length === 0) return [];
-  return db.selectFrom('inventory_level').selectAll().where('variant_id', 'in', variantIds).execute();
-}
-
 export async function findLevel(db: Db, variantId: string): Promise<InventoryLevelRow | undefined> {
   return db.selectFrom('inventory_level').selectAll().where('variant_id', '=', variantId).executeTakeFirst();
 }

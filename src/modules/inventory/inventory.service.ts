@@ -65,13 +65,9 @@ export interface InventoryService {
   /** Opens levels for new variants inside the caller's transaction. */
   openLevels(trx: Db, levels: repo.OpeningLevel[], reason: string, actor?: string): Promise<void>;
   /**
-   * Stock of each named variant; a variant without a level counts as sold out. `db`: the caller's
-   * transaction, when it reads inside one (a quote in the order's transaction).
-   */
-  variantStock(variantIds: readonly string[], db?: Db): Promise<Map<string, VariantStock>>;
-  /**
-   * The same for a variant named by another module's statement: a scalar sub-select to embed (so a page
-   * reads a product, its variants and their stock in one round trip), and how to read the cell it yields.
+   * Stock of a variant named by another module's statement: a scalar sub-select to embed (so a page or a
+   * quote reads variants and their stock in one round trip; no level reads as sold out), and how to read
+   * the cell it yields.
    */
   variantStockSql: (variantId: RawBuilder<unknown>) => RawBuilder<repo.StockCell | null>;
   stockOf(cell: repo.StockCell | null): VariantStock;
@@ -210,18 +206,6 @@ export function createInventoryService(deps: { db: Db; onLevelsChanged?: LevelsC
     stockOf(cell) {
       const available = cell ? cell.available : 0;
       return { available, level: stockLevel(available, cell?.low_stock_threshold ?? 0) };
-    },
-
-    async variantStock(variantIds, from = db) {
-      const rows = await repo.findLevelsByVariant(from, variantIds);
-      const byId = new Map(rows.map((r) => [r.variant_id, r]));
-      return new Map(
-        variantIds.map((id) => {
-          const row = byId.get(id);
-          const available = row ? row.on_hand - row.reserved : 0;
-          return [id, { available, level: stockLevel(available, row?.low_stock_threshold ?? 0) }];
-        }),
-      );
     },
 
     async productStock(productIds) {

@@ -45,24 +45,25 @@ export async function countOpenUnpaid(db: Db, q: { emailIndex: Uint8Array; custo
  */
 export async function insertPlaced(
   trx: Db,
-  placed: { order: Insertable<OrderTable>; lines: Insertable<OrderLineTable>[]; addresses: { id: string; order_id: string; kind: 'shipping' | 'billing'; address_encrypted: Uint8Array }[]; event: Omit<Insertable<OrderEventTable>, 'data'> & { data?: Record<string, unknown> | null } },
+  placed: { order: Insertable<OrderTable>; lines: Insertable<OrderLineTable>[]; addresses: { id: string; order_id: string; kind: 'shipping' | 'billing'; address_encrypted: Uint8Array }[]; event: NewOrderEvent },
 ): Promise<OrderRow> {
-  const { event } = placed;
   return trx
     .with('placed', (w) => w.insertInto('order').values(placed.order).returningAll())
     .with('placed_lines', (w) => w.insertInto('order_line').values(placed.lines).returning('id'))
     .with('placed_addresses', (w) => w.insertInto('order_address').values(placed.addresses).returning('id'))
-    .with('placed_event', (w) => w.insertInto('order_event').values({ ...event, data: event.data === undefined || event.data === null ? null : JSON.stringify(event.data) }).returning('id'))
+    .with('placed_event', (w) => w.insertInto('order_event').values(eventValues(placed.event)).returning('id'))
     .selectFrom('placed')
     .selectAll()
     .executeTakeFirstOrThrow();
 }
 
-export async function insertEvent(trx: Db, row: Omit<Insertable<OrderEventTable>, 'data'> & { data?: Record<string, unknown> | null }): Promise<void> {
-  await trx
-    .insertInto('order_event')
-    .values({ ...row, data: row.data === undefined || row.data === null ? null : JSON.stringify(row.data) })
-    .execute();
+/** An event as the service builds it: `data` as an object, stored as JSON text. */
+export type NewOrderEvent = Omit<Insertable<OrderEventTable>, 'data'> & { data?: Record<string, unknown> | null };
+
+const eventValues = (row: NewOrderEvent): Insertable<OrderEventTable> => ({ ...row, data: row.data === undefined || row.data === null ? null : JSON.stringify(row.data) });
+
+export async function insertEvent(trx: Db, row: NewOrderEvent): Promise<void> {
+  await trx.insertInto('order_event').values(eventValues(row)).execute();
 }
 
 export function findOrder(db: Db, id: string): Promise<OrderRow | undefined> {

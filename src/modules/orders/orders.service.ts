@@ -312,17 +312,19 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
 
   // --- writing ---------------------------------------------------------------------------------------
 
+  const eventRow = (orderId: string, who: Who, type: string, message: string, data?: Record<string, unknown> | null, status?: { from: OrderStatus; to: OrderStatus }): repo.NewOrderEvent => ({
+    order_id: orderId,
+    type,
+    from_status: status?.from ?? null,
+    to_status: status?.to ?? null,
+    actor_type: who.actor.type,
+    actor_id: who.actor.id ?? null,
+    message,
+    data: data ?? null,
+  });
+
   const event = (trx: Db, orderId: string, who: Who, type: string, message: string, data?: Record<string, unknown> | null, status?: { from: OrderStatus; to: OrderStatus }) =>
-    repo.insertEvent(trx, {
-      order_id: orderId,
-      type,
-      from_status: status?.from ?? null,
-      to_status: status?.to ?? null,
-      actor_type: who.actor.type,
-      actor_id: who.actor.id ?? null,
-      message,
-      data: data ?? null,
-    });
+    repo.insertEvent(trx, eventRow(orderId, who, type, message, data, status));
 
   /**
    * Moves an order along the machine (ORDER_INVALID_TRANSITION otherwise), in the caller's transaction:
@@ -376,8 +378,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
     const email = await emailOf(row);
     if (email === '') return false;
     const message = build(await mailOrder(trx, row, email, options.lines), await linkOf(row));
-    const once = options.once;
-    await deps.mail.enqueue(trx, message, once !== undefined ? { once } : undefined);
+    await deps.mail.enqueue(trx, message, options.once !== undefined ? { once: options.once } : undefined);
     await event(trx, row.id, who, `mail.${kind}`, `The ${kind} mail was queued.`);
     return true;
   };
@@ -567,10 +568,7 @@ export function createOrdersService(deps: OrdersDeps): OrdersService {
           ...(billingSealed !== null ? [{ id: billingId, order_id: orderId, kind: 'billing' as const, address_encrypted: billingSealed }] : []),
         ],
         // Written with the order: if stock or the code is refused below, the transaction takes it back too.
-        event: {
-          order_id: orderId, type: 'placed', from_status: null, to_status: null, actor_type: who.actor.type, actor_id: who.actor.id ?? null,
-          message: 'Order placed.', data: { total: quote.total.amount, currency: quote.currency, provider: input.provider },
-        },
+        event: eventRow(orderId, who, 'placed', 'Order placed.', { total: quote.total.amount, currency: quote.currency, provider: input.provider }),
       });
       // Stock last among the reads: its row locks are held until commit, so they are held briefly.
       try {
