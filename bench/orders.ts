@@ -117,19 +117,67 @@ export async function measurePlaceOrder(t: OrderBenchTarget, connections: number
       },
     },
   ];
-  if (warmup > 0) await autocannon({ url: t.base, connections, duration: warmup, requests });
-  counting = true;
-  const r = await autocannon({ url: t.base, connections, duration, requests });
-  counting = false;
+  const r = await timedSequences(t.base, connections, duration, warmup, requests, (on) => {
+    counting = on;
+  });
   return {
-    reqPerSec: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.timeouts,
+    ...r,
     // The card form answers 303 (to the shop's return page), counted as not 2xx by autocannon.
     non2xx: r.non2xx - completed,
     perSec: Math.round((completed / duration) * 10) / 10,
     completed,
     placed,
   };
+}
+
+type Sequence = NonNullable<autocannon.Options['requests']>;
+
+/** Runs a sequence per connection, the warm-up first; `count` brackets the measured run. */
+async function timedSequences(
+  url: string,
+  connections: number,
+  duration: number,
+  warmup: number,
+  requests: Sequence,
+  count: (on: boolean) => void,
+): Promise<Pick<OrderBenchResult, 'reqPerSec' | 'p50' | 'p99' | 'errors' | 'non2xx'>> {
+  if (warmup > 0) await autocannon({ url, connections, duration: warmup, requests });
+  count(true);
+  const r = await autocannon({ url, connections, duration, requests });
+  count(false);
+  return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
+}
+
+/**
+ * The floor under place order (bench/bare-purchase.ts): the same sequence, checkout then card form, on a
+ * bare process that does the least a paid order costs. Its webhooks follow on its own worker.
+ */
+export async function measureBarePurchase(base: string, country: string, connections: number, duration: number): Promise<OrderBenchResult> {
+  let completed = 0;
+  let counting = false;
+  const requests: Sequence = [
+    {
+      method: 'POST',
+      path: '/bare/checkout',
+      setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(shopper(country)) }),
+      onResponse: (_status, resBody, context) => {
+        try {
+          (context as Ctx).pay = (JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url;
+        } catch {
+          (context as Ctx).pay = '/bare/pay/none';
+        }
+      },
+    },
+    {
+      method: 'POST',
+      setupRequest: (req, context) => ({ ...req, path: String((context as Ctx).pay), headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'number=4242424242424242' }),
+      onResponse: (status) => {
+        if (counting && status === 303) completed++;
+      },
+    },
+  ];
+  const r = await timedSequences(base, connections, duration, 2, requests, (on) => {
+    counting = on;
+  });
+  return { ...r, non2xx: r.non2xx - completed, perSec: Math.round((completed / duration) * 10) / 10, completed, placed: completed };
 }

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { embeddedSettings } from '../src/db/database.js';
 import { checkBooks, outboxDrained, stockOf, type BookCheck } from './order-books.js';
-import { csrfPair, measureAddToCart, measurePlaceOrder } from './orders.js';
+import { csrfPair, measureAddToCart, measureBarePurchase, measurePlaceOrder, type OrderBenchResult } from './orders.js';
 
 /**
  * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false] [--catalog false] [--workers N] [--profile DIR]`
@@ -23,6 +23,8 @@ import { csrfPair, measureAddToCart, measurePlaceOrder } from './orders.js';
  *
  * On PostgreSQL a buying pass follows (bench/orders.ts): add-to-cart and place-order with 50 buyers, then
  * the books are checked (bench/order-books.ts): stock, orders, payments and outbox must add up exactly.
+ * Before place order, the same purchase runs on a bare process (bench/bare-purchase.ts), twice: with a
+ * transaction a step and with one statement a step, the floors the app's figure is read against.
  *
  * PostgreSQL: the database is `bastion_bench` beside DATABASE_URL's (or on the local server); `--reuse`
  * keeps it when it already holds a catalog instead of dropping and seeding it again.
@@ -210,6 +212,12 @@ async function runOrders(env: Record<string, string>, url: string, baseline: Bas
     rows.push({ scenario: 'add to cart', ...added, ratio: Math.round((added.reqPerSec / baselineRate) * 100) / 100 });
     log(`  postgres: add to cart: ${added.reqPerSec} req/s, p99 ${added.p99} ms, ${added.errors + added.non2xx} errors`);
 
+    for (const steps of ['transaction', 'statement'] as const) {
+      const bare = await measureBare(url, country, steps);
+      rows.push({ scenario: `bare purchase, ${steps === 'transaction' ? 'a transaction' : 'one statement'} a step`, ...bare, ratio: Math.round((bare.reqPerSec / baselineRate) * 100) / 100 });
+      log(`  postgres: bare purchase (${steps}): ${bare.perSec} orders/s, p99 ${bare.p99} ms`);
+    }
+
     // The warm-up's orders are settled first, so the books below cover the measured run alone.
     await measurePlaceOrder(target, connections, 2, 0);
     await outboxDrained(url);
@@ -336,6 +344,25 @@ async function run(db: string): Promise<{ rows: Row[]; baseline: BaselineReady; 
   }
 }
 
+/** The floor under place order (bench/bare-purchase.ts), with its webhooks drained before it stops. */
+async function measureBare(url: string, country: string, steps: 'transaction' | 'statement'): Promise<OrderBenchResult> {
+  const child = forkTs('bench/bare-purchase.ts', [], { ...(process.env as Record<string, string>), BASELINE_DATABASE_URL: url, BARE_STEPS: steps });
+  const { port } = await ready<{ port: number }>(child, 'bare purchase');
+  try {
+    const result = await measureBarePurchase(`http://127.0.0.1:${port}`, country, connections, duration);
+    for (let i = 0; i < 60; i++) {
+      const [row] = (await adminQuery(url, 'select count(*)::int as n from bare.job')) as { n: number }[];
+      if ((row?.n ?? 0) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const [books] = (await adminQuery(url, `select count(*) filter (where status = 'paid')::int as paid, count(*) filter (where status <> 'paid')::int as waiting from bare."order"`)) as { paid: number; waiting: number }[];
+    log(`  postgres: bare purchase (${steps}): ${books?.paid} paid, ${books?.waiting} cut off by the end of a run`);
+    return result;
+  } finally {
+    await stop(child);
+  }
+}
+
 function verdict(r: Row): string {
   if (r.scenario === 'baseline') return '';
   const misses: string[] = [];
@@ -356,9 +383,9 @@ function ordersTable(orders: { rows: OrderRow[]; books: BookCheck[] }): string {
         : `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: misses`;
   return (
     `\n#### Buying (${connections} buyers, ${duration} s a scenario, ${workers} app process${workers === 1 ? "" : "es"})\n\n` +
-    'Place order is one guest\'s whole purchase: add to cart, `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed.\n\n' +
+    'Place order is one guest\'s whole purchase: add to cart, `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed. The bare purchases are its floor (bench/bare-purchase.ts): checkout and card form on a bare process that keeps only stock, order, payment and a signed webhook.\n\n' +
     '| scenario | orders/s | req/s | p50 ms | p99 ms | errors (non-2xx) | req/s ratio to baseline | goal |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n' +
-    orders.rows.map((r) => `| ${r.scenario} | ${r.scenario === 'place order' ? fmt.format(r.perSec) : ''} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.ratio.toFixed(2)} | ${verdictOf(r)} |`).join('\n') +
+    orders.rows.map((r) => `| ${r.scenario} | ${r.scenario !== 'add to cart' ? fmt.format(r.perSec) : ''} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.ratio.toFixed(2)} | ${verdictOf(r)} |`).join('\n') +
     '\n\nBooks after the run:\n\n' +
     orders.books.map((c) => `- ${c.ok ? 'adds up' : '**does not add up**'}: ${c.name} (${c.detail})`).join('\n') +
     '\n'
