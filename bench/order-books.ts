@@ -7,7 +7,8 @@ import pg from 'pg';
  * - every paid order has exactly one succeeded payment of its total, and no succeeded payment lacks a
  *   paid order (and no order is paid twice);
  * - the variant's stock fell by exactly the units of paid orders, and what is still reserved is exactly
- *   the units of orders still waiting for payment;
+ *   the units of every order still waiting for payment (earlier runs' too: with `--reuse`, their holds
+ *   may expire during this one);
  * - the ledger's deltas sum to the level;
  * - every paid order wrote its confirmation mail job, and no outbox job is dead.
  */
@@ -79,6 +80,11 @@ export async function checkBooks(url: string, variantId: string, before: StockSn
            where p.created_at >= $1 and p.status = 'succeeded' and (p.captured <> o.total_amount or p.currency <> o.currency)) as wrong_amount`,
       [since],
     );
+    const waiting = await one<{ units: number }>(
+      `select coalesce(sum(l.quantity), 0)::int as units from "order" o join order_line l on l.order_id = o.id
+        where o.status = 'pending_payment' and l.variant_id = $1`,
+      [variantId],
+    );
     const after = await stockOf(url, variantId);
     const ledger = await one<{ on_hand: number; reserved: number }>(
       `select coalesce(sum(on_hand_delta), 0)::int as on_hand, coalesce(sum(reserved_delta), 0)::int as reserved from inventory_movement where variant_id = $1`,
@@ -94,7 +100,7 @@ export async function checkBooks(url: string, variantId: string, before: StockSn
       { name: 'every paid order has one succeeded payment of its total', ok: payments.paid_without === 0 && payments.twice === 0 && payments.wrong_amount === 0, detail: `${payments.paid_without} paid without, ${payments.twice} paid twice, ${payments.wrong_amount} of another amount` },
       { name: 'no succeeded payment without a paid order', ok: payments.orphan === 0, detail: `${payments.orphan}` },
       { name: 'stock on hand fell by exactly the paid units', ok: before.onHand - after.onHand === orders.paid_units, detail: `${before.onHand} → ${after.onHand}, ${orders.paid_units} units paid` },
-      { name: 'stock still reserved is exactly the unpaid orders’ units', ok: after.reserved - before.reserved === orders.pending_units, detail: `reserved ${before.reserved} → ${after.reserved}, ${orders.pending_units} units waiting` },
+      { name: 'stock still reserved is exactly the unpaid orders’ units', ok: after.reserved === waiting.units, detail: `reserved ${before.reserved} → ${after.reserved}, ${waiting.units} units of unpaid orders (${orders.pending_units} of this run's)` },
       { name: 'the ledger sums to the level', ok: ledger.on_hand === after.onHand && ledger.reserved === after.reserved, detail: `ledger ${ledger.on_hand}/${ledger.reserved}, level ${after.onHand}/${after.reserved}` },
       { name: 'a confirmation mail job for every paid order', ok: outbox.mails >= orders.paid, detail: `${outbox.mails} mail jobs, ${orders.paid} paid orders` },
       { name: 'no dead outbox job', ok: outbox.dead === 0, detail: `${outbox.dead}` },

@@ -9,10 +9,11 @@ type Ctx = Record<string, unknown>;
  *
  * - add to cart: `POST /api/v1/cart/items` without a cookie, so each request opens a guest cart (the
  *   first add of a visit, the write every buyer makes).
- * - place order: one guest's whole purchase as a sequence per connection: add to cart → `POST
- *   /api/v1/checkout` (an Idempotency-Key each) → `POST /pay/test/:token` with the success card. The
- *   order is paid when the test gateway's signed webhook, sent by the app's outbox worker to its own
- *   `/webhooks/test`, is processed: the bench waits for the outbox to drain before it counts.
+ * - place order: one guest's purchase from a filled cart (fillCarts, before the clock starts) as a
+ *   sequence per connection: `POST /api/v1/checkout` (an Idempotency-Key each) → `POST /pay/test/:token`
+ *   with the success card. The order is paid when the test gateway's signed webhook, sent by the app's
+ *   outbox worker to its own `/webhooks/test`, is processed: the bench waits for the outbox to drain
+ *   before it counts.
  *
  * A completed sequence is an order; orders per second are completed sequences over the measured time.
  */
@@ -73,26 +74,35 @@ export async function measureAddToCart(t: OrderBenchTarget, connections: number,
   return { reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx, perSec: Math.round(r.requests.average), completed: r.requests.total, placed: 0 };
 }
 
-export async function measurePlaceOrder(t: OrderBenchTarget, connections: number, duration: number, warmup = 2): Promise<OrderBenchResult> {
+/**
+ * Guest carts holding the measured variant, one per order to come: place order starts from a filled
+ * cart, as its definition says (cart → paid order); adding to a cart is the scenario before it.
+ */
+export async function fillCarts(t: OrderBenchTarget, count: number, connections: number): Promise<string[]> {
+  const carts: string[] = [];
+  const worker = async () => {
+    while (carts.length < count) {
+      const res = await fetch(`${t.base}/api/v1/cart/items`, { method: 'POST', headers: { 'content-type': 'application/json', origin: t.base }, body: JSON.stringify({ variantId: t.variantId, quantity: 1 }) });
+      if (res.status !== 201) throw new Error(`filling carts: add to cart answered ${res.status}`);
+      carts.push(cookieOf({ 'set-cookie': res.headers.getSetCookie() }));
+    }
+  };
+  await Promise.all(Array.from({ length: connections }, worker));
+  return carts;
+}
+
+export async function measurePlaceOrder(t: OrderBenchTarget, carts: string[], connections: number, duration: number, warmup = 2): Promise<OrderBenchResult> {
   let completed = 0;
   let placed = 0;
   let counting = false;
   const requests = [
     {
       method: 'POST' as const,
-      path: '/api/v1/cart/items',
-      headers: { 'content-type': 'application/json', origin: t.base },
-      body: JSON.stringify({ variantId: t.variantId, quantity: 1 }),
-      onResponse: (_status: number, _body: string, context: object, headers?: Record<string, string | string[] | undefined>) => {
-        (context as Ctx).cart = cookieOf(headers ?? {});
-      },
-    },
-    {
-      method: 'POST' as const,
       path: '/api/v1/checkout',
-      setupRequest: (req: object, context: object) => ({
+      setupRequest: (req: object) => ({
         ...req,
-        headers: { 'content-type': 'application/json', origin: t.base, cookie: typeof (context as Ctx).cart === 'string' ? ((context as Ctx).cart as string) : '', 'idempotency-key': randomUUID() },
+        // Carts running out shows as errors (an empty cart is refused), never as a faster run.
+        headers: { 'content-type': 'application/json', origin: t.base, cookie: carts.pop() ?? '', 'idempotency-key': randomUUID() },
         body: JSON.stringify({ ...shopper(t.country), shippingMethodId: t.shippingMethodId, provider: 'test' }),
       }),
       onResponse: (status: number, resBody: string, context: object) => {

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { embeddedSettings } from '../src/db/database.js';
 import { checkBooks, outboxDrained, stockOf, type BookCheck } from './order-books.js';
-import { csrfPair, measureAddToCart, measureBarePurchase, measurePlaceOrder, type OrderBenchResult } from './orders.js';
+import { csrfPair, fillCarts, measureAddToCart, measureBarePurchase, measurePlaceOrder, type OrderBenchResult } from './orders.js';
 
 /**
  * `npm run bench [-- --db pglite|postgres|both] [--duration 10] [--connections 50] [--products 10000] [--reuse] [--orders false] [--catalog false] [--workers N] [--profile DIR]`
@@ -179,6 +179,9 @@ interface OrderRow {
   ratio: number;
 }
 
+/** Filled carts for a place-order run of `seconds`: room for 100 orders a second, three times today's figure. */
+const cartsFor = (seconds: number): number => 100 * seconds + connections;
+
 /** The buying scenarios' goals: orders per second and p99 of every request in the sequence. */
 const placeOrderGoal = { perSec: 300, p99Ms: 250 };
 
@@ -219,11 +222,12 @@ async function runOrders(env: Record<string, string>, url: string, baseline: Bas
     }
 
     // The warm-up's orders are settled first, so the books below cover the measured run alone.
-    await measurePlaceOrder(target, connections, 2, 0);
+    await measurePlaceOrder(target, await fillCarts(target, cartsFor(2), connections), connections, 2, 0);
     await outboxDrained(url);
     const before = await stockOf(url, variantId);
     const since = new Date();
-    const placed = await measurePlaceOrder(target, connections, duration, 0);
+    const carts = await fillCarts(target, cartsFor(duration), connections);
+    const placed = await measurePlaceOrder(target, carts, connections, duration, 0);
     const left = await outboxDrained(url);
     rows.push({ scenario: 'place order', ...placed, ratio: Math.round((placed.reqPerSec / baselineRate) * 100) / 100 });
     log(`  postgres: place order: ${placed.perSec} orders/s (${placed.reqPerSec} req/s), p99 ${placed.p99} ms, ${placed.errors + placed.non2xx} errors; outbox left ${left}`);
@@ -383,7 +387,7 @@ function ordersTable(orders: { rows: OrderRow[]; books: BookCheck[] }): string {
         : `≥ ${placeOrderGoal.perSec} orders/s, p99 < ${placeOrderGoal.p99Ms}: misses`;
   return (
     `\n#### Buying (${connections} buyers, ${duration} s a scenario, ${workers} app process${workers === 1 ? "" : "es"})\n\n` +
-    'Place order is one guest\'s whole purchase: add to cart, `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed. The bare purchases are its floor (bench/bare-purchase.ts): checkout and card form on a bare process that keeps only stock, order, payment and a signed webhook.\n\n' +
+    'Place order is one guest\'s purchase from a filled cart: `POST /api/v1/checkout`, the test gateway\'s card form; paid when the gateway\'s signed webhook is processed. The bare purchases are its floor (bench/bare-purchase.ts): checkout and card form on a bare process that keeps only stock, order, payment and a signed webhook.\n\n' +
     '| scenario | orders/s | req/s | p50 ms | p99 ms | errors (non-2xx) | req/s ratio to baseline | goal |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n' +
     orders.rows.map((r) => `| ${r.scenario} | ${r.scenario !== 'add to cart' ? fmt.format(r.perSec) : ''} | ${fmt.format(r.reqPerSec)} | ${r.p50} | ${r.p99} | ${r.errors} (${r.non2xx}) | ${r.ratio.toFixed(2)} | ${verdictOf(r)} |`).join('\n') +
     '\n\nBooks after the run:\n\n' +
