@@ -7,7 +7,7 @@ import { goodPassword, newEmail } from '../support/accounts.js';
 import { testPostgresUrl } from '../support/postgres.js';
 import { startLoopbackSmtp, unQuotedPrintable, type LoopbackSmtp } from '../support/smtp-server.js';
 import { spawnServer, type ServerProcess } from '../support/spawn-server.js';
-import { openTestDatabase } from '../support/test-database.js';
+import { openTestDatabase, seededDataDir } from '../support/test-database.js';
 
 /**
  * The real server as a child process, killed with SIGKILL between the commit of a sign-up and the send of
@@ -25,10 +25,11 @@ afterAll(async () => {
 
 /** One shop's lasting state: its data folder (local master key, embedded database) and, in the PostgreSQL pass, its database. */
 async function shopState(): Promise<{ env: Record<string, string>; inspect: () => Promise<DatabaseHandle> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bastion-crash-'));
   if (testPostgresUrl() === undefined) {
+    const dataDir = await seededDataDir();
     return { env: { DATA_DIR: dataDir }, inspect: () => openDatabase({ kind: 'pglite', dataDir: join(dataDir, 'pg') }) };
   }
+  const dataDir = await mkdtemp(join(tmpdir(), 'bastion-crash-'));
   const database = await openTestDatabase();
   opened.push(database);
   return { env: { DATA_DIR: dataDir, DATABASE_URL: database.url! }, inspect: async () => database };
@@ -69,7 +70,7 @@ async function mailJobsOf(state: { inspect: () => Promise<DatabaseHandle> }) {
   }
 }
 
-// Two to four server starts per test (the embedded database is created in the first): a bound for a hang only.
+// Two server starts per test: a bound for a hang only.
 describe('a crash between the commit and the send', { timeout: 300_000 }, () => {
   it('sends the verification mail exactly once after a restart, when the process died before the worker took the job', async () => {
     const smtp = await startLoopbackSmtp();
