@@ -107,11 +107,7 @@ export async function measurePlaceOrder(t: OrderBenchTarget, carts: string[], co
       }),
       onResponse: (status: number, resBody: string, context: object) => {
         if (counting && status === 201) placed++;
-        try {
-          (context as Ctx).pay = new URL((JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url, t.base).pathname;
-        } catch {
-          (context as Ctx).pay = '/pay/test/none';
-        }
+        (context as Ctx).pay = payPathOf(resBody, t.base);
       },
     },
     {
@@ -130,17 +126,25 @@ export async function measurePlaceOrder(t: OrderBenchTarget, carts: string[], co
   const r = await timedSequences(t.base, connections, duration, warmup, requests, (on) => {
     counting = on;
   });
-  return {
-    ...r,
-    // The card form answers 303 (to the shop's return page), counted as not 2xx by autocannon.
-    non2xx: r.non2xx - completed,
-    perSec: Math.round((completed / duration) * 10) / 10,
-    completed,
-    placed,
-  };
+  return { ...paidSequences(r, completed, duration), placed };
 }
 
 type Sequence = NonNullable<autocannon.Options['requests']>;
+type RunFigures = Pick<OrderBenchResult, 'reqPerSec' | 'p50' | 'p99' | 'errors' | 'non2xx'>;
+
+/** The card form's path from a checkout's answer; an answer without one sends the card form nowhere (a 404). */
+function payPathOf(resBody: string, base: string): string {
+  try {
+    return new URL((JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url, base).pathname;
+  } catch {
+    return '/pay/none';
+  }
+}
+
+/** A run's figures once `completed` sequences ended on their card form's 303, which autocannon counts as not 2xx. */
+function paidSequences(r: RunFigures, completed: number, duration: number): RunFigures & Pick<OrderBenchResult, 'perSec' | 'completed'> {
+  return { ...r, non2xx: r.non2xx - completed, perSec: Math.round((completed / duration) * 10) / 10, completed };
+}
 
 /** Runs a sequence per connection, the warm-up first; `count` brackets the measured run. */
 async function timedSequences(
@@ -150,7 +154,7 @@ async function timedSequences(
   warmup: number,
   requests: Sequence,
   count: (on: boolean) => void,
-): Promise<Pick<OrderBenchResult, 'reqPerSec' | 'p50' | 'p99' | 'errors' | 'non2xx'>> {
+): Promise<RunFigures> {
   if (warmup > 0) await autocannon({ url, connections, duration: warmup, requests });
   count(true);
   const r = await autocannon({ url, connections, duration, requests });
@@ -171,11 +175,7 @@ export async function measureBarePurchase(base: string, country: string, connect
       path: '/bare/checkout',
       setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(shopper(country)) }),
       onResponse: (_status, resBody, context) => {
-        try {
-          (context as Ctx).pay = (JSON.parse(resBody) as { payment: { action: { url: string } } }).payment.action.url;
-        } catch {
-          (context as Ctx).pay = '/bare/pay/none';
-        }
+        (context as Ctx).pay = payPathOf(resBody, base);
       },
     },
     {
@@ -189,5 +189,5 @@ export async function measureBarePurchase(base: string, country: string, connect
   const r = await timedSequences(base, connections, duration, 2, requests, (on) => {
     counting = on;
   });
-  return { ...r, non2xx: r.non2xx - completed, perSec: Math.round((completed / duration) * 10) / 10, completed, placed: completed };
+  return { ...paidSequences(r, completed, duration), placed: completed };
 }
